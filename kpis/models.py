@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.urls import reverse
 
 from plans.models import Department, Plan, Sourced, text_list
 from plans.parsing import fy_label
+
+if TYPE_CHECKING:
+    from kpis.assessment import Assessment
 
 
 class Measure(models.Model):
@@ -54,11 +59,21 @@ class Kpi(Sourced):
     group = models.TextField(blank=True)
     links = text_list()
     footnotes = text_list()
+    tolerance = models.DecimalField(
+        max_digits=20, decimal_places=4, null=True, blank=True,
+        help_text="How far from the target still counts as 'near' (default: 2 points for %, else 5% of target)")
     order = models.PositiveIntegerField()
 
     class Meta:
         ordering = ["plan", "order"]
         constraints = [models.UniqueConstraint(fields=["plan", "key"], name="kpi_unique_key_per_plan")]
+
+    def assessment(self, benchmarks: dict | None = None) -> "Assessment":
+        """Status against target and direction of travel, from `values` (prefetch them: no query then)."""
+        from kpis.assessment import assess
+
+        return assess(values=list(self.values.all()), unit=self.unit, higher_is_better=self.higher_is_better,
+                      tolerance=self.tolerance, benchmarks=benchmarks)
 
     def __str__(self) -> str:
         return self.description

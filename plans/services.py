@@ -76,7 +76,7 @@ OBJECTIVE_KEYS = {"number", "title", "lead_directors", "supporting_departments",
 ACTION_KEYS = {"title", "lead", "end", "supporting_departments", "support_required", "timescale",
                "success_measures", "key_risks", "src", "notes", "start"}
 KPI_KEYS = {"key", "description", "unit", "unit_note", "higher_is_better", "responsible", "section", "group",
-            "links", "footnotes", "src", "values"}
+            "links", "footnotes", "src", "values", "tolerance"}
 VALUE_KEYS = {"year", "kind", "printed", "column", "value", "as_at", "provisional", "status", "note",
               "qualitative", "target", "src"}
 TARGET_KEYS = {"kind", "comparator", "value", "low", "high", "direction", "benchmark", "maintain"}
@@ -715,7 +715,9 @@ class PlanLoader:
                 measure=measure, description=description, unit=unit, unit_note=self.text(item, "unit_note", record),
                 higher_is_better=hib, responsible=self.text(item, "responsible", record),
                 section=self.text(item, "section", record), group=self.text(item, "group", record), links=links,
-                footnotes=self.texts(item, "footnotes", record), order=i, **src,
+                footnotes=self.texts(item, "footnotes", record),
+                tolerance=None if item.get("tolerance") is None else self.decimal(item["tolerance"], record, "tolerance"),
+                order=i, **src,
             ))
             keep.append(kpi.pk)
             if not isinstance(item.get("values", []), list):

@@ -45,10 +45,19 @@ def load_plan(db):
     return load
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def all_plans(django_db_setup, django_db_blocker):
-    """Every fixture loaded once for the session (read-only tests share it)."""
+    """Every fixture loaded once for a module of read-only tests, and removed afterwards so that tests
+    elsewhere start from an empty database."""
+    from kpis.models import Measure
+    from plans.models import Council, Department, Plan
     from plans.services import plans_load
 
     with django_db_blocker.unblock():
-        return plans_load()
+        report = plans_load()
+    yield report
+    with django_db_blocker.unblock():
+        Plan.objects.all().delete()
+        Measure.objects.all().delete()
+        Department.objects.all().delete()
+        Council.objects.all().delete()

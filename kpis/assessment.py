@@ -1,0 +1,213 @@
+"""How each KPI is doing against its target: one rule set, in one place.
+
+`assess(...)` takes a KPI's values (already loaded) and answers with an Assessment: a status word
+(on track / near / off track / no assessment), the reason in plain words, which figures were compared,
+and the direction of travel. Status is always a word; the colour in the templates only repeats it.
+
+Rules
+- number and comparator targets ('90%', '<17%', 'Less than £155,000', 'Maintain >70%'): met -> on track;
+  missed by no more than the KPI's tolerance -> near; otherwise off track. A bare number is a floor when
+  higher is better and a ceiling when lower is better.
+- ranges ('15-20'): inside -> on track; outside by no more than the tolerance -> near.
+- trends ('Increasing trend', 'Reduction from the previous year'): the latest figure against the previous
+  year's, in the required direction -> on track; unchanged -> near; the wrong way -> off track.
+  'Maintain ...': within the tolerance of the previous figure, or better -> on track.
+- benchmarks ('Above national average', quartiles, gaps): assessed only against a benchmark figure held for
+  that year (printed in the target, e.g. '(49.1% 2023)', or entered later); otherwise 'no benchmark held'.
+- RAG targets ('Green'): the rating printed against the rating aimed at.
+- no target ('Monitor', 'TBC', baseline years, blank) and missing data say why there is no assessment.
+
+Tolerance ("near"): a KPI may state its own; otherwise 2 percentage points for percentages and 5% of the
+target for other figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable, Sequence
+
+from plans.parsing import fy_label
+
+ON_TRACK, NEAR, OFF_TRACK, NONE = "on_track", "near", "off_track", "none"
+STATUS_LABELS = {ON_TRACK: "On track", NEAR: "Near target", OFF_TRACK: "Off track", NONE: "No assessment"}
+IMPROVING, WORSENING, NO_CHANGE, UNKNOWN = "improving", "worsening", "no_change", "unknown"
+TRAVEL_LABELS = {IMPROVING: "Improving", WORSENING: "Worsening", NO_CHANGE: "No change", UNKNOWN: "Not known"}
+NO_TARGET_REASONS = {
+    "monitor": "No target: monitored only",
+    "tbc": "No target yet: to be confirmed",
+    "baseline": "No target: baseline year",
+    "not_set": "No target printed",
+    "not_applicable": "No target: not applicable",
+    "text": "Target is in words the rules cannot assess",
+}
+RAG_ORDER = {"red": 0, "amber": 1, "amber/green": 2, "green": 3}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    status: str
+    reason: str
+    travel: str = UNKNOWN
+    travel_reason: str = ""
+    value: object | None = None  # the KpiValue assessed
+    target: object | None = None  # the KpiValue holding the target
+    tolerance: Decimal | None = None
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def travel_label(self) -> str:
+        return TRAVEL_LABELS[self.travel]
+
+    @property
+    def sort_key(self) -> int:
+        return {OFF_TRACK: 0, NEAR: 1, ON_TRACK: 2, NONE: 3}[self.status]
+
+
+def default_tolerance(unit: str, target: Decimal | None) -> Decimal:
+    if unit in {"percent", "pp"}:
+        return Decimal("2")
+    if target is None:
+        return Decimal("0")
+    return abs(target) * Decimal("0.05")
+
+
+def _fmt(value: Decimal) -> str:
+    normal = value.normalize()
+    return f"{normal:,.0f}" if normal == normal.to_integral() else f"{normal:,f}"
+
+
+def _numeric(values: Iterable) -> list:
+    return [v for v in values if v.kind != "target" and v.value is not None]
+
+
+def pick_current(values: Sequence) -> tuple[object | None, object | None, object | None]:
+    """(latest figure, the figure for the year before it, the target it is judged against).
+
+    The latest figure is the most recent year's number (a part-year 'latest' beats an 'actual' of the
+    same year). Its target is the target for the same year, else the next year's (plans commonly set the
+    coming year's target beside the current part-year figure)."""
+    figures = sorted(_numeric(values), key=lambda v: (v.year, v.kind == "latest"))
+    current = figures[-1] if figures else None
+    previous = None
+    if current is not None:
+        earlier = [v for v in figures if v.year < current.year]
+        previous = earlier[-1] if earlier else None
+    targets = {v.year: v for v in values if v.kind == "target" and v.printed.strip() not in {"", "-", "\u2013"}}
+    target = None
+    if current is not None:
+        target = targets.get(current.year) or targets.get(current.year + 1)
+    elif targets:
+        target = targets[min(targets)]
+    return current, previous, target
+
+
+def travel(current, previous, higher_is_better: bool | None) -> tuple[str, str]:
+    if current is None or previous is None:
+        return UNKNOWN, "No earlier figure to compare with"
+    change = current.value - previous.value
+    words = f"{_fmt(current.value)} in {fy_label(current.year)} against {_fmt(previous.value)} in {fy_label(previous.year)}"
+    if change == 0:
+        return NO_CHANGE, words
+    if higher_is_better is None:
+        return UNKNOWN, f"{'Up' if change > 0 else 'Down'}: {words} (the plan does not say which way is better)"
+    better = (change > 0) == higher_is_better
+    return (IMPROVING if better else WORSENING), words
+
+
+def assess(*, values: Sequence, unit: str, higher_is_better: bool | None, tolerance: Decimal | None = None,
+           benchmarks: dict | None = None) -> Assessment:
+    """Assess a KPI from its values (actual, latest and target KpiValues, any order). No queries.
+
+    `benchmarks` maps a financial year to a benchmark figure held for it (e.g. the national average)."""
+    current, previous, target = pick_current(values)
+    way, way_words = travel(current, previous, higher_is_better)
+
+    def result(status: str, reason: str, tol: Decimal | None = None) -> Assessment:
+        return Assessment(status, reason, way, way_words, current, target, tol)
+
+    if target is None:
+        return result(NONE, "No target printed")
+    kind = target.target_kind
+    if kind == "none" or not kind:
+        return result(NONE, NO_TARGET_REASONS.get(target.target_reason, "No target"))
+    if kind == "rag":
+        rating = (current.note if current is not None and current.status == "rag" else "").lower()
+        aimed = target.printed.strip().lower()
+        latest_rag = [v for v in values if v.kind != "target" and v.status == "rag"]
+        if not rating and latest_rag:
+            rating = latest_rag[-1].note.lower()
+        if not rating:
+            return result(NONE, "No rating held")
+        if rating == aimed or RAG_ORDER.get(rating, -1) >= RAG_ORDER.get(aimed, 99):
+            return result(ON_TRACK, f"Rated {rating.title()} against a target of {aimed.title()}")
+        return result(NEAR if rating.startswith("amber") else OFF_TRACK,
+                      f"Rated {rating.title()} against a target of {aimed.title()}")
+    if current is None:
+        statuses = [v for v in values if v.kind != "target" and v.status]
+        why = statuses[-1].get_status_display().lower() if statuses else "no figure printed"
+        return result(NONE, f"No figure to assess ({why})")
+
+    value = current.value
+    against = f"{_fmt(value)} ({current.get_kind_display().lower()} {fy_label(current.year)}) against the " \
+              f"{fy_label(target.year)} target '{target.printed.strip()}'"
+
+    if kind in {"number", "comparator", "range"}:
+        goal = target.target_value if kind != "range" else None
+        tol = tolerance if tolerance is not None else default_tolerance(unit, goal if goal is not None else target.target_high)
+        if kind == "range":
+            low, high = target.target_low, target.target_high
+            if low <= value <= high:
+                return result(ON_TRACK, f"Within range: {against}", tol)
+            gap = (low - value) if value < low else (value - high)
+            return result(NEAR if gap <= tol else OFF_TRACK, f"Outside range by {_fmt(gap)}: {against}", tol)
+        comparator = target.comparator
+        if kind == "number":
+            if higher_is_better is None:
+                return result(NONE, f"The plan does not say whether higher is better, so {against} is not assessed")
+            comparator = "ge" if higher_is_better else "le"
+        met = {"lt": value < goal, "le": value <= goal, "gt": value > goal, "ge": value >= goal,
+               "eq": value == goal}[comparator]
+        if met:
+            return result(ON_TRACK, f"Target met: {against}", tol)
+        gap = abs(value - goal)
+        return result(NEAR if gap <= tol else OFF_TRACK, f"Missed by {_fmt(gap)}: {against}", tol)
+
+    if kind == "trend":
+        if previous is None:
+            return result(NONE, f"No earlier figure to show a trend ({against})")
+        change = value - previous.value
+        direction = target.direction
+        tol = tolerance if tolerance is not None else default_tolerance(unit, previous.value)
+        compared = f"{_fmt(value)} in {fy_label(current.year)} against {_fmt(previous.value)} in {fy_label(previous.year)}"
+        if direction == "maintain":
+            worse = (change < 0) if higher_is_better is not False else (change > 0)
+            if not worse or abs(change) <= tol:
+                return result(ON_TRACK, f"Maintained: {compared}", tol)
+            return result(OFF_TRACK, f"Not maintained: {compared}", tol)
+        wanted_up = direction == "increase" or (direction == "narrow_gap" and higher_is_better is False)
+        if direction == "narrow_gap" and higher_is_better is None:
+            wanted_up = False
+        if change == 0:
+            return result(NEAR, f"No change: {compared}", tol)
+        if (change > 0) == wanted_up:
+            return result(ON_TRACK, f"{'Increasing' if change > 0 else 'Reducing'} as targeted: {compared}", tol)
+        return result(OFF_TRACK, f"{'Increasing' if change > 0 else 'Reducing'}, against the target: {compared}", tol)
+
+    if kind == "benchmark":
+        bench = (benchmarks or {}).get(target.year)
+        if bench is None and target.target_value is not None:
+            bench = target.target_value
+        if bench is None:
+            return result(NONE, f"No benchmark held for {fy_label(target.year)} ('{target.printed.strip()}')")
+        tol = tolerance if tolerance is not None else default_tolerance(unit, bench)
+        comparator = target.comparator or ("gt" if higher_is_better is not False else "lt")
+        met = value > bench if comparator in {"gt", "ge"} else value < bench
+        words = f"{_fmt(value)} against a benchmark of {_fmt(bench)} ('{target.printed.strip()}')"
+        if met:
+            return result(ON_TRACK, f"Better than the benchmark: {words}", tol)
+        return result(NEAR if abs(value - bench) <= tol else OFF_TRACK, f"Not better than the benchmark: {words}", tol)
+    return result(NONE, "Target kind not assessed")

@@ -1,0 +1,55 @@
+"""Reads of measures and KPI values across plans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kpis.models import KpiValue, Measure
+from plans.parsing import fy_label
+
+
+@dataclass
+class HistoryPoint:
+    """Everything the documents say about one measure for one financial year and kind (actual, latest or
+    target), from every plan that prints it."""
+
+    year: int
+    kind: str
+    values: list[KpiValue] = field(default_factory=list)
+
+    @property
+    def year_label(self) -> str:
+        return fy_label(self.year)
+
+    @property
+    def figures(self) -> set:
+        return {v.value for v in self.values if v.value is not None}
+
+    @property
+    def is_restated(self) -> bool:
+        """Two plans print different figures for the same year: both are kept and shown."""
+        if self.kind == KpiValue.Kind.TARGET:
+            return len({v.printed.strip() for v in self.values}) > 1 and len(self.plans) > 1
+        return len(self.figures) > 1 and len(self.plans) > 1
+
+    @property
+    def plans(self) -> set[str]:
+        return {v.kpi.plan.slug for v in self.values}
+
+    @property
+    def latest(self) -> KpiValue:
+        """The figure from the newest plan that prints one (the one a chart shows)."""
+        return max(self.values, key=lambda v: (v.value is not None, v.kpi.plan.financial_year, v.order))
+
+
+KIND_ORDER = {KpiValue.Kind.ACTUAL: 0, KpiValue.Kind.LATEST: 1, KpiValue.Kind.TARGET: 2}
+
+
+def measure_history(*, measure: Measure) -> list[HistoryPoint]:
+    """Every value of a measure, year by year, joined across the plans it appears in. One query."""
+    values = (KpiValue.objects.filter(kpi__measure=measure).select_related("kpi__plan")
+              .order_by("year", "kpi__plan__financial_year", "order"))
+    points: dict[tuple[int, str], HistoryPoint] = {}
+    for value in values:
+        points.setdefault((value.year, value.kind), HistoryPoint(value.year, value.kind)).values.append(value)
+    return sorted(points.values(), key=lambda p: (p.year, KIND_ORDER[p.kind]))
