@@ -3,34 +3,9 @@ with no console errors and no failed requests."""
 
 from __future__ import annotations
 
-import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-WCAG22AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-
-
-@pytest.fixture
-def seeded(transactional_db):
-    from plans.services import plans_load
-
-    plans_load()
-
-
-@pytest.fixture
-def watched_page(page: Page):
-    """A page that records console errors and failed requests."""
-    problems: list[str] = []
-    page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
-    page.on("requestfailed", lambda req: problems.append(f"failed request: {req.url}"))
-    page.on("response", lambda res: problems.append(f"HTTP {res.status}: {res.url}") if res.status >= 400 else None)
-    page.problems = problems
-    return page
-
-
-def assert_accessible(page: Page) -> None:
-    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG22AA}})
-    assert result.violations_count == 0, result.generate_report()
+from tests.browser.conftest import assert_accessible
 
 
 def test_an_officer_finds_a_plan_and_a_kpi(live_server, seeded, watched_page):
