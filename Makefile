@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install db db-stop migrate load static check-fixtures chromium
+.PHONY: run test install db db-stop migrate load static check-fixtures chromium backup restore serve
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,12 +27,28 @@ migrate: db
 
 load: migrate
 	$(PY) manage.py load_plans
+	@if [ -z "$$DATABASE_URL" ]; then $(PY) manage.py seed_local_users; fi
 
 static: install
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 run: load static
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+backup: db
+	$(PY) manage.py backup
+
+# make restore FILE=backups/app-....dump [RESTORE_DB=app_restored]: into an empty or new database only.
+restore: db
+	@test -n "$(FILE)" || (echo "Usage: make restore FILE=backups/<file>.dump [RESTORE_DB=<new database>]"; exit 2)
+	$(PY) manage.py restore "$(FILE)" $(if $(RESTORE_DB),--database "$(RESTORE_DB)",)
+
+# Production-style serving: gunicorn behind your proxy; settings come from the environment (README).
+serve: install
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py migrate --noinput
+	$(VENV)/bin/gunicorn config.wsgi:application --bind $${BIND:-127.0.0.1:$(PORT)} --workers $${WORKERS:-3} \
+		--access-logfile - --error-logfile - --forwarded-allow-ips="$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 check-fixtures: migrate
 	$(PY) manage.py load_plans --dry-run

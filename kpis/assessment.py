@@ -88,9 +88,10 @@ def pick_current(values: Sequence) -> tuple[object | None, object | None, object
     """(latest figure, the figure for the year before it, the target it is judged against).
 
     The latest figure is the most recent year's number (a part-year 'latest' beats an 'actual' of the
-    same year). Its target is the target for the same year, else the next year's (plans commonly set the
+    same year, and a value entered by a performance lead beats the document's, the newest entry first). Its target is the target for the same year, else the next year's (plans commonly set the
     coming year's target beside the current part-year figure)."""
-    figures = sorted(_numeric(values), key=lambda v: (v.year, v.kind == "latest"))
+    figures = sorted(_numeric(values), key=lambda v: (v.year, v.kind == "latest", v.source == "entry",
+                                                       v.entered_at.timestamp() if v.entered_at else 0))
     current = figures[-1] if figures else None
     previous = None
     if current is not None:

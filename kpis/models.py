@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.urls import reverse
 
-from plans.models import Department, Plan, Sourced, text_list
+from plans.models import Department, Plan, Sourced, search_vector, text_list
 from plans.parsing import fy_label
 
 if TYPE_CHECKING:
@@ -32,6 +34,10 @@ class Measure(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("measure", args=[self.department.slug, self.key])
+
+
+def kpi_document() -> SearchVector:
+    return search_vector(("description", "A"))
 
 
 class Kpi(Sourced):
@@ -67,13 +73,28 @@ class Kpi(Sourced):
     class Meta:
         ordering = ["plan", "order"]
         constraints = [models.UniqueConstraint(fields=["plan", "key"], name="kpi_unique_key_per_plan")]
+        indexes = [
+            # Search (plans/search.py): kpi_document() @@ the query.
+            GinIndex(kpi_document(), name="kpi_search_idx"),
+        ]
 
     def assessment(self, benchmarks: dict | None = None) -> "Assessment":
         """Status against target and direction of travel, from `values` (prefetch them: no query then)."""
         from kpis.assessment import assess
 
+        if benchmarks is None and "benchmarks" in getattr(self, "_prefetched_objects_cache", {}):
+            benchmarks = self.benchmark_figures()
         return assess(values=list(self.values.all()), unit=self.unit, higher_is_better=self.higher_is_better,
                       tolerance=self.tolerance, benchmarks=benchmarks)
+
+    def benchmark_figures(self) -> dict:
+        """Year -> the newest benchmark figure of the kind the targets name (from prefetched benchmarks)."""
+        kinds = {v.year: v.benchmark for v in self.values.all() if v.kind == "target" and v.benchmark}
+        figures: dict = {}
+        for bench in sorted(self.benchmarks.all(), key=lambda b: b.entered_at):
+            if kinds.get(bench.year, bench.kind) == bench.kind:
+                figures[bench.year] = bench.value
+        return figures
 
     def __str__(self) -> str:
         return self.description
@@ -135,6 +156,16 @@ class KpiValue(Sourced):
     maintain = models.BooleanField(default=False)
     target_reason = models.CharField(max_length=20, blank=True)
     order = models.PositiveIntegerField()
+    # Values entered by performance leads sit beside the documents' values, never over them.
+    source = models.CharField(max_length=10, choices=[("document", "Source document"), ("entry", "Entered")],
+                              default="document")
+    commentary = models.TextField(blank=True)
+    entered_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    entered_at = models.DateTimeField(null=True, blank=True)
+    # The value shown before this entry was saved (the audit trail's "old"), copied so that reloading the
+    # documents never breaks the history.
+    previous_printed = models.TextField(blank=True)
+    previous_by = models.CharField(max_length=150, blank=True, help_text="Who entered the previous value; blank for the document")
 
     class Meta:
         ordering = ["kpi", "order"]
@@ -144,8 +175,66 @@ class KpiValue(Sourced):
         ]
 
     @property
+    def is_entry(self) -> bool:
+        return self.source == "entry"
+
+    @property
     def source_plan(self) -> Plan:
         return self.kpi.plan
+
+    @property
+    def year_label(self) -> str:
+        return fy_label(self.year)
+
+    def target_summary(self) -> str:
+        """The target's structure in words ('at most 17', 'between 15 and 20', 'increase on the previous
+        year', 'above the national average')."""
+        from plans.templatetags.plan_extras import number
+
+        words = {"lt": "below", "le": "at most", "gt": "above", "ge": "at least", "eq": "equal to"}
+        kind = self.target_kind
+        if kind == "number":
+            return f"{number(self.target_value)}"
+        if kind == "comparator":
+            return f"{'maintain ' if self.maintain else ''}{words[self.comparator]} {number(self.target_value)}"
+        if kind == "range":
+            return f"between {number(self.target_low)} and {number(self.target_high)}"
+        if kind == "trend":
+            return {"increase": "increase on the previous year", "decrease": "decrease on the previous year",
+                    "maintain": "maintain the previous year's level",
+                    "narrow_gap": "narrow the gap"}.get(self.direction, "trend")
+        if kind == "benchmark":
+            bench = self.benchmark.replace("_", " ")
+            if self.direction == "narrow_gap":
+                return f"narrow the gap to the {bench}"
+            figure = f" ({number(self.target_value)})" if self.target_value is not None else ""
+            return f"{words.get(self.comparator, 'against')} the {bench}{figure}"
+        if kind == "rag":
+            return f"RAG rating {self.printed.strip()}"
+        return self.get_target_kind_display() if kind else ""
+
+
+class Benchmark(models.Model):
+    """A comparison figure for a year (national average, a quartile boundary), entered by a lead so that
+    targets such as 'Above national average' can be assessed."""
+
+    class Kind(models.TextChoices):
+        NATIONAL_AVERAGE = "national_average", "National average"
+        TOP_QUARTILE = "top_quartile", "Top quartile boundary"
+        UPPER_MIDDLE_QUARTILE = "upper_middle_quartile", "Upper-middle quartile boundary"
+        LOWER_MIDDLE_QUARTILE = "lower_middle_quartile", "Lower-middle quartile boundary"
+        STATISTICAL_NEIGHBOURS = "statistical_neighbours", "Statistical neighbours average"
+        REGIONAL_AVERAGE = "regional_average", "Regional average"
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="benchmarks")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    value = models.DecimalField(max_digits=20, decimal_places=4)
+    entered_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kpi", "year", "-entered_at", "-pk"]
 
     @property
     def year_label(self) -> str:

@@ -38,8 +38,10 @@ class HistoryPoint:
 
     @property
     def latest(self) -> KpiValue:
-        """The figure from the newest plan that prints one (the one a chart shows)."""
-        return max(self.values, key=lambda v: (v.value is not None, v.kpi.plan.financial_year, v.order))
+        """The figure a chart shows: the newest entered value, else the newest plan's printed figure."""
+        return max(self.values, key=lambda v: (v.value is not None, v.source == "entry",
+                                               v.entered_at.timestamp() if v.entered_at else 0,
+                                               v.kpi.plan.financial_year, v.order))
 
 
 KIND_ORDER = {KpiValue.Kind.ACTUAL: 0, KpiValue.Kind.LATEST: 1, KpiValue.Kind.TARGET: 2}
@@ -47,9 +49,25 @@ KIND_ORDER = {KpiValue.Kind.ACTUAL: 0, KpiValue.Kind.LATEST: 1, KpiValue.Kind.TA
 
 def measure_history(*, measure: Measure) -> list[HistoryPoint]:
     """Every value of a measure, year by year, joined across the plans it appears in. One query."""
-    values = (KpiValue.objects.filter(kpi__measure=measure).select_related("kpi__plan")
-              .order_by("year", "kpi__plan__financial_year", "order"))
+    values = (KpiValue.objects.filter(kpi__measure=measure).select_related("kpi__plan", "entered_by")
+              .order_by("year", "kpi__plan__financial_year", "order", "entered_at"))
     points: dict[tuple[int, str], HistoryPoint] = {}
     for value in values:
         points.setdefault((value.year, value.kind), HistoryPoint(value.year, value.kind)).values.append(value)
     return sorted(points.values(), key=lambda p: (p.year, KIND_ORDER[p.kind]))
+
+
+def plan_kpis(*, plans=None, queryset=None) -> list:
+    """KPIs (of the given plans, or of `queryset`) with plan, department, values and benchmarks loaded,
+    ready for Kpi.assessment(). 3 queries."""
+    from django.db.models import Prefetch
+
+    from kpis.models import Kpi
+
+    from kpis.models import Benchmark
+
+    kpis = queryset if queryset is not None else Kpi.objects.filter(plan__in=plans)
+    return list(kpis.select_related("plan__department", "measure__department")
+                .prefetch_related(Prefetch("values", queryset=KpiValue.objects.order_by("order", "entered_at")),
+                                  Prefetch("benchmarks", queryset=Benchmark.objects.order_by("entered_at")))
+                .order_by("plan__department__name", "-plan__financial_year", "order"))

@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from kpis import views
+
+urlpatterns = [
+    path("kpis/", views.kpi_list, name="kpi_list"),
+    path("plans/<slug:slug>/kpis/<slug:key>/", views.kpi, name="kpi"),
+    path("departments/<slug:slug>/measures/<slug:key>/", views.measure, name="measure"),
+    path("departments/<slug:slug>/update/", views.department_update, name="department_update"),
+    path("departments/<slug:slug>/upload/", views.kpi_upload, name="kpi_upload"),
+]

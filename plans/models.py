@@ -10,6 +10,8 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.urls import reverse
 
@@ -18,6 +20,37 @@ from plans.parsing import fy_label
 
 def text_list() -> ArrayField:
     return ArrayField(models.TextField(), default=list, blank=True)
+
+
+class ArrayText(models.Func):
+    """A text[] column as one space-separated string, for full-text search. It calls an IMMUTABLE SQL
+    function (created by migration 0002_search_indexes) because PostgreSQL's own array-to-text conversions
+    are only STABLE, and an index expression must be IMMUTABLE."""
+
+    function = "plans_array_text"
+    output_field = models.TextField()
+
+
+def search_vector(*weighted: tuple[str | models.Expression, str]) -> SearchVector:
+    """A record's full-text document: each (field, weight) parsed with the English configuration. The same
+    expression builds the model's GIN index and the search query (plans/search.py), so the index serves it."""
+    parts = [SearchVector(field, weight=weight, config="english") for field, weight in weighted]
+    vector = parts[0]
+    for part in parts[1:]:
+        vector = vector + part
+    return vector
+
+
+def statement_document() -> SearchVector:
+    return search_vector(("text", "A"), ("group", "B"))
+
+
+def deliverable_document() -> SearchVector:
+    return search_vector(("title", "A"), (ArrayText("success_measures"), "B"), ("outcome", "B"), ("lead", "C"))
+
+
+def risk_document() -> SearchVector:
+    return search_vector(("description", "A"), (ArrayText("mitigations"), "B"))
 
 
 @lru_cache(maxsize=8)
@@ -141,6 +174,19 @@ class Plan(Sourced):
     def get_absolute_url(self) -> str:
         return reverse("plan", args=[self.slug])
 
+    def covered_years(self) -> list[int]:
+        """The financial years the plan covers, from its printed period ('2021-25' -> 2021-22 to 2024-25;
+        '2017-2021' -> 2017-18 to 2020-21; '2023-24' -> 2023-24), always including the year it is for."""
+        import re
+
+        m = re.fullmatch(r"(\d{4})\s*[-/\u2013]\s*(\d{2}|\d{4})", self.period.strip())
+        years = {self.financial_year}
+        if m:
+            start, end = int(m.group(1)), m.group(2)
+            end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
+            years.update(range(start, max(end_year, start + 1)))
+        return sorted(years)
+
 
 class Statement(Sourced):
     """A sentence or paragraph the plan states: ambition, values, priorities, achievements..."""
@@ -168,6 +214,10 @@ class Statement(Sourced):
 
     class Meta:
         ordering = ["plan", "order"]
+        indexes = [
+            # Search (plans/search.py): statement_document() @@ the query.
+            GinIndex(statement_document(), name="statement_search_idx"),
+        ]
 
 
 class Division(Sourced):
@@ -272,6 +322,10 @@ class Deliverable(Sourced):
     class Meta:
         ordering = ["plan", "order"]
         constraints = [models.UniqueConstraint(fields=["plan", "key"], name="deliverable_unique_key_per_plan")]
+        indexes = [
+            # Search (plans/search.py): deliverable_document() @@ the query.
+            GinIndex(deliverable_document(), name="deliverable_search_idx"),
+        ]
 
     def __str__(self) -> str:
         label = " ".join(self.refs) or self.number
@@ -299,6 +353,10 @@ class Risk(Sourced):
 
     class Meta:
         ordering = ["plan", "order"]
+        indexes = [
+            # Search (plans/search.py): risk_document() @@ the query.
+            GinIndex(risk_document(), name="risk_search_idx"),
+        ]
 
 
 class Discrepancy(Sourced):
@@ -315,6 +373,118 @@ class Discrepancy(Sourced):
     object_id = models.PositiveBigIntegerField(null=True)
     target = GenericForeignKey("content_type", "object_id")
 
+    class Kind(models.TextChoices):
+        ROUNDING = "rounding", "Rounding"
+        REPAIR = "repair", "Repair"
+        DATE = "date", "Not a real date"
+        OTHER = "other", "Does not reconcile"
+
+    # Words in a note that say a printed figure was garbled or wrong in print and the stored value repairs it.
+    REPAIR_MARKS = ("line break", "extraction", "truncated", "minus missing", "without a unit", "printed under")
+
     class Meta:
         ordering = ["plan", "src_start", "pk"]
         verbose_name_plural = "discrepancies"
+
+    def kind(self) -> "Discrepancy.Kind":
+        """What kind of discrepancy this is, read from its note and field (no query): a printed date that
+        is not a real date; rounding in the printed figures (sums out by a pound or two); a repair of a
+        figure garbled or wrong in print (digits split or lost in extraction, a missing minus sign or
+        unit, figures under the wrong heading or unit); otherwise the document's own figures do not
+        reconcile and both are kept as printed."""
+        note = self.note.lower()
+        if "not a real date" in note:
+            return self.Kind.DATE
+        if note.startswith("rounding") or "rounding in the printed figures" in note:
+            return self.Kind.ROUNDING
+        if self.field == "unit" or any(mark in note for mark in self.REPAIR_MARKS):
+            return self.Kind.REPAIR
+        return self.Kind.OTHER
+
+
+# -- Who may change what, and what they changed ----------------------------------------------------------------
+
+class Role(models.Model):
+    """A user's role. Performance leads hold one role row per department they lead."""
+
+    class Kind(models.TextChoices):
+        VIEWER = "viewer", "Viewer"
+        LEAD = "lead", "Performance lead"
+        CABINET = "cabinet", "Cabinet member"
+        ADMIN = "admin", "Administrator"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, null=True, blank=True, related_name="roles")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "department"], name="role_unique_per_department"),
+            models.UniqueConstraint(fields=["user", "kind"], condition=models.Q(department__isnull=True),
+                                    name="role_unique_without_department"),
+            models.CheckConstraint(condition=~models.Q(kind="lead") | models.Q(department__isnull=False),
+                                   name="role_lead_has_department"),
+        ]
+
+    def __str__(self) -> str:
+        where = f" for {self.department}" if self.department_id else ""
+        return f"{self.user} – {self.get_kind_display()}{where}"
+
+
+def user_can_edit(user, department: Department) -> bool:
+    """Administrators may edit every department; performance leads only the departments they lead.
+    One query (none for anonymous users or superusers)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return Role.objects.filter(user=user).filter(
+        models.Q(kind=Role.Kind.ADMIN) | models.Q(kind=Role.Kind.LEAD, department=department)).exists()
+
+
+def user_is_admin(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or Role.objects.filter(user=user, kind=Role.Kind.ADMIN).exists()
+
+
+class ClosedPeriod(models.Model):
+    """A financial year closed for a department: its values can no longer be entered or changed."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="closed_periods")
+    year = models.PositiveSmallIntegerField(help_text="Start year of the financial year (2024 for 2024-25)")
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["department", "year"], name="closed_period_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.department} {fy_label(self.year)} closed"
+
+
+class DeliverableUpdate(models.Model):
+    """A progress update on a deliverable. Updates are never edited: each is a new row, so the list of
+    them is the deliverable's history."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        ON_TRACK = "on_track", "On track"
+        AT_RISK = "at_risk", "At risk"
+        OFF_TRACK = "off_track", "Off track"
+        COMPLETE = "complete", "Complete"
+
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.PROTECT, related_name="updates")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    percent_complete = models.PositiveSmallIntegerField(null=True, blank=True)
+    commentary = models.TextField()
+    as_of = models.DateField()
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["deliverable", "-entered_at", "-pk"]
+        indexes = [
+            # The deliverable page lists a deliverable's updates newest first.
+            models.Index(fields=["deliverable", "-entered_at"], name="delivupdate_newest_idx"),
+        ]

@@ -118,3 +118,207 @@ def plan_sections(*, plan: Plan) -> dict:
         "risks": list(plan.risks.all()),
         "discrepancies": list(plan.discrepancies.all()),
     }
+
+
+# -- Deliverables, risks and the 2025-29 objective tree (council-wide lists and the deliverable page) --------
+
+def deliverables_across_plans() -> QuerySet[Deliverable]:
+    """Every deliverable, sub-action and 2025-29 action with its plan, department and parent, in document
+    order. 1 query when evaluated."""
+    return Deliverable.objects.select_related("plan__department", "parent").order_by(
+        "plan__department__name", "-plan__financial_year", "order")
+
+
+def risks_across_plans() -> QuerySet:
+    """Every risk with its plan and department, in document order. 1 query when evaluated."""
+    from plans.models import Risk
+
+    return Risk.objects.select_related("plan__department").order_by(
+        "plan__department__name", "-plan__financial_year", "order")
+
+
+def deliverable_link_keys(*, item: Deliverable) -> list[str]:
+    """What a KPI's `links` or a risk's `refs` print to name this deliverable: each of its refs, and its
+    number (prefixed by its part where numbering restarts per part, e.g. 'Section Two – Departmental
+    Priorities 1'). No queries."""
+    keys = list(item.refs)
+    if item.number and not item.objective_id:
+        keys.append(f"{item.part} {item.number}" if item.part else item.number)
+    return keys
+
+
+def deliverable_links(*, item: Deliverable) -> dict:
+    """The KPIs of the same plan whose `links` name this deliverable, each with its assessment, and the
+    risks whose `refs` name it. 3 queries (KPIs, their values, risks); 2 when no KPI is linked (Django
+    skips the values query for no KPIs)."""
+    from plans.models import Risk
+
+    keys = deliverable_link_keys(item=item)
+    kpis = Kpi.objects.filter(plan_id=item.plan_id, links__overlap=keys).select_related("plan").prefetch_related(
+        Prefetch("values", queryset=KpiValue.objects.order_by("order"))).order_by("order")
+    return {
+        "linked_kpis": [(kpi, kpi.assessment()) for kpi in kpis],
+        "related_risks": list(Risk.objects.filter(plan_id=item.plan_id, refs__overlap=keys).order_by("order")),
+    }
+
+
+def objective_tree(*, plan: Plan) -> list:
+    """The plan's outcomes -> strategic objectives -> actions (2025-29 shape). 3 queries (outcomes,
+    objectives, actions); the actions carry their objective and outcome without further queries."""
+    actions = Deliverable.objects.select_related("plan").order_by("order")
+    objectives = StrategicObjective.objects.order_by("number").prefetch_related(Prefetch("actions", queryset=actions))
+    return list(plan.outcomes.order_by("number").prefetch_related(Prefetch("objectives", queryset=objectives)))
+
+
+# -- Dashboards: council overview, department dashboard, cabinet summary ----------------------------------------
+
+@dataclass
+class PlanFigures:
+    """Headline figures of one plan, for tiles and comparisons."""
+
+    plan: Plan
+    net_cell: BudgetCell | None = None  # the controllable budget's total net cell
+    kpis: list = None  # [(kpi, assessment)], off track first
+    status_counts: dict = None  # status -> count
+    deliverables_by_priority: list = None  # [(priority, count)]
+
+    @property
+    def net_budget(self):
+        return self.net_cell.value if self.net_cell is not None else None
+
+    @property
+    def off_track(self) -> list:
+        return [(k, a) for k, a in self.kpis if a.status == "off_track"]
+
+
+def net_budgets(*, plans: list[Plan]) -> dict[int, BudgetCell]:
+    """Plan id -> the controllable budget's total net cell (its value, and the printed figure and note
+    where the printed total does not reconcile). 1 query."""
+    cells = BudgetCell.objects.filter(
+        row__table__plan__in=plans, row__table__kind=BudgetTable.Kind.CONTROLLABLE, row__kind=BudgetRow.Kind.TOTAL,
+        column__role="net").select_related("row__table")
+    return {cell.row.table.plan_id: cell for cell in cells}
+
+
+def division_budgets(*, plans: list[Plan]) -> dict[int, list[tuple[str, object, object]]]:
+    """Plan id -> [(division, gross, net)] from the controllable budget's division rows. 1 query."""
+    from collections import defaultdict
+
+    rows: dict = defaultdict(dict)
+    cells = (BudgetCell.objects.filter(row__table__plan__in=plans, row__table__kind=BudgetTable.Kind.CONTROLLABLE,
+                                       row__kind=BudgetRow.Kind.ROW, column__role__in=["gross", "net"])
+             .values_list("row__table__plan_id", "row__order", "row__division", "row__group", "column__role", "value")
+             .order_by("row__table__plan_id", "row__order"))
+    for plan_id, order, division, group, role, value in cells:
+        label = division or f"(unlabelled row{' in ' + group if group else ''})"
+        rows[plan_id].setdefault((order, label), {})[role] = value
+    return {pid: [(label, v.get("gross"), v.get("net")) for (_, label), v in sorted(r.items())] for pid, r in rows.items()}
+
+
+def plan_figures(*, plans: list[Plan]) -> dict[int, PlanFigures]:
+    """Headline figures for several plans at once. 4 queries (net budgets, KPIs, their values,
+    deliverables by priority), however many plans and rows."""
+    from django.db.models import Count
+
+    from kpis.selectors import plan_kpis
+
+    budgets = net_budgets(plans=plans)
+    figures = {p.id: PlanFigures(p, budgets.get(p.id), [], {}, []) for p in plans}
+    for kpi in plan_kpis(plans=plans):
+        figures[kpi.plan_id].kpis.append((kpi, kpi.assessment()))
+    for f in figures.values():
+        f.kpis.sort(key=lambda pair: pair[1].sort_key)
+        for _, assessment in f.kpis:
+            f.status_counts[assessment.status] = f.status_counts.get(assessment.status, 0) + 1
+    counts = (Deliverable.objects.filter(plan__in=plans, parent__isnull=True)
+              .values_list("plan_id", "council_priority").annotate(n=Count("id")).order_by("plan_id", "council_priority"))
+    for plan_id, priority, n in counts:
+        figures[plan_id].deliverables_by_priority.append((priority or "Not linked to a priority", n))
+    return figures
+
+
+def current_plans(*, year: int | None) -> tuple[list[Plan], list[int]]:
+    """Each department's plan for `year` (its newest plan for that year or before; default: the newest
+    year held), and every year that has a plan. 1 query."""
+    plans = list(Plan.objects.select_related("department").order_by("department__name", "-financial_year", "slug"))
+    years = sorted({p.financial_year for p in plans}, reverse=True)
+    if year is None and years:
+        year = years[0]
+    chosen: dict[int, Plan] = {}
+    for plan in plans:
+        if plan.financial_year <= (year or 0) and plan.department_id not in chosen:
+            chosen[plan.department_id] = plan
+    return list(chosen.values()), years
+
+
+def upcoming_contracts(*, plan: Plan, today, limit: int = 5) -> tuple[list, bool]:
+    """The plan's contracts starting soonest on or after `today`; when none is upcoming (an older plan),
+    its most recent starts instead, and False. 1 query (2 when none is upcoming)."""
+    entries = ProcurementEntry.objects.filter(plan=plan, contract_start__isnull=False)
+    upcoming = list(entries.filter(contract_start__gte=today).order_by("contract_start", "order")[:limit])
+    if upcoming:
+        return upcoming, True
+    return list(entries.order_by("-contract_start", "order")[:limit]), False
+
+
+def previous_plan(*, plan: Plan) -> Plan | None:
+    """The same department's plan before this one. 1 query."""
+    return (Plan.objects.filter(department_id=plan.department_id, financial_year__lt=plan.financial_year)
+            .order_by("-financial_year").first())
+
+
+def pipeline_totals(*, plan: Plan) -> dict:
+    """Count and total estimated value of the plan's procurement pipeline. 1 query."""
+    from django.db.models import Count, Sum
+
+    return ProcurementEntry.objects.filter(plan=plan).aggregate(count=Count("id"), value=Sum("value"))
+
+
+def _division_key(name: str) -> str:
+    return " ".join(name.lower().replace("&", "and").replace(",", " ").split())
+
+
+def plan_summary(*, plan: Plan) -> dict:
+    """Everything the cabinet summary shows, with the change from the department's previous plan.
+    At most 16 queries whatever the size of the plans."""
+    from django.db.models import Sum
+
+    from budgets.models import Saving, ServicePressure
+
+    before = previous_plan(plan=plan)
+    plans = [plan] + ([before] if before else [])
+    figures = plan_figures(plans=plans)
+    divisions = division_budgets(plans=plans)
+    now, then = figures[plan.id], figures[before.id] if before else None
+
+    compared = []
+    earlier = {_division_key(name): (name, net) for name, _, net in divisions.get(before.id, [])} if before else {}
+    for name, _, net in divisions.get(plan.id, []):
+        old = earlier.pop(_division_key(name), None)
+        compared.append({"division": name, "now": net, "then": old[1] if old else None,
+                         "change": (net - old[1]) if old and net is not None and old[1] is not None else None})
+    for name, net in earlier.values():
+        compared.append({"division": name, "now": None, "then": net, "change": None})
+
+    moved = []
+    if then:
+        previous_status = {kpi.measure_id: a for kpi, a in then.kpis}
+        for kpi, assessment in now.kpis:
+            old = previous_status.get(kpi.measure_id)
+            if old is not None:
+                moved.append({"kpi": kpi, "now": assessment, "then": old})
+
+    pressures = list(ServicePressure.objects.filter(plan=plan))
+    pressure_totals: dict[str, object] = {}
+    for p in pressures:
+        pressure_totals[p.get_kind_display()] = pressure_totals.get(p.get_kind_display(), 0) + p.amount
+    return {
+        "previous": before, "now": now, "then": then, "division_changes": compared, "kpi_changes": moved,
+        "savings": list(Saving.objects.filter(plan=plan)),
+        "savings_total": Saving.objects.filter(plan=plan).aggregate(total=Sum("amount"))["total"],
+        "pressures": pressures, "pressure_totals": pressure_totals,
+        "contracts": list(ProcurementEntry.objects.filter(plan=plan, value__isnull=False).order_by("-value", "order")[:5]),
+        "risks": list(plan.risks.all()),
+        "headlines": list(plan.budget_headlines.all()),
+        "discrepancy_count": plan.discrepancies.count(),
+    }

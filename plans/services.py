@@ -53,6 +53,7 @@ DEPARTMENTS = {
     "adult-social-care-health": "Adult Social Care and Health",
 }
 MEASURES_FILE = "measures.yaml"
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ten times faster than pure Python
 
 TOP_KEYS = {"plan", "statements", "divisions", "workforce", "budget", "deliverables", "outcomes", "kpis",
             "procurement", "risks", "capital_programmes", "discrepancies"}
@@ -185,7 +186,7 @@ class PlanLoader:
     # -- the file -------------------------------------------------------------------------------------
     def load(self) -> Plan:
         try:
-            data = yaml.safe_load(self.path.read_text(encoding="utf-8"))
+            data = yaml.load(self.path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -259,7 +260,9 @@ class PlanLoader:
         for model in (Statement, Division, Workforce, BudgetHeadline, ServicePressure, Saving, BudgetTable,
                       ProcurementTable, Risk, Discrepancy, Outcome):
             model.objects.filter(plan=plan).delete()
-        KpiValue.objects.filter(kpi__plan=plan).delete()
+        # An explicit id list, not a join: on freshly loaded tables (no statistics yet) PostgreSQL plans the
+        # joined form as a nested loop over the whole table.
+        KpiValue.objects.filter(kpi_id__in=list(plan.kpis.values_list("id", flat=True)), source="document").delete()
 
     # -- words ----------------------------------------------------------------------------------------
     def load_statements(self, items: list) -> None:
@@ -573,8 +576,12 @@ class PlanLoader:
         return parsed.date, parsed.precision
 
     def load_deliverables(self, items: list) -> set[str]:
+        """Deliverables are matched by key (progress updates hang off them); top-level rows are written in
+        bulk first, then their sub-actions. The 2025-29 actions follow in load_outcomes."""
         seen_refs: dict[str, str] = {}
-        keep: list[int] = []
+        self.existing_deliverables = {d.key: d for d in Deliverable.objects.filter(plan=self.plan)}
+        tops: list[Deliverable] = []
+        subs: list[Deliverable] = []
         order = 0
 
         def save(item: dict, record: str, parent: Deliverable | None, key: str, section: str, priority: str,
@@ -602,8 +609,10 @@ class PlanLoader:
                 outcome=self.text(item, "outcome", record), in_council_plan=flag,
                 notes=self.text(item, "notes", record), order=order, **src,
             )
-            obj, _ = Deliverable.objects.update_or_create(plan=self.plan, key=key, defaults=fields)
-            keep.append(obj.pk)
+            obj = self.existing_deliverables.get(key) or Deliverable(plan=self.plan, key=key)
+            for name, value in fields.items():
+                setattr(obj, name, value)
+            (subs if parent is not None else tops).append(obj)
             self.report.add("deliverables")
             return obj
 
@@ -633,12 +642,18 @@ class PlanLoader:
                 srecord = f"{record}.sub_actions[{j}]"
                 self.check_keys(sub, DELIVERABLE_KEYS - {"sub_actions"}, srecord)
                 save(sub, srecord, parent, f"{key}.{j}", section, parent.council_priority, parent.part)
-        self.keep_deliverables = keep
+        self.save_all(Deliverable, tops)
+        for sub in subs:
+            sub.parent = sub.parent  # re-point parent_id at the now-saved parent
+        self.save_all(Deliverable, subs)
+        self.keep_deliverables = [d.pk for d in tops + subs]
+        self.next_order = order
         return {r for r in seen_refs if not r.startswith("no-")} | {r[3:] for r in seen_refs if r.startswith("no-")}
 
     def load_outcomes(self, items: list) -> None:
-        keep = list(getattr(self, "keep_deliverables", []))
-        order = Deliverable.objects.filter(plan=self.plan).count()
+        keep = list(self.keep_deliverables)
+        order = self.next_order
+        actions: list[Deliverable] = []
         for i, item in enumerate(items, 1):
             record = f"outcomes[{i}]"
             self.check_keys(item, OUTCOME_KEYS, record)
@@ -665,7 +680,8 @@ class PlanLoader:
                     end_printed = self.text(action, "end", arecord)
                     end, end_precision = self.dates(end_printed, f"Action {key}", "end", src)
                     order += 1
-                    obj, _ = Deliverable.objects.update_or_create(plan=self.plan, key=key, defaults=dict(
+                    obj = self.existing_deliverables.get(key) or Deliverable(plan=self.plan, key=key)
+                    fields = dict(
                         parent=None, objective=objective, refs=[], number=f"{objective.number}.{k}",
                         section=Deliverable.Section.OBJECTIVE, council_priority=outcome.title,
                         title=self.text(action, "title", arecord, required=True),
@@ -677,24 +693,35 @@ class PlanLoader:
                         success_measures=self.texts(action, "success_measures", arecord),
                         key_risks=self.texts(action, "key_risks", arecord),
                         notes=self.text(action, "notes", arecord), order=order, **src,
-                    ))
-                    keep.append(obj.pk)
+                    )
+                    for name, value in fields.items():
+                        setattr(obj, name, value)
+                    actions.append(obj)
                     self.report.add("deliverables")
-        Deliverable.objects.filter(plan=self.plan).exclude(pk__in=keep).delete()
+        self.save_all(Deliverable, actions)
+        keep += [a.pk for a in actions]
+        dropped = Deliverable.objects.filter(plan=self.plan).exclude(pk__in=keep)
+        kept_safe = dropped.filter(updates__isnull=False).first()
+        if kept_safe is not None:
+            self.fail("deliverables", kept_safe.key, "this deliverable has progress updates and is no longer in the "
+                                                     "fixture: restore it (updates are never deleted by a load)")
+        dropped.delete()
 
     # -- KPIs -----------------------------------------------------------------------------------------
     def load_kpis(self, items: list, refs: set[str]) -> None:
-        keep = []
+        """KPIs are matched by key (entries made later hang off them) and written in bulk."""
+        existing = {k.key: k for k in Kpi.objects.filter(plan=self.plan)}
+        prefix = f"{self.plan.slug}-"
+        measures = {m.key: m for m in Measure.objects.filter(department=self.plan.department, key__startswith=prefix)}
+        kpis: list[Kpi] = []
         values: list[KpiValue] = []
-        seen: set[str] = set()
         for i, item in enumerate(items, 1):
             record = f"kpis[{i}]"
             self.check_keys(item, KPI_KEYS, record)
             key = self.text(item, "key", record, required=True)
             record = f"{record} ({key})"
-            if key in seen:
+            if any(k.key == key for k in kpis):
                 self.fail(record, "key", "is used by another KPI of this plan")
-            seen.add(key)
             unit = self.text(item, "unit", record, required=True)
             if unit not in Kpi.Unit.values:
                 self.fail(record, "unit", f"{unit!r} is not one of {', '.join(Kpi.Unit.values)}")
@@ -707,27 +734,50 @@ class PlanLoader:
                     self.fail(record, "links", f"{link} is not a deliverable ref or number in this plan")
             src = self.src(item, record)
             description = self.text(item, "description", record, required=True)
-            measure, _ = Measure.objects.get_or_create(
-                department=self.plan.department, key=f"{self.plan.slug}-{key}"[:120],
-                defaults={"title": description},
-            )
-            kpi, _ = Kpi.objects.update_or_create(plan=self.plan, key=key, defaults=dict(
-                measure=measure, description=description, unit=unit, unit_note=self.text(item, "unit_note", record),
-                higher_is_better=hib, responsible=self.text(item, "responsible", record),
-                section=self.text(item, "section", record), group=self.text(item, "group", record), links=links,
-                footnotes=self.texts(item, "footnotes", record),
+            measure_key = f"{prefix}{key}"[:120]
+            if measure_key not in measures:
+                measures[measure_key] = Measure(department=self.plan.department, key=measure_key, title=description)
+            kpi = existing.get(key) or Kpi(plan=self.plan, key=key)
+            fields = dict(
+                measure=measures[measure_key], description=description, unit=unit,
+                unit_note=self.text(item, "unit_note", record), higher_is_better=hib,
+                responsible=self.text(item, "responsible", record), section=self.text(item, "section", record),
+                group=self.text(item, "group", record), links=links, footnotes=self.texts(item, "footnotes", record),
                 tolerance=None if item.get("tolerance") is None else self.decimal(item["tolerance"], record, "tolerance"),
                 order=i, **src,
-            ))
-            keep.append(kpi.pk)
+            )
+            for name, value in fields.items():
+                setattr(kpi, name, value)
+            kpis.append(kpi)
             if not isinstance(item.get("values", []), list):
                 self.fail(record, "values", "must be a list")
             for j, value in enumerate(item.get("values") or [], 1):
                 values.append(self.kpi_value(kpi, value, f"{record}.values[{j}]", j, src))
-        self.report.add("kpis", len(keep))
-        Kpi.objects.filter(plan=self.plan).exclude(pk__in=keep).delete()
+        Measure.objects.bulk_create([m for m in measures.values() if m.pk is None])
+        for kpi in kpis:
+            kpi.measure = kpi.measure  # re-point measure_id at the now-saved measure
+        self.save_all(Kpi, kpis)
+        dropped = Kpi.objects.filter(plan=self.plan).exclude(pk__in=[k.pk for k in kpis])
+        kept_safe = dropped.filter(models.Q(values__source="entry") | models.Q(benchmarks__isnull=False)).first()
+        if kept_safe is not None:
+            self.fail("kpis", kept_safe.key, "this KPI has values entered by performance leads and is no longer in "
+                                             "the fixture: restore it (entered values are never deleted by a load)")
+        dropped.delete()
+        for value in values:
+            value.kpi = value.kpi
         KpiValue.objects.bulk_create(values)
+        self.report.add("kpis", len(kpis))
         self.report.add("kpi values", len(values))
+
+    @staticmethod
+    def save_all(model: type[models.Model], objs: list) -> None:
+        """Insert the new objects and update the existing ones, two statements in all."""
+        new = [o for o in objs if o.pk is None]
+        old = [o for o in objs if o.pk is not None]
+        model.objects.bulk_create(new)
+        if old:
+            fields = [f.name for f in model._meta.concrete_fields if not f.primary_key and f.name not in {"plan", "key"}]
+            model.objects.bulk_update(old, fields)
 
     def kpi_value(self, kpi: Kpi, data: dict, record: str, order: int, kpi_src: dict) -> KpiValue:
         self.check_keys(data, VALUE_KEYS, record)
@@ -915,10 +965,15 @@ def measures_apply(*, path: Path, report: LoadReport, strict: bool) -> None:
     With `strict` (a full load), every member must name a loaded plan and one of its KPIs."""
     file = path.name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
     except yaml.YAMLError as exc:
         raise FixtureError(file, "YAML", "", f"not valid YAML: {exc}")
     items = data.get("measures") or []
+    members = {(str(m.get("plan")), str(m.get("kpi"))) for item in items if isinstance(item, dict)
+               for m in item.get("members") or [] if isinstance(m, dict)}
+    loaded = {(k.plan.slug, k.key): k for k in Kpi.objects.select_related("plan").filter(
+        plan__slug__in={plan for plan, _ in members})}
+    loaded_plans = {plan for plan, _ in loaded}
     seen: set[str] = set()
     for i, item in enumerate(items, 1):
         record = f"measures[{i}]"
@@ -933,10 +988,9 @@ def measures_apply(*, path: Path, report: LoadReport, strict: bool) -> None:
             mrecord = f"{record} ({key}).members[{j}]"
             if not isinstance(member, dict) or set(member) != {"plan", "kpi"}:
                 raise FixtureError(file, mrecord, "", "a member is {plan: <slug>, kpi: <key>}")
-            kpi = Kpi.objects.select_related("plan__department").filter(
-                plan__slug=member["plan"], key=member["kpi"]).first()
+            kpi = loaded.get((str(member["plan"]), str(member["kpi"])))
             if kpi is None:
-                if strict or Plan.objects.filter(slug=member["plan"]).exists():
+                if strict or member["plan"] in loaded_plans or Plan.objects.filter(slug=member["plan"]).exists():
                     raise FixtureError(file, mrecord, "kpi", f"no KPI {member['kpi']!r} in plan {member['plan']!r}")
                 continue
             kpis.append(kpi)

@@ -31,7 +31,8 @@ class SafeExport(TableExport):
 
 
 def table_export(request: HttpRequest, table: tables.Table, *, name: str) -> HttpResponse | None:
-    """Configure sorting; answer `?_export=csv|xlsx` with the download, else None (render the page)."""
+    """Configure sorting; answer `?_export=csv|xlsx` with the download of every row matching the filters,
+    else None (render the page)."""
     tables.RequestConfig(request, paginate=False).configure(table)
     export_format = request.GET.get("_export")
     if export_format in EXPORT_FORMATS:

@@ -1,20 +1,70 @@
-from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+import datetime as dt
 
-from kpis.models import Kpi, KpiValue, Measure
-from plans import selectors
-from plans.models import Deliverable
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from kpis.forms import DeliverableUpdateForm
+
+from plans import charts, selectors
+from plans.models import Deliverable, DeliverableUpdate, user_can_edit
+
+
+def _today() -> dt.date:
+    """Today's date (tests replace this to pin 'contracts starting soonest')."""
+    return dt.date.today()
+
+
+def _year(request: HttpRequest) -> tuple[int | None, str]:
+    """The financial year asked for in ?year=2022 (or 2022-23), and an error message if it is not one."""
+    raw = request.GET.get("year", "").strip()
+    if not raw:
+        return None, ""
+    head = raw[:4]
+    if head.isdigit() and 1990 <= int(head) <= 2100:
+        return int(head), ""
+    return None, "Choose a financial year from the list."
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    ctx = {"departments": selectors.departments_with_plans()}
+    year, year_error = _year(request)
+    plans, years = selectors.current_plans(year=year)
+    figures = selectors.plan_figures(plans=plans)
+    rows = [figures[p.id] for p in plans]
+    ctx = {
+        "rows": rows, "years": years, "year": year if year is not None else (years[0] if years else None),
+        "year_error": year_error,
+        "status_figure": charts.status_figure([(f.plan.department.name, f.status_counts) for f in rows]) if rows else None,
+    }
     return render(request, "plans/home.html", ctx)
 
 
 def department(request: HttpRequest, slug: str) -> HttpResponse:
-    ctx = {"department": selectors.department_get(slug=slug)}
+    dept = selectors.department_get(slug=slug)
+    plans = list(dept.plans.all())
+    chosen = request.GET.get("plan")
+    plan = next((p for p in plans if p.slug == chosen), plans[0] if plans else None)
+    ctx: dict = {"department": dept, "plans": plans, "plan": plan}
+    if plan is not None:
+        today = _today()
+        figures = selectors.plan_figures(plans=[plan])[plan.id]
+        divisions = selectors.division_budgets(plans=[plan]).get(plan.id, [])
+        contracts, upcoming = selectors.upcoming_contracts(plan=plan, today=today)
+        ctx.update(
+            figures=figures, divisions=divisions, contracts=contracts, upcoming=upcoming, today=today,
+            division_figure=charts.division_figure(divisions) if divisions else None,
+            risks=list(plan.risks.all()[:5]), risk_count=plan.risks.count(),
+            pipeline=selectors.pipeline_totals(plan=plan),
+        )
     return render(request, "plans/department.html", ctx)
+
+
+def plan_summary(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = selectors.plan_get(slug=slug)
+    ctx = {"plan": plan, **selectors.plan_summary(plan=plan)}
+    return render(request, "plans/summary.html", ctx)
 
 
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -28,25 +78,27 @@ def deliverable(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         Deliverable.objects.select_related("plan__department", "parent", "objective__outcome"),
         plan__slug=slug, pk=pk,
     )
-    ctx = {"plan": item.plan, "item": item, "sub_actions": list(item.sub_actions.all())}
+    ctx = {"plan": item.plan, "item": item, "sub_actions": list(item.sub_actions.all()),
+           **selectors.deliverable_links(item=item)}
     return render(request, "plans/deliverable.html", ctx)
 
 
-def kpi(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    item = get_object_or_404(
-        Kpi.objects.select_related("plan__department", "measure__department").prefetch_related(
-            Prefetch("values", queryset=KpiValue.objects.order_by("order"))),
-        plan__slug=slug, key=key,
-    )
-    ctx = {"plan": item.plan, "kpi": item, "table": selectors.kpi_table([item]),
-           "siblings": list(item.measure.kpis.select_related("plan").exclude(pk=item.pk))}
-    return render(request, "plans/kpi.html", ctx)
+@login_required
+def deliverable_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A performance lead records a deliverable's progress: status, percentage complete, commentary."""
+    item = get_object_or_404(Deliverable.objects.select_related("plan__department"), plan__slug=slug, pk=pk)
+    if not user_can_edit(request.user, item.plan.department):
+        raise PermissionDenied
+    # request.POST, not `request.POST or None`: an empty POST must show the errors, not a fresh form.
+    form = DeliverableUpdateForm(request.POST if request.method == "POST" else None, initial={"as_of": _today()})
+    if request.method == "POST" and form.is_valid():
+        DeliverableUpdate.objects.create(deliverable=item, entered_by=request.user, **form.cleaned_data)
+        messages.success(request, "Progress update saved.")
+        return redirect(item.get_absolute_url())
+    updates = list(item.updates.select_related("entered_by"))  # the timeline, newest first
+    ctx = {"plan": item.plan, "item": item, "form": form, "updates": updates, "latest": updates[0] if updates else None}
+    return render(request, "plans/deliverable_update.html", ctx, status=400 if form.errors else 200)
 
 
-def measure(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    item = get_object_or_404(Measure.objects.select_related("department"), department__slug=slug, key=key)
-    values = (KpiValue.objects.filter(kpi__measure=item).select_related("kpi__plan")
-              .order_by("year", "kind", "kpi__plan__financial_year"))
-    ctx = {"measure": item, "values": list(values),
-           "kpis": list(item.kpis.select_related("plan").order_by("plan__financial_year"))}
-    return render(request, "plans/measure.html", ctx)
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "plans/accessibility.html")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 
-from plans.models import Plan, Sourced, text_list
+from plans.models import Plan, Sourced, search_vector, text_list
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -20,6 +22,10 @@ class ProcurementTable(Sourced):
 
     class Meta:
         ordering = ["plan", "order"]
+
+
+def procurement_document() -> SearchVector:
+    return search_vector(("title", "A"), ("group", "B"), ("subgroup", "B"))
 
 
 class ProcurementEntry(Sourced):
@@ -56,4 +62,6 @@ class ProcurementEntry(Sourced):
             # The pipeline table sorts and filters by procurement start and contract start.
             models.Index(fields=["procurement_start"], name="procurement_start_idx"),
             models.Index(fields=["contract_start"], name="procurement_contract_start_idx"),
+            # Search (plans/search.py): procurement_document() @@ the query.
+            GinIndex(procurement_document(), name="procurement_search_idx"),
         ]

@@ -15,23 +15,6 @@ def plan(load_plan):
     return load_plan("cs-2022-23")
 
 
-def test_it_lists_departments_and_plans(client, plan, django_assert_num_queries):
-    # 1 departments (+ council), 2 their plans
-    with django_assert_num_queries(2):
-        response = client.get("/")
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "Children&#x27;s Services" in page
-    assert "Service Plan 2021-25 (2022-23 Refresh)" in page and "for 2022-23, draft" in page
-
-
-def test_the_department_page_lists_its_plans(client, plan, django_assert_num_queries):
-    # 1 department, 2 its plans
-    with django_assert_num_queries(2):
-        response = client.get(reverse("department", args=["childrens-services"]))
-    assert "Carol Cammiss" in response.content.decode()
-
-
 def test_an_unknown_department_or_plan_is_404(client, db):
     assert client.get(reverse("department", args=["parks"])).status_code == 404
     assert client.get(reverse("plan", args=["nope-2099-00"])).status_code == 404
@@ -86,8 +69,9 @@ def test_the_plan_page_query_count_does_not_grow_with_rows(client, plan, django_
 
 def test_the_deliverable_page(client, plan, django_assert_num_queries):
     item = plan.deliverables.get(refs__contains=["CP-03"])
-    # 1 deliverable with plan, department, parent, objective; 2 sub-actions
-    with django_assert_num_queries(2):
+    # 1 deliverable with plan, department, parent, objective; 2 sub-actions; 3 linked KPIs (none, so no
+    # values query); 4 related risks
+    with django_assert_num_queries(4):
         response = client.get(item.get_absolute_url())
     page = response.content.decode()
     assert "Implemented key actions to reduce discrimination and tackle inequalities" in page
@@ -99,19 +83,3 @@ def test_a_deliverable_of_another_plan_is_404(client, plan, load_plan):
     other = load_plan("cs-2025-29")
     item = plan.deliverables.first()
     assert client.get(reverse("deliverable", args=[other.slug, item.pk])).status_code == 404
-
-
-def test_the_kpi_page_shows_values_as_printed_and_read(client, plan, django_assert_num_queries):
-    kpi = plan.kpis.get(description__startswith="Number of children living with Council foster carers")
-    # 1 KPI with plan, department, measure; 2 values; 3 other plans' rows of the same measure
-    with django_assert_num_queries(3):
-        response = client.get(kpi.get_absolute_url())
-    page = response.content.decode()
-    for text in ("388", "397", "319", "Increasing trend", "2019-20", "2021-22"):
-        assert text in page
-
-
-def test_the_measure_page(client, plan):
-    kpi = plan.kpis.get(description__startswith="Initial child protection conferences")
-    response = client.get(kpi.measure.get_absolute_url())
-    assert "89.1% (Dec 21)" in response.content.decode()

@@ -7,9 +7,9 @@
     if (!source || !window.Plotly) { return; }
     var figure = JSON.parse(source.textContent);
     var layout = Object.assign({ autosize: true, font: { family: "arial, sans-serif", size: 14 } }, figure.layout || {});
-    window.Plotly.newPlot(el, figure.data || [], layout, {
-      responsive: true, displaylogo: false, modeBarButtonsToRemove: ["lasso2d", "select2d"]
-    });
+    // No mode bar: its small buttons fail WCAG 2.2 target size, and the table that follows every chart
+    // (with its CSV and Excel downloads) carries the same numbers.
+    window.Plotly.newPlot(el, figure.data || [], layout, { responsive: true, displayModeBar: false, displaylogo: false });
   }
   document.querySelectorAll("[data-figure]").forEach(draw);
 })();

@@ -9,12 +9,57 @@ from playwright.sync_api import Page
 WCAG22AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
-@pytest.fixture
-def seeded(transactional_db):
-    """Every plan loaded (the live server reads it; transactional_db empties the tables afterwards)."""
+def _clear_entries() -> None:
+    """Remove what browser tests write (entries, updates, benchmarks, closed years, accounts)."""
+    from django.contrib.auth.models import User
+    from django.core.cache import cache
+
+    from kpis.models import Benchmark, KpiValue
+    from plans.models import ClosedPeriod, DeliverableUpdate, Role
+
+    KpiValue.objects.filter(source="entry").delete()
+    Benchmark.objects.all().delete()
+    DeliverableUpdate.objects.all().delete()
+    ClosedPeriod.objects.all().delete()
+    Role.objects.all().delete()
+    User.objects.all().delete()
+    cache.clear()  # sign-in throttling
+
+
+@pytest.fixture(autouse=True)
+def _live_server_helper():
+    """Replaces pytest-django's helper, which would wrap every browser test in transactional_db and so
+    empty the database after each one. Browser tests share one server and one load of the seed data
+    (the `live_server` below); what a test writes is removed after it by `seeded`."""
+    yield
+
+
+@pytest.fixture(scope="package")
+def live_server(django_db_setup, django_db_blocker):
+    """One live server for all browser tests, on the test database with every plan loaded once."""
+    from pytest_django.live_server_helper import LiveServer
+
+    from kpis.models import Measure
+    from plans.models import Council, Department, Plan
     from plans.services import plans_load
 
-    plans_load()
+    with django_db_blocker.unblock():
+        plans_load()
+        server = LiveServer("localhost")
+        yield server
+        server.stop()
+        _clear_entries()
+        Plan.objects.all().delete()
+        Measure.objects.all().delete()
+        Department.objects.all().delete()
+        Council.objects.all().delete()
+
+
+@pytest.fixture
+def seeded(live_server):
+    """The seed data, as loaded for the package; anything a test enters is removed afterwards."""
+    yield
+    _clear_entries()
 
 
 @pytest.fixture
@@ -25,6 +70,11 @@ def watched_page(page: Page):
     page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
     page.on("requestfailed", lambda req: problems.append(f"failed request: {req.url}"))
     page.on("response", lambda res: problems.append(f"HTTP {res.status}: {res.url}") if res.status >= 400 else None)
+    # Content Security Policy violations are reported to the page as events: record every one.
+    page.expose_function("reportCspViolation", lambda text: problems.append(f"CSP violation: {text}"))
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => "
+        "window.reportCspViolation(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' ' + (e.sample || '')))")
     page.problems = problems
     return page
 

@@ -1,0 +1,85 @@
+"""The KPI history chart: actuals against targets over every year held, joined across plans."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from kpis.selectors import HistoryPoint
+from plans.charts import COLOURS, figure_dict, new_figure
+
+
+def _f(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def history_figure(points: list[HistoryPoint], *, unit: str) -> dict | None:
+    """Actual values as a line; part-year 'latest' values as open markers labelled with their as-at date;
+    provisional values marked '(P)'; restated figures from older plans as separate markers; number targets as
+    crosses and target ranges as shaded bands. None when there is nothing numeric to draw."""
+    years = sorted({p.year for p in points})
+    labels = {p.year: p.year_label for p in points}
+    suffix = "%" if unit == "percent" else ""
+    fig = new_figure(xaxis={"type": "category", "title": {"text": "Financial year"}},
+                     yaxis={"title": {"text": "Value" + (" (%)" if suffix else "")}, "ticksuffix": suffix})
+    drawn = False
+
+    def add(name, xs, ys, texts, **style):
+        nonlocal drawn
+        if xs:
+            drawn = True
+            fig.add_scatter(x=xs, y=ys, name=name, text=texts, hovertemplate="%{x}: %{text}<extra>" + name + "</extra>",
+                            **style)
+
+    for kind, name, style in (
+        ("actual", "Actual", {"mode": "lines+markers+text", "line": {"color": COLOURS["actual"], "width": 3},
+                              "marker": {"size": 9, "symbol": "circle"}}),
+        ("latest", "Latest (part-year)", {"mode": "markers+text", "marker": {"size": 12, "symbol": "circle-open",
+                                                                             "color": COLOURS["latest"],
+                                                                             "line": {"width": 3}}}),
+    ):
+        xs, ys, texts, restated_x, restated_y, restated_t = [], [], [], [], [], []
+        for point in points:
+            if point.kind != kind or not point.figures:
+                continue
+            shown = point.latest
+            label = shown.printed.strip()
+            if shown.provisional and "(p" not in label.lower():
+                label += " (P)"
+            xs.append(labels[point.year])
+            ys.append(_f(shown.value))
+            texts.append(label)
+            for other in point.values:
+                if other.value is not None and other.value != shown.value:
+                    restated_x.append(labels[point.year])
+                    restated_y.append(_f(other.value))
+                    restated_t.append(f"{other.printed.strip()} (printed in the {other.kpi.plan.year_label} plan)")
+        add(name, xs, ys, texts, textposition="top center", **style)
+        add(f"{name}: earlier printed figure", restated_x, restated_y, restated_t,
+            mode="markers", marker={"size": 10, "symbol": "x-thin-open", "color": "#505a5f", "line": {"width": 2}})
+
+    tx, ty, tt = [], [], []
+    bx, bbase, bheight, btext = [], [], [], []
+    for point in points:
+        if point.kind != "target":
+            continue
+        target = point.values[-1]
+        if target.target_kind == "range" and target.target_low is not None:
+            bx.append(labels[point.year])
+            bbase.append(_f(target.target_low))
+            bheight.append(_f(target.target_high - target.target_low))
+            btext.append(target.printed.strip())
+        elif target.target_value is not None and target.target_kind in {"number", "comparator"}:
+            tx.append(labels[point.year])
+            ty.append(_f(target.target_value))
+            tt.append(target.printed.strip())
+    if bx:
+        drawn = True
+        fig.add_bar(x=bx, y=bheight, base=bbase, name="Target range", text=btext, width=0.5, opacity=0.3,
+                    marker={"color": COLOURS["target"], "pattern": {"shape": "/"}}, textposition="none",
+                    hovertemplate="%{x}: target range %{text}<extra></extra>")
+    add("Target", tx, ty, tt, mode="markers+lines", line={"color": COLOURS["target"], "dash": "dash"},
+        marker={"size": 11, "symbol": "x", "color": COLOURS["target"]})
+    if not drawn:
+        return None
+    fig.update_xaxes(categoryorder="array", categoryarray=[labels[y] for y in years])
+    return figure_dict(fig)

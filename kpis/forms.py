@@ -1,0 +1,184 @@
+"""Entering KPI values: one form per KPI on a department's update page, and the same form for each row of
+a bulk upload, so a value is validated the same way however it arrives."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+
+from kpis.assessment import OFF_TRACK, assess
+from kpis.models import Benchmark, Kpi, KpiValue
+from plans.parsing import fy_label, parse_value
+
+
+def month_label(day: dt.date) -> str:
+    return day.strftime("%B %Y")
+
+
+class KpiEntryForm(forms.Form):
+    """The latest value of one KPI. Blank value and blank benchmark: nothing to save for this KPI."""
+
+    value = forms.CharField(required=False, max_length=50, label="Latest value")
+    year = forms.TypedChoiceField(coerce=int, label="Financial year")
+    as_at = forms.CharField(required=False, max_length=7, label="As at (month)", help_text="For example 2025-12")
+    provisional = forms.BooleanField(required=False, label="Provisional")
+    commentary = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                                 label="Commentary")
+    benchmark = forms.CharField(required=False, max_length=50, label="National average (optional)")
+    seen = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, kpi: Kpi, years: list[int], closed: set[int], newest: KpiValue | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kpi, self.years, self.closed, self.newest = kpi, years, closed, newest
+        self.fields["year"].choices = [(y, fy_label(y)) for y in years]
+        self.fields["year"].error_messages["required"] = "Choose the financial year the value is for"
+        self.fields["as_at"].error_messages["max_length"] = "Enter the as-at month as year and month, like 2025-12"
+        for name in ("value", "benchmark"):
+            self.fields[name].error_messages["max_length"] = "Enter a number, like 12.5 (that is too long to be one)"
+        self.fields["year"].error_messages["invalid_choice"] = (
+            f"That year is outside the years this plan covers ({fy_label(years[0])} to {fy_label(years[-1])})")
+        self.fields["value"].label = f"Latest value ({kpi.get_unit_display()})"
+        self.benchmark_kind = benchmark_kind(kpi, years)
+        self.benchmark_kind_label = Benchmark.Kind(self.benchmark_kind).label
+        self.fields["benchmark"].label = f"{self.benchmark_kind_label} (optional)"
+        for name, field in self.fields.items():
+            css = {"value": "govuk-input govuk-input--width-10", "as_at": "govuk-input govuk-input--width-5",
+                   "benchmark": "govuk-input govuk-input--width-10", "year": "govuk-select",
+                   "commentary": "govuk-textarea", "provisional": "govuk-checkboxes__input"}.get(name)
+            if css:
+                field.widget.attrs["class"] = css
+
+    def has_entry(self) -> bool:
+        data = self.cleaned_data
+        return bool(data.get("value_number") is not None or data.get("benchmark_number") is not None)
+
+    # -- field rules ------------------------------------------------------------------------------------
+    def _number(self, raw: str, field: str) -> Decimal | None:
+        raw = (raw or "").strip()
+        if not raw:
+            return None
+        parsed = parse_value(raw)
+        if parsed.value is None or not parsed.ok or parsed.note:
+            raise forms.ValidationError(f"Enter a number, like 12.5, not “{raw[:40]}”", code="not_a_number")
+        number = parsed.value
+        if abs(number) >= Decimal("1e12"):
+            raise forms.ValidationError("That number is too large", code="too_large")
+        if self.kpi.unit == Kpi.Unit.PERCENT and not (0 <= number <= 100):
+            raise forms.ValidationError("A percentage must be between 0 and 100", code="percent_range")
+        if self.kpi.unit in {Kpi.Unit.COUNT, Kpi.Unit.DAYS} and number < 0:
+            raise forms.ValidationError("A count cannot be below zero", code="negative")
+        return number
+
+    def clean_value(self) -> str:
+        self.cleaned_data["value_number"] = self._number(self.cleaned_data.get("value", ""), "value")
+        return self.cleaned_data["value"]
+
+    def clean_benchmark(self) -> str:
+        self.cleaned_data["benchmark_number"] = self._number(self.cleaned_data.get("benchmark", ""), "benchmark")
+        return self.cleaned_data["benchmark"]
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if year not in self.years:  # choices already refuse this; kept for uploads, which pass any year
+            raise forms.ValidationError(
+                f"{fy_label(year)} is outside the years this plan covers ({fy_label(self.years[0])} to "
+                f"{fy_label(self.years[-1])})", code="year_not_covered")
+        return year
+
+    def clean_as_at(self) -> dt.date | None:
+        raw = (self.cleaned_data.get("as_at") or "").strip()
+        if not raw:
+            return None
+        try:
+            return dt.date.fromisoformat(raw + "-01")
+        except ValueError:
+            raise forms.ValidationError("Enter the as-at month as year and month, like 2025-12", code="bad_month")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        year, as_at, value = data.get("year"), data.get("as_at"), data.get("value_number")
+        if year is None:
+            return data
+        if value is None and data.get("benchmark_number") is None:
+            # A value that is there but wrong has its own error already: do not also say it is missing.
+            if (data.get("commentary") or as_at) and not (self.has_error("value") or self.has_error("benchmark")):
+                self.add_error("value", "Enter the latest value, or clear the other fields for this measure")
+            return data
+        if year in self.closed:
+            self.add_error("year", f"{fy_label(year)} is closed for {self.kpi.plan.department.name}: values for it "
+                                   "can no longer be changed. Ask an administrator if it must be reopened")
+            return data
+        if as_at is not None and not (dt.date(year, 4, 1) <= as_at <= dt.date(year + 1, 3, 1)):
+            self.add_error("as_at", f"The as-at month must be within {fy_label(year)} (April {year} to March "
+                                    f"{year + 1}), not {month_label(as_at)}")
+        seen = data.get("seen") or 0
+        newest = self.newest
+        if newest is not None and newest.pk != seen and newest.is_entry:
+            who = newest.entered_by.get_full_name() or newest.entered_by.username
+            when = newest.entered_at.strftime("%-d %B %Y at %H:%M")
+            self.add_error(None, forms.ValidationError(
+                f"{who} saved {newest.printed} for {newest.year_label} on {when}, after you opened this page. Your "
+                "value was not saved: check theirs, then save again if yours should replace it.", code="conflict"))
+            data["seen"] = newest.pk  # saving again replaces it knowingly
+        if value is not None and not (data.get("commentary") or "").strip() and self.would_be_off_track(data):
+            self.add_error("commentary", "Explain the value: it is off track against its target")
+        return data
+
+    def would_be_off_track(self, data: dict) -> bool:
+        entry = KpiValue(kpi=self.kpi, year=data["year"], kind=KpiValue.Kind.LATEST, value=data["value_number"],
+                         printed=data.get("value", ""), source="entry", entered_at=dt.datetime.max, order=0)
+        values = [v for v in self.kpi.values.all()] + [entry]
+        benchmarks = self.kpi.benchmark_figures() if "benchmarks" in getattr(self.kpi, "_prefetched_objects_cache", {}) else {}
+        if data.get("benchmark_number") is not None:
+            benchmarks[data["year"]] = data["benchmark_number"]
+        result = assess(values=values, unit=self.kpi.unit, higher_is_better=self.kpi.higher_is_better,
+                        tolerance=self.kpi.tolerance, benchmarks=benchmarks)
+        return result.status == OFF_TRACK and result.value is entry
+
+
+BENCHMARK_KIND = Benchmark.Kind.NATIONAL_AVERAGE
+
+
+def benchmark_kind(kpi: Kpi, years: list[int]) -> str:
+    """The benchmark the KPI's targets are judged against ('Maintain upper-middle quartile performance' ->
+    the upper-middle quartile boundary), preferring a target for a year the plan covers; the national
+    average when no target names one. From prefetched values: no query."""
+    named = sorted(((v.year not in years, v.year), v.benchmark) for v in kpi.values.all()
+                   if v.kind == "target" and v.benchmark in Benchmark.Kind.values)
+    return named[0][1] if named else BENCHMARK_KIND
+
+
+class DeliverableUpdateForm(forms.Form):
+    status = forms.ChoiceField(choices=[], label="Status")
+    percent_complete = forms.IntegerField(required=False, min_value=0, max_value=100, label="Percentage complete",
+                                          help_text="Leave blank where a percentage does not make sense")
+    as_of = forms.DateField(label="As of", help_text="For example 2026-11-27", input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+                            widget=forms.DateInput(format="%Y-%m-%d"))  # shown as the hint says
+    commentary = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), label="Commentary",
+                                 error_messages={"required": "Enter a commentary: what has happened and what is next"})
+
+    def __init__(self, *args, **kwargs):
+        from plans.models import DeliverableUpdate
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = DeliverableUpdate.Status.choices
+        self.fields["percent_complete"].error_messages.update({
+            "min_value": "The percentage complete must be between 0 and 100",
+            "max_value": "The percentage complete must be between 0 and 100",
+            "invalid": "Enter the percentage complete as a whole number, like 40"})
+        self.fields["as_of"].error_messages.update({"invalid": "Enter the date as year-month-day, like 2026-11-27",
+                                                    "required": "Enter the date this update is as of"})
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = {"status": "govuk-select", "commentary": "govuk-textarea"}.get(
+                name, "govuk-input govuk-input--width-10")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("status") == "complete" and data.get("percent_complete") not in (None, 100):
+            self.add_error("percent_complete", "A complete deliverable is 100% complete, or leave it blank")
+        as_of = data.get("as_of")
+        if as_of and as_of > dt.date.today():
+            self.add_error("as_of", "The date cannot be in the future")
+        return data

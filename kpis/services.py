@@ -1,0 +1,112 @@
+"""Writes that touch several models: saving entered KPI values (from the update form or an upload)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from kpis.forms import KpiEntryForm
+from kpis.models import Benchmark, Kpi, KpiValue
+from plans.models import ClosedPeriod, Plan
+
+
+class EntryConflict(Exception):
+    """Someone else saved a value for one of these KPIs after the form was opened."""
+
+    def __init__(self, kpi: Kpi, newest: KpiValue):
+        self.kpi, self.newest = kpi, newest
+        super().__init__(f"{kpi.description}: a newer value was saved by {newest.entered_by}")
+
+
+def entries_newest_first(*, kpis: list[Kpi]) -> dict[int, list[KpiValue]]:
+    """KPI id -> its entered values, newest first, with who entered them. 1 query."""
+    found: dict[int, list[KpiValue]] = {}
+    entries = (KpiValue.objects.filter(kpi__in=kpis, source="entry").select_related("entered_by")
+               .order_by("kpi_id", "-entered_at", "-pk"))
+    for entry in entries:
+        found.setdefault(entry.kpi_id, []).append(entry)
+    return found
+
+
+def newest_entries(*, kpis: list[Kpi]) -> dict[int, KpiValue]:
+    """KPI id -> its newest entered value. 1 query."""
+    return {kpi_id: found[0] for kpi_id, found in entries_newest_first(kpis=kpis).items()}
+
+
+def entry_forms(*, plan: Plan, kpis: list[Kpi], data=None) -> list[KpiEntryForm]:
+    """One entry form per KPI of the plan. 2 queries (newest entries, closed years)."""
+    newest = newest_entries(kpis=kpis)
+    closed = set(ClosedPeriod.objects.filter(department_id=plan.department_id).values_list("year", flat=True))
+    years = plan.covered_years()
+    forms = []
+    for kpi in kpis:
+        current = newest.get(kpi.pk)
+        initial = {"year": plan.financial_year, "seen": current.pk if current else 0}
+        forms.append(KpiEntryForm(data, prefix=f"kpi-{kpi.pk}", kpi=kpi, years=years, closed=closed, newest=current,
+                                  initial=initial))
+    return forms
+
+
+def value_shown_before(kpi: Kpi, year: int, entries: list[KpiValue]) -> tuple[str, str]:
+    """What the KPI showed for that year before a new entry (the audit trail's "old", and who entered it):
+    the newest entry for that year, else the document's figure for it (a part-year latest before an
+    actual, as the assessment prefers). `entries` are the KPI's entries, newest first. No query."""
+    for entry in entries:
+        if entry.year == year:
+            return entry.printed, entry.entered_by.get_username()
+    printed = [v for v in kpi.values.all()
+               if v.year == year and v.kind != "target" and v.source == "document" and v.printed.strip()]
+    if not printed:
+        return "", ""
+    return max(printed, key=lambda v: (v.value is not None, v.kind == "latest", v.order)).printed, ""
+
+
+@transaction.atomic
+def kpi_entries_save(*, forms: list[KpiEntryForm], user) -> int:
+    """Save every valid form that holds a value, all or nothing. The KPIs are locked and their newest
+    entries re-read inside the transaction, so two leads saving at once cannot overwrite each other:
+    the second raises EntryConflict and nothing of theirs is written."""
+    to_save = [f for f in forms if f.has_entry()]
+    if not to_save:
+        return 0
+    kpi_ids = [f.kpi.pk for f in to_save]
+    list(Kpi.objects.select_for_update().filter(pk__in=kpi_ids).order_by("pk"))
+    entered = entries_newest_first(kpis=[f.kpi for f in to_save])
+    newest = {kpi_id: found[0] for kpi_id, found in entered.items()}
+    now = timezone.now()
+    entries, benchmarks = [], []
+    for form in to_save:
+        data, kpi = form.cleaned_data, form.kpi
+        current = newest.get(kpi.pk)
+        if current is not None and current.pk != (data.get("seen") or 0):
+            raise EntryConflict(kpi, current)
+        if data.get("value_number") is not None:
+            previous_printed, previous_by = value_shown_before(kpi, data["year"], entered.get(kpi.pk, []))
+            entries.append(KpiValue(
+                kpi=kpi, year=data["year"], kind=KpiValue.Kind.LATEST, printed=data["value"].strip(),
+                value=data["value_number"], unit="percent" if kpi.unit == Kpi.Unit.PERCENT else "",
+                as_at=data.get("as_at"), as_at_precision="month" if data.get("as_at") else "",
+                provisional=data.get("provisional", False), status="", commentary=data.get("commentary", "").strip(),
+                source="entry", entered_by=user, entered_at=now, previous_printed=previous_printed,
+                previous_by=previous_by, order=10_000,
+            ))
+        if data.get("benchmark_number") is not None:
+            benchmarks.append(Benchmark(kpi=kpi, year=data["year"], kind=form.benchmark_kind,
+                                        value=data["benchmark_number"], entered_by=user))
+    KpiValue.objects.bulk_create(entries)
+    Benchmark.objects.bulk_create(benchmarks)
+    return len(entries) + len(benchmarks)
+
+
+@dataclass
+class Change:
+    """One row of an upload preview: what will be written."""
+
+    row: int
+    kpi: Kpi
+    year: int
+    value: str
+    previous: str
+    commentary: str

@@ -1,0 +1,40 @@
+import os
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from plans.models import Department, Role
+
+# Local accounts for trying the product on the embedded database. They exist nowhere else: the command
+# refuses to run against any other database or in production.
+PASSWORD = "local-only-password"
+USERS = [
+    ("admin.local", "Ada Admin", Role.Kind.ADMIN, None),
+    ("lead.childrens", "Chris Lead", Role.Kind.LEAD, "childrens-services"),
+    ("lead.ete", "Erin Lead", Role.Kind.LEAD, "economy-transport-environment"),
+    ("cabinet.member", "Cal Cabinet", Role.Kind.CABINET, None),
+    ("viewer.local", "Val Viewer", Role.Kind.VIEWER, None),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the local try-it-out accounts (embedded database only). Password: " + PASSWORD
+
+    def handle(self, *args, **options):
+        if os.environ.get("DATABASE_URL") or getattr(settings, "PRODUCTION", False):
+            raise CommandError("Local accounts are only for the embedded development database")
+        User = get_user_model()
+        for username, name, kind, department in USERS:
+            first, _, last = name.partition(" ")
+            user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
+            if created:
+                user.set_password(PASSWORD)
+                user.is_staff = kind == Role.Kind.ADMIN
+                user.is_superuser = kind == Role.Kind.ADMIN
+                user.save()
+            dept = Department.objects.filter(slug=department).first() if department else None
+            if department and dept is None:
+                continue
+            Role.objects.get_or_create(user=user, kind=kind, department=dept)
+        self.stdout.write("Local accounts (password %r): %s" % (PASSWORD, ", ".join(u[0] for u in USERS)))

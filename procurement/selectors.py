@@ -1,0 +1,388 @@
+"""Reads for the procurement pipeline pages, and the rules that say how a printed pipeline row is shown:
+a value or a date that is not a real figure keeps its printed text and gets a word ("To be advised",
+"Not a real date"), never a blank. Each function's docstring states its query count."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+
+from plans.models import Plan
+from procurement.models import ProcurementEntry, ProcurementTable
+
+DATE_FIELDS = ("procurement_start", "advert", "contract_start")
+OPTIONAL_COLUMNS = ("procurement_start", "advert", "contract_start", "length", "statutory")
+DATE_LABELS = {"procurement_start": "procurement start", "advert": "advert", "contract_start": "contract start"}
+# Words printed in place of a figure, and what the page says for them.
+WORDS = {"tba": "To be advised", "tbc": "To be confirmed", "unknown": "Unknown", "n/a": "Not applicable",
+         "not_applicable": "Not applicable", "-": "No figure", "dash": "No figure"}
+
+# The value bands the documents print in their table headings, recognised in the printed band text (the same
+# pattern serves the ORM filter and the label). PostgreSQL and Python read these regular expressions alike.
+BANDS = OrderedDict([
+    ("25k-50k", ("Above £25K, less than £50K", r"above £25K less than £50K")),
+    ("50k-threshold", ("Above £50K, less than the OJEU / Find a Tender threshold", r"above £50K less than")),
+    ("above-threshold", ("Above the OJEU / Find a Tender threshold", r"above (OJEU|Find a Tender) threshold")),
+])
+NO_BAND = ("not-banded", "No value band printed")
+
+
+def value_band(band: str) -> str:
+    """The band code a table's printed band text names ('' reads as not banded)."""
+    for code, (_label, pattern) in BANDS.items():
+        if re.search(pattern, band, re.IGNORECASE):
+            return code
+    return NO_BAND[0]
+
+
+def band_q(code: str) -> Q:
+    """Rows whose table prints the band `code`."""
+    if code in BANDS:
+        return Q(table__band__iregex=BANDS[code][1])
+    q = Q()
+    for _label, pattern in BANDS.values():
+        q &= ~Q(table__band__iregex=pattern)
+    return q
+
+
+def table_key(plan_slug: str, order: int) -> str:
+    """A printed table's stable name in URLs (ids change when a plan is reloaded)."""
+    return f"{plan_slug}-table-{order}"
+
+
+# --------------------------------------------------------------------------------------------------
+# How a row's figures are shown
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Shown:
+    """A figure as the page shows it: the printed text and, when it is not a usable figure, a word."""
+
+    text: str
+    word: str = ""
+    detail: str = ""  # e.g. why a date is not a real date
+    kind: str = ""  # "problem" | "word" | "absent" (for the tag's look; the word carries the meaning)
+
+    @property
+    def export(self) -> str:
+        if not self.word:
+            return self.text
+        return f"{self.text} ({self.word.lower()})" if self.text else self.word
+
+
+def shown_value(entry: ProcurementEntry) -> Shown:
+    if entry.value is not None:
+        return Shown(entry.value_printed)
+    printed = entry.value_printed.strip()
+    if not printed or entry.value_status == "blank":
+        return Shown(printed, "Left blank", kind="absent")
+    return Shown(printed, WORDS.get(entry.value_status) or WORDS.get(printed.lower()) or "Not a figure", kind="word")
+
+
+def shown_date(entry: ProcurementEntry, name: str, *, column_printed: bool = True) -> Shown:
+    """`column_printed` says whether the row's table prints this column at all (a blank cell in a column
+    the table does not have is "Not in this table", not "Left blank")."""
+    printed = getattr(entry, f"{name}_printed").strip()
+    if getattr(entry, name) is not None:
+        return Shown(printed)
+    problem = getattr(entry, f"{name}_problem")
+    if problem:
+        why = problem.split(": ", 1)[1] if ": " in problem else problem
+        return Shown(printed, "Not a real date", why, kind="problem")
+    if not printed:
+        return Shown("", "Left blank" if column_printed else "Not in this table", kind="absent")
+    return Shown(printed, WORDS.get(printed.lower(), "Not a date"), kind="word")
+
+
+def shown_length(entry: ProcurementEntry, *, column_printed: bool = True) -> Shown:
+    printed = entry.length_printed.strip()
+    if not printed:
+        return Shown("", "Left blank" if column_printed else "Not in this table", kind="absent")
+    return Shown(printed)
+
+
+def shown_statutory(entry: ProcurementEntry, *, column_printed: bool = True) -> Shown:
+    if entry.statutory is not None:
+        return Shown("Yes" if entry.statutory else "No")
+    printed = entry.statutory_printed.strip()
+    if not printed:
+        return Shown("", "Left blank" if column_printed else "Not in this table", kind="absent")
+    return Shown(printed, "Not read as yes or no", kind="word")
+
+
+def columns_printed(entry: ProcurementEntry) -> dict[str, bool]:
+    """Which optional columns the row's table prints (from `pipeline_queryset`'s annotations)."""
+    return {name: getattr(entry, f"table_prints_{name}", True) for name in OPTIONAL_COLUMNS}
+
+
+# --------------------------------------------------------------------------------------------------
+# Queries
+# --------------------------------------------------------------------------------------------------
+
+def _prints(name: str, table: OuterRef) -> Exists:
+    """Whether the printed `table` has any text in the optional column `name`."""
+    return Exists(ProcurementEntry.objects.filter(table=table).exclude(**{f"{name}_printed": ""}))
+
+
+def pipeline_queryset(*, plan: Plan | None = None) -> QuerySet[ProcurementEntry]:
+    """Pipeline rows with their table, plan and department, annotated with their printed table's row count,
+    rows with a value, sum of values, and which optional columns it prints. One query when evaluated (the
+    annotations are correlated subqueries of the same statement)."""
+    siblings = ProcurementEntry.objects.filter(table=OuterRef("table")).order_by().values("table")
+    qs = ProcurementEntry.objects.select_related("table", "plan__department").annotate(
+        table_rows=Subquery(siblings.annotate(n=Count("pk")).values("n")),
+        table_valued=Subquery(siblings.annotate(n=Count("value")).values("n")),
+        table_sum=Subquery(siblings.annotate(s=Sum("value")).values("s")),
+        **{f"table_prints_{name}": _prints(name, OuterRef("table")) for name in OPTIONAL_COLUMNS},
+    )
+    if plan is not None:
+        qs = qs.filter(plan=plan)
+    return qs
+
+
+@dataclass
+class FilterChoices:
+    departments: list[tuple[str, str]]
+    plans: list[tuple[str, str]]
+    tables: list[tuple[str, str]]
+    bands: list[tuple[str, str]]
+    groups: list[tuple[str, str]]
+    empty_tables: list[str]  # printed tables with no rows, as "title – band"
+    columns: set[str]  # the optional columns (OPTIONAL_COLUMNS) that at least one of the tables prints
+
+
+def filter_choices(*, plan: Plan | None = None) -> FilterChoices:
+    """The choices of the pipeline filters (departments and plans that print a pipeline, their printed
+    tables, the value bands printed, the service groups), the tables printed with no rows, and the optional
+    columns the tables print. 1 query."""
+    tables = ProcurementTable.objects.select_related("plan__department").annotate(
+        groups=ArrayAgg("entries__group", distinct=True, filter=~Q(entries__group=""), default=[]),
+        rows=Count("entries"),
+        **{f"prints_{name}": _prints(name, OuterRef("pk")) for name in OPTIONAL_COLUMNS},
+    ).order_by("plan__department__name", "-plan__financial_year", "plan__slug", "order")
+    if plan is not None:
+        tables = tables.filter(plan=plan)
+    departments: dict[str, str] = {}
+    plans: dict[str, str] = {}
+    table_choices = []
+    empty_tables = []
+    columns: set[str] = set()
+    bands = set()
+    groups: set[str] = set()
+    tables = list(tables)
+    seen: dict[tuple, int] = {}
+    for t in tables:
+        t.groups = sorted(g for g in t.groups if g)  # a table with no rows aggregates to [None]
+        seen[(t.plan_id, t.title, t.band)] = seen.get((t.plan_id, t.title, t.band), 0) + 1
+    for t in tables:
+        department = t.plan.department
+        departments[department.slug] = department.name
+        plans[t.plan.slug] = f"{department.name}: {t.plan.title} ({t.plan.year_label})"
+        # A plan printing the same table twice (ASCH: once for Adult Care, once for Public Health) is told
+        # apart by the service groups under it.
+        groups_label = f" ({', '.join(t.groups)})" if seen[(t.plan_id, t.title, t.band)] > 1 and t.groups else ""
+        band = f" – {t.band}" if t.band else ""
+        prefix = "" if plan is not None else f"{department.name} {t.plan.year_label}: "
+        columns.update(name for name in OPTIONAL_COLUMNS if getattr(t, f"prints_{name}"))
+        if not t.rows:
+            empty_tables.append(f"{prefix}{t.title}{band}")
+            continue
+        table_choices.append((table_key(t.plan.slug, t.order), f"{prefix}{t.title}{groups_label}{band}"))
+        bands.add(value_band(t.band))
+        groups.update(t.groups)
+    band_choices = [(code, label) for code, (label, _p) in BANDS.items() if code in bands]
+    if NO_BAND[0] in bands:
+        band_choices.append(NO_BAND)
+    return FilterChoices(
+        departments=sorted(departments.items(), key=lambda c: c[1]),
+        plans=list(plans.items()),
+        tables=table_choices,
+        bands=band_choices,
+        groups=[(g, g) for g in sorted(groups)],
+        empty_tables=empty_tables,
+        columns=columns,
+    )
+
+
+def undated_count(*, queryset: QuerySet[ProcurementEntry], fields: list[str]) -> int:
+    """How many rows (of those matching every filter except the dates) have no real date in one of `fields`,
+    so a date filter on it cannot include them. 1 query."""
+    missing = Q()
+    for name in fields:
+        missing |= Q(**{f"{name}__isnull": True})
+    return queryset.filter(missing).count()
+
+
+# --------------------------------------------------------------------------------------------------
+# Totals and the timeline (from rows already fetched: no queries)
+# --------------------------------------------------------------------------------------------------
+
+@dataclass
+class Totals:
+    count: int = 0
+    valued: int = 0
+    total: Decimal = Decimal(0)
+    unvalued: int = 0
+    unvalued_words: dict[str, int] = field(default_factory=dict)  # "To be advised" -> 2
+    not_real_dates: int = 0  # rows with at least one date that is not a real date
+    worded_dates: int = 0  # rows with at least one date printed as words (TBA, TBC, Unknown)
+
+    @property
+    def unvalued_summary(self) -> str:
+        words = sorted(self.unvalued_words.items(), key=lambda item: (-item[1], item[0]))
+        return ", ".join(f"{n} {word.lower()}" for word, n in words)
+
+
+def pipeline_totals(rows: list[ProcurementEntry]) -> Totals:
+    totals = Totals()
+    for entry in rows:
+        totals.count += 1
+        if entry.value is not None:
+            totals.valued += 1
+            totals.total += entry.value
+        else:
+            totals.unvalued += 1
+            word = shown_value(entry).word
+            totals.unvalued_words[word] = totals.unvalued_words.get(word, 0) + 1
+        dates = [shown_date(entry, name) for name in DATE_FIELDS]
+        totals.not_real_dates += any(d.kind == "problem" for d in dates)
+        totals.worded_dates += any(d.kind == "word" for d in dates)
+    return totals
+
+
+@dataclass
+class OffTimeline:
+    reason: str
+    entries: list[ProcurementEntry]
+
+
+@dataclass
+class Timeline:
+    bars: list[ProcurementEntry]  # ordered by procurement start, then contract start
+    off: list[OffTimeline]  # grouped by reason, largest group first
+
+    @property
+    def off_count(self) -> int:
+        return sum(len(group.entries) for group in self.off)
+
+
+def timeline_reason(entry: ProcurementEntry) -> str:
+    """Why a row has no bar on the timeline ('' when it has one)."""
+    printed = columns_printed(entry)
+    reasons = []
+    for name in ("procurement_start", "contract_start"):
+        shown = shown_date(entry, name, column_printed=printed[name])
+        label = DATE_LABELS[name]
+        if shown.kind == "problem":
+            reasons.append(f"{label} is not a real date")
+        elif shown.kind == "word":
+            reasons.append(f"{label} is printed as words ({shown.word.lower()})")
+        elif shown.word == "Not in this table":
+            reasons.append(f"its table prints no {label}")
+        elif shown.word:
+            reasons.append(f"{label} left blank")
+    if not reasons and entry.contract_start < entry.procurement_start:
+        reasons.append("contract start is printed before procurement start")
+    if not reasons:
+        return ""
+    text = "; ".join(reasons)
+    return text[0].upper() + text[1:]
+
+
+def pipeline_timeline(rows: list[ProcurementEntry]) -> Timeline:
+    bars = []
+    off: dict[str, list[ProcurementEntry]] = {}
+    for entry in rows:
+        reason = timeline_reason(entry)
+        if reason:
+            off.setdefault(reason, []).append(entry)
+        else:
+            bars.append(entry)
+    bars.sort(key=lambda e: (e.procurement_start, e.contract_start, e.order))
+    groups = [OffTimeline(reason, entries) for reason, entries in off.items()]
+    groups.sort(key=lambda g: -len(g.entries))
+    return Timeline(bars, groups)
+
+
+def printed_order_sections(rows: list[ProcurementEntry]) -> None:
+    """Mark, on rows in document order, where each printed table and each service group begins, so the
+    template can print the document's headings between rows. No queries."""
+    shown: dict[int, int] = {}
+    for entry in rows:
+        shown[entry.table_id] = shown.get(entry.table_id, 0) + 1
+    previous_table = previous_group = None
+    for entry in rows:
+        entry.table_shown = shown[entry.table_id]
+        total = entry.table.total
+        entry.table_difference = None if total is None else (entry.table_sum or Decimal(0)) - total
+        entry.starts_table = entry.table_id != previous_table
+        entry.starts_group = entry.starts_table or (entry.group, entry.subgroup) != previous_group
+        previous_table, previous_group = entry.table_id, (entry.group, entry.subgroup)
+
+
+# --------------------------------------------------------------------------------------------------
+# Procurement Act 2023 pipeline notice
+# --------------------------------------------------------------------------------------------------
+
+NOTICE_THRESHOLD = Decimal(2_000_000)
+NOTICE_MONTHS = 18
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the last day of the month when that month is shorter)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass
+class Notice:
+    start: dt.date
+    end: dt.date  # exclusive
+    rows: list[ProcurementEntry]  # over the threshold, contract start in [start, end)
+    undated: list[ProcurementEntry]  # over the threshold, no real contract start
+    later: int  # over the threshold, contract start on or after `end`
+    earlier: int  # over the threshold, contract start before `start`
+    plan_years: list[tuple[dt.date, str]]  # (1 April, "2025-26") of plans holding such contracts
+
+    @property
+    def total(self) -> Decimal:
+        return sum((e.value for e in self.rows), Decimal(0))
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.end - dt.timedelta(days=1)
+
+
+def notice_queryset() -> QuerySet[ProcurementEntry]:
+    return pipeline_queryset().filter(value__gt=NOTICE_THRESHOLD)
+
+
+def pipeline_notice(*, start: dt.date, rows: list[ProcurementEntry]) -> Notice:
+    """Split the contracts over £2m (`rows`, from `notice_queryset()`, already fetched) by whether their
+    contract start falls in the 18 months from `start`. No queries."""
+    end = add_months(start, NOTICE_MONTHS)
+    inside, undated = [], []
+    later = earlier = 0
+    years: dict[int, str] = {}
+    for entry in rows:
+        years[entry.plan.financial_year] = entry.plan.year_label
+        if entry.contract_start is None:
+            undated.append(entry)
+        elif entry.contract_start < start:
+            earlier += 1
+        elif entry.contract_start >= end:
+            later += 1
+        else:
+            inside.append(entry)
+    inside.sort(key=lambda e: (e.contract_start, -(e.value or 0), e.title))
+    plan_years = [(dt.date(year, 4, 1), label) for year, label in sorted(years.items(), reverse=True)]
+    return Notice(start, end, inside, undated, later, earlier, plan_years)
+
