@@ -90,6 +90,12 @@ MIDDLEWARE = [
 REQUIRE_SIGN_IN = env_bool("REQUIRE_SIGN_IN", False)
 if REQUIRE_SIGN_IN:
     MIDDLEWARE.append("django.contrib.auth.middleware.LoginRequiredMiddleware")
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

@@ -79,6 +79,8 @@ def deliverable(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         plan__slug=slug, pk=pk,
     )
     ctx = {"plan": item.plan, "item": item, "sub_actions": list(item.sub_actions.all()),
+           "updates": list(item.updates.select_related("entered_by")),
+           "can_edit": user_can_edit(request.user, item.plan.department),
            **selectors.deliverable_links(item=item)}
     return render(request, "plans/deliverable.html", ctx)
 

@@ -317,9 +317,9 @@ def test_a_deliverable_shows_the_kpis_its_plan_links_to_it(client, all_plans, dj
     assert source_line("004_32cbf65b4b2ba88d.txt", 1537) == \
         "Description\tActual 2017-18\tLatest 2018-19\tTarget 2019-20\tTarget 2020-21"
     url = item.get_absolute_url()
-    # 1 deliverable with plan, department, parent, objective; 2 sub-actions; 3 linked KPIs (+plan); 4 their
-    # values; 5 risks naming it
-    with django_assert_num_queries(5):
+    # 1 deliverable with plan, department, parent, objective; 2 sub-actions; 3 progress updates; 4 linked KPIs
+    # (+plan); 5 their values; 6 risks naming it
+    with django_assert_num_queries(6):
         response = client.get(url)
     tables = tables_of(response.content.decode())
     assert tables[0]["rows"] == [["1) Achieved departmental budget savings in 2019-20 and 2020-21",
@@ -350,8 +350,8 @@ def test_a_deliverable_shows_the_risks_that_name_it(client, all_plans, django_as
                         mitigations=["First mitigation"], order=99)
     Risk.objects.create(plan=plan, description="Another deliverable's risk", refs=["CP-03"], order=100)
     url = plan.deliverables.get(refs__contains=["CP-29"]).get_absolute_url()
-    # 1 deliverable; 2 sub-actions; 3 linked KPIs (none, so no values query); 4 risks naming it
-    with django_assert_num_queries(4):
+    # 1 deliverable; 2 sub-actions; 3 progress updates; 4 linked KPIs (none, so no values query); 5 risks
+    with django_assert_num_queries(5):
         response = client.get(url)
     text = text_of(response)
     assert "Named risk (Strategic; owner: Director) First mitigation" in text

@@ -69,9 +69,9 @@ def test_the_plan_page_query_count_does_not_grow_with_rows(client, plan, django_
 
 def test_the_deliverable_page(client, plan, django_assert_num_queries):
     item = plan.deliverables.get(refs__contains=["CP-03"])
-    # 1 deliverable with plan, department, parent, objective; 2 sub-actions; 3 linked KPIs (none, so no
-    # values query); 4 related risks
-    with django_assert_num_queries(4):
+    # 1 deliverable with plan, department, parent, objective; 2 sub-actions; 3 progress updates; 4 linked KPIs
+    # (none, so no values query); 5 related risks
+    with django_assert_num_queries(5):
         response = client.get(item.get_absolute_url())
     page = response.content.decode()
     assert "Implemented key actions to reduce discrimination and tackle inequalities" in page
@@ -83,3 +83,21 @@ def test_a_deliverable_of_another_plan_is_404(client, plan, load_plan):
     other = load_plan("cs-2025-29")
     item = plan.deliverables.first()
     assert client.get(reverse("deliverable", args=[other.slug, item.pk])).status_code == 404
+
+
+def test_the_deliverable_page_shows_its_progress_timeline(client, plan, django_assert_num_queries):
+    from django.contrib.auth.models import User
+
+    from plans.models import DeliverableUpdate
+
+    item = plan.deliverables.get(refs__contains=["CP-03"])
+    lead = User.objects.create_user("lead", password="a-long-test-password", first_name="Lee", last_name="Lead")
+    DeliverableUpdate.objects.create(deliverable=item, status="at_risk", percent_complete=30, as_of="2022-09-30",
+                                     commentary="Recruitment is behind", entered_by=lead)
+    DeliverableUpdate.objects.create(deliverable=item, status="on_track", percent_complete=55, as_of="2022-12-31",
+                                     commentary="Back on plan", entered_by=lead)
+    # the same 5 queries: the updates come with who entered them (anonymous: no permission query)
+    with django_assert_num_queries(5):
+        page = client.get(item.get_absolute_url()).content.decode()
+    assert page.index("Back on plan") < page.index("Recruitment is behind")  # newest first
+    assert "55% complete" in page and "At risk" in page and "by Lee Lead" in page

@@ -1,0 +1,213 @@
+"""Every write URL x every role x own/other department, enforced on the server: anonymous visitors are sent
+to sign in, users without the right get 403, tampered URLs and forms reach nothing of another department,
+and every POST needs its CSRF token."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from kpis.models import Kpi, KpiValue
+from kpis.uploads import COLUMNS, Preview
+from plans.models import DeliverableUpdate
+from tests.test_entry import (CS, ETE, PASSWORD, fast_passwords, loaded_plans, page_form, plans,  # noqa: F401
+                              users)
+
+ROLES = ["anonymous", "viewer", "lead", "other_lead", "cabinet", "admin"]
+# Who may write to which department: leads their own, administrators every one.
+ALLOWED = {("lead", CS), ("other_lead", ETE), ("admin", CS), ("admin", ETE)}
+
+
+def entry_data(plan) -> dict:
+    """A valid update form for every KPI of the plan, with one value entered."""
+    kpis = list(Kpi.objects.filter(plan=plan).order_by("order"))
+    data = {f"kpi-{k.pk}-year": str(plan.financial_year) for k in kpis} | {f"kpi-{k.pk}-seen": "0" for k in kpis}
+    chosen = next(k for k in kpis if k.unit == "percent")
+    return data | {f"kpi-{chosen.pk}-value": "50", f"kpi-{chosen.pk}-commentary": "Checked by the matrix"}
+
+
+def template_file(plan) -> SimpleUploadedFile:
+    rows = [",".join(COLUMNS)] + [f"{k.key},,{plan.year_label},,,,,,,0" for k in Kpi.objects.filter(plan=plan)]
+    return SimpleUploadedFile("values.csv", "\n".join(rows).encode(), content_type="text/csv")
+
+
+def write_requests(plan) -> dict:
+    """Each write URL of a department: (method, url, data, status when allowed)."""
+    dept = plan.department.slug
+    update = f"{reverse('department_update', args=[dept])}?plan={plan.slug}"
+    upload = f"{reverse('kpi_upload', args=[dept])}?plan={plan.slug}"
+    item = plan.deliverables.order_by("order").first()
+    progress = reverse("deliverable_update", args=[plan.slug, item.pk])
+    return {
+        "update GET": ("get", update, None, 200),
+        "update POST": ("post", update, entry_data(plan), 302),
+        "upload GET": ("get", upload, None, 200),
+        "upload template CSV": ("get", upload + "&template=csv", None, 200),
+        "upload template Excel": ("get", upload + "&template=xlsx", None, 200),
+        "upload POST file": ("post", upload, {"plan": plan.slug, "file": template_file(plan)}, 200),
+        "upload POST confirm": ("post", upload, {"plan": plan.slug, "confirm": "1",
+                                                 "payload": Preview(rows=[]).payload(plan)}, 302),
+        "deliverable GET": ("get", progress, None, 200),
+        "deliverable POST": ("post", progress, {"status": "on_track", "percent_complete": "20",
+                                                "as_of": "2025-11-27", "commentary": "Matrix"}, 302),
+    }
+
+
+ACTIONS = ["update GET", "update POST", "upload GET", "upload template CSV", "upload template Excel",
+           "upload POST file", "upload POST confirm", "deliverable GET", "deliverable POST"]
+
+
+def writes() -> tuple[int, int]:
+    return KpiValue.objects.filter(source="entry").count(), DeliverableUpdate.objects.count()
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("department", [CS, ETE])
+@pytest.mark.parametrize("role", ROLES)
+def test_the_permission_matrix(client, plans, users, role, department, action):
+    plan = plans.cs if department == CS else plans.ete
+    method, url, data, allowed_status = write_requests(plan)[action]
+    if role != "anonymous":
+        client.force_login(getattr(users, role))
+    response = getattr(client, method)(url, data) if data is not None else getattr(client, method)(url)
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('login')}?next={quote(url, safe='/')}"
+        assert writes() == (0, 0)
+    elif (role, department) in ALLOWED:
+        assert response.status_code == allowed_status, response.content.decode()[:2000]
+        expected = {"update POST": (1, 0), "deliverable POST": (0, 1)}.get(action, (0, 0))
+        assert writes() == expected
+    else:
+        assert response.status_code == 403
+        assert writes() == (0, 0)
+
+
+def test_a_superuser_without_a_role_may_write_everywhere(client, plans, users, django_user_model):
+    root = django_user_model.objects.create_superuser("root", password=PASSWORD)
+    client.force_login(root)
+    for plan in (plans.cs, plans.ete):
+        for action in ACTIONS:
+            method, url, data, status = write_requests(plan)[action]
+            response = getattr(client, method)(url, data) if data is not None else getattr(client, method)(url)
+            assert response.status_code == status, (plan.slug, action)
+
+
+def test_a_user_with_no_role_at_all_is_refused(client, plans, users, django_user_model):
+    nobody = django_user_model.objects.create_user("nobody", password=PASSWORD)
+    client.force_login(nobody)
+    for action in ACTIONS:
+        method, url, data, _ = write_requests(plans.cs)[action]
+        response = getattr(client, method)(url, data) if data is not None else getattr(client, method)(url)
+        assert response.status_code == 403, action
+    assert writes() == (0, 0)
+
+
+def test_a_revoked_lead_is_refused_at_once(client, plans, users):
+    client.force_login(users.lead)
+    _, url, _, _ = write_requests(plans.cs)["update GET"]
+    assert client.get(url).status_code == 200
+    users.lead.roles.all().delete()
+    assert client.get(url).status_code == 403
+
+
+# -- tampering ----------------------------------------------------------------------------------------------------
+
+def test_another_departments_plan_in_the_query_string_shows_the_leads_own(client, plans, users):
+    """?plan= naming another department's plan cannot reach it: the page is the lead's own department's."""
+    client.force_login(users.lead)
+    url = f"{reverse('department_update', args=[CS])}?plan={plans.ete.slug}"
+    html = client.get(url).content.decode()
+    assert f"?plan={plans.cs.slug}" in html and plans.ete.slug not in html
+    # Posting ETE's KPIs' fields through the lead's own URL writes nothing to them.
+    response = client.post(url, entry_data(plans.ete) | entry_data(plans.cs))
+    assert response.status_code == 302
+    assert list(KpiValue.objects.filter(source="entry").values_list("kpi__plan__slug", flat=True)) == [plans.cs.slug]
+
+
+def test_another_departments_template_cannot_be_downloaded_through_the_leads_url(client, plans, users):
+    client.force_login(users.lead)
+    response = client.get(f"{reverse('kpi_upload', args=[CS])}?plan={plans.ete.slug}&template=csv")
+    assert response.status_code == 200
+    assert f'filename="{plans.cs.slug}-kpi-values.csv"' in response["Content-Disposition"]
+    ete_keys = set(Kpi.objects.filter(plan=plans.ete).values_list("key", flat=True))
+    cs_keys = set(Kpi.objects.filter(plan=plans.cs).values_list("key", flat=True))
+    rows = {line.split(",")[0] for line in response.content.decode("utf-8-sig").splitlines()[1:]}
+    assert rows == cs_keys and not (rows & (ete_keys - cs_keys))
+
+
+def test_an_upload_naming_another_departments_kpis_is_refused(client, plans, users):
+    client.force_login(users.lead)
+    ete_kpi = Kpi.objects.filter(plan=plans.ete).exclude(key__in=Kpi.objects.filter(plan=plans.cs).values("key")).first()
+    body = ",".join(COLUMNS) + f"\n{ete_kpi.key},,2025-26,50,,,why,,,0\n"
+    response = client.post(reverse("kpi_upload", args=[CS]), {
+        "plan": plans.ete.slug, "file": SimpleUploadedFile("values.csv", body.encode())})
+    assert response.status_code == 400
+    assert f"“{ete_kpi.key}” is not a measure of" in response.content.decode()
+    assert writes() == (0, 0)
+
+
+def test_a_confirmation_signed_for_another_department_is_refused(client, plans, users):
+    client.force_login(users.lead)
+    response = client.post(reverse("kpi_upload", args=[CS]), {
+        "plan": plans.cs.slug, "confirm": "1", "payload": Preview(rows=[]).payload(plans.ete)})
+    assert response.status_code == 400
+    assert "The upload was for another plan" in response.content.decode()
+
+
+def test_a_deliverable_of_another_department_under_the_leads_plan_is_404(client, plans, users):
+    client.force_login(users.lead)
+    ete_item = plans.ete.deliverables.first()
+    url = reverse("deliverable_update", args=[plans.cs.slug, ete_item.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"status": "on_track", "as_of": "2025-11-27", "commentary": "x"}).status_code == 404
+    assert writes() == (0, 0)
+
+
+@pytest.mark.parametrize("url", [
+    lambda p: reverse("department_update", args=["parks"]),
+    lambda p: reverse("kpi_upload", args=["parks"]),
+    lambda p: reverse("deliverable_update", args=[p.cs.slug, 999_999]),
+    lambda p: reverse("deliverable_update", args=["no-such-plan", p.cs.deliverables.first().pk]),
+])
+def test_unknown_things_are_404_for_a_signed_in_user(client, plans, users, url):
+    client.force_login(users.admin)
+    assert client.get(url(plans)).status_code == 404
+
+
+# -- CSRF ---------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("action", ["update POST", "upload POST file", "upload POST confirm", "deliverable POST"])
+def test_every_write_needs_its_csrf_token(plans, users, action):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(users.lead)
+    _, url, data, status = write_requests(plans.cs)[action]
+    response = browser.post(url, data)
+    assert response.status_code == 403
+    assert writes() == (0, 0)
+    # With the token from a page, as a browser sends it, the same request goes through.
+    page = browser.get(url.split("&")[0] if "upload" in action else url).content.decode()
+    token = next(value for name, value in page_form_all(page) if name == "csrfmiddlewaretoken")
+    _, url, data, status = write_requests(plans.cs)[action]  # a fresh upload file
+    assert browser.post(url, {**data, "csrfmiddlewaretoken": token}).status_code == status
+
+
+def page_form_all(html: str) -> list[tuple[str, str]]:
+    from tests.test_entry import FormParser
+
+    parser = FormParser()
+    parser.feed(html)
+    return [tuple(field) for form in parser.forms for field in form["fields"]]
+
+
+def test_signing_in_needs_its_csrf_token(plans, users):
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(reverse("login"), {"username": "lena", "password": PASSWORD})
+    assert response.status_code == 403
+    page = browser.get(reverse("login")).content.decode()
+    data = page_form(page, "Sign in") | {"username": "lena", "password": PASSWORD}
+    assert browser.post(reverse("login"), data).status_code == 302
