@@ -52,7 +52,8 @@ class KpiEntryForm(forms.Form):
 
     def has_entry(self) -> bool:
         data = self.cleaned_data
-        return bool(data.get("value_number") is not None or data.get("benchmark_number") is not None)
+        return bool(data.get("value_number") is not None or data.get("rating")
+                    or data.get("benchmark_number") is not None)
 
     # -- field rules ------------------------------------------------------------------------------------
     def _number(self, raw: str, field: str) -> Decimal | None:
@@ -72,7 +73,15 @@ class KpiEntryForm(forms.Form):
         return number
 
     def clean_value(self) -> str:
-        self.cleaned_data["value_number"] = self._number(self.cleaned_data.get("value", ""), "value")
+        raw = (self.cleaned_data.get("value") or "").strip()
+        self.cleaned_data["value_number"], self.cleaned_data["rating"] = None, ""
+        if self.kpi.unit == Kpi.Unit.RAG:  # a RAG-rated measure takes a rating, not a number
+            if raw and raw.lower() not in {"green", "amber", "red"}:
+                raise forms.ValidationError(f"Enter the rating as Green, Amber or Red, not “{raw[:40]}”",
+                                            code="not_a_rating")
+            self.cleaned_data["rating"] = raw.title()
+            return self.cleaned_data["value"]
+        self.cleaned_data["value_number"] = self._number(raw, "value")
         return self.cleaned_data["value"]
 
     def clean_benchmark(self) -> str:
@@ -98,7 +107,8 @@ class KpiEntryForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        year, as_at, value = data.get("year"), data.get("as_at"), data.get("value_number")
+        year, as_at = data.get("year"), data.get("as_at")
+        value = data.get("value_number") if data.get("value_number") is not None else (data.get("rating") or None)
         if year is None:
             return data
         if value is None and data.get("benchmark_number") is None:
@@ -127,14 +137,18 @@ class KpiEntryForm(forms.Form):
         return data
 
     def would_be_off_track(self, data: dict) -> bool:
+        rating = data.get("rating") or ""
         entry = KpiValue(kpi=self.kpi, year=data["year"], kind=KpiValue.Kind.LATEST, value=data["value_number"],
-                         printed=data.get("value", ""), source="entry", entered_at=dt.datetime.max, order=0)
+                         printed=data.get("value", ""), source="entry", entered_at=dt.datetime.max, order=10**9,
+                         status="rag" if rating else "", note=rating)
         values = [v for v in self.kpi.values.all()] + [entry]
         benchmarks = self.kpi.benchmark_figures() if "benchmarks" in getattr(self.kpi, "_prefetched_objects_cache", {}) else {}
         if data.get("benchmark_number") is not None:
             benchmarks[data["year"]] = data["benchmark_number"]
         result = assess(values=values, unit=self.kpi.unit, higher_is_better=self.kpi.higher_is_better,
                         tolerance=self.kpi.tolerance, benchmarks=benchmarks)
+        if rating:
+            return result.status == OFF_TRACK  # a rating is judged from the newest rating, this one
         return result.status == OFF_TRACK and result.value is entry
 
 

@@ -82,13 +82,15 @@ def kpi_entries_save(*, forms: list[KpiEntryForm], user) -> int:
         current = newest.get(kpi.pk)
         if current is not None and current.pk != (data.get("seen") or 0):
             raise EntryConflict(kpi, current)
-        if data.get("value_number") is not None:
+        if data.get("value_number") is not None or data.get("rating"):
             previous_printed, previous_by = value_shown_before(kpi, data["year"], entered.get(kpi.pk, []))
+            rating = data.get("rating") or ""
             entries.append(KpiValue(
-                kpi=kpi, year=data["year"], kind=KpiValue.Kind.LATEST, printed=data["value"].strip(),
+                kpi=kpi, year=data["year"], kind=KpiValue.Kind.LATEST, printed=rating or data["value"].strip(),
                 value=data["value_number"], unit="percent" if kpi.unit == Kpi.Unit.PERCENT else "",
                 as_at=data.get("as_at"), as_at_precision="month" if data.get("as_at") else "",
-                provisional=data.get("provisional", False), status="", commentary=data.get("commentary", "").strip(),
+                provisional=data.get("provisional", False), status="rag" if rating else "", note=rating,
+                commentary=data.get("commentary", "").strip(),
                 source="entry", entered_by=user, entered_at=now, previous_printed=previous_printed,
                 previous_by=previous_by, order=10_000,
             ))

@@ -711,3 +711,35 @@ def test_an_empty_deliverable_post_shows_the_errors(client, deliverable, users):
     response = client.post(deliverable_url(deliverable), {})
     assert response.status_code == 400
     assert "Enter a commentary: what has happened and what is next" in response.content.decode()
+
+
+def test_a_rag_rated_measure_takes_a_rating(client, db, load_plan):
+    """ASCH rates some measures Green/Amber/Red: a lead enters a rating, not a number."""
+    from django.contrib.auth.models import User
+
+    from kpis.models import Kpi, KpiValue
+    from kpis.services import entry_forms, kpi_entries_save
+    from kpis.selectors import plan_kpis
+
+    plan = load_plan("asch-2020-21")
+    kpi = Kpi.objects.filter(plan=plan, unit="rag", values__kind="target", values__target_kind="rag").first()
+    assert kpi is not None  # a measure whose target is a rating (e.g. "Green")
+    lead = User.objects.create_user("rag-lead", password="a-long-test-password")
+
+    def forms_with(value: str, commentary: str = ""):
+        kpis = plan_kpis(queryset=Kpi.objects.filter(pk=kpi.pk))
+        data = {f"kpi-{kpi.pk}-value": value, f"kpi-{kpi.pk}-year": str(plan.financial_year),
+                f"kpi-{kpi.pk}-commentary": commentary, f"kpi-{kpi.pk}-seen": "0"}
+        return entry_forms(plan=plan, kpis=kpis, data=data)
+
+    [bad] = forms_with("Purple")
+    assert not bad.is_valid() and "Enter the rating as Green, Amber or Red" in bad.errors["value"][0]
+    [red] = forms_with("red")
+    assert not red.is_valid() and red.errors["commentary"] == ["Explain the value: it is off track against its target"]
+    [red] = forms_with("red", "Staffing shortfall")
+    assert red.is_valid()
+    assert kpi_entries_save(forms=[red], user=lead) == 1
+    entry = KpiValue.objects.get(kpi=kpi, source="entry")
+    assert (entry.printed, entry.status, entry.note, entry.value) == ("Red", "rag", "Red", None)
+    fresh = plan_kpis(queryset=Kpi.objects.filter(pk=kpi.pk))[0]
+    assert fresh.assessment().status == "off_track" and "Rated Red" in fresh.assessment().reason
