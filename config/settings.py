@@ -4,6 +4,7 @@ environment; the defaults run locally with no set-up against the embedded Postgr
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -124,8 +125,13 @@ if os.environ.get("DATABASE_URL"):
 else:
     from config.localdb import ensure_database
 
+    # LOCAL_DATABASE_NAME picks another database on the embedded server: the benchmark keeps its synthetic
+    # scale installation in "app_scale", away from the real councils' data in "app".
+    _local_name = os.environ.get("LOCAL_DATABASE_NAME", "app")
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", _local_name):
+        raise ImproperlyConfigured(f"LOCAL_DATABASE_NAME must be a plain lower-case name, not {_local_name!r}")
     DATABASES = {
-        "default": {"ENGINE": "django.db.backends.postgresql", "NAME": "app", **ensure_database("app")}
+        "default": {"ENGINE": "django.db.backends.postgresql", "NAME": _local_name, **ensure_database(_local_name)}
     }
 # Reused connections are health-checked, so the app survives a PostgreSQL restart.
 DATABASES["default"]["CONN_MAX_AGE"] = 60
