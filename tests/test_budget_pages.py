@@ -93,7 +93,7 @@ def plain_rows(rows: list[list[str]], first: int) -> list[list[str]]:
 
 def csv_rows(response) -> list[list[str]]:
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.getvalue().decode())))
 
 
 def text(response) -> str:
@@ -157,7 +157,7 @@ def test_the_overview_sorts_and_exports_the_rows_shown(client, all_plans):
     assert exported[0] == ["Department", "Year", "Plan", "Net controllable budget", "Printed in"]
     assert [r[:3] for r in exported[1:]] == [r[:3] for r in rows]
     assert [r[3] for r in exported[1:]] == [plain(r[3]) if r[3].startswith("£") else "" for r in rows]
-    workbook = load_workbook(io.BytesIO(client.get(url, {"_export": "xlsx", "_table": "net-by-plan"}).content))
+    workbook = load_workbook(io.BytesIO(client.get(url, {"_export": "xlsx", "_table": "net-by-plan"}).getvalue()))
     values = [list(r) for r in workbook.active.iter_rows(values_only=True)]
     assert values[0] == exported[0]
     assert ["Economy, Transport and Environment", "2020-21", "Service Plan 2017-2021 2020/21 Update", 76285000,
@@ -281,7 +281,7 @@ def test_the_printed_table_exports_what_it_shows(client, all_plans):
     assert exported[0] == shown[0]
     assert plain_rows(shown[1:], 1) == plain_rows(exported[1:], 1)
     assert exported[1][:2] == ["Strategic Services", "7028758"]
-    workbook = load_workbook(io.BytesIO(client.get(url, {"_export": "xlsx", "_table": "printed-1"}).content))
+    workbook = load_workbook(io.BytesIO(client.get(url, {"_export": "xlsx", "_table": "printed-1"}).getvalue()))
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[1][:2] == ("Strategic Services", 7028758) and rows[-1][-1] == 175771766
 
@@ -377,7 +377,7 @@ def test_the_department_comparison_exports_and_sorts(client, all_plans):
     exported = csv_rows(client.get(url, {"divisions-by-year-sort": "-net", "_export": "csv",
                                          "_table": "divisions-by-year"}))
     assert plain_rows(shown, 3) == plain_rows(exported[1:], 3)
-    workbook = load_workbook(io.BytesIO(client.get(url, {"_export": "xlsx", "_table": "net-by-division"}).content))
+    workbook = load_workbook(io.BytesIO(client.get(url, {"_export": "xlsx", "_table": "net-by-division"}).getvalue()))
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[0] == ("Division (as last printed)", "Net 2020-21", "Net 2022-23", "Net 2025-26", "Printed names")
 

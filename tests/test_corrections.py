@@ -144,11 +144,11 @@ def test_exports_have_the_rows_and_columns_shown(client, all_plans):
     params = {"plan": "cs-2025-29", "sort": "-printed"}
     rows = shown_rows(get(client, CORRECTIONS, **params))
     assert len(rows) == 47
-    exported = list(csv.reader(io.StringIO(client.get(CORRECTIONS, {**params, "_export": "csv"}).content.decode())))
+    exported = list(csv.reader(io.StringIO(client.get(CORRECTIONS, {**params, "_export": "csv"}).getvalue().decode())))
     assert exported[0] == HEADER
     assert exported[1:] == [[neutralise(cell) for cell in row] for row in rows]
     response = client.get(CORRECTIONS, {**params, "_export": "xlsx"})
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     cells = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     assert cells == exported
 

@@ -75,11 +75,11 @@ def norm(value) -> str:
 
 
 def csv_rows(response) -> list[list[str]]:
-    return [[norm(cell) for cell in row] for row in csv.reader(io.StringIO(response.content.decode("utf-8")))]
+    return [[norm(cell) for cell in row] for row in csv.reader(io.StringIO(response.getvalue().decode("utf-8")))]
 
 
 def xlsx_rows(response) -> list[list[str]]:
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     return [[norm(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
 
 

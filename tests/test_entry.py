@@ -406,7 +406,7 @@ def test_a_saved_value_shows_at_once_on_every_page(client, plans, users):
     # The KPI list: latest figure and status.
     listing = client.get(reverse("kpi_list"), {"plan": plans.cs.slug}).content.decode()
     assert "300 (2025-26)" in listing
-    export = client.get(reverse("kpi_list"), {"plan": plans.cs.slug, "_export": "csv"}).content.decode("utf-8-sig")
+    export = client.get(reverse("kpi_list"), {"plan": plans.cs.slug, "_export": "csv"}).getvalue().decode("utf-8-sig")
     rows = {r["Measure"]: r for r in csv.DictReader(io.StringIO(export))}
     assert (rows[count.description]["Latest figure"], rows[count.description]["Status"]) == ("300 (2025-26)", "On track")
 

@@ -78,12 +78,12 @@ def test_the_kpi_list_exports_the_rows_shown(client, all_plans):
     params = {"plan": "cs-2022-23", "sort": "description"}
     page = client.get(reverse("kpi_list"), params).content.decode()
     shown = int(re.search(r"(\d+) measures? shown", page).group(1))
-    rows = list(csv.reader(io.StringIO(client.get(reverse("kpi_list"), {**params, "_export": "csv"}).content.decode())))
+    rows = list(csv.reader(io.StringIO(client.get(reverse("kpi_list"), {**params, "_export": "csv"}).getvalue().decode())))
     assert rows[0] == ["Measure", "Department", "Plan", "Latest figure", "Target", "Status", "Direction of travel"]
     assert len(rows) - 1 == shown == 55
     descriptions = [r[0] for r in rows[1:]]
     assert descriptions == sorted(descriptions)
-    book = load_workbook(io.BytesIO(client.get(reverse("kpi_list"), {**params, "_export": "xlsx"}).content))
+    book = load_workbook(io.BytesIO(client.get(reverse("kpi_list"), {**params, "_export": "xlsx"}).getvalue()))
     assert [c.value for c in next(book.active.iter_rows(min_row=2, max_row=2))][0] == descriptions[0]
 
 

@@ -53,7 +53,7 @@ def headers(page: str) -> list[str]:
 
 
 def csv_rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def shown_title(exported: str) -> str:
@@ -100,7 +100,7 @@ def test_the_answer_downloads_as_csv_and_excel_with_the_rows_shown(client, all_p
         "Estimated value": "450000000.00", "Procurement start": "01/04/2025", "Advert": "13/08/2025",
         "Contract start": "01/02/2026", "Contract length (months)": "120", "Statutory": "Yes",
     }
-    workbook = load_workbook(io.BytesIO(client.get(PIPELINE + OVER_1M_IN_2026_QUERY + "&_export=xlsx").content))
+    workbook = load_workbook(io.BytesIO(client.get(PIPELINE + OVER_1M_IN_2026_QUERY + "&_export=xlsx").getvalue()))
     sheet = list(workbook.active.iter_rows(values_only=True))
     assert list(sheet[0]) == headers(page)
     assert [shown_title(r[0]) for r in sheet[1:]] == row_titles(page)
