@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 
 from plans.models import Department, Plan, Sourced, search_vector, text_list
@@ -69,6 +72,11 @@ class Kpi(Sourced):
         max_digits=20, decimal_places=4, null=True, blank=True,
         help_text="How far from the target still counts as 'near' (default: 2 points for %, else 5% of target)")
     order = models.PositiveIntegerField()
+    # The assessment's status and direction of travel, stored so that council-wide lists filter, sort and
+    # page in SQL instead of assessing every KPI per request. kpis.services.kpis_assess writes them after
+    # every write of a KPI's values or benchmarks (entry, upload, load, admin); "" means not assessed yet.
+    status = models.CharField(max_length=10, blank=True)
+    travel = models.CharField(max_length=10, blank=True)
 
     class Meta:
         ordering = ["plan", "order"]
@@ -86,6 +94,11 @@ class Kpi(Sourced):
             benchmarks = self.benchmark_figures()
         return assess(values=list(self.values.all()), unit=self.unit, higher_is_better=self.higher_is_better,
                       tolerance=self.tolerance, benchmarks=benchmarks)
+
+    @cached_property
+    def assessed(self) -> "Assessment":
+        """assessment(), worked out once per instance (a table row asks for it column by column)."""
+        return self.assessment()
 
     def benchmark_figures(self) -> dict:
         """Year -> the newest benchmark figure of the kind the targets name (from prefetched benchmarks)."""
@@ -239,3 +252,12 @@ class Benchmark(models.Model):
     @property
     def year_label(self) -> str:
         return fy_label(self.year)
+
+
+@receiver([post_save, post_delete], sender=Benchmark)
+def _reassess_after_benchmark_change(sender, instance: Benchmark, **kwargs) -> None:
+    """A benchmark saved or deleted one at a time (the admin, a shell) changes its KPI's stored status.
+    Bulk writes (kpis.services) call kpis_assess themselves."""
+    from kpis.services import kpis_assess
+
+    kpis_assess(kpis=Kpi.objects.filter(pk=instance.kpi_id))

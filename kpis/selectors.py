@@ -57,17 +57,22 @@ def measure_history(*, measure: Measure) -> list[HistoryPoint]:
     return sorted(points.values(), key=lambda p: (p.year, KIND_ORDER[p.kind]))
 
 
-def plan_kpis(*, plans=None, queryset=None) -> list:
-    """KPIs (of the given plans, or of `queryset`) with plan, department, values and benchmarks loaded,
-    ready for Kpi.assessment(). 3 queries."""
+def kpis_for_table(*, queryset):
+    """KPIs ready for a table row: plan and department joined, values and benchmarks prefetched for
+    whichever rows are fetched (a page, or a chunk of a download). 3 queries per fetch."""
     from django.db.models import Prefetch
-
-    from kpis.models import Kpi
 
     from kpis.models import Benchmark
 
-    kpis = queryset if queryset is not None else Kpi.objects.filter(plan__in=plans)
-    return list(kpis.select_related("plan__department", "measure__department")
-                .prefetch_related(Prefetch("values", queryset=KpiValue.objects.order_by("order", "entered_at")),
-                                  Prefetch("benchmarks", queryset=Benchmark.objects.order_by("entered_at")))
-                .order_by("plan__department__name", "-plan__financial_year", "order"))
+    return (queryset.select_related("plan__department", "measure__department")
+            .prefetch_related(Prefetch("values", queryset=KpiValue.objects.order_by("order", "entered_at")),
+                              Prefetch("benchmarks", queryset=Benchmark.objects.order_by("entered_at")))
+            .order_by("plan__department__name", "-plan__financial_year", "order"))
+
+
+def plan_kpis(*, plans=None, queryset=None) -> list:
+    """KPIs (of the given plans, or of `queryset`) with plan, department, values and benchmarks loaded,
+    ready for Kpi.assessment(). 3 queries."""
+    from kpis.models import Kpi
+
+    return list(kpis_for_table(queryset=queryset if queryset is not None else Kpi.objects.filter(plan__in=plans)))

@@ -1,10 +1,12 @@
-"""Writes that touch several models: saving entered KPI values (from the update form or an upload)."""
+"""Writes that touch several models: saving entered KPI values (from the update form or an upload), and
+storing each KPI's assessment after its values change."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from kpis.forms import KpiEntryForm
@@ -63,6 +65,24 @@ def value_shown_before(kpi: Kpi, year: int, entries: list[KpiValue]) -> tuple[st
     return max(printed, key=lambda v: (v.value is not None, v.kind == "latest", v.order)).printed, ""
 
 
+ASSESS_BATCH = 2000
+
+
+def kpis_assess(*, kpis: QuerySet[Kpi]) -> int:
+    """Store the status and direction of travel of every KPI in `kpis` (Kpi.status, Kpi.travel), from
+    their values and benchmarks by the rules in kpis/assessment.py. 4 queries per 2,000 KPIs."""
+    from kpis.selectors import plan_kpis
+
+    ids = list(kpis.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), ASSESS_BATCH):
+        batch = plan_kpis(queryset=Kpi.objects.filter(pk__in=ids[start:start + ASSESS_BATCH]))
+        for kpi in batch:
+            result = kpi.assessment()
+            kpi.status, kpi.travel = result.status, result.travel
+        Kpi.objects.bulk_update(batch, ["status", "travel"])
+    return len(ids)
+
+
 @transaction.atomic
 def kpi_entries_save(*, forms: list[KpiEntryForm], user) -> int:
     """Save every valid form that holds a value, all or nothing. The KPIs are locked and their newest
@@ -99,6 +119,7 @@ def kpi_entries_save(*, forms: list[KpiEntryForm], user) -> int:
                                         value=data["benchmark_number"], entered_by=user))
     KpiValue.objects.bulk_create(entries)
     Benchmark.objects.bulk_create(benchmarks)
+    kpis_assess(kpis=Kpi.objects.filter(pk__in=kpi_ids))
     return len(entries) + len(benchmarks)
 
 

@@ -1,50 +1,56 @@
 import django_tables2 as tables
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils.html import format_html
 
+from kpis.assessment import NEAR, OFF_TRACK, ON_TRACK, STATUS_LABELS, TRAVEL_LABELS
 
 
-def kpi_rows(kpis: list, *, status: str = "") -> list[dict]:
-    """One row per KPI with its assessment (computed from prefetched values: no queries)."""
-    rows = []
-    for kpi in kpis:
-        result = kpi.assessment()
-        if status and result.status != status:
-            continue
-        latest = result.value
-        rows.append({
-            "kpi": kpi, "description": kpi.description, "department": kpi.plan.department.name,
-            "plan": f"{kpi.plan.title} ({kpi.plan.year_label})", "status": result.label,
-            "status_code": result.status, "status_order": result.sort_key, "travel": result.travel_label,
-            "latest": f"{latest.printed.strip()} ({latest.year_label})" if latest else "",
-            "target": result.target.printed.strip() if result.target else "", "reason": result.reason,
-        })
-    return rows
+def with_status_order(kpis: QuerySet) -> QuerySet:
+    """Annotate `status_order` (off track, near, on track, then the rest) so 'sort by status' is SQL."""
+    return kpis.annotate(status_order=Case(
+        When(status=OFF_TRACK, then=Value(0)), When(status=NEAR, then=Value(1)), When(status=ON_TRACK, then=Value(2)),
+        default=Value(3), output_field=IntegerField()))
 
 
 class KpiTable(tables.Table):
+    """Every KPI matching the filters: a queryset, paged in SQL. Status and travel are the stored assessment
+    (Kpi.status); the latest figure and target come from the page's prefetched values."""
+
     description = tables.Column(verbose_name="Measure")
-    department = tables.Column()
-    plan = tables.Column()
-    latest = tables.Column(verbose_name="Latest figure", orderable=False)
-    target = tables.Column(verbose_name="Target", orderable=False)
-    status = tables.Column(verbose_name="Status", order_by=("status_order",))
-    travel = tables.Column(verbose_name="Direction of travel")
+    department = tables.Column(accessor="plan__department__name", verbose_name="Department")
+    plan = tables.Column(accessor="plan", verbose_name="Plan", order_by=("plan__title", "plan__financial_year"))
+    latest = tables.Column(verbose_name="Latest figure", orderable=False, empty_values=())
+    target = tables.Column(verbose_name="Target", orderable=False, empty_values=())
+    status = tables.Column(verbose_name="Status", order_by=("status_order",), empty_values=())
+    travel = tables.Column(verbose_name="Direction of travel", empty_values=())
 
     def __init__(self, *args, caption: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.caption = caption
 
     def render_description(self, value, record):
-        return format_html('<a class="govuk-link" href="{}">{}</a>', record["kpi"].get_absolute_url(), value)
+        return format_html('<a class="govuk-link" href="{}">{}</a>', record.get_absolute_url(), value)
 
     def value_description(self, value, record):
         return value
 
-    def render_status(self, value, record):
-        return format_html('<strong class="govuk-tag app-tag-{}">{}</strong>', record["status_code"].replace("_", ""),
-                           value)
+    def render_plan(self, value, record):
+        return f"{value.title} ({value.year_label})"
 
-    def value_status(self, value, record):
-        return value
+    def render_latest(self, record):
+        latest = record.assessed.value
+        return f"{latest.printed.strip()} ({latest.year_label})" if latest else ""
 
+    def render_target(self, record):
+        target = record.assessed.target
+        return target.printed.strip() if target else ""
 
+    def render_status(self, record):
+        return format_html('<strong class="govuk-tag app-tag-{}">{}</strong>', (record.status or "none").replace("_", ""),
+                           self.value_status(record))
+
+    def value_status(self, record):
+        return STATUS_LABELS.get(record.status, STATUS_LABELS["none"])
+
+    def render_travel(self, record):
+        return TRAVEL_LABELS.get(record.travel, TRAVEL_LABELS["unknown"])

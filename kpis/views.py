@@ -10,10 +10,10 @@ from kpis import selectors, services
 from kpis.charts import history_figure
 from kpis.filters import KpiFilter
 from kpis.models import Benchmark, Kpi, KpiValue, Measure
-from kpis.tables import KpiTable, kpi_rows
+from kpis.tables import KpiTable, with_status_order
 from plans.models import Department, Plan, user_can_edit
 from plans.selectors import kpi_table
-from plans.tables import table_export
+from plans.tables import PER_PAGE, table_export
 
 
 def kpi(request: HttpRequest, slug: str, key: str) -> HttpResponse:
@@ -46,12 +46,11 @@ def measure(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 def kpi_list(request: HttpRequest) -> HttpResponse:
     filterset = KpiFilter(request.GET, queryset=Kpi.objects.all())
-    kpis = selectors.plan_kpis(plans=None, queryset=filterset.qs if filterset.is_valid() else Kpi.objects.none())
-    rows = kpi_rows(kpis, status=filterset.form.cleaned_data.get("status") if filterset.is_valid() else "")
-    table = KpiTable(rows, caption="Key performance measures")
-    if (export := table_export(request, table, name="kpis")) is not None:
+    kpis = filterset.qs if filterset.is_valid() else Kpi.objects.none()
+    table = KpiTable(with_status_order(selectors.kpis_for_table(queryset=kpis)), caption="Key performance measures")
+    if (export := table_export(request, table, name="kpis", per_page=PER_PAGE)) is not None:
         return export
-    ctx = {"filter": filterset, "table": table, "count": len(rows)}
+    ctx = {"filter": filterset, "table": table, "count": table.paginator.count}
     return render(request, "kpis/kpi_list.html", ctx)
 
 

@@ -1030,6 +1030,9 @@ def plans_load(*, paths: Iterable[Path] | None = None, dry_run: bool = False) ->
         measures_apply(path=measures, report=report, strict=full)
     else:
         Measure.objects.filter(kpis__isnull=True).delete()
+    from kpis.services import kpis_assess
+
+    kpis_assess(kpis=Kpi.objects.filter(plan__slug__in=slugs))
     if dry_run:
         transaction.set_rollback(True)
     return report

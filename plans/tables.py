@@ -9,6 +9,7 @@ import tempfile
 from typing import Iterator
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -16,6 +17,7 @@ from django.utils.encoding import force_str
 from django_tables2.rows import BoundRow
 
 EXPORT_FORMATS = ("csv", "xlsx")
+PER_PAGE = 100  # rows per page of a council-wide list
 FORMULA = re.compile(r"^[=+\-@\t\r]")
 NUMBER = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?$")
 
@@ -81,13 +83,18 @@ def export_response(table: tables.Table, *, export_format: str, name: str) -> Ht
                         content_type=CONTENT_TYPES["xlsx"])
 
 
-def table_export(request: HttpRequest, table: tables.Table, *, name: str) -> HttpResponseBase | None:
-    """Configure sorting; answer `?_export=csv|xlsx` with the download of every row matching the filters,
-    else None (render the page)."""
+def table_export(request: HttpRequest, table: tables.Table, *, name: str,
+                 per_page: int | None = None) -> HttpResponseBase | None:
+    """Configure sorting (and, with `per_page`, paging from ?page=); answer `?_export=csv|xlsx` with the
+    download of every row matching the filters, else None (render the page)."""
     tables.RequestConfig(request, paginate=False).configure(table)
     export_format = request.GET.get("_export")
     if export_format in EXPORT_FORMATS:
         return export_response(table, export_format=export_format, name=name)
+    if per_page:
+        # get_page answers a missing, non-numeric or out-of-range ?page= with the nearest real page.
+        table.paginator = Paginator(table.rows, per_page)
+        table.page = table.paginator.get_page(request.GET.get(table.prefixed_page_field))
     return None
 
 

@@ -362,6 +362,11 @@ def test_a_benchmark_is_recorded_as_the_kind_the_target_names(client, plans, use
     assert (bench.kind, bench.year, bench.value) == ("upper_middle_quartile", 2022, Decimal("88.5"))
     page = client.get(kpi.get_absolute_url()).content.decode()
     assert "Better than the benchmark: 91 against a benchmark of 88.5 (&#x27;Maintain upper-middle quartile performance&#x27;)" in page
+    assert Kpi.objects.get(pk=kpi.pk).status == "on_track"
+    # A benchmark corrected one at a time (the admin) re-stores the status too.
+    bench.value = Decimal("95")
+    bench.save()
+    assert Kpi.objects.get(pk=kpi.pk).status == "off_track"
 
 
 def test_an_empty_form_saves_nothing_and_says_so(client, plans, users):
@@ -409,6 +414,9 @@ def test_a_saved_value_shows_at_once_on_every_page(client, plans, users):
     export = client.get(reverse("kpi_list"), {"plan": plans.cs.slug, "_export": "csv"}).getvalue().decode("utf-8-sig")
     rows = {r["Measure"]: r for r in csv.DictReader(io.StringIO(export))}
     assert (rows[count.description]["Latest figure"], rows[count.description]["Status"]) == ("300 (2025-26)", "On track")
+    # The stored status moved with the entry, so the status filter (SQL) finds it.
+    on_track = client.get(reverse("kpi_list"), {"plan": plans.cs.slug, "status": "on_track"}).content.decode()
+    assert count.description in on_track and kpi_of(plans.cs, LOWER).description not in on_track
 
 
 # -- conflicts between two leads ----------------------------------------------------------------------------------

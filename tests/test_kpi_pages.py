@@ -98,7 +98,33 @@ def test_the_kpi_list_survives_bad_input(client, all_plans, params):
 
 
 def test_the_kpi_list_query_count_is_fixed(client, all_plans, django_assert_num_queries):
-    # 1 departments for the filter form; 2 plans for the filter form; 3 KPIs with plan, department and measure;
-    # 4 their values; 5 their benchmarks
-    with django_assert_num_queries(5):
+    # 1 departments for the filter form; 2 plans for the filter form; 3 count of matching KPIs (the pager);
+    # 4 the page's KPIs with plan, department and measure; 5 their values; 6 their benchmarks
+    with django_assert_num_queries(6):
         client.get(reverse("kpi_list"))
+    with django_assert_num_queries(6):
+        client.get(reverse("kpi_list"), {"page": "2", "sort": "-status"})
+
+
+def test_the_kpi_list_pages_in_sql_and_downloads_every_row(client, all_plans):
+    from kpis.models import Kpi
+
+    total = Kpi.objects.count()
+    first = client.get(reverse("kpi_list")).content.decode()
+    assert f"{total} measures shown." in first and "Page 1 of 4" in first
+    last = client.get(reverse("kpi_list"), {"page": "4"}).content.decode()
+    assert last.count('class="govuk-table__row"') - 1 == total - 300  # the header row, then the rest
+    assert "Page 4 of 4" in client.get(reverse("kpi_list"), {"page": "999"}).content.decode()
+    assert "Page 1 of 4" in client.get(reverse("kpi_list"), {"page": "abc"}).content.decode()
+    export = client.get(reverse("kpi_list"), {"page": "2", "_export": "csv"}).getvalue().decode()
+    assert len(list(csv.reader(io.StringIO(export)))) == total + 1  # a download is never one page
+
+
+def test_sorting_by_status_puts_off_track_first_across_pages(client, all_plans):
+    from kpis.models import Kpi
+
+    off = Kpi.objects.filter(status="off_track").count()
+    assert off > 0
+    rows = list(csv.DictReader(io.StringIO(
+        client.get(reverse("kpi_list"), {"sort": "status", "_export": "csv"}).getvalue().decode())))
+    assert {r["Status"] for r in rows[:off]} == {"Off track"} and rows[off]["Status"] != "Off track"
