@@ -50,7 +50,7 @@ def kpi_list(request: HttpRequest) -> HttpResponse:
     table = KpiTable(with_status_order(selectors.kpis_for_table(queryset=kpis)), caption="Key performance measures")
     if (export := table_export(request, table, name="kpis", per_page=PER_PAGE)) is not None:
         return export
-    ctx = {"filter": filterset, "table": table, "count": table.paginator.count}
+    ctx = {"filter": filterset, "table": table, "count": table.paginator.count, "council": filterset.council}
     return render(request, "kpis/kpi_list.html", ctx)
 
 

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from plans import selectors
 from plans.deliverable_tables import DeliverableTable, ObjectiveActionTable, RiskTable
 from plans.filters import DeliverableFilter, RiskFilter
-from plans.tables import table_export
+from plans.tables import PER_PAGE, table_export
 
 
 def deliverable_list(request: HttpRequest) -> HttpResponse:
@@ -14,9 +14,9 @@ def deliverable_list(request: HttpRequest) -> HttpResponse:
     # Bad input shows its errors beside the fields and lists nothing, rather than rows it did not filter.
     qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     table = DeliverableTable(qs, caption="Deliverables and actions")
-    if (export := table_export(request, table, name="deliverables")) is not None:
+    if (export := table_export(request, table, name="deliverables", per_page=PER_PAGE)) is not None:
         return export
-    ctx = {"filter": filterset, "table": table, "count": len(table.rows)}
+    ctx = {"filter": filterset, "table": table, "count": table.paginator.count, "council": filterset.council}
     return render(request, "deliverables/deliverable_list.html", ctx)
 
 
@@ -24,9 +24,9 @@ def risk_list(request: HttpRequest) -> HttpResponse:
     filterset = RiskFilter(request.GET, queryset=selectors.risks_across_plans())
     qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     table = RiskTable(qs, caption="Risks")
-    if (export := table_export(request, table, name="risks")) is not None:
+    if (export := table_export(request, table, name="risks", per_page=PER_PAGE)) is not None:
         return export
-    ctx = {"filter": filterset, "table": table, "count": len(table.rows)}
+    ctx = {"filter": filterset, "table": table, "count": table.paginator.count, "council": filterset.council}
     return render(request, "deliverables/risk_list.html", ctx)
 
 

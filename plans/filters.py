@@ -18,6 +18,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from plans import parsing
+from plans.selectors import council_pick, councils_in_order
 from plans.models import Deliverable, Department, Plan, Risk
 
 ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -80,10 +81,47 @@ def _choices(values) -> list[tuple[str, str]]:
     return [(v, v) for v in sorted({v for v in values if v})]
 
 
-def _govuk_widgets(form: forms.Form) -> None:
+def govuk_widgets(form: forms.Form) -> None:
+    """GOV.UK Frontend classes on every widget that does not set its own."""
     for field in form.fields.values():
         css = "govuk-select" if isinstance(field.widget, forms.Select) else "govuk-input"
         field.widget.attrs.setdefault("class", css)
+
+
+class PlanScopedFilterSet(django_filters.FilterSet):
+    """Filters over records of plans (they have a `plan`), scoped to one council: the rows, and the
+    department and plan choices, are that council's. With more than one council loaded, a council choice
+    (?council=<slug>, default the first real council: plans.selectors.council_pick); `self.council` is it."""
+
+    council = django_filters.ChoiceFilter(label="Council", method="keep", empty_label=None)
+    department = django_filters.ModelChoiceFilter(
+        field_name="plan__department", queryset=Department.objects.none(), to_field_name="slug",
+        label="Department", empty_label="All departments")
+    plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.none(), to_field_name="slug", empty_label="All plans")
+    plan_order: tuple[str, ...] = ("department__name", "-financial_year")
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        councils = councils_in_order()
+        council = council_pick(councils, (data or {}).get("council"))  # 404 for an unknown council
+        if queryset is not None:
+            queryset = queryset.filter(plan__department__council=council)
+        super().__init__(data, queryset, **kwargs)
+        self.council = council
+        self.filters["department"].queryset = Department.objects.filter(council=council)
+        self.filters["plan"].queryset = (Plan.objects.filter(department__council=council)
+                                         .select_related("department").order_by(*self.plan_order))
+        if len(councils) > 1:
+            self.filters["council"].extra["choices"] = [(c.slug, c.name) for c in councils]
+        else:
+            del self.filters["council"]
+        self.set_choices()
+        govuk_widgets(self.form)  # builds the form: choices must be set before
+
+    def set_choices(self) -> None:
+        """Subclasses fill choices drawn from the council's rows here."""
+
+    def keep(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset
 
 
 class DeliverableFilterForm(forms.Form):
@@ -96,13 +134,7 @@ class DeliverableFilterForm(forms.Form):
         return data
 
 
-class DeliverableFilter(django_filters.FilterSet):
-    department = django_filters.ModelChoiceFilter(
-        field_name="plan__department", queryset=Department.objects.all(), to_field_name="slug",
-        label="Department", empty_label="All departments")
-    plan = django_filters.ModelChoiceFilter(
-        queryset=Plan.objects.select_related("department").order_by("department__name", "-financial_year"),
-        to_field_name="slug", empty_label="All plans")
+class DeliverableFilter(PlanScopedFilterSet):
     council_priority = django_filters.ChoiceFilter(label="Council priority or outcome", empty_label="Any")
     section = django_filters.ChoiceFilter(choices=Deliverable.Section.choices, empty_label="Any section")
     lead = django_filters.CharFilter(lookup_expr="icontains", label="Lead officer contains", max_length=200)
@@ -120,18 +152,13 @@ class DeliverableFilter(django_filters.FilterSet):
 
     class Meta:
         model = Deliverable
-        fields = ["department", "plan", "council_priority", "section", "lead", "start_from", "start_to",
+        fields = ["council", "department", "plan", "council_priority", "section", "lead", "start_from", "start_to",
                   "end_from", "end_to", "undated", "in_council_plan"]
         form = DeliverableFilterForm
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        priorities = Deliverable.objects.values_list("council_priority", flat=True).distinct()
+    def set_choices(self) -> None:
+        priorities = self.queryset.order_by().values_list("council_priority", flat=True).distinct()
         self.filters["council_priority"].extra["choices"] = _choices(priorities)
-        _govuk_widgets(self.form)
-
-    def keep(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        return queryset
 
     def filter_in_council_plan(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         flag = {"yes": True, "no": False}.get(value)
@@ -151,13 +178,7 @@ class DeliverableFilter(django_filters.FilterSet):
         return queryset
 
 
-class RiskFilter(django_filters.FilterSet):
-    department = django_filters.ModelChoiceFilter(
-        field_name="plan__department", queryset=Department.objects.all(), to_field_name="slug",
-        label="Department", empty_label="All departments")
-    plan = django_filters.ModelChoiceFilter(
-        queryset=Plan.objects.select_related("department").order_by("department__name", "-financial_year"),
-        to_field_name="slug", empty_label="All plans")
+class RiskFilter(PlanScopedFilterSet):
     type = django_filters.ChoiceFilter(label="Type", empty_label="Any type")
     owner = django_filters.CharFilter(lookup_expr="icontains", label="Owner contains", max_length=200)
     council_priority = django_filters.ChoiceFilter(label="Council priority", empty_label="Any")
@@ -165,11 +186,9 @@ class RiskFilter(django_filters.FilterSet):
 
     class Meta:
         model = Risk
-        fields = ["department", "plan", "type", "owner", "council_priority", "section"]
+        fields = ["council", "department", "plan", "type", "owner", "council_priority", "section"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        rows = list(Risk.objects.values_list("type", "council_priority", "section").distinct())
+    def set_choices(self) -> None:
+        rows = list(self.queryset.order_by().values_list("type", "council_priority", "section").distinct())
         for i, name in enumerate(("type", "council_priority", "section")):
             self.filters[name].extra["choices"] = _choices(row[i] for row in rows)
-        _govuk_widgets(self.form)

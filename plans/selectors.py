@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from budgets.models import BudgetCell, BudgetRow, BudgetTable
 from kpis.models import Kpi, KpiValue
-from plans.models import Deliverable, Department, Plan, StrategicObjective
+from plans.models import Council, Deliverable, Department, Plan, StrategicObjective
 from procurement.models import ProcurementEntry, ProcurementTable
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
 
 def departments_with_plans() -> QuerySet[Department]:
@@ -20,11 +24,36 @@ def departments_with_plans() -> QuerySet[Department]:
     return Department.objects.select_related("council").prefetch_related(Prefetch("plans", queryset=plans))
 
 
+def councils_in_order() -> list[Council]:
+    """Real councils by name, then synthetic benchmark councils. 1 query."""
+    return list(Council.objects.order_by("is_synthetic", "name"))
+
+
+def council_pick(councils: list[Council], slug: str | None) -> Council | None:
+    """The council a council-wide page is about: ?council=<slug> (404 when there is no such council), else
+    the first real council (synthetic ones only when the installation holds nothing else); None when no
+    council is loaded yet. No query."""
+    if slug:
+        found = next((c for c in councils if c.slug == slug), None) if SLUG.fullmatch(slug) else None
+        if found is None:
+            raise Http404("No such council")
+        return found
+    return councils[0] if councils else None
+
+
+def council_get(*, slug: str | None) -> Council | None:
+    """council_pick over every council. 1 query."""
+    return council_pick(councils_in_order(), slug)
+
+
 def department_get(*, slug: str) -> Department:
-    return get_object_or_404(
-        Department.objects.prefetch_related(Prefetch("plans", queryset=Plan.objects.order_by("-financial_year"))),
-        slug=slug,
-    )
+    """Department slugs are unique within a council; URLs carry the slug alone, so a real council's
+    department wins over a synthetic one of the same slug (the generator prefixes its slugs anyway)."""
+    department = (Department.objects.filter(slug=slug).order_by("council__is_synthetic", "council__name")
+                  .prefetch_related(Prefetch("plans", queryset=Plan.objects.order_by("-financial_year"))).first())
+    if department is None:
+        raise Http404("No such department")
+    return department
 
 
 def plan_get(*, slug: str) -> Plan:

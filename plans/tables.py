@@ -18,6 +18,7 @@ from django_tables2.rows import BoundRow
 
 EXPORT_FORMATS = ("csv", "xlsx")
 PER_PAGE = 100  # rows per page of a council-wide list
+MAX_PER_PAGE = 500
 FORMULA = re.compile(r"^[=+\-@\t\r]")
 NUMBER = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?$")
 
@@ -92,6 +93,9 @@ def table_export(request: HttpRequest, table: tables.Table, *, name: str,
     if export_format in EXPORT_FORMATS:
         return export_response(table, export_format=export_format, name=name)
     if per_page:
+        asked = request.GET.get(table.prefixed_per_page_field, "")
+        if asked.isdigit() and 0 < int(asked) <= MAX_PER_PAGE:  # ?per_page=, up to 500 rows a page
+            per_page = int(asked)
         # get_page answers a missing, non-numeric or out-of-range ?page= with the nearest real page.
         table.paginator = Paginator(table.rows, per_page)
         table.page = table.paginator.get_page(request.GET.get(table.prefixed_page_field))

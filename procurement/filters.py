@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.db.models import F, Q, QuerySet
 
+from plans.filters import govuk_widgets
 from procurement import selectors
 
 DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})}
@@ -31,6 +32,7 @@ class PipelineForm(forms.Form):
 
 
 class PipelineFilter(django_filters.FilterSet):
+    council = django_filters.ChoiceFilter(label="Council", method="keep", empty_label=None)
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Contract title contains",
                                   max_length=200)
     department = django_filters.ChoiceFilter(field_name="plan__department__slug", label="Department",
@@ -63,8 +65,12 @@ class PipelineFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(self, data=None, queryset=None, *, choices: selectors.FilterChoices, one_plan: bool = False,
-                 **kwargs):
+                 councils: list | None = None, **kwargs):
         super().__init__(data, queryset, **kwargs)
+        if one_plan or len(councils or []) < 2:
+            del self.filters["council"]
+        else:
+            self.filters["council"].extra["choices"] = [(c.slug, c.name) for c in councils]
         if one_plan:
             del self.filters["department"], self.filters["plan"]
         else:
@@ -74,9 +80,7 @@ class PipelineFilter(django_filters.FilterSet):
         self.filters["band"].extra["choices"] = choices.bands
         self.filters["group"].extra["choices"] = choices.groups
         self.filters["value_min"].extra["help_text"] = "In pounds: 1000000 for £1m"
-        for field in self.form.fields.values():
-            css = "govuk-select" if isinstance(field.widget, forms.Select) else "govuk-input"
-            field.widget.attrs.setdefault("class", css)
+        govuk_widgets(self.form)
 
     @property
     def filtered_dates(self) -> list[str]:
@@ -92,6 +96,9 @@ class PipelineFilter(django_filters.FilterSet):
         for name, value in self.form.cleaned_data.items():
             if name not in self.DATE_FILTERS:
                 queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def keep(self, queryset, name, value):
         return queryset
 
     def filter_table(self, queryset, name, value):

@@ -10,11 +10,12 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Iterable
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
-from plans.models import Plan
+from plans.models import Council, Plan
 from procurement.models import ProcurementEntry, ProcurementTable
 
 DATE_FIELDS = ("procurement_start", "advert", "contract_start")
@@ -131,7 +132,7 @@ def _prints(name: str, table: OuterRef) -> Exists:
     return Exists(ProcurementEntry.objects.filter(table=table).exclude(**{f"{name}_printed": ""}))
 
 
-def pipeline_queryset(*, plan: Plan | None = None) -> QuerySet[ProcurementEntry]:
+def pipeline_queryset(*, plan: Plan | None = None, council: Council | None = None) -> QuerySet[ProcurementEntry]:
     """Pipeline rows with their table, plan and department, annotated with their printed table's row count,
     rows with a value, sum of values, and which optional columns it prints. One query when evaluated (the
     annotations are correlated subqueries of the same statement)."""
@@ -144,6 +145,8 @@ def pipeline_queryset(*, plan: Plan | None = None) -> QuerySet[ProcurementEntry]
     )
     if plan is not None:
         qs = qs.filter(plan=plan)
+    else:
+        qs = qs.filter(plan__department__council=council)
     return qs
 
 
@@ -158,7 +161,7 @@ class FilterChoices:
     columns: set[str]  # the optional columns (OPTIONAL_COLUMNS) that at least one of the tables prints
 
 
-def filter_choices(*, plan: Plan | None = None) -> FilterChoices:
+def filter_choices(*, plan: Plan | None = None, council: Council | None = None) -> FilterChoices:
     """The choices of the pipeline filters (departments and plans that print a pipeline, their printed
     tables, the value bands printed, the service groups), the tables printed with no rows, and the optional
     columns the tables print. 1 query."""
@@ -167,8 +170,7 @@ def filter_choices(*, plan: Plan | None = None) -> FilterChoices:
         rows=Count("entries"),
         **{f"prints_{name}": _prints(name, OuterRef("pk")) for name in OPTIONAL_COLUMNS},
     ).order_by("plan__department__name", "-plan__financial_year", "plan__slug", "order")
-    if plan is not None:
-        tables = tables.filter(plan=plan)
+    tables = tables.filter(plan=plan) if plan is not None else tables.filter(plan__department__council=council)
     departments: dict[str, str] = {}
     plans: dict[str, str] = {}
     table_choices = []
@@ -240,7 +242,20 @@ class Totals:
         return ", ".join(f"{n} {word.lower()}" for word, n in words)
 
 
-def pipeline_totals(rows: list[ProcurementEntry]) -> Totals:
+TOTAL_FIELDS = ("value", "value_printed", "value_status",
+                *(f"{name}{suffix}" for name in DATE_FIELDS for suffix in ("", "_printed", "_problem")))
+
+
+def pipeline_totals_of(queryset: QuerySet[ProcurementEntry]) -> Totals:
+    """pipeline_totals of every row of `queryset`, reading only the columns the totals need (the page
+    shows one page of rows; its totals are of all of them). 1 query."""
+    from types import SimpleNamespace
+
+    rows = queryset.order_by().values_list(*TOTAL_FIELDS).iterator(chunk_size=5000)
+    return pipeline_totals(SimpleNamespace(**dict(zip(TOTAL_FIELDS, row))) for row in rows)
+
+
+def pipeline_totals(rows: Iterable[ProcurementEntry]) -> Totals:
     totals = Totals()
     for entry in rows:
         totals.count += 1
@@ -361,8 +376,8 @@ class Notice:
         return self.end - dt.timedelta(days=1)
 
 
-def notice_queryset() -> QuerySet[ProcurementEntry]:
-    return pipeline_queryset().filter(value__gt=NOTICE_THRESHOLD)
+def notice_queryset(*, council: Council | None) -> QuerySet[ProcurementEntry]:
+    return pipeline_queryset(council=council).filter(value__gt=NOTICE_THRESHOLD)
 
 
 def pipeline_notice(*, start: dt.date, rows: list[ProcurementEntry]) -> Notice:

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from plans.charts import figure_dict, new_figure
 from plans.models import Plan
-from plans.selectors import plan_get
-from plans.tables import table_export
+from plans.selectors import council_get, council_pick, councils_in_order, plan_get
+from plans.tables import PER_PAGE, table_export
 from plans.templatetags.plan_extras import money
 from procurement import selectors
 from procurement.filters import NoticeForm, PipelineFilter
@@ -78,9 +78,11 @@ def timeline_figure(bars: list[ProcurementEntry]) -> dict:
 
 
 def _pipeline_page(request: HttpRequest, *, plan: Plan | None) -> HttpResponse:
-    choices = selectors.filter_choices(plan=plan)
-    filterset = PipelineFilter(request.GET or None, queryset=selectors.pipeline_queryset(plan=plan),
-                               choices=choices, one_plan=plan is not None)
+    councils = councils_in_order() if plan is None else []
+    council = council_pick(councils, request.GET.get("council")) if plan is None else None
+    choices = selectors.filter_choices(plan=plan, council=council)
+    filterset = PipelineFilter(request.GET or None, queryset=selectors.pipeline_queryset(plan=plan, council=council),
+                               choices=choices, one_plan=plan is not None, councils=councils)
     valid = filterset.is_valid() or not filterset.is_bound
     queryset = filterset.qs if valid else ProcurementEntry.objects.none()
     sorted_by_user = bool(request.GET.get("sort"))
@@ -94,18 +96,26 @@ def _pipeline_page(request: HttpRequest, *, plan: Plan | None) -> HttpResponse:
         table = PrintedPipelineTable(queryset.order_by("order"), caption=f"Procurement pipeline: {plan}",
                                      printed_order=not sorted_by_user, plan_links=False, exclude=unprinted)
         name = f"procurement-{plan.slug}"
-    if (export := table_export(request, table, name=name)) is not None:
+    # The council-wide list is paged (a plan prints at most a few dozen rows, shown whole in printed order).
+    if (export := table_export(request, table, name=name, per_page=PER_PAGE if plan is None else None)) is not None:
         return export
-    rows = list(table.data.data)  # the table iterates these same fetched rows: no second query
-    if plan is not None and not sorted_by_user:
-        selectors.printed_order_sections(rows)
+    if plan is None:
+        rows = [row.record for row in table.page.object_list]  # the timeline draws the page's rows
+        totals = selectors.pipeline_totals_of(queryset)
+    else:
+        rows = list(table.data.data)  # the table iterates these same fetched rows: no second query
+        totals = selectors.pipeline_totals(rows)
+        if not sorted_by_user:
+            selectors.printed_order_sections(rows)
     timeline = selectors.pipeline_timeline(rows)
     ctx = {
         "plan": plan,
+        "council": council,
         "filter": filterset,
         "table": table,
-        "totals": selectors.pipeline_totals(rows),
+        "totals": totals,
         "timeline": timeline,
+        "paged": plan is None and table.paginator.num_pages > 1,
         "figure": timeline_figure(timeline.bars) if timeline.bars else None,
         "date_fields": [selectors.DATE_LABELS[name] for name in filterset.filtered_dates],
         "undated": (selectors.undated_count(queryset=filterset.qs_without_dates(), fields=filterset.filtered_dates)
@@ -129,12 +139,14 @@ def pipeline_notice(request: HttpRequest) -> HttpResponse:
     form = NoticeForm(request.GET or None)
     today = timezone.localdate()
     start = form.start(today)
-    over = list(selectors.notice_queryset())
+    council = council_get(slug=request.GET.get("council"))
+    over = list(selectors.notice_queryset(council=council))
     notice = selectors.pipeline_notice(start=start, rows=over)
     table = PipelineTable(notice.rows, caption="Contracts over £2m starting in the 18 months",
                           exclude=("group", "table"),
                           empty_text="No contract over £2m has a real contract start date in these 18 months.")
     if (export := table_export(request, table, name=f"pipeline-notice-{start.isoformat()}")) is not None:
         return export
-    ctx = {"form": form, "notice": notice, "table": table, "today": today, "threshold": selectors.NOTICE_THRESHOLD}
+    ctx = {"form": form, "notice": notice, "table": table, "today": today, "threshold": selectors.NOTICE_THRESHOLD,
+           "council": council}
     return render(request, "procurement/pipeline_notice.html", ctx)

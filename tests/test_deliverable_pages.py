@@ -95,10 +95,11 @@ def source_line(document: str, number: int) -> str:
 # -- /deliverables/ -----------------------------------------------------------------------------------------
 
 def test_it_lists_every_deliverable_of_every_plan(client, all_plans, django_assert_num_queries):
-    # 1 department choices for the select; 2 plan choices (+department); 3 council priorities (distinct);
-    # 4 deliverables with plan, department and parent
-    with django_assert_num_queries(4):
-        response = client.get(reverse("deliverable_list"))
+    # 1 the councils (the scope); 2 department choices for the select; 3 plan choices (+department);
+    # 4 council priorities (distinct); 5 count of matching deliverables (the pager); 6 the page's deliverables
+    # with plan, department and parent
+    with django_assert_num_queries(6):
+        response = client.get(reverse("deliverable_list"), {"per_page": "500"})
     assert response.status_code == 200
     head, rows = shown(response)
     assert head == ["Ref", "Deliverable", "Department", "Plan", "Council priority or outcome", "Lead", "Start", "End",
@@ -120,14 +121,14 @@ def test_it_lists_every_deliverable_of_every_plan(client, all_plans, django_asse
 
 def test_the_query_count_does_not_grow_with_rows(client, all_plans, django_assert_num_queries):
     Deliverable.objects.exclude(plan__slug="cs-2022-23").delete()
-    with django_assert_num_queries(4):
-        response = client.get(reverse("deliverable_list"))
+    with django_assert_num_queries(6):
+        response = client.get(reverse("deliverable_list"), {"per_page": "500"})
     assert len(shown(response)[1]) == 27
 
 
 def test_each_title_links_to_its_page(client, all_plans):
     item = Deliverable.objects.get(plan__slug="cs-2022-23", key="CP-03")
-    page = client.get(reverse("deliverable_list")).content.decode()
+    page = client.get(reverse("deliverable_list"), {"per_page": "500"}).content.decode()
     assert f'href="{item.get_absolute_url()}"' in page
 
 
@@ -145,7 +146,7 @@ def test_each_title_links_to_its_page(client, all_plans):
     ("department=childrens-services&council_priority=Value+for+money", 6),
 ])
 def test_it_filters(client, all_plans, query, expected):
-    response = client.get(reverse("deliverable_list") + "?" + query)
+    response = client.get(reverse("deliverable_list") + "?per_page=500&" + query)
     rows = shown(response)[1]
     if expected is None:  # lead contains, case-insensitive
         assert rows and all("massingham" in row[5].lower() for row in rows)
@@ -156,15 +157,15 @@ def test_it_filters(client, all_plans, query, expected):
 
 
 def test_a_month_range_matches_printed_months_and_leaves_words_out(client, all_plans):
-    url = reverse("deliverable_list")
+    url = reverse("deliverable_list") + "?per_page=500&"
     # Ends in March 2021: 47 printed "March 2021" and one "31 March 2021" (a day inside the month).
-    rows = shown(client.get(url + "?end_from=2021-03&end_to=2021-03"))[1]
+    rows = shown(client.get(url + "end_from=2021-03&end_to=2021-03"))[1]
     assert len(rows) == 48
     assert {row[7] for row in rows} == {"March 2021", "31 March 2021"}
     # "March 2021 and ongoing to deliverable deadline of 2050" is words, not a date: it is not claimed.
     assert not any("ongoing" in row[7].lower() for row in rows)
     # Including undated adds every end printed as words or left blank (91 of them), and says so.
-    rows = shown(client.get(url + "?end_from=2021-03&end_to=2021-03&undated=include"))[1]
+    rows = shown(client.get(url + "end_from=2021-03&end_to=2021-03&undated=include"))[1]
     assert len(rows) == 48 + 91
     ends = {row[7] for row in rows}
     assert {"Ongoing", "Not printed", "To be confirmed", "Ongoing – reported annually",
@@ -173,18 +174,18 @@ def test_a_month_range_matches_printed_months_and_leaves_words_out(client, all_p
 
 def test_a_year_only_date_covers_each_month_of_its_year(client, all_plans):
     # Two deliverables print their start as "2018" only; May 2018 is inside that year.
-    rows = shown(client.get(reverse("deliverable_list") + "?start_from=2018-05&start_to=2018-05"))[1]
+    rows = shown(client.get(reverse("deliverable_list") + "?per_page=500&start_from=2018-05&start_to=2018-05"))[1]
     assert [row[6] for row in rows] == ["2018", "2018"]
 
 
 def test_a_financial_year_of_starts(client, all_plans):
-    rows = shown(client.get(reverse("deliverable_list") + "?start_from=April+2019&start_to=03/2020"))[1]
+    rows = shown(client.get(reverse("deliverable_list") + "?per_page=500&start_from=April+2019&start_to=03/2020"))[1]
     # April 2019 (29), May (7), June (2), July (3), September (3), October (2), November 2019 (2)
     assert len(rows) == 48
     assert {row[6] for row in rows} == {"April 2019", "May 2019", "June 2019", "July 2019", "September 2019",
                                         "October 2019", "November 2019"}
     # only a lower bound: everything dated from April 2022 (one "Apr 2022")
-    rows = shown(client.get(reverse("deliverable_list") + "?start_from=2022-04"))[1]
+    rows = shown(client.get(reverse("deliverable_list") + "?per_page=500&start_from=2022-04"))[1]
     assert [row[6] for row in rows] == ["Apr 2022"]
 
 
@@ -193,21 +194,21 @@ def test_it_sorts_by_date_with_words_last(client, all_plans):
                Deliverable.objects.filter(start__isnull=True).values_list("start_printed", flat=True)}
     assert {"Not printed", "Underway", "Ongoing", "To be confirmed", "Markham 2006 Coalite 2017"} <= undated
     dated = Deliverable.objects.filter(start__isnull=False).count()
-    ascending = [row[6] for row in shown(client.get(reverse("deliverable_list") + "?sort=start"))[1]]
+    ascending = [row[6] for row in shown(client.get(reverse("deliverable_list") + "?per_page=500&sort=start"))[1]]
     assert ascending[:3] == ["April 2008", "April 2014", "March 2017"]
     assert not set(ascending[:dated]) & undated and set(ascending[dated:]) == undated
-    descending = [row[6] for row in shown(client.get(reverse("deliverable_list") + "?sort=-start"))[1]]
+    descending = [row[6] for row in shown(client.get(reverse("deliverable_list") + "?per_page=500&sort=-start"))[1]]
     assert descending[:2] == ["Apr 2022", "Mar 2022"]
     # words sort last in both directions: a word is not a date earlier or later than any other
     assert not set(descending[:dated]) & undated and set(descending[dated:]) == undated
 
 
 def test_it_sorts_by_title_both_ways(client, all_plans):
-    ascending = [row[1] for row in shown(client.get(reverse("deliverable_list") + "?sort=title"))[1]]
-    descending = [row[1] for row in shown(client.get(reverse("deliverable_list") + "?sort=-title"))[1]]
+    ascending = [row[1] for row in shown(client.get(reverse("deliverable_list") + "?per_page=500&sort=title"))[1]]
+    descending = [row[1] for row in shown(client.get(reverse("deliverable_list") + "?per_page=500&sort=-title"))[1]]
     assert len(ascending) == 222 and descending == ascending[::-1]
     assert ascending[0].startswith("A") and ascending != [row[1] for row in
-                                                         shown(client.get(reverse("deliverable_list")))[1]]
+                                                         shown(client.get(reverse("deliverable_list"), {"per_page": "500"}))[1]]
 
 
 @pytest.mark.parametrize("export", ["csv", "xlsx"])
@@ -236,7 +237,7 @@ def test_the_download_holds_the_rows_and_columns_shown(client, all_plans, export
     ("lead=" + "x" * 201, "lead"),
 ])
 def test_bad_input_shows_the_error_not_a_500(client, all_plans, query, field):
-    response = client.get(reverse("deliverable_list") + "?" + query)
+    response = client.get(reverse("deliverable_list") + "?per_page=500&" + query)
     assert response.status_code == 200
     page = response.content.decode()
     assert "There is a problem" in page
@@ -244,16 +245,16 @@ def test_bad_input_shows_the_error_not_a_500(client, all_plans, query, field):
     assert f'id="id_{field}-error"' in page and f'aria-describedby="' in page
     assert "Nothing is listed until the filters are corrected." in page
     assert shown(response)[1] == []
-    assert client.get(reverse("deliverable_list") + "?" + query + "&_export=csv").status_code == 200
+    assert client.get(reverse("deliverable_list") + "?per_page=500&" + query + "&_export=csv").status_code == 200
 
 
 # -- /risks/ ------------------------------------------------------------------------------------------------
 
 def test_it_lists_every_risk_with_its_mitigations(client, all_plans, django_assert_num_queries):
-    # 1 department choices; 2 plan choices (+department); 3 types, priorities and parts (distinct);
-    # 4 risks with plan and department
-    with django_assert_num_queries(4):
-        response = client.get(reverse("risk_list"))
+    # 1 the councils (the scope); 2 department choices; 3 plan choices (+department); 4 types, priorities and
+    # parts (distinct); 5 count of matching risks (the pager); 6 the page's risks with plan and department
+    with django_assert_num_queries(6):
+        response = client.get(reverse("risk_list"), {"per_page": "500"})
     head, rows = shown(response)
     assert head == ["Risk", "Department", "Plan", "Council priority or part", "Deliverable refs", "Type",
                     "Mitigations", "Owner"]
@@ -270,8 +271,8 @@ def test_it_lists_every_risk_with_its_mitigations(client, all_plans, django_asse
 
 def test_the_risk_query_count_does_not_grow_with_rows(client, all_plans, django_assert_num_queries):
     Risk.objects.exclude(plan__slug="cs-2022-23").delete()
-    with django_assert_num_queries(4):
-        response = client.get(reverse("risk_list"))
+    with django_assert_num_queries(6):
+        response = client.get(reverse("risk_list"), {"per_page": "500"})
     assert len(shown(response)[1]) == 4
 
 

@@ -13,7 +13,7 @@ HOSTILE = [
 PARAMS = ["year", "plan", "department", "status", "q", "sort", "page", "kind", "from", "to", "value_min",
           "value_max", "contract_start_from", "contract_start_to", "procurement_start_from", "statutory", "band",
           "table", "group", "start_from", "end_to", "lead", "section", "type", "owner", "council_priority",
-          "include_undated", "in_council_plan", "timeline", "_export", "_table"]
+          "include_undated", "in_council_plan", "timeline", "_export", "_table", "council", "per_page"]
 PAGES = ["/", "/departments/childrens-services/", "/plans/cs-2022-23/", "/plans/cs-2022-23/summary/", "/kpis/",
          "/budgets/", "/budgets/plans/ete-2020-21/", "/budgets/departments/childrens-services/", "/procurement/",
          "/procurement/plans/ccp-2020-21/", "/procurement/pipeline-notice/", "/deliverables/", "/risks/",

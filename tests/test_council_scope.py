@@ -1,0 +1,53 @@
+"""Several councils in one installation: council-wide pages show one council at a time (the first real one
+unless ?council= names another), never a mix; an unknown council is not found."""
+
+import pytest
+from django.urls import reverse
+
+from plans.models import Council, Deliverable, Department, Plan, Risk
+from procurement.models import ProcurementEntry, ProcurementTable
+
+pytestmark = pytest.mark.django_db
+
+SOURCE = {"src_start": 1}
+
+
+@pytest.fixture
+def other_council(all_plans):
+    """A second, synthetic council with one plan, one deliverable, one risk and one contract."""
+    council = Council.objects.create(slug="syn-001", name="Synthetic County Council 001", is_synthetic=True)
+    dept = Department.objects.create(council=council, slug="syn-001-place", name="Place (synthetic)")
+    plan = Plan.objects.create(department=dept, slug="syn-001-place-2025-26", title="Synthetic plan", kind="service_plan",
+                               period="2025-26", financial_year=2025, document="synthetic", fixture="synthetic", **SOURCE)
+    Deliverable.objects.create(plan=plan, key="S1", title="Resurface the synthetic bypass", section="priority",
+                               order=1, **SOURCE)
+    Risk.objects.create(plan=plan, description="Synthetic flood risk", order=1, **SOURCE)
+    table = ProcurementTable.objects.create(plan=plan, title="Synthetic pipeline", order=1, **SOURCE)
+    ProcurementEntry.objects.create(table=table, plan=plan, title="Synthetic gritting contract", order=1, **SOURCE)
+    return council
+
+
+@pytest.mark.parametrize("name, text", [
+    ("deliverable_list", "Resurface the synthetic bypass"),
+    ("risk_list", "Synthetic flood risk"),
+    ("procurement_pipeline", "Synthetic gritting contract"),
+])
+def test_each_list_shows_one_council_at_a_time(client, other_council, name, text):
+    default = client.get(reverse(name)).content.decode()
+    assert text not in default and "Synthetic County Council 001</option>" in default  # offered, not mixed in
+    chosen = client.get(reverse(name), {"council": "syn-001"}).content.decode()
+    body = chosen.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+    assert text in body and "Children" not in body and "Place (synthetic)" in body
+    assert client.get(reverse(name), {"council": "nope"}).status_code == 404
+    assert client.get(reverse(name), {"council": "x\x00y"}).status_code == 404
+
+
+def test_the_kpi_list_is_scoped_too(client, other_council):
+    assert "0 measures shown." in client.get(reverse("kpi_list"), {"council": "syn-001"}).content.decode()
+    # The department and plan choices are the chosen council's.
+    page = client.get(reverse("kpi_list"), {"council": "syn-001"}).content.decode()
+    assert "Place (synthetic)" in page and "Children&#x27;s Services</option>" not in page
+
+
+def test_one_council_needs_no_council_choice(client, all_plans):
+    assert 'name="council"' not in client.get(reverse("deliverable_list")).content.decode()
