@@ -1017,6 +1017,12 @@ def fixture_paths(directory: Path | None = None) -> list[Path]:
 def plans_load(*, paths: Iterable[Path] | None = None, dry_run: bool = False) -> LoadReport:
     """Load the given plan files (all of fixtures/ by default) and apply measures.yaml, atomically."""
     report = LoadReport()
+    if Council.objects.filter(is_synthetic=True).exists():  # never real plans beside the scale benchmark's data
+        from django.db import connection
+
+        raise FixtureError(f"database {connection.settings_dict['NAME']}", "", "", (
+            "it holds synthetic benchmark councils (manage.py generate_scale). Real plans are never loaded beside "
+            "synthetic data: load them into a database without it (the default, LOCAL_DATABASE_NAME unset)"))
     paths = list(paths) if paths is not None else fixture_paths()
     full = paths == fixture_paths()
     slugs: dict[str, str] = {}
