@@ -21,7 +21,7 @@ from budgets.models import (
     Saving,
     ServicePressure,
 )
-from plans.models import Department, Discrepancy, Plan, Sourced
+from plans.models import Council, Department, Discrepancy, Plan, Sourced
 
 ROLES = (BudgetColumn.Role.GROSS, BudgetColumn.Role.INCOME, BudgetColumn.Role.GRANTS, BudgetColumn.Role.NET)
 
@@ -47,11 +47,12 @@ class PlanTotal:
         return self.cell.value if self.cell else None
 
 
-def budget_overview() -> list[PlanTotal]:
-    """Every plan with its controllable budget's total net (the total row's Net Budget cell, in pounds),
-    departments in name order, plans oldest first. 2 queries: plans with departments; total net cells
-    with their row, table and column."""
-    plans = list(Plan.objects.select_related("department").order_by("department__name", "financial_year", "slug"))
+def budget_overview(*, council: Council | None) -> list[PlanTotal]:
+    """Every plan of the council with its controllable budget's total net (the total row's Net Budget cell,
+    in pounds), departments in name order, plans oldest first. 2 queries: plans with departments; total net
+    cells with their row, table and column."""
+    plans = list(Plan.objects.filter(department__council=council).select_related("department")
+                 .order_by("department__name", "financial_year", "slug"))
     cells = (BudgetCell.objects
              .filter(row__kind=BudgetRow.Kind.TOTAL, column__role=BudgetColumn.Role.NET,
                      row__table__kind=BudgetTable.Kind.CONTROLLABLE, row__table__plan__in=[p.pk for p in plans])

@@ -13,6 +13,7 @@ from budgets import selectors
 from budgets import tables as budget_tables
 from budgets.models import BudgetColumn, BudgetTable
 from plans.charts import figure_dict, new_figure
+from plans.selectors import council_get
 from plans.tables import table_export
 from plans.templatetags.plan_extras import money
 
@@ -67,7 +68,7 @@ def _hbar_figure(labels: list[str], values: list[Decimal | None], *, name: str,
 
 
 def budget_index(request: HttpRequest) -> HttpResponse:
-    totals = selectors.budget_overview()
+    totals = selectors.budget_overview(council=council_get(slug=request.GET.get("council")))
     overview = budget_tables.overview_table(
         totals, name="net-by-plan", caption="Net controllable budget by department and plan year (pounds)")
     response = _answer(request, [overview], stem="budgets")

@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from kpis.models import Kpi, kpi_document
 from plans.models import (
-    Deliverable, Department, Discrepancy, Plan, Risk, Statement, _document_lines, deliverable_document,
+    Council, Deliverable, Department, Discrepancy, Plan, Risk, Statement, _document_lines, deliverable_document,
     risk_document, statement_document,
 )
 from procurement.models import ProcurementEntry, procurement_document
@@ -148,7 +148,8 @@ def search_query(q: str) -> SearchQuery:
     return SearchQuery(q, search_type="websearch", config="english")
 
 
-def search_kind(*, kind: Kind, q: str, department: str = "", limit: int = RESULTS_PER_KIND) -> QuerySet:
+def search_kind(*, kind: Kind, q: str, department: str = "", limit: int = RESULTS_PER_KIND,
+                council: Council | None = None) -> QuerySet:
     """The best `limit` matches of one kind, each with its rank, highlighted title and snippet, and the
     total number of matches (a window count). 1 query when evaluated."""
     query = search_query(q)
@@ -159,6 +160,8 @@ def search_kind(*, kind: Kind, q: str, department: str = "", limit: int = RESULT
                                           stop_sel=STOP, max_words=35, min_words=15, max_fragments=2,
                                           fragment_delimiter=" … ")
     queryset = kind.model.objects.select_related("plan__department")
+    if council is not None:
+        queryset = queryset.filter(plan__department__council=council)
     if department:
         queryset = queryset.filter(plan__department__slug=department)
     return (queryset.alias(document=kind.document()).filter(document=query)
@@ -167,7 +170,7 @@ def search_kind(*, kind: Kind, q: str, department: str = "", limit: int = RESULT
             .order_by("-rank", "-plan__financial_year", "plan__slug", "order")[:limit])
 
 
-def search_run(*, q: str, department: str = "", kind: str = "") -> list[Group]:
+def search_run(*, q: str, department: str = "", kind: str = "", council: Council | None = None) -> list[Group]:
     """Every kind's matches for `q` (optionally of one department, or one kind), best first. One query per
     kind searched: 5 for all kinds, 1 for one kind, whatever the number of matches."""
     groups = []
@@ -175,16 +178,16 @@ def search_run(*, q: str, department: str = "", kind: str = "") -> list[Group]:
         if kind and k.key != kind:
             continue
         limit = RESULTS_OF_ONE_KIND if kind else RESULTS_PER_KIND
-        rows = list(search_kind(kind=k, q=q, department=department, limit=limit))
+        rows = list(search_kind(kind=k, q=q, department=department, limit=limit, council=council))
         hits = [k.hit(row, {name: highlighted(getattr(row, f"mark_{name}", "")) for name in ("title", "snippet")})
                 for row in rows]
         groups.append(Group(k.key, k.label, rows[0].total if rows else 0, hits))
     return groups
 
 
-def department_choices() -> list[tuple[str, str]]:
-    """(slug, name) of every department. 1 query."""
-    return list(Department.objects.order_by("name").values_list("slug", "name"))
+def department_choices(*, council: Council | None) -> list[tuple[str, str]]:
+    """(slug, name) of every department of the council. 1 query."""
+    return list(Department.objects.filter(council=council).order_by("name").values_list("slug", "name"))
 
 
 # -- sources and corrections ------------------------------------------------------------------------------
@@ -207,9 +210,10 @@ class SourceDocument:
     plans: list[Plan]
 
 
-def plans_by_document() -> list[Plan]:
-    """Every plan with its department, in document order. 1 query."""
-    return list(Plan.objects.select_related("department").order_by("document", "src_start", "slug"))
+def plans_by_document(*, council: Council | None) -> list[Plan]:
+    """Every plan of the council with its department, in document order. 1 query."""
+    return list(Plan.objects.filter(department__council=council).select_related("department")
+                .order_by("document", "src_start", "slug"))
 
 
 def source_documents(*, plans: list[Plan]) -> list[SourceDocument]:

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 
 from plans import search
 from plans.models import Discrepancy, Plan
+from plans.selectors import council_get
 from plans.tables import table_export
 
 MAX_QUERY = 200
@@ -36,14 +37,16 @@ class SearchForm(forms.Form):
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
-    """Queries: 1 departments (for the form), then one per kind searched (5, or 1 with `kind`)."""
-    form = SearchForm(request.GET or None, departments=search.department_choices())
+    """Queries: 1 the council (the scope, ?council=); 2 its departments (for the form), then one per kind
+    searched (5, or 1 with `kind`)."""
+    council = council_get(slug=request.GET.get("council"))
+    form = SearchForm(request.GET or None, departments=search.department_choices(council=council))
     groups: list[search.Group] = []
     q = kind = ""
     if form.is_bound and form.is_valid():
         q, kind = form.cleaned_data["q"].strip(), form.cleaned_data["kind"]
         if q:
-            groups = search.search_run(q=q, department=form.cleaned_data["department"], kind=kind)
+            groups = search.search_run(q=q, department=form.cleaned_data["department"], kind=kind, council=council)
     ctx = {"form": form, "q": q, "kind": kind, "groups": groups, "total": sum(g.total for g in groups)}
     return render(request, "search/search.html", ctx)
 
@@ -123,10 +126,12 @@ def discrepancy_rows(discrepancies: list[Discrepancy]) -> list[dict]:
 
 
 def corrections(request: HttpRequest) -> HttpResponse:
-    """Queries: 1 plans with departments (documents and the plan filter), 2 discrepancies with plan,
-    department and content type."""
-    plans = search.plans_by_document()
-    filterset = DiscrepancyFilter(request.GET or None, queryset=Discrepancy.objects.all(), plans=plans)
+    """Queries: 1 the council (the scope, ?council=); 2 its plans with departments (documents and the plan
+    filter); 3 discrepancies with plan, department and content type."""
+    council = council_get(slug=request.GET.get("council"))
+    plans = search.plans_by_document(council=council)
+    filterset = DiscrepancyFilter(request.GET or None, plans=plans,
+                                  queryset=Discrepancy.objects.filter(plan__department__council=council))
     rows = filterset.rows()
     table = DiscrepancyTable(discrepancy_rows(rows))
     if response := table_export(request, table, name="discrepancies"):

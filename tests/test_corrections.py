@@ -65,7 +65,8 @@ def test_it_lists_every_source_document_with_its_plans_and_lines(client, all_pla
 
 def test_it_lists_every_discrepancy_grouped_by_plan(client, all_plans, django_assert_num_queries):
     # 1 plans with departments (documents, plan choices); 2 discrepancies with plan, department, content type
-    with django_assert_num_queries(2):
+    # + 1 the council (the page's scope)
+    with django_assert_num_queries(3):
         page = get(client, CORRECTIONS)
     rows = shown_rows(page)
     assert len(rows) == Discrepancy.objects.count() == 81
@@ -95,7 +96,8 @@ def test_the_summary_counts_each_plans_discrepancies_by_kind(client, all_plans):
 
 def test_the_missing_minus_sign_on_schools_and_learning_income(client, all_plans, django_assert_num_queries):
     # 1 plans; 2 discrepancies of the plan (the kind is read from each note in Python)
-    with django_assert_num_queries(2):
+    # + 1 the council (the page's scope)
+    with django_assert_num_queries(3):
         page = get(client, CORRECTIONS, plan="cs-2020-21", kind="repair")
     # 004 line 2054: Schools & Learning ... gross 40,237,605, income printed 11,529,389 (no minus), grants
     # -9,128,308, net 19,579,908

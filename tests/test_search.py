@@ -32,7 +32,8 @@ def result_links(page: str, group: str) -> list[str]:
 
 def test_it_shows_an_accessible_search_form(client, all_plans, django_assert_num_queries):
     # 1 departments for the department choices; nothing is searched without words
-    with django_assert_num_queries(1):
+    # + 1 the council (the page's scope)
+    with django_assert_num_queries(2):
         page = page_of(client)
     assert '<label class="govuk-label govuk-label--m" for="id_q">Search the service plans</label>' in page
     assert 'id="id_q-hint"' in page and 'aria-describedby="id_q-hint"' in page
@@ -43,7 +44,8 @@ def test_it_shows_an_accessible_search_form(client, all_plans, django_assert_num
 def test_it_finds_the_foster_carer_kpis_in_several_plans(client, all_plans, django_assert_num_queries):
     # 1 departments; 2 KPIs, 3 deliverables, 4 procurement entries, 5 risks, 6 statements (each with its
     # plan and department, rank, highlights and the total count in the same query)
-    with django_assert_num_queries(6):
+    # + 1 the council (the page's scope)
+    with django_assert_num_queries(7):
         page = page_of(client, q="foster")
     kpis = result_links(page, "kpi")
     # "Number of children living with Council foster carers" (000 line 317, 001 line 324) and its 2025-29
@@ -120,7 +122,8 @@ def test_one_kind_shows_all_its_matches_with_one_query(client, all_plans, django
     assert len(result_links(page, "procurement")) == 50
     assert "best 50 shown" in page and "?q=service&amp;kind=procurement" in page
     # 1 departments, 2 procurement entries
-    with django_assert_num_queries(2):
+    # + 1 the council (the page's scope)
+    with django_assert_num_queries(3):
         page = page_of(client, q="service", kind="procurement")
     total = int(re.search(r"Procurement pipeline <span class=\"govuk-caption-m\">(\d+) matches", page).group(1))
     assert total > 50 and len(result_links(page, "procurement")) == total
@@ -130,7 +133,8 @@ def test_one_kind_shows_all_its_matches_with_one_query(client, all_plans, django
 @pytest.mark.parametrize("q", ["foster", "Toxicology", "zzzzqqq"])
 def test_the_query_count_does_not_depend_on_the_matches(client, all_plans, django_assert_num_queries, q):
     # 1 departments, then one query per kind (5)
-    with django_assert_num_queries(6):
+    # + 1 the council (the page's scope)
+    with django_assert_num_queries(7):
         page_of(client, q=q)
 
 
@@ -163,7 +167,8 @@ def test_a_query_is_echoed_escaped(client, all_plans):
 ])
 def test_invalid_queries_show_the_error_and_search_nothing(client, all_plans, django_assert_num_queries, q, error):
     # 1 departments; nothing searched
-    with django_assert_num_queries(1):
+    # + 1 the council (the page's scope)
+    with django_assert_num_queries(2):
         page = page_of(client, q=q)
     assert "There is a problem" in page and f'<a href="#id_q">{error}</a>' in page
     assert 'aria-describedby="id_q-hint id_q-error"' in page and 'id="id_q-error"' in page
