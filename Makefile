@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install db db-stop migrate load static check-fixtures chromium backup restore serve
+.PHONY: run test install db db-stop migrate load static check-fixtures chromium backup restore serve bench soak wrk
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,3 +59,18 @@ chromium:
 
 test: install chromium
 	$(PY) -m pytest
+
+# Performance (README, "Performance"). The benchmark and the soak start their own gunicorn on loopback and stop it.
+# make bench: a fresh app_bench database (migrate, timed load_plans, seed users), then every page type measured.
+# make bench SCALE=1 [REGENERATE=1]: the synthetic 100-council installation in app_scale (generated once).
+wrk:
+	@command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)
+
+bench: install wrk
+	@if [ -n "$$DATABASE_URL" ]; then echo "make bench uses the embedded PostgreSQL: unset DATABASE_URL"; exit 2; fi
+	$(if $(filter 1 true yes,$(SCALE)),LOCAL_DATABASE_NAME=app_scale $(PY) manage.py bench --prepare --scale $(if $(filter 1 true yes,$(REGENERATE)),--regenerate,),LOCAL_DATABASE_NAME=app_bench $(PY) manage.py bench --prepare)
+
+# make soak [MINUTES=10 CLIENTS=6]: concurrent reads and writes against a fresh app_soak database.
+soak: install
+	@if [ -n "$$DATABASE_URL" ]; then echo "make soak uses the embedded PostgreSQL: unset DATABASE_URL"; exit 2; fi
+	LOCAL_DATABASE_NAME=app_soak $(PY) manage.py soak --prepare --minutes $${MINUTES:-10} --clients $${CLIENTS:-6}

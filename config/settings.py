@@ -74,7 +74,12 @@ INSTALLED_APPS = [
     "procurement",
 ]
 
+# SERVER_TIMING=true: a Server-Timing header (view time, SQL query count and time) on every response, for the
+# benchmark. Off by default: production does not tell outsiders what a page costs.
+SERVER_TIMING = env_bool("SERVER_TIMING", False)
+
 MIDDLEWARE = [
+    "config.middleware.ServerTimingMiddleware",  # first, so it times everything below it; inert when off
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -1,0 +1,16 @@
+"""A health check for load balancers and deployments, and the benchmark's trivial view: it answers "ok"
+without touching the database, so it measures the server and the middleware alone."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+
+@login_not_required  # open even with REQUIRE_SIGN_IN=true: a load balancer does not sign in
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
