@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import time
 from contextlib import ExitStack
@@ -61,7 +62,10 @@ class ServerTimingMiddleware:
                 first = next(chunks, None)
                 response.streaming_content = itertools.chain([] if first is None else [first], chunks)
         app_ms = (time.perf_counter() - start) * 1000
-        app = f"app;dur={app_ms:.1f}" + (';desc="streamed, to first byte"' if streamed else "")
+        # A download served from a file (an Excel export, a cached export) streams from disk, not memory.
+        from_file = response.streaming and getattr(response, "file_to_stream", None) is not None
+        app = f"app;dur={app_ms:.1f}" + (';desc="streamed, to first byte"' if streamed else
+                                         ';desc="streamed from a file"' if from_file else "")
         scope = " to first byte" if streamed else ""
         response["Server-Timing"] = f'{app}, db;dur={counter.seconds * 1000:.1f};desc="{counter.count} queries{scope}"'
         return response
@@ -81,3 +85,39 @@ class QueryCounter:
         finally:
             self.count += 1
             self.seconds += time.perf_counter() - start
+
+
+class PageCacheMiddleware:
+    """Pages read without signing in are cached whole, keyed by the data version (plans.models.DataVersion)
+    and the full URL, so a repeat read costs one query. Every write of published data bumps the version,
+    which makes every cached page stale at once in every app server: no page can show a figure older than
+    the last write. Only plain public reads are kept: GET or HEAD, nobody signed in, a 200 that sets no
+    cookie, did not need a CSRF token and is not a download. Off with PAGE_CACHE=false, and whenever
+    REQUIRE_SIGN_IN is on (the sign-in check must run on every request)."""
+
+    MAX_BYTES = 2_000_000
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        if not settings.PAGE_CACHE or settings.REQUIRE_SIGN_IN:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (request.method not in ("GET", "HEAD") or request.user.is_authenticated
+                or "_export" in request.GET or request.COOKIES.get("messages")):
+            return self.get_response(request)
+        from django.core.cache import cache
+
+        from plans.models import DataVersion
+
+        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"page:{DataVersion.current()}:{request.method}:{digest}"
+        response = cache.get(key)
+        if response is not None:
+            return response
+        response = self.get_response(request)
+        if (response.status_code == 200 and not response.streaming and not response.cookies
+                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not request.META.get("CSRF_COOKIE_USED")
+                and len(response.content) <= self.MAX_BYTES):
+            cache.set(key, response, timeout=settings.PAGE_CACHE_SECONDS)
+        return response

@@ -89,7 +89,17 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.PageCacheMiddleware",  # last: it needs the user, and caches what the view made
 ]
+# Public pages are cached whole per app server, keyed by the data version (every write bumps it): see
+# config.middleware.PageCacheMiddleware. Each process keeps its own small in-memory cache; the version lives in
+# PostgreSQL, so invalidation holds across processes and servers without a shared cache.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = 3600
+# Downloads made for the current data version are kept on disk and served again (plans.tables); None: never.
+EXPORT_CACHE_DIR = Path(os.environ.get("EXPORT_CACHE_DIR") or BASE_DIR / ".cache" / "exports")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                      "OPTIONS": {"MAX_ENTRIES": 300}}}
 
 # The plans are published documents, so reading is open by default; REQUIRE_SIGN_IN=true closes every page
 # (except sign-in itself) to anyone not signed in.

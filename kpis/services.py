@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from kpis.forms import KpiEntryForm
 from kpis.models import Benchmark, Kpi, KpiValue
-from plans.models import ClosedPeriod, Plan
+from plans.models import ClosedPeriod, DataVersion, Plan
 
 
 class EntryConflict(Exception):
@@ -120,6 +120,7 @@ def kpi_entries_save(*, forms: list[KpiEntryForm], user) -> int:
     KpiValue.objects.bulk_create(entries)
     Benchmark.objects.bulk_create(benchmarks)
     kpis_assess(kpis=Kpi.objects.filter(pk__in=kpi_ids))
+    DataVersion.bump()  # cached pages are stale
     return len(entries) + len(benchmarks)
 
 

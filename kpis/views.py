@@ -11,6 +11,7 @@ from kpis.charts import history_figure
 from kpis.filters import KpiFilter
 from kpis.models import Benchmark, Kpi, KpiValue, Measure
 from kpis.tables import KpiTable, with_status_order
+from plans import page_tables
 from plans.models import Department, Plan, user_can_edit
 from plans.selectors import kpi_table
 from plans.tables import PER_PAGE, table_export
@@ -25,11 +26,16 @@ def kpi(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     )
     history = selectors.measure_history(measure=item.measure)
     entries = sorted((v for v in item.values.all() if v.is_entry), key=lambda v: v.entered_at, reverse=True)
+    figure = history_figure(history, unit=item.unit)
+    tables = page_tables.kpi_tables(kpi=item, entries=entries, history=history, charted=bool(figure))
+    export = page_tables.page_export(request, tables, stem=f"{item.plan.slug}-{item.key}")
+    if export is not None:
+        return export
     ctx = {
         "plan": item.plan, "kpi": item, "assessment": item.assessment(), "table": kpi_table([item]),
         "entries": entries, "benchmarks": list(item.benchmarks.all()),
         "can_edit": user_can_edit(request.user, item.plan.department),
-        "history": history, "figure": history_figure(history, unit=item.unit),
+        "history": history, "figure": figure, "tables": page_tables.by_name(tables), "history_table": tables[1],
         "siblings": list(item.measure.kpis.select_related("plan").exclude(pk=item.pk).order_by("plan__financial_year")),
     }
     return render(request, "kpis/kpi.html", ctx)
@@ -40,7 +46,12 @@ def measure(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     kpis = list(item.kpis.select_related("plan").order_by("plan__financial_year"))
     history = selectors.measure_history(measure=item)
     unit = kpis[-1].unit if kpis else "count"
-    ctx = {"measure": item, "kpis": kpis, "history": history, "figure": history_figure(history, unit=unit)}
+    figure = history_figure(history, unit=unit)
+    table = page_tables.history_table(history, charted=bool(figure))
+    export = page_tables.page_export(request, [table], stem=f"{item.department.slug}-{item.key}")
+    if export is not None:
+        return export
+    ctx = {"measure": item, "kpis": kpis, "history": history, "figure": figure, "history_table": table}
     return render(request, "kpis/measure.html", ctx)
 
 

@@ -76,7 +76,7 @@ def server_timing(header: str) -> Timing | None:
     if count is None:
         return None
     return Timing(app_ms=float(app["dur"]), db_ms=float(db.get("dur", "nan")), queries=int(count.group()),
-                  streamed="first byte" in app.get("desc", ""))
+                  streamed="first byte" in app.get("desc", "") or "from a file" in app.get("desc", ""))
 
 
 _WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}

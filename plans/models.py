@@ -13,6 +13,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 
 from plans.parsing import fy_label
@@ -488,3 +490,31 @@ class DeliverableUpdate(models.Model):
             # The deliverable page lists a deliverable's updates newest first.
             models.Index(fields=["deliverable", "-entered_at"], name="delivupdate_newest_idx"),
         ]
+
+
+class DataVersion(models.Model):
+    """One row counting the writes that change what a page shows. Cached pages are keyed by it
+    (config.middleware.PageCacheMiddleware), so a write makes every cached page stale at once, on every
+    app server, without tracking which pages it touched."""
+
+    version = models.BigIntegerField(default=0)
+
+    @classmethod
+    def current(cls) -> int:
+        """1 query."""
+        return cls.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+    @classmethod
+    def bump(cls) -> None:
+        """Call inside the write's transaction, after any write of published data. 1 query (2 the first time)."""
+        if not cls.objects.filter(pk=1).update(version=models.F("version") + 1):
+            cls.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
+@receiver([post_save, post_delete], sender=DeliverableUpdate)
+@receiver([post_save, post_delete], sender=Plan)
+@receiver([post_save, post_delete], sender=Department)
+def _data_changed(sender, **kwargs) -> None:
+    """Single-row writes (the progress form, the admin) make cached pages stale. Bulk writes (loading plans,
+    entering KPI values, generating scale data) call DataVersion.bump() themselves."""
+    DataVersion.bump()

@@ -106,12 +106,16 @@ def kpi_table(kpis: list[Kpi]) -> KpiTable:
 
 def plan_sections(*, plan: Plan) -> dict:
     """Everything a plan holds, for the plan page. A fixed number of queries (one per prefetch),
-    whatever the size of the plan."""
-    deliverables = list(
-        plan.deliverables.filter(parent__isnull=True, objective__isnull=True).prefetch_related(
-            Prefetch("sub_actions", queryset=Deliverable.objects.select_related("plan").order_by("order"))
-        )
-    )
+    whatever the size of the plan. Deliverables and their sub-actions (each deliverable's `subs`) are one
+    query."""
+    items = list(plan.deliverables.filter(objective__isnull=True).select_related("plan").order_by("order"))
+    subs: dict[int, list[Deliverable]] = {}
+    for d in items:
+        if d.parent_id is not None:
+            subs.setdefault(d.parent_id, []).append(d)
+    deliverables = [d for d in items if d.parent_id is None]
+    for d in deliverables:
+        d.subs = subs.get(d.pk, [])
     by_section: "OrderedDict[tuple[str, str], list[Deliverable]]" = OrderedDict()
     for d in deliverables:
         by_section.setdefault((d.get_section_display(), d.part or d.council_priority), []).append(d)
@@ -244,21 +248,29 @@ def division_budgets(*, plans: list[Plan]) -> dict[int, list[tuple[str, object, 
     return {pid: [(label, v.get("gross"), v.get("net")) for (_, label), v in sorted(r.items())] for pid, r in rows.items()}
 
 
-def plan_figures(*, plans: list[Plan]) -> dict[int, PlanFigures]:
-    """Headline figures for several plans at once. 4 queries (net budgets, KPIs, their values,
-    deliverables by priority), however many plans and rows."""
+def plan_figures(*, plans: list[Plan], with_kpis: bool = True) -> dict[int, PlanFigures]:
+    """Headline figures for several plans at once. 5 queries (net budgets, KPIs, their values, their
+    benchmarks, deliverables by priority), however many plans and rows. Without `with_kpis` (the overview:
+    counts only) the status counts are the stored assessments (Kpi.status) counted in SQL: 3 queries."""
     from django.db.models import Count
 
+    from kpis.assessment import NONE
     from kpis.selectors import plan_kpis
 
     budgets = net_budgets(plans=plans)
     figures = {p.id: PlanFigures(p, budgets.get(p.id), [], {}, []) for p in plans}
-    for kpi in plan_kpis(plans=plans):
-        figures[kpi.plan_id].kpis.append((kpi, kpi.assessment()))
-    for f in figures.values():
-        f.kpis.sort(key=lambda pair: pair[1].sort_key)
-        for _, assessment in f.kpis:
-            f.status_counts[assessment.status] = f.status_counts.get(assessment.status, 0) + 1
+    if with_kpis:
+        for kpi in plan_kpis(plans=plans):
+            figures[kpi.plan_id].kpis.append((kpi, kpi.assessment()))
+        for f in figures.values():
+            f.kpis.sort(key=lambda pair: pair[1].sort_key)
+            for _, assessment in f.kpis:
+                f.status_counts[assessment.status] = f.status_counts.get(assessment.status, 0) + 1
+    else:
+        counts = Kpi.objects.filter(plan__in=plans).values_list("plan_id", "status").annotate(n=Count("id")).order_by()
+        for plan_id, status, n in counts:
+            key = status or NONE
+            figures[plan_id].status_counts[key] = figures[plan_id].status_counts.get(key, 0) + n
     counts = (Deliverable.objects.filter(plan__in=plans, parent__isnull=True)
               .values_list("plan_id", "council_priority").annotate(n=Count("id")).order_by("plan_id", "council_priority"))
     for plan_id, priority, n in counts:
@@ -266,10 +278,11 @@ def plan_figures(*, plans: list[Plan]) -> dict[int, PlanFigures]:
     return figures
 
 
-def current_plans(*, year: int | None) -> tuple[list[Plan], list[int]]:
-    """Each department's plan for `year` (its newest plan for that year or before; default: the newest
-    year held), and every year that has a plan. 1 query."""
-    plans = list(Plan.objects.select_related("department").order_by("department__name", "-financial_year", "slug"))
+def current_plans(*, year: int | None, council: Council | None) -> tuple[list[Plan], list[int]]:
+    """Each of the council's departments' plan for `year` (its newest plan for that year or before;
+    default: the newest year held), and every year that has a plan. 1 query."""
+    plans = list(Plan.objects.filter(department__council=council).select_related("department")
+                 .order_by("department__name", "-financial_year", "slug"))
     years = sorted({p.financial_year for p in plans}, reverse=True)
     if year is None and years:
         year = years[0]

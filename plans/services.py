@@ -32,6 +32,7 @@ from kpis.models import Kpi, KpiValue, Measure
 from plans import parsing
 from plans.models import (
     Council,
+    DataVersion,
     Deliverable,
     Department,
     Discrepancy,
@@ -1039,6 +1040,7 @@ def plans_load(*, paths: Iterable[Path] | None = None, dry_run: bool = False) ->
     from kpis.services import kpis_assess
 
     kpis_assess(kpis=Kpi.objects.filter(plan__slug__in=slugs))
+    DataVersion.bump()  # cached pages are stale
     if dry_run:
         transaction.set_rollback(True)
     return report

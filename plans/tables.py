@@ -4,11 +4,16 @@ columns shown, with spreadsheet formulas neutralised (CSV injection)."""
 from __future__ import annotations
 
 import csv
+import hashlib
+import os
 import re
+import shutil
 import tempfile
+from pathlib import Path
 from typing import Iterator
 
 import django_tables2 as tables
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
@@ -71,17 +76,73 @@ def _xlsx_file(rows: Iterator[list], title: str):
     return handle
 
 
-def export_response(table: tables.Table, *, export_format: str, name: str) -> HttpResponseBase:
-    """A streamed CSV, or an Excel file built row by row, of exactly the rows and columns the table shows."""
+def _cached_path(url: str, export_format: str) -> Path | None:
+    """Where the download of `url` is kept for the current data version (settings.EXPORT_CACHE_DIR), or None
+    when downloads are not cached. A download depends only on the published data and its URL, so a file made
+    for this data version can be served again; a write bumps the version and older files are removed."""
+    folder = settings.EXPORT_CACHE_DIR
+    if not settings.PAGE_CACHE or folder is None:
+        return None
+    from plans.models import DataVersion
+
+    version = DataVersion.current()
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return Path(folder) / f"{version}-{hashlib.sha256(url.encode()).hexdigest()}.{export_format}"
+
+
+def _keep(source, path: Path) -> None:
+    """Move a finished download into the cache and remove files of older data versions."""
+    version = int(path.name.split("-", 1)[0])
+    os.replace(source, path)
+    for old in path.parent.glob("*-*.*"):
+        head = old.name.split("-", 1)[0]
+        if head.isdigit() and int(head) < version:
+            old.unlink(missing_ok=True)
+
+
+def _teed(lines: Iterator[str], path: Path) -> Iterator[str]:
+    """Yield the CSV lines and write them to a temporary file beside `path`, kept only when complete (a
+    client that stops reading leaves nothing behind)."""
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=path.parent, delete=False)
+    complete = False
+    try:
+        for line in lines:
+            handle.write(line)
+            yield line
+        complete = True
+    finally:
+        handle.close()
+        if complete:
+            _keep(handle.name, path)
+        else:
+            os.unlink(handle.name)
+
+
+def export_response(table: tables.Table, *, export_format: str, name: str, url: str = "") -> HttpResponseBase:
+    """A streamed CSV, or an Excel file built row by row, of exactly the rows and columns the table shows.
+    With `url`, a download already made for this data version is served from the export cache."""
     filename = f"{name}.{export_format}"
+    path = _cached_path(url, export_format) if url else None
+    if path is not None and path.exists():
+        return FileResponse(path.open("rb"), as_attachment=True, filename=filename,
+                            content_type=CONTENT_TYPES[export_format])
     if export_format == "csv":
         writer = csv.writer(_Echo())
+        lines = (writer.writerow(row) for row in export_rows(table))
         response: HttpResponseBase = StreamingHttpResponse(
-            (writer.writerow(row) for row in export_rows(table)), content_type=CONTENT_TYPES["csv"])
+            _teed(lines, path) if path is not None else lines, content_type=CONTENT_TYPES["csv"])
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    return FileResponse(_xlsx_file(export_rows(table), name), as_attachment=True, filename=filename,
-                        content_type=CONTENT_TYPES["xlsx"])
+    handle = _xlsx_file(export_rows(table), name)
+    if path is not None:
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as copy:
+            shutil.copyfileobj(handle, copy)
+        _keep(copy.name, path)
+        handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=CONTENT_TYPES["xlsx"])
 
 
 def table_export(request: HttpRequest, table: tables.Table, *, name: str,
@@ -91,7 +152,7 @@ def table_export(request: HttpRequest, table: tables.Table, *, name: str,
     tables.RequestConfig(request, paginate=False).configure(table)
     export_format = request.GET.get("_export")
     if export_format in EXPORT_FORMATS:
-        return export_response(table, export_format=export_format, name=name)
+        return export_response(table, export_format=export_format, name=name, url=request.get_full_path())
     if per_page:
         asked = request.GET.get(table.prefixed_per_page_field, "")
         if asked.isdigit() and 0 < int(asked) <= MAX_PER_PAGE:  # ?per_page=, up to 500 rows a page

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from kpis.forms import DeliverableUpdateForm
 
-from plans import charts, selectors
+from plans import charts, page_tables, selectors
 from plans.models import Deliverable, DeliverableUpdate, user_can_edit
 
 
@@ -30,12 +30,18 @@ def _year(request: HttpRequest) -> tuple[int | None, str]:
 
 def home(request: HttpRequest) -> HttpResponse:
     year, year_error = _year(request)
-    plans, years = selectors.current_plans(year=year)
-    figures = selectors.plan_figures(plans=plans)
+    council = selectors.council_get(slug=request.GET.get("council"))
+    plans, years = selectors.current_plans(year=year, council=council)
+    figures = selectors.plan_figures(plans=plans, with_kpis=False)  # counts only: the stored statuses
     rows = [figures[p.id] for p in plans]
+    shown_year = year if year is not None else (years[0] if years else None)
+    departments_table, status_table = page_tables.overview_tables(rows, year=shown_year)
+    export = page_tables.page_export(request, [departments_table, status_table], stem=f"overview-{shown_year}")
+    if export is not None:
+        return export
     ctx = {
-        "rows": rows, "years": years, "year": year if year is not None else (years[0] if years else None),
-        "year_error": year_error,
+        "rows": rows, "years": years, "year": shown_year, "year_error": year_error, "council": council,
+        "departments_table": departments_table, "status_table": status_table,
         "status_figure": charts.status_figure([(f.plan.department.name, f.status_counts) for f in rows]) if rows else None,
     }
     return render(request, "plans/home.html", ctx)
@@ -47,14 +53,21 @@ def department(request: HttpRequest, slug: str) -> HttpResponse:
     chosen = request.GET.get("plan")
     plan = next((p for p in plans if p.slug == chosen), plans[0] if plans else None)
     ctx: dict = {"department": dept, "plans": plans, "plan": plan}
+    dashboard: dict = {}
     if plan is not None:
         today = _today()
         figures = selectors.plan_figures(plans=[plan])[plan.id]
         divisions = selectors.division_budgets(plans=[plan]).get(plan.id, [])
         contracts, upcoming = selectors.upcoming_contracts(plan=plan, today=today)
+        dashboard = {"figures": figures, "divisions": divisions, "contracts": contracts, "upcoming": upcoming}
+    tables = page_tables.department_tables(department=dept, plans=plans, plan=plan, **dashboard)
+    export = page_tables.page_export(request, tables, stem=f"{dept.slug}-{plan.slug}" if plan else dept.slug)
+    if export is not None:
+        return export
+    ctx["tables"] = page_tables.by_name(tables)
+    if plan is not None:
         ctx.update(
-            figures=figures, divisions=divisions, contracts=contracts, upcoming=upcoming, today=today,
-            division_figure=charts.division_figure(divisions) if divisions else None,
+            **dashboard, today=today, division_figure=charts.division_figure(divisions) if divisions else None,
             risks=list(plan.risks.all()[:5]), risk_count=plan.risks.count(),
             pipeline=selectors.pipeline_totals(plan=plan),
         )
@@ -63,13 +76,23 @@ def department(request: HttpRequest, slug: str) -> HttpResponse:
 
 def plan_summary(request: HttpRequest, slug: str) -> HttpResponse:
     plan = selectors.plan_get(slug=slug)
-    ctx = {"plan": plan, **selectors.plan_summary(plan=plan)}
+    summary = selectors.plan_summary(plan=plan)
+    tables = page_tables.summary_tables(plan=plan, summary=summary)
+    export = page_tables.page_export(request, tables, stem=f"{plan.slug}-summary")
+    if export is not None:
+        return export
+    ctx = {"plan": plan, **summary, "tables": page_tables.by_name(tables)}
     return render(request, "plans/summary.html", ctx)
 
 
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     plan = selectors.plan_get(slug=slug)
-    ctx = {"plan": plan, **selectors.plan_sections(plan=plan)}
+    sections = selectors.plan_sections(plan=plan)
+    tables = page_tables.plan_tables(plan=plan, sections=sections)
+    export = page_tables.page_export(request, page_tables.all_tables(tables), stem=plan.slug)
+    if export is not None:
+        return export
+    ctx = {"plan": plan, **sections, "tables": tables}
     return render(request, "plans/plan.html", ctx)
 
 

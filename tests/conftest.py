@@ -21,6 +21,13 @@ def browser_type_launch_args(browser_type_launch_args):
             "chromium_sandbox": False}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_page_cache():
+    """Tests change data with the ORM directly (not through the services that bump the data version), so
+    whole-page caching is off here; tests/test_page_cache.py turns it on to test it."""
+    settings.PAGE_CACHE = False
+
+
 @pytest.fixture(autouse=True)
 def _plain_staticfiles_storage(settings):
     """Tests run with DEBUG off; serve unhashed static names so no collectstatic is needed."""

@@ -51,3 +51,15 @@ def test_the_kpi_list_is_scoped_too(client, other_council):
 
 def test_one_council_needs_no_council_choice(client, all_plans):
     assert 'name="council"' not in client.get(reverse("deliverable_list")).content.decode()
+
+
+def test_a_synthetic_council_says_so_on_every_list(client, other_council):
+    for name in ("home", "kpi_list", "deliverable_list", "risk_list", "procurement_pipeline"):
+        page = client.get(reverse(name), {"council": "syn-001"}).content.decode()
+        assert "Synthetic County Council 001 is synthetic benchmark data" in page, name
+    assert "synthetic benchmark data" not in client.get(reverse("home")).content.decode()
+
+
+def test_the_overview_is_scoped(client, other_council):
+    page = client.get(reverse("home"), {"council": "syn-001"}).content.decode()
+    assert "Place (synthetic)" in page and "Children&#x27;s Services" not in page

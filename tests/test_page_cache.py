@@ -1,0 +1,92 @@
+"""Whole-page caching of public reads (config.middleware.PageCacheMiddleware): a repeat read costs one query,
+and every write of published data shows at once because it bumps the data version."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from plans.models import DataVersion, Deliverable, DeliverableUpdate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_a_repeat_read_is_one_query(page_cache, all_plans, django_assert_num_queries):
+    client = Client()
+    first = client.get(reverse("deliverable_list"))
+    with django_assert_num_queries(1):  # the data version
+        again = client.get(reverse("deliverable_list"))
+    assert again.content == first.content
+    # A different query string is a different page, rendered (and then cached) on its own.
+    second = client.get(reverse("deliverable_list"), {"page": "2"})
+    assert second.content != first.content and "Page 2 of 3" in second.content.decode()
+
+
+def test_a_write_shows_at_once(page_cache, all_plans, django_user_model):
+    client = Client()
+    item = Deliverable.objects.get(plan__slug="cs-2022-23", key="CP-03")
+    before = client.get(item.get_absolute_url()).content.decode()
+    assert "Bridge repairs are on schedule" not in before
+    user = django_user_model.objects.create_user("writer")
+    DeliverableUpdate.objects.create(deliverable=item, status="on_track", commentary="Bridge repairs are on schedule",
+                                     as_of="2025-01-01", entered_by=user)
+    assert "Bridge repairs are on schedule" in client.get(item.get_absolute_url()).content.decode()
+
+
+def test_entering_values_and_loading_plans_bump_the_version(page_cache, load_plan):
+    before = DataVersion.current()
+    load_plan("cs-2022-23")
+    assert DataVersion.current() > before
+
+
+def test_signed_in_pages_forms_and_downloads_are_never_cached(page_cache, all_plans, django_user_model):
+    client = Client()
+    client.get(reverse("login"))
+    client.get(reverse("deliverable_list"), {"_export": "csv"})
+    assert not any(key.startswith(":1:page:") for key in cache._cache)  # nothing stored (locmem's own keys)
+    client.get(reverse("deliverable_list"))
+    assert sum(key.startswith(":1:page:") for key in cache._cache) == 1
+    client.force_login(django_user_model.objects.create_user("reader"))
+    client.get(reverse("risk_list"))
+    assert sum(key.startswith(":1:page:") for key in cache._cache) == 1
+
+
+def test_it_is_off_when_sign_in_is_required(page_cache, settings, all_plans):
+    settings.REQUIRE_SIGN_IN = True
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "django.contrib.auth.middleware.LoginRequiredMiddleware"]
+    response = Client().get(reverse("deliverable_list"))
+    assert response.status_code == 302 and not cache._cache
+
+
+def test_a_download_is_kept_for_its_data_version(page_cache, settings, tmp_path, all_plans):
+    settings.EXPORT_CACHE_DIR = tmp_path
+    client = Client()
+    url = reverse("deliverable_list")
+    first = client.get(url, {"_export": "csv", "sort": "title"}).getvalue()
+    (kept,) = tmp_path.glob("*.csv")
+    assert kept.read_bytes() == first and kept.name.startswith(f"{DataVersion.current()}-")
+    again = client.get(url, {"_export": "csv", "sort": "title"})
+    # Served from the kept file: its length is known up front, unlike a CSV being made.
+    assert again.has_header("Content-Length") and again.getvalue() == first
+    xlsx = client.get(url, {"_export": "xlsx"}).getvalue()
+    assert client.get(url, {"_export": "xlsx"}).getvalue() == xlsx
+    DataVersion.bump()  # a write: the next download is made afresh and older files go
+    client.get(url, {"_export": "csv", "sort": "title"}).getvalue()
+    assert [p.name.split("-")[0] for p in tmp_path.iterdir()] == [str(DataVersion.current())]
+
+
+def test_an_abandoned_download_leaves_nothing(page_cache, settings, tmp_path, all_plans):
+    settings.EXPORT_CACHE_DIR = tmp_path
+    response = Client().get(reverse("deliverable_list"), {"_export": "csv"})
+    chunks = iter(response.streaming_content)
+    next(chunks)
+    response.close()  # the client went away mid-download
+    assert list(tmp_path.iterdir()) == []
