@@ -47,6 +47,7 @@ restore: db
 serve: install
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py assess_kpis
 	$(VENV)/bin/gunicorn config.wsgi:application --bind $${BIND:-127.0.0.1:$(PORT)} --workers $${WORKERS:-3} \
 		--access-logfile - --error-logfile - --forwarded-allow-ips="$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
