@@ -1,3 +1,6 @@
+import functools
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -5,6 +8,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from kpis import selectors, services
 from kpis.charts import history_figure
@@ -12,7 +16,7 @@ from kpis.filters import KpiFilter
 from kpis.models import Benchmark, Kpi, KpiValue, Measure
 from kpis.tables import KpiTable, with_status_order
 from plans import page_tables
-from plans.models import Department, Plan, user_can_edit
+from plans.models import DataVersion, Department, Plan, user_can_edit
 from plans.selectors import kpi_table
 from plans.tables import PER_PAGE, table_export
 
@@ -99,6 +103,14 @@ def department_update(request: HttpRequest, slug: str) -> HttpResponse:
             value.entered_by = people[value.entered_by_id]
         return services.entry_forms(plan=plan, kpis=kpis, data=data)
 
+    if request.method == "GET" and settings.PAGE_CACHE:
+        # The blank forms are the same for every lead of the department until the next write: the template
+        # caches their HTML under the data version (which every write bumps) and only builds them on a miss.
+        key = f"{DataVersion.current()}-{plan.pk}-{timezone.localdate().isoformat()}"
+        ctx = {"department": department, "plan": plan, "forms": functools.cache(entry_forms), "fields_key": key,
+               "plans": department.plans.filter(kpis__isnull=False).distinct().order_by("-financial_year"),
+               "has_errors": False}
+        return render(request, "kpis/update.html", ctx)
     forms = entry_forms()
     conflict = None
     if request.method == "POST" and all(f.is_valid() for f in forms):

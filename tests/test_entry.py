@@ -751,3 +751,27 @@ def test_a_rag_rated_measure_takes_a_rating(client, db, load_plan):
     assert (entry.printed, entry.status, entry.note, entry.value) == ("Red", "rag", "Red", None)
     fresh = plan_kpis(queryset=Kpi.objects.filter(pk=kpi.pk))[0]
     assert fresh.assessment().status == "off_track" and "Rated Red" in fresh.assessment().reason
+
+
+def test_the_cached_form_shows_every_save_at_once(client, plans, users, settings, django_assert_max_num_queries):
+    """With the page cache on, the blank forms' HTML is kept under the data version: a second visit does not
+    build them again, and a save (which bumps the version) shows on the next visit, with a fresh `seen`."""
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE = True
+    cache.clear()
+    client.force_login(users.lead)
+    first = client.get(update_url(plans.cs)).content.decode()
+    with django_assert_max_num_queries(7):  # session, user, roles, department, plans, version: no KPI reads
+        again = client.get(update_url(plans.cs)).content.decode()
+    assert again.count("<fieldset") == first.count("<fieldset") == 17
+    data = fill(page_form(first, "Save all values"), plans.cs, COUNT, value="301", as_at="2025-09",
+                commentary="Cached form check")
+    assert client.post(update_url(plans.cs), data).status_code == 302
+    after = client.get(update_url(plans.cs)).content.decode()
+    assert "301 (2025-26, entered by" in after
+    # The form now says it has seen the new entry, so saving again is not refused as a conflict.
+    data = fill(page_form(after, "Save all values"), plans.cs, COUNT, value="302", as_at="2025-10",
+                commentary="Second save")
+    assert client.post(update_url(plans.cs), data).status_code == 302
+    cache.clear()
