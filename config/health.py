@@ -14,3 +14,6 @@ from django.views.decorators.http import require_safe
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+healthz.page_cache_exempt = True  # config.middleware.PageCacheMiddleware: no version query here

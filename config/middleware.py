@@ -103,21 +103,29 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (request.method not in ("GET", "HEAD") or request.user.is_authenticated
-                or "_export" in request.GET or request.COOKIES.get("messages")):
-            return self.get_response(request)
+        response = self.get_response(request)
+        key = getattr(request, "_page_cache_key", None)  # set by process_view on a miss
+        if (key and response.status_code == 200 and not response.streaming and not response.cookies
+                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not request.META.get("CSRF_COOKIE_USED")
+                and "no-cache" not in response.get("Cache-Control", "") and len(response.content) <= self.MAX_BYTES):
+            from django.core.cache import cache
+
+            cache.set(key, response, timeout=settings.PAGE_CACHE_SECONDS)
+        return response
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        """After URL resolution, so views marked `page_cache_exempt` (the health check) never pay the version
+        query."""
+        if (getattr(view_func, "page_cache_exempt", False) or request.method not in ("GET", "HEAD")
+                or request.user.is_authenticated or "_export" in request.GET or request.COOKIES.get("messages")):
+            return None
         from django.core.cache import cache
 
         from plans.models import DataVersion
 
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         key = f"page:{DataVersion.current()}:{request.method}:{digest}"
-        response = cache.get(key)
-        if response is not None:
-            return response
-        response = self.get_response(request)
-        if (response.status_code == 200 and not response.streaming and not response.cookies
-                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not request.META.get("CSRF_COOKIE_USED")
-                and len(response.content) <= self.MAX_BYTES):
-            cache.set(key, response, timeout=settings.PAGE_CACHE_SECONDS)
-        return response
+        cached = cache.get(key)
+        if cached is None:
+            request._page_cache_key = key
+        return cached

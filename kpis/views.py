@@ -79,17 +79,22 @@ def _department_for_editing(request: HttpRequest, slug: str) -> Department:
     return department
 
 
-def _plan_for_editing(department: Department, slug: str | None) -> Plan:
+def _plans_for_editing(department: Department, slug: str | None) -> tuple[Plan, list[Plan]]:
+    """The plan asked for (default the newest) and every plan of the department with KPIs. 1 query."""
     plans = list(department.plans.filter(kpis__isnull=False).distinct().order_by("-financial_year"))
     if not plans:
         raise Http404("This department has no plan with key performance measures")
-    return next((p for p in plans if p.slug == slug), plans[0])
+    return next((p for p in plans if p.slug == slug), plans[0]), plans
+
+
+def _plan_for_editing(department: Department, slug: str | None) -> Plan:
+    return _plans_for_editing(department, slug)[0]
 
 
 @login_required
 def department_update(request: HttpRequest, slug: str) -> HttpResponse:
     department = _department_for_editing(request, slug)
-    plan = _plan_for_editing(department, request.GET.get("plan"))
+    plan, plans = _plans_for_editing(department, request.GET.get("plan"))
     data = request.POST if request.method == "POST" else None
 
     def entry_forms() -> list:
@@ -108,7 +113,7 @@ def department_update(request: HttpRequest, slug: str) -> HttpResponse:
         # caches their HTML under the data version (which every write bumps) and only builds them on a miss.
         key = f"{DataVersion.current()}-{plan.pk}-{timezone.localdate().isoformat()}"
         ctx = {"department": department, "plan": plan, "forms": functools.cache(entry_forms), "fields_key": key,
-               "plans": department.plans.filter(kpis__isnull=False).distinct().order_by("-financial_year"),
+               "plans": plans,
                "has_errors": False}
         return render(request, "kpis/update.html", ctx)
     forms = entry_forms()
@@ -130,7 +135,7 @@ def department_update(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.info(request, "Nothing was entered, so nothing was saved.")
             return redirect(f"{reverse('department_update', args=[department.slug])}?plan={plan.slug}")
     ctx = {"department": department, "plan": plan, "forms": forms, "conflict": conflict,
-           "plans": department.plans.filter(kpis__isnull=False).distinct().order_by("-financial_year"),
+           "plans": plans,
            "has_errors": any(f.errors for f in forms) or conflict is not None}
     return render(request, "kpis/update.html", ctx, status=400 if ctx["has_errors"] else 200)
 

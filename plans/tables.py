@@ -90,7 +90,8 @@ def _cached_path(url: str, export_format: str) -> Path | None:
         Path(folder).mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return Path(folder) / f"{version}-{hashlib.sha256(url.encode()).hexdigest()}.{export_format}"
+    where = f"{settings.DATABASES['default']['NAME']}\n{url}"  # one folder may serve several databases
+    return Path(folder) / f"{version}-{hashlib.sha256(where.encode()).hexdigest()}.{export_format}"
 
 
 def _keep(source, path: Path) -> None:

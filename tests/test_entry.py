@@ -207,10 +207,10 @@ def assert_field_error(html: str, plan, key: str, field: str, label: str, messag
 
 def test_it_shows_one_form_per_kpi_of_the_newest_plan(client, plans, users, django_assert_num_queries):
     client.force_login(users.lead)
-    # 1 session, 2 user, 3 department, 4 can the user edit, 5 plans with KPIs, 6 KPIs with plan and measure,
-    # 7 their values, 8 their benchmarks, 9 newest entries, 10 closed years, 11 the plans menu
+    # 1 session, 2 user, 3 department, 4 can the user edit, 5 plans with KPIs (also the plans menu), 6 KPIs
+    # with plan and measure, 7 their values, 8 their benchmarks, 9 newest entries, 10 closed years
     # (and, once values are entered, one more: who entered them)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(reverse("department_update", args=[CS]))
     html = response.content.decode()
     assert response.status_code == 200
@@ -230,7 +230,7 @@ def test_the_query_count_does_not_grow_with_entries(client, plans, users, django
     for key, value in ((PCT, "85"), (COUNT, "300"), (LOWER, "500"), (HOMES, "100")):
         fill(data, plans.cs, key, value=value)
     assert client.post(update_url(plans.cs), data).status_code == 302
-    with django_assert_num_queries(12):  # the 11 queries above + who entered the values, in one query
+    with django_assert_num_queries(11):  # the 10 queries above + who entered the values, in one query
         response = client.get(update_url(plans.cs))
     assert "entered by lena" in response.content.decode()
 

@@ -90,3 +90,8 @@ def test_an_abandoned_download_leaves_nothing(page_cache, settings, tmp_path, al
     next(chunks)
     response.close()  # the client went away mid-download
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_health_check_touches_no_database_even_with_the_cache_on(page_cache, db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert Client().get("/healthz").content == b"ok"
