@@ -116,8 +116,13 @@ class PageCacheMiddleware:
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
         """After URL resolution, so views marked `page_cache_exempt` (the health check) never pay the version
         query."""
-        if (getattr(view_func, "page_cache_exempt", False) or request.method not in ("GET", "HEAD")
-                or request.user.is_authenticated or "_export" in request.GET or request.COOKIES.get("messages")):
+        if getattr(view_func, "page_cache_exempt", False) or request.method not in ("GET", "HEAD"):
+            return None
+        if "_export" in request.GET:  # downloads are the same for everyone: a kept file is served at once
+            from plans.tables import kept_download
+
+            return kept_download(request)
+        if request.user.is_authenticated or request.COOKIES.get("messages"):
             return None
         from django.core.cache import cache
 

@@ -76,38 +76,58 @@ def _xlsx_file(rows: Iterator[list], title: str):
     return handle
 
 
-def _cached_path(url: str, export_format: str) -> Path | None:
-    """Where the download of `url` is kept for the current data version (settings.EXPORT_CACHE_DIR), or None
-    when downloads are not cached. A download depends only on the published data and its URL, so a file made
-    for this data version can be served again; a write bumps the version and older files are removed."""
+def _slot(url: str, export_format: str) -> Path | None:
+    """The folder where the download of `url` is kept for the current data version (under
+    settings.EXPORT_CACHE_DIR), or None when downloads are not cached. A download depends only on the published
+    data and its URL, so a file made for this data version can be served again; a write bumps the version and
+    older files are removed."""
     folder = settings.EXPORT_CACHE_DIR
     if not settings.PAGE_CACHE or folder is None:
         return None
     from plans.models import DataVersion
 
-    version = DataVersion.current()
     try:
         Path(folder).mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
     where = f"{settings.DATABASES['default']['NAME']}\n{url}"  # one folder may serve several databases
-    return Path(folder) / f"{version}-{hashlib.sha256(where.encode()).hexdigest()}.{export_format}"
+    return Path(folder) / f"{DataVersion.current()}-{hashlib.sha256(where.encode()).hexdigest()}-{export_format}"
 
 
-def _keep(source, path: Path) -> None:
-    """Move a finished download into the cache and remove files of older data versions."""
-    version = int(path.name.split("-", 1)[0])
-    os.replace(source, path)
-    for old in path.parent.glob("*-*.*"):
+def _kept(slot: Path | None) -> Path | None:
+    return next(slot.iterdir(), None) if slot is not None and slot.is_dir() else None
+
+
+def _served(path: Path, export_format: str) -> FileResponse:
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name,
+                        content_type=CONTENT_TYPES[export_format])
+
+
+def kept_download(request: HttpRequest) -> HttpResponseBase | None:
+    """The download asked for (`?_export=csv|xlsx`), when one made for this data version is kept: served
+    before the view builds its filters and table (config.middleware.PageCacheMiddleware). 1 query."""
+    export_format = request.GET.get("_export")
+    if export_format not in EXPORT_FORMATS:
+        return None
+    path = _kept(_slot(request.get_full_path(), export_format))
+    return _served(path, export_format) if path is not None else None
+
+
+def _keep(source: str, slot: Path, filename: str) -> None:
+    """Move a finished download into its slot and remove the slots of older data versions."""
+    version = int(slot.name.split("-", 1)[0])
+    slot.mkdir(exist_ok=True)
+    os.replace(source, slot / filename)
+    for old in slot.parent.iterdir():
         head = old.name.split("-", 1)[0]
-        if head.isdigit() and int(head) < version:
-            old.unlink(missing_ok=True)
+        if old.is_dir() and head.isdigit() and int(head) < version:
+            shutil.rmtree(old, ignore_errors=True)
 
 
-def _teed(lines: Iterator[str], path: Path) -> Iterator[str]:
-    """Yield the CSV lines and write them to a temporary file beside `path`, kept only when complete (a
-    client that stops reading leaves nothing behind)."""
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=path.parent, delete=False)
+def _teed(lines: Iterator[str], slot: Path, filename: str) -> Iterator[str]:
+    """Yield the CSV lines and write them to a temporary file, kept in `slot` only when complete (a client
+    that stops reading leaves nothing behind)."""
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=slot.parent, delete=False)
     complete = False
     try:
         for line in lines:
@@ -117,7 +137,7 @@ def _teed(lines: Iterator[str], path: Path) -> Iterator[str]:
     finally:
         handle.close()
         if complete:
-            _keep(handle.name, path)
+            _keep(handle.name, slot, filename)
         else:
             os.unlink(handle.name)
 
@@ -126,22 +146,21 @@ def export_response(table: tables.Table, *, export_format: str, name: str, url: 
     """A streamed CSV, or an Excel file built row by row, of exactly the rows and columns the table shows.
     With `url`, a download already made for this data version is served from the export cache."""
     filename = f"{name}.{export_format}"
-    path = _cached_path(url, export_format) if url else None
-    if path is not None and path.exists():
-        return FileResponse(path.open("rb"), as_attachment=True, filename=filename,
-                            content_type=CONTENT_TYPES[export_format])
+    slot = _slot(url, export_format) if url else None
+    if (kept := _kept(slot)) is not None:
+        return _served(kept, export_format)
     if export_format == "csv":
         writer = csv.writer(_Echo())
         lines = (writer.writerow(row) for row in export_rows(table))
         response: HttpResponseBase = StreamingHttpResponse(
-            _teed(lines, path) if path is not None else lines, content_type=CONTENT_TYPES["csv"])
+            _teed(lines, slot, filename) if slot is not None else lines, content_type=CONTENT_TYPES["csv"])
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     handle = _xlsx_file(export_rows(table), name)
-    if path is not None:
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as copy:
+    if slot is not None:
+        with tempfile.NamedTemporaryFile(dir=slot.parent, delete=False) as copy:
             shutil.copyfileobj(handle, copy)
-        _keep(copy.name, path)
+        _keep(copy.name, slot, filename)
         handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=CONTENT_TYPES["xlsx"])
 

@@ -71,16 +71,18 @@ def test_a_download_is_kept_for_its_data_version(page_cache, settings, tmp_path,
     client = Client()
     url = reverse("deliverable_list")
     first = client.get(url, {"_export": "csv", "sort": "title"}).getvalue()
-    (kept,) = tmp_path.glob("*.csv")
-    assert kept.read_bytes() == first and kept.name.startswith(f"{DataVersion.current()}-")
+    (kept,) = tmp_path.glob("*-csv/*")
+    assert kept.read_bytes() == first and kept.parent.name.startswith(f"{DataVersion.current()}-")
+    assert kept.name == "deliverables.csv"
     again = client.get(url, {"_export": "csv", "sort": "title"})
-    # Served from the kept file: its length is known up front, unlike a CSV being made.
+    # Served from the kept file, under the view's file name: its length is known up front, unlike a CSV being made.
     assert again.has_header("Content-Length") and again.getvalue() == first
+    assert 'filename="deliverables.csv"' in again["Content-Disposition"]
     xlsx = client.get(url, {"_export": "xlsx"}).getvalue()
     assert client.get(url, {"_export": "xlsx"}).getvalue() == xlsx
     DataVersion.bump()  # a write: the next download is made afresh and older files go
     client.get(url, {"_export": "csv", "sort": "title"}).getvalue()
-    assert [p.name.split("-")[0] for p in tmp_path.iterdir()] == [str(DataVersion.current())]
+    assert {p.name.split("-")[0] for p in tmp_path.iterdir()} == {str(DataVersion.current())}
 
 
 def test_an_abandoned_download_leaves_nothing(page_cache, settings, tmp_path, all_plans):
