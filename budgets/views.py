@@ -13,8 +13,8 @@ from budgets import selectors
 from budgets import tables as budget_tables
 from budgets.models import BudgetColumn, BudgetTable
 from plans.charts import figure_dict, new_figure
+from plans.page_tables import page_export
 from plans.selectors import council_get
-from plans.tables import table_export
 from plans.templatetags.plan_extras import money
 
 # One colour per plan year; the legend and the table name the years, so colour is never the only key.
@@ -22,14 +22,13 @@ YEAR_COLOURS = ["#1d70b8", "#f47738", "#00703c", "#4c2c92", "#d4351c"]
 
 
 def _answer(request: HttpRequest, page_tables: list[tables.Table], *, stem: str) -> HttpResponse | None:
-    """Configure sorting on every table; `?_export=csv|xlsx&_table=<name>` downloads that one table."""
-    wanted = request.GET.get("_table")
-    response = None
+    """`?_export=csv|xlsx&_table=<name>` downloads that one table (only it is built); otherwise sorting is
+    configured on every table the page shows."""
+    if (response := page_export(request, page_tables, stem=stem)) is not None:
+        return response
     for table in page_tables:
-        answer = table_export(request, table, name=f"{stem}-{table.name}")
-        if answer is not None and table.name == wanted:
-            response = answer
-    return response
+        tables.RequestConfig(request, paginate=False).configure(table)
+    return None
 
 
 def unit_text(table: BudgetTable) -> str:
