@@ -88,17 +88,22 @@ class QueryCounter:
 
 
 class PageCacheMiddleware:
-    """Pages read without signing in are cached whole, keyed by the data version (plans.models.DataVersion)
-    and the full URL, so a repeat read costs one query. Every write of published data bumps the version,
-    which makes every cached page stale at once in every app server: no page can show a figure older than
-    the last write. Only plain public reads are kept: GET or HEAD, nobody signed in, a 200 that sets no
-    cookie, did not need a CSRF token and is not a download. Off with PAGE_CACHE=false, and whenever
-    REQUIRE_SIGN_IN is on (the sign-in check must run on every request)."""
+    """Pages are cached whole, keyed by the data version (plans.models.DataVersion), the day, the full URL and
+    whose copy it is, so a repeat read costs one query (three when signed in: session, user, version). Every
+    write of published data bumps the version, which makes every cached page stale at once in every app
+    server: no page can show a figure older than the last write.
+
+    Whose copy: one for everyone not signed in; a signed-in user gets their own (the page names them, shows
+    what their roles allow and carries their CSRF token, so the key holds their id, name, staff flags and a
+    digest of their CSRF secret; a role change bumps the version). Only plain reads of this product's own
+    pages are kept: GET or HEAD, no flash message waiting, a 200 that sets no cookie, is not a download and
+    made no new CSRF secret; Django's own pages (the admin, password changes) are never cached. Off with
+    PAGE_CACHE=false."""
 
     MAX_BYTES = 2_000_000
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        if not settings.PAGE_CACHE or settings.REQUIRE_SIGN_IN:
+        if not settings.PAGE_CACHE:
             raise MiddlewareNotUsed
         self.get_response = get_response
 
@@ -106,7 +111,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         key = getattr(request, "_page_cache_key", None)  # set by process_view on a miss
         if (key and response.status_code == 200 and not response.streaming and not response.cookies
-                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not request.META.get("CSRF_COOKIE_USED")
+                and self.same_csrf_secret(request)
                 and "no-cache" not in response.get("Cache-Control", "") and len(response.content) <= self.MAX_BYTES):
             from django.core.cache import cache
 
@@ -115,22 +120,50 @@ class PageCacheMiddleware:
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
         """After URL resolution, so views marked `page_cache_exempt` (the health check) never pay the version
-        query."""
+        query, and after the sign-in check when REQUIRE_SIGN_IN is on (settings.MIDDLEWARE puts this last)."""
         if getattr(view_func, "page_cache_exempt", False) or request.method not in ("GET", "HEAD"):
             return None
         if "_export" in request.GET:  # downloads are the same for everyone: a kept file is served at once
             from plans.tables import kept_download
 
             return kept_download(request)
-        if request.user.is_authenticated or request.COOKIES.get("messages"):
+        whose = self.whose_copy(request, view_func)
+        if whose is None:
             return None
         from django.core.cache import cache
+        from django.utils import timezone
 
         from plans.models import DataVersion
 
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page:{DataVersion.current()}:{request.method}:{digest}"
+        key = f"page:{DataVersion.current()}:{timezone.localdate().isoformat()}:{request.method}:{digest}:{whose}"
         cached = cache.get(key)
         if cached is None:
             request._page_cache_key = key
+            request._page_cache_secret = request.META.get("CSRF_COOKIE")
         return cached
+
+    @staticmethod
+    def same_csrf_secret(request: HttpRequest) -> bool:
+        """Whether the page can be kept as far as CSRF goes: a public page must not carry a token at all; a
+        signed-in user's copy carries one for the secret already in their cookie (part of the key), not a new
+        one made while the page was built (Django flags the cookie for re-sending whenever a token is used,
+        to renew its expiry, so that flag says nothing here)."""
+        if not request.user.is_authenticated:
+            return not request.META.get("CSRF_COOKIE_USED") and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        return request.META.get("CSRF_COOKIE") == request._page_cache_secret
+
+    @staticmethod
+    def whose_copy(request: HttpRequest, view_func) -> str | None:
+        """Whose copy of the page to serve: "public", the signed-in user's own, or None when it must be built."""
+        if request.COOKIES.get("messages"):
+            return None  # a flash message is waiting to be shown
+        user = request.user
+        if not user.is_authenticated:
+            return "public"
+        secret = request.META.get("CSRF_COOKIE")
+        if (not secret or view_func.__module__.startswith("django.")
+                or "_messages" in request.session):
+            return None
+        who = f"{user.pk}|{user.get_username()}|{user.get_full_name()}|{user.is_staff}|{user.is_superuser}|{secret}"
+        return "user-" + hashlib.sha256(who.encode()).hexdigest()

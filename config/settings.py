@@ -89,7 +89,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "config.middleware.PageCacheMiddleware",  # last: it needs the user, and caches what the view made
 ]
 # Public pages are cached whole per app server, keyed by the data version (every write bumps it): see
 # config.middleware.PageCacheMiddleware. Each process keeps its own small in-memory cache; the version lives in
@@ -106,6 +105,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 REQUIRE_SIGN_IN = env_bool("REQUIRE_SIGN_IN", False)
 if REQUIRE_SIGN_IN:
     MIDDLEWARE.append("django.contrib.auth.middleware.LoginRequiredMiddleware")
+# Last: it needs the user (and, when sign-in is required, runs after that check), and caches what the view made.
+MIDDLEWARE.append("config.middleware.PageCacheMiddleware")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

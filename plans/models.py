@@ -514,7 +514,10 @@ class DataVersion(models.Model):
 @receiver([post_save, post_delete], sender=DeliverableUpdate)
 @receiver([post_save, post_delete], sender=Plan)
 @receiver([post_save, post_delete], sender=Department)
+@receiver([post_save, post_delete], sender=Role)
+@receiver([post_save, post_delete], sender=ClosedPeriod)
 def _data_changed(sender, **kwargs) -> None:
-    """Single-row writes (the progress form, the admin) make cached pages stale. Bulk writes (loading plans,
-    entering KPI values, generating scale data) call DataVersion.bump() themselves."""
+    """Single-row writes (the progress form, the admin) make cached pages stale; so do role changes (a
+    signed-in user's cached pages show what their roles allow) and closing a year (the entry form).
+    Bulk writes (loading plans, entering KPI values, generating scale data) call DataVersion.bump() themselves."""
     DataVersion.bump()

@@ -1,6 +1,8 @@
 """Whole-page caching of public reads (config.middleware.PageCacheMiddleware): a repeat read costs one query,
 and every write of published data shows at once because it bumps the data version."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -47,24 +49,83 @@ def test_entering_values_and_loading_plans_bump_the_version(page_cache, load_pla
     assert DataVersion.current() > before
 
 
-def test_signed_in_pages_forms_and_downloads_are_never_cached(page_cache, all_plans, django_user_model):
+def test_forms_and_downloads_are_not_kept_as_pages(page_cache, all_plans):
     client = Client()
-    client.get(reverse("login"))
-    client.get(reverse("deliverable_list"), {"_export": "csv"})
+    client.get(reverse("login"))  # a form that needs a new CSRF cookie
+    client.get(reverse("deliverable_list"), {"_export": "csv"})  # a download (kept on disk, not as a page)
     assert not any(key.startswith(":1:page:") for key in cache._cache)  # nothing stored (locmem's own keys)
     client.get(reverse("deliverable_list"))
     assert sum(key.startswith(":1:page:") for key in cache._cache) == 1
-    client.force_login(django_user_model.objects.create_user("reader"))
+
+
+def _signed_in(django_user_model, username: str, name: str) -> Client:
+    first, last = name.split()
+    client = Client()
+    client.get(reverse("login"))  # the browser's CSRF cookie, as the visit to the sign-in page sets it
+    client.force_login(django_user_model.objects.create_user(username, first_name=first, last_name=last))
+    return client
+
+
+def test_a_signed_in_user_gets_their_own_copy(page_cache, all_plans, django_user_model, django_assert_num_queries):
+    """Each signed-in user's pages are kept apart: the page names them and carries their CSRF token."""
+    rita, sam = (_signed_in(django_user_model, "rita", "Rita Reader"),
+                 _signed_in(django_user_model, "sam", "Sam Second"))
+    public = Client().get(reverse("risk_list")).content.decode()
+    first = rita.get(reverse("risk_list")).content.decode()
+    with django_assert_num_queries(3):  # session, user, data version
+        again = rita.get(reverse("risk_list")).content.decode()
+    assert again == first and "Rita Reader" in first and "Rita Reader" not in public
+    other = sam.get(reverse("risk_list")).content.decode()
+    assert "Sam Second" in other and "Rita Reader" not in other
+
+
+def test_a_cached_page_keeps_a_working_csrf_token(page_cache, all_plans, django_user_model):
+    """The sign-out form on a page served from the cache still posts (its token matches the user's cookie)."""
+    client = _signed_in(django_user_model, "rita", "Rita Reader")
+    client.handler.enforce_csrf_checks = True
     client.get(reverse("risk_list"))
-    assert sum(key.startswith(":1:page:") for key in cache._cache) == 1
-
-
-def test_it_is_off_when_sign_in_is_required(page_cache, settings, all_plans):
-    """A page cached while reading was open must not be served once sign-in is required."""
-    assert Client().get(reverse("deliverable_list")).status_code == 200  # now cached
     assert any(key.startswith(":1:page:") for key in cache._cache)
+    html = client.get(reverse("risk_list")).content.decode()  # from the cache
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    response = client.post(reverse("logout"), {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302 and "_auth_user_id" not in client.session
+
+
+def test_a_role_change_and_a_flash_message_are_never_hidden_by_the_cache(page_cache, all_plans, django_user_model):
+    from plans.models import Department, Role
+
+    client = _signed_in(django_user_model, "rita", "Rita Reader")
+    client.get(reverse("risk_list"))
+    before = DataVersion.current()
+    Role.objects.create(user=django_user_model.objects.get(username="rita"), kind=Role.Kind.LEAD,
+                        department=Department.objects.get(slug="childrens-services"))
+    assert DataVersion.current() > before  # pages kept before the role was granted are stale
+    kept = sum(key.startswith(":1:page:") for key in cache._cache)
+    client.cookies["messages"] = "waiting"  # a flash message to show: the page is built, neither served nor kept
+    client.get(reverse("risk_list"))
+    assert sum(key.startswith(":1:page:") for key in cache._cache) == kept
+
+
+def test_the_admin_is_never_cached(page_cache, all_plans, django_user_model):
+    client = Client()
+    client.get(reverse("login"))
+    client.force_login(django_user_model.objects.create_superuser("root", password="x"))
+    client.get(reverse("admin:index"))
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert not any(key.startswith(":1:page:") for key in cache._cache)
+
+
+def test_with_sign_in_required_nobody_signed_out_gets_a_cached_page(page_cache, settings, all_plans,
+                                                                     django_user_model):
+    """The sign-in check runs before the cache (settings put the cache last), so a page kept for a signed-in
+    user is never served to someone signed out."""
     settings.REQUIRE_SIGN_IN = True
-    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "django.contrib.auth.middleware.LoginRequiredMiddleware"]
+    kept = [m for m in settings.MIDDLEWARE if m.endswith("PageCacheMiddleware")]
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m not in kept] + [
+        "django.contrib.auth.middleware.LoginRequiredMiddleware", *kept]
+    reader = _signed_in(django_user_model, "rita", "Rita Reader")
+    assert reader.get(reverse("deliverable_list")).status_code == 200
+    assert any(key.startswith(":1:page:") for key in cache._cache)
     response = Client().get(reverse("deliverable_list"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
