@@ -942,6 +942,7 @@ class PlanLoader:
                                                            "with the arithmetic if the document is wrong")
                     self.discrepancy(f"Procurement table: {title}", "total", printed_total, _fmt(rows_sum), note,
                                      table, src)
+        ProcurementTable.objects.filter(plan=self.plan).summarise()
 
     # -- risks ----------------------------------------------------------------------------------------
     def load_risks(self, items: list) -> None:

@@ -1256,6 +1256,10 @@ def synthetic_generate(*, councils: int, departments: int = 8, years: int = 10, 
                 copier.finish()
             writer.release(cursor)
             say(f"Written in {time.perf_counter() - started:.0f}s. Checking foreign keys and committing...")
+            # While foreign-key triggers are still off: updating rows inserted in this transaction would queue a
+            # check per row (and a later TRUNCATE in the same transaction would refuse to run).
+            say("Storing the procurement tables' figures...")
+            ProcurementTable.objects.filter(plan__department__council__is_synthetic=True).summarise()
             if triggers_off:
                 writer.check_foreign_keys(cursor)
         DataVersion.bump()  # cached pages are stale

@@ -5,10 +5,22 @@ from __future__ import annotations
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from plans.models import Plan, Sourced, search_vector, text_list
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+# The columns a printed table may or may not have (ETE prints no procurement start; only 2025-29 prints adverts).
+OPTIONAL_COLUMNS = ("procurement_start", "advert", "contract_start", "length", "statutory")
+
+
+class ProcurementTableQuerySet(models.QuerySet):
+    def summarise(self) -> int:
+        """Store the figures of these tables' rows on each table (rows_figures). Call after every write of
+        pipeline rows: the loader and the scale generator do. 1 query."""
+        return self.update(**rows_figures(ProcurementEntry))
 
 
 class ProcurementTable(Sourced):
@@ -19,9 +31,37 @@ class ProcurementTable(Sourced):
     total = models.DecimalField(**MONEY, null=True)
     notes = text_list()
     order = models.PositiveIntegerField()
+    # Figures of the table's rows, stored by ProcurementTable.objects.summarise() when rows are written: every
+    # pipeline row shows its table's, and working them out per row read the table again for each row.
+    row_count = models.PositiveIntegerField(default=0)
+    valued_count = models.PositiveIntegerField(default=0, help_text="Rows with a value")
+    value_sum = models.DecimalField(**MONEY, null=True, help_text="Sum of the rows' values (none: no row has one)")
+    prints_procurement_start = models.BooleanField(default=True)
+    prints_advert = models.BooleanField(default=True)
+    prints_contract_start = models.BooleanField(default=True)
+    prints_length = models.BooleanField(default=True)
+    prints_statutory = models.BooleanField(default=True)
+
+    objects = ProcurementTableQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "order"]
+
+    def prints(self, column: str) -> bool:
+        """Whether any row of the table has text in the optional column `column` (OPTIONAL_COLUMNS)."""
+        return getattr(self, f"prints_{column}")
+
+
+def rows_figures(entry_model) -> dict[str, models.Expression]:
+    """ProcurementTable's stored figures as expressions over its rows (`entry_model`: ProcurementEntry, or
+    its historical model in a migration)."""
+    rows = entry_model.objects.filter(table=models.OuterRef("pk")).order_by().values("table")
+    return {
+        "row_count": Coalesce(models.Subquery(rows.annotate(n=models.Count("pk")).values("n")), 0),
+        "valued_count": Coalesce(models.Subquery(rows.annotate(n=models.Count("value")).values("n")), 0),
+        "value_sum": models.Subquery(rows.annotate(s=models.Sum("value")).values("s")),
+        **{f"prints_{name}": models.Exists(rows.exclude(**{f"{name}_printed": ""})) for name in OPTIONAL_COLUMNS},
+    }
 
 
 def procurement_document() -> SearchVector:

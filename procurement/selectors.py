@@ -13,13 +13,12 @@ from decimal import Decimal
 from typing import Iterable
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 
 from plans.models import Council, Plan
-from procurement.models import ProcurementEntry, ProcurementTable
+from procurement.models import OPTIONAL_COLUMNS, ProcurementEntry, ProcurementTable
 
 DATE_FIELDS = ("procurement_start", "advert", "contract_start")
-OPTIONAL_COLUMNS = ("procurement_start", "advert", "contract_start", "length", "statutory")
 DATE_LABELS = {"procurement_start": "procurement start", "advert": "advert", "contract_start": "contract start"}
 # Words printed in place of a figure, and what the page says for them.
 WORDS = {"tba": "To be advised", "tbc": "To be confirmed", "unknown": "Unknown", "n/a": "Not applicable",
@@ -119,30 +118,18 @@ def shown_statutory(entry: ProcurementEntry, *, column_printed: bool = True) -> 
 
 
 def columns_printed(entry: ProcurementEntry) -> dict[str, bool]:
-    """Which optional columns the row's table prints (from `pipeline_queryset`'s annotations)."""
-    return {name: getattr(entry, f"table_prints_{name}", True) for name in OPTIONAL_COLUMNS}
+    """Which optional columns the row's table prints (stored on the table)."""
+    return {name: entry.table.prints(name) for name in OPTIONAL_COLUMNS}
 
 
 # --------------------------------------------------------------------------------------------------
 # Queries
 # --------------------------------------------------------------------------------------------------
 
-def _prints(name: str, table: OuterRef) -> Exists:
-    """Whether the printed `table` has any text in the optional column `name`."""
-    return Exists(ProcurementEntry.objects.filter(table=table).exclude(**{f"{name}_printed": ""}))
-
-
 def pipeline_queryset(*, plan: Plan | None = None, council: Council | None = None) -> QuerySet[ProcurementEntry]:
-    """Pipeline rows with their table, plan and department, annotated with their printed table's row count,
-    rows with a value, sum of values, and which optional columns it prints. One query when evaluated (the
-    annotations are correlated subqueries of the same statement)."""
-    siblings = ProcurementEntry.objects.filter(table=OuterRef("table")).order_by().values("table")
-    qs = ProcurementEntry.objects.select_related("table", "plan__department").annotate(
-        table_rows=Subquery(siblings.annotate(n=Count("pk")).values("n")),
-        table_valued=Subquery(siblings.annotate(n=Count("value")).values("n")),
-        table_sum=Subquery(siblings.annotate(s=Sum("value")).values("s")),
-        **{f"table_prints_{name}": _prints(name, OuterRef("table")) for name in OPTIONAL_COLUMNS},
-    )
+    """Pipeline rows with their table (and its stored figures: row count, rows with a value, sum of values,
+    optional columns printed), plan and department. 1 query when evaluated."""
+    qs = ProcurementEntry.objects.select_related("table", "plan__department")
     if plan is not None:
         qs = qs.filter(plan=plan)
     else:
@@ -167,8 +154,6 @@ def filter_choices(*, plan: Plan | None = None, council: Council | None = None) 
     columns the tables print. 1 query."""
     tables = ProcurementTable.objects.select_related("plan__department").annotate(
         groups=ArrayAgg("entries__group", distinct=True, filter=~Q(entries__group=""), default=[]),
-        rows=Count("entries"),
-        **{f"prints_{name}": _prints(name, OuterRef("pk")) for name in OPTIONAL_COLUMNS},
     ).order_by("plan__department__name", "-plan__financial_year", "plan__slug", "order")
     tables = tables.filter(plan=plan) if plan is not None else tables.filter(plan__department__council=council)
     departments: dict[str, str] = {}
@@ -192,8 +177,8 @@ def filter_choices(*, plan: Plan | None = None, council: Council | None = None) 
         groups_label = f" ({', '.join(t.groups)})" if seen[(t.plan_id, t.title, t.band)] > 1 and t.groups else ""
         band = f" – {t.band}" if t.band else ""
         prefix = "" if plan is not None else f"{department.name} {t.plan.year_label}: "
-        columns.update(name for name in OPTIONAL_COLUMNS if getattr(t, f"prints_{name}"))
-        if not t.rows:
+        columns.update(name for name in OPTIONAL_COLUMNS if t.prints(name))
+        if not t.row_count:
             empty_tables.append(f"{prefix}{t.title}{band}")
             continue
         table_choices.append((table_key(t.plan.slug, t.order), f"{prefix}{t.title}{groups_label}{band}"))
@@ -242,17 +227,40 @@ class Totals:
         return ", ".join(f"{n} {word.lower()}" for word, n in words)
 
 
-TOTAL_FIELDS = ("value", "value_printed", "value_status",
-                *(f"{name}{suffix}" for name in DATE_FIELDS for suffix in ("", "_printed", "_problem")))
+def _date_kind(name: str) -> Case:
+    """shown_date's kind for the date column `name`, worked out by PostgreSQL ("" for a real date)."""
+    return Case(When(**{f"{name}__isnull": False}, then=Value("")),
+                When(~Q(**{f"{name}_problem": ""}), then=Value("problem")),
+                When(**{f"{name}_printed__regex": r"\S"}, then=Value("word")), default=Value("absent"))
 
 
 def pipeline_totals_of(queryset: QuerySet[ProcurementEntry]) -> Totals:
-    """pipeline_totals of every row of `queryset`, reading only the columns the totals need (the page
-    shows one page of rows; its totals are of all of them). 1 query."""
+    """pipeline_totals of every row of `queryset` (the page shows one page of rows; its totals are of all of
+    them), summed by PostgreSQL: rows are grouped by what the totals tell apart (the printed words of rows
+    without a value, the kind of each date), so a council's whole pipeline comes back as a few dozen groups.
+    1 query."""
     from types import SimpleNamespace
 
-    rows = queryset.order_by().values_list(*TOTAL_FIELDS).iterator(chunk_size=5000)
-    return pipeline_totals(SimpleNamespace(**dict(zip(TOTAL_FIELDS, row))) for row in rows)
+    groups = (queryset.order_by()
+              .values(unvalued_printed=Case(When(value__isnull=True, then=F("value_printed"))),
+                      unvalued_status=Case(When(value__isnull=True, then=F("value_status"))),
+                      **{f"{name}_kind": _date_kind(name) for name in DATE_FIELDS})
+              .annotate(rows=Count("pk"), valued=Count("value"), total=Sum("value")))
+    totals = Totals()
+    for group in groups:
+        totals.count += group["rows"]
+        totals.valued += group["valued"]
+        totals.total += group["total"] or Decimal(0)
+        unvalued = group["rows"] - group["valued"]
+        if unvalued:
+            totals.unvalued += unvalued
+            word = shown_value(SimpleNamespace(value=None, value_printed=group["unvalued_printed"],
+                                               value_status=group["unvalued_status"])).word
+            totals.unvalued_words[word] = totals.unvalued_words.get(word, 0) + unvalued
+        kinds = {group[f"{name}_kind"] for name in DATE_FIELDS}
+        totals.not_real_dates += group["rows"] if "problem" in kinds else 0
+        totals.worded_dates += group["rows"] if "word" in kinds else 0
+    return totals
 
 
 def pipeline_totals(rows: Iterable[ProcurementEntry]) -> Totals:
@@ -336,7 +344,7 @@ def printed_order_sections(rows: list[ProcurementEntry]) -> None:
     for entry in rows:
         entry.table_shown = shown[entry.table_id]
         total = entry.table.total
-        entry.table_difference = None if total is None else (entry.table_sum or Decimal(0)) - total
+        entry.table_difference = None if total is None else (entry.table.value_sum or Decimal(0)) - total
         entry.starts_table = entry.table_id != previous_table
         entry.starts_group = entry.starts_table or (entry.group, entry.subgroup) != previous_group
         previous_table, previous_group = entry.table_id, (entry.group, entry.subgroup)

@@ -433,3 +433,33 @@ def test_the_query_count_does_not_grow_with_rows(client, all_plans, django_asser
     assert len(row_titles(page)) == 12
     with django_assert_num_queries(3):
         client.get(reverse("plan_procurement", args=["cs-2025-29"]))
+
+
+def test_totals_summed_in_sql_agree_with_the_rows_one_by_one(all_plans):
+    """The council-wide totals (grouped in PostgreSQL) and a plan page's totals (counted row by row in Python)
+    are the same figures for the same rows, on every filter that changes them."""
+    from procurement.selectors import pipeline_queryset, pipeline_totals, pipeline_totals_of
+    from plans.models import Council
+
+    council = Council.objects.get()
+    for rows in (pipeline_queryset(council=council), pipeline_queryset(council=council).filter(value__isnull=True),
+                 pipeline_queryset(council=council).filter(plan__slug="ete-2020-21")):
+        in_sql, one_by_one = pipeline_totals_of(rows), pipeline_totals(list(rows))
+        assert in_sql == one_by_one
+    totals = pipeline_totals_of(pipeline_queryset(council=council))
+    assert totals.not_real_dates and totals.worded_dates and totals.unvalued_words  # the seed has each kind
+
+
+def test_each_printed_table_stores_the_figures_of_its_rows(all_plans):
+    """What the loader stores on each table (ProcurementTable.objects.summarise) is what its rows add up to."""
+    from procurement.models import OPTIONAL_COLUMNS, ProcurementTable
+
+    for table in ProcurementTable.objects.prefetch_related("entries"):
+        rows = list(table.entries.all())
+        values = [e.value for e in rows if e.value is not None]
+        assert (table.row_count, table.valued_count, table.value_sum) == (
+            len(rows), len(values), sum(values) if values else None), table
+        for name in OPTIONAL_COLUMNS:
+            assert table.prints(name) == any(getattr(e, f"{name}_printed") for e in rows), (table, name)
+    ete = ProcurementTable.objects.filter(plan__slug="ete-2020-21")
+    assert ete.exists() and not any(t.prints_procurement_start for t in ete)  # ETE prints no procurement start
