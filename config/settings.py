@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.forms",  # its widget templates, found through TEMPLATES (FORM_RENDERER below)
     "django_tables2",
     "django_filters",
     "plans",
@@ -135,6 +136,11 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets are drawn with the project's templates, so templates/django/forms/widgets/ can replace Django's:
+# the select there writes its options inline (Django includes a template per option, which on a filter with
+# hundreds of choices cost more than the rest of the form).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}

@@ -12,7 +12,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 
-from plans.models import DataVersion, Department, Plan, Sourced, search_vector, text_list
+from plans.models import DataVersion, Department, Plan, Sourced, search_vector, stored_document, text_list
 from plans.parsing import fy_label
 
 if TYPE_CHECKING:
@@ -77,13 +77,14 @@ class Kpi(Sourced):
     # every write of a KPI's values or benchmarks (entry, upload, load, admin); "" means not assessed yet.
     status = models.CharField(max_length=10, blank=True)
     travel = models.CharField(max_length=10, blank=True)
+    search_document = stored_document(kpi_document())
 
     class Meta:
         ordering = ["plan", "order"]
         constraints = [models.UniqueConstraint(fields=["plan", "key"], name="kpi_unique_key_per_plan")]
         indexes = [
-            # Search (plans/search.py): kpi_document() @@ the query.
-            GinIndex(kpi_document(), name="kpi_search_idx"),
+            # Search (plans/search.py): search_document @@ the query.
+            GinIndex(fields=["search_document"], name="kpi_search_idx"),
         ]
 
     def assessment(self, benchmarks: dict | None = None) -> "Assessment":

@@ -8,19 +8,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db.models import Count, F, Func, Model, QuerySet, TextField, Value, Window
 from django.db.models.functions import NullIf
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from kpis.models import Kpi, kpi_document
+from kpis.models import Kpi
 from plans.models import (
-    Council, Deliverable, Department, Discrepancy, Plan, Risk, Statement, _document_lines, deliverable_document,
-    risk_document, statement_document,
+    Council, Deliverable, Department, Discrepancy, Plan, Risk, Statement, _document_lines,
 )
-from procurement.models import ProcurementEntry, procurement_document
+from procurement.models import ProcurementEntry
 
 # ts_headline marks matches with these private-use characters; the text is HTML-escaped first and only then
 # are they turned into <mark>, so nothing from the database or the query can inject markup.
@@ -93,7 +92,6 @@ class Kind:
     key: str
     label: str
     model: type[Model]
-    document: Callable[[], SearchVector]
     title: Callable[[], object]                  # text highlighted in full: the result's heading
     snippet: Callable[[], object] | None         # longer text shown as the best-matching fragments
     hit: Callable[[Model, dict], Hit]
@@ -130,14 +128,14 @@ def _statement_hit(s: Statement, marks: dict) -> Hit:
 
 
 KINDS: list[Kind] = [
-    Kind("kpi", "Key performance measures", Kpi, kpi_document, lambda: F("description"), None, _kpi_hit),
-    Kind("deliverable", "Deliverables and actions", Deliverable, deliverable_document, lambda: F("title"),
+    Kind("kpi", "Key performance measures", Kpi, lambda: F("description"), None, _kpi_hit),
+    Kind("deliverable", "Deliverables and actions", Deliverable, lambda: F("title"),
          lambda: joined_text(joined("success_measures"), F("outcome")), _deliverable_hit),
-    Kind("procurement", "Procurement pipeline", ProcurementEntry, procurement_document, lambda: F("title"),
+    Kind("procurement", "Procurement pipeline", ProcurementEntry, lambda: F("title"),
          None, _procurement_hit),
-    Kind("risk", "Risks", Risk, risk_document, lambda: F("description"),
+    Kind("risk", "Risks", Risk, lambda: F("description"),
          lambda: joined_text(F("mitigation_intro"), joined("mitigations")), _risk_hit),
-    Kind("statement", "Ambitions, priorities and overviews", Statement, statement_document, lambda: F("text"),
+    Kind("statement", "Ambitions, priorities and overviews", Statement, lambda: F("text"),
          lambda: F("text"), _statement_hit),
 ]
 KIND_CHOICES = [(k.key, k.label) for k in KINDS]
@@ -164,8 +162,8 @@ def search_kind(*, kind: Kind, q: str, department: str = "", limit: int = RESULT
         queryset = queryset.filter(plan__department__council=council)
     if department:
         queryset = queryset.filter(plan__department__slug=department)
-    return (queryset.alias(document=kind.document()).filter(document=query)
-            .annotate(rank=SearchRank(kind.document(), query), total=Window(Count("pk")),
+    return (queryset.filter(search_document=query)
+            .annotate(rank=SearchRank(F("search_document"), query), total=Window(Count("pk")),
                       **{f"mark_{name}": expr for name, expr in marks.items()})
             .order_by("-rank", "-plan__financial_year", "plan__slug", "order")[:limit])
 

@@ -432,7 +432,7 @@ class _Table:
 
     def __init__(self, model: type[models.Model]):
         self.model = model
-        fields = model._meta.concrete_fields
+        fields = [f for f in model._meta.concrete_fields if not f.generated]  # PostgreSQL writes generated ones
         self.columns = [f.column for f in fields]
         self.position = {f.attname: i for i, f in enumerate(fields)}
         defaults = {f.attname: (None if f.primary_key else f.get_default()) for f in fields}

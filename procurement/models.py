@@ -7,7 +7,7 @@ from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models.functions import Coalesce
 
-from plans.models import Plan, Sourced, search_vector, text_list
+from plans.models import Plan, Sourced, search_vector, stored_document, text_list
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -95,6 +95,7 @@ class ProcurementEntry(Sourced):
     statutory = models.BooleanField(null=True)
     notes = models.TextField(blank=True)
     order = models.PositiveIntegerField()
+    search_document = stored_document(procurement_document())
 
     class Meta:
         ordering = ["plan", "order"]
@@ -102,6 +103,6 @@ class ProcurementEntry(Sourced):
             # The pipeline table sorts and filters by procurement start and contract start.
             models.Index(fields=["procurement_start"], name="procurement_start_idx"),
             models.Index(fields=["contract_start"], name="procurement_contract_start_idx"),
-            # Search (plans/search.py): procurement_document() @@ the query.
-            GinIndex(procurement_document(), name="procurement_search_idx"),
+            # Search (plans/search.py): search_document @@ the query.
+            GinIndex(fields=["search_document"], name="procurement_search_idx"),
         ]
