@@ -59,10 +59,10 @@ def _hbar_figure(labels: list[str], values: list[Decimal | None], *, name: str,
     fig = new_figure(height=max(260, 34 * rows + 110), margin={"l": 20, "r": 30, "t": 10, "b": 50},
                      showlegend=False)
     y = [groups, labels] if groups and any(groups) else labels
-    fig.add_bar(orientation="h", y=y, x=_bar(values), name=name, marker_color="#1d70b8",
+    fig.add_bar(orientation="h", y=y, x=_bar(values), name=name, marker={"color": "#1d70b8"},
                 customdata=[money(v) for v in values], hovertemplate="%{customdata}<extra></extra>")
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title_text=f"{name} (£)", tickformat=",.0f", zeroline=True, zerolinecolor="#0b0c0c")
+    fig.update_xaxes(title={"text": f"{name} (£)"}, tickformat=",.0f", zeroline=True, zerolinecolor="#0b0c0c")
     return figure_dict(fig)
 
 
@@ -78,11 +78,11 @@ def budget_index(request: HttpRequest) -> HttpResponse:
     for i, year in enumerate(sorted({t.plan.financial_year for t in with_figures})):
         items = [t for t in with_figures if t.plan.financial_year == year]
         fig.add_bar(orientation="h", name=items[0].plan.year_label, y=[t.plan.department.name for t in items],
-                    x=_bar([t.net for t in items]), marker_color=YEAR_COLOURS[i % len(YEAR_COLOURS)],
+                    x=_bar([t.net for t in items]), marker={"color": YEAR_COLOURS[i % len(YEAR_COLOURS)]},
                     customdata=[money(t.net) for t in items],
                     hovertemplate="%{y}, " + items[0].plan.year_label + ": %{customdata}<extra></extra>")
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title_text="Net controllable budget (£)", tickformat=",.0f")
+    fig.update_xaxes(title={"text": "Net controllable budget (£)"}, tickformat=",.0f")
     unit_notes = [(t, unit_text(t.table)) for t in totals if t.table and (t.table.multiplier != 1 or t.table.unit_note)]
     ctx = {"totals": totals, "overview": overview, "unit_notes": unit_notes, "chart": figure_dict(fig),
            "departments": list({t.plan.department.slug: t.plan.department for t in totals}.values())}
@@ -165,11 +165,11 @@ def department_budget(request: HttpRequest, slug: str) -> HttpResponse:
     for i, year in enumerate(budget.table_years):
         values = [h.lines[i].net if h.lines[i] else None for h in budget.divisions]
         fig.add_bar(orientation="h", name=year.plan.year_label, y=[h.label for h in budget.divisions],
-                    x=_bar(values), marker_color=YEAR_COLOURS[i % len(YEAR_COLOURS)],
+                    x=_bar(values), marker={"color": YEAR_COLOURS[i % len(YEAR_COLOURS)]},
                     customdata=[money(v) if v is not None else "not in this year's table" for v in values],
                     hovertemplate="%{y}, " + year.plan.year_label + ": %{customdata}<extra></extra>")
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title_text="Net budget (£)", tickformat=",.0f")
+    fig.update_xaxes(title={"text": "Net budget (£)"}, tickformat=",.0f")
     ctx = {"budget": budget, "department": budget.department, "comparison": comparison, "by_year": by_year,
            "totals": totals, "chart": figure_dict(fig) if budget.table_years else None,
            "renamed": [h for h in budget.divisions if h.renamed],

@@ -70,7 +70,7 @@ def timeline_figure(bars: list[ProcurementEntry]) -> dict:
         hovertemplate="%{customdata[0]}<br>Procurement start %{customdata[1]}<br>Contract start %{customdata[2]}"
                       "<br>Estimated value %{customdata[3]} (plan %{customdata[4]})<extra></extra>",
     )
-    fig.update_xaxes(type="date", title_text="Procurement start to contract start", showgrid=True,
+    fig.update_xaxes(type="date", title={"text": "Procurement start to contract start"}, showgrid=True,
                      gridcolor="#dddddd")
     fig.update_yaxes(tickmode="array", tickvals=list(range(len(bars))), ticktext=[_short(e.title) for e in bars],
                      autorange="reversed", automargin=True)
