@@ -513,8 +513,14 @@ class DataVersion(models.Model):
 
     @classmethod
     def current(cls) -> int:
-        """1 query."""
-        return cls.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+        """1 query, written as SQL: every page served from the cache pays it, and building it through the ORM
+        took longer than PostgreSQL took to answer it."""
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT version FROM {connection.ops.quote_name(cls._meta.db_table)} WHERE id = 1")
+            row = cursor.fetchone()
+        return row[0] if row else 0
 
     @classmethod
     def bump(cls) -> None:
