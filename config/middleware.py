@@ -136,7 +136,7 @@ class PageCacheMiddleware:
         from plans.models import DataVersion
 
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page:{DataVersion.current()}:{timezone.localdate().isoformat()}:{request.method}:{digest}:{whose}"
+        key = f"page:{DataVersion.key()}:{timezone.localdate().isoformat()}:{request.method}:{digest}:{whose}"
         cached = cache.get(key)
         if cached is None:
             request._page_cache_key = key

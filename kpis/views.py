@@ -111,7 +111,7 @@ def department_update(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "GET" and settings.PAGE_CACHE:
         # The blank forms are the same for every lead of the department until the next write: the template
         # caches their HTML under the data version (which every write bumps) and only builds them on a miss.
-        key = f"{DataVersion.current()}-{plan.pk}-{timezone.localdate().isoformat()}"
+        key = f"{DataVersion.key()}-{plan.pk}-{timezone.localdate().isoformat()}"
         ctx = {"department": department, "plan": plan, "forms": functools.cache(entry_forms), "fields_key": key,
                "plans": plans,
                "has_errors": False}

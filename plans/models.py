@@ -4,6 +4,7 @@ discrepancies the transcription found in the source documents."""
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 
 from django.conf import settings
@@ -504,23 +505,34 @@ class DeliverableUpdate(models.Model):
         ]
 
 
+def new_epoch() -> str:
+    return secrets.token_hex(8)
+
+
 class DataVersion(models.Model):
-    """One row counting the writes that change what a page shows. Cached pages are keyed by it
-    (config.middleware.PageCacheMiddleware), so a write makes every cached page stale at once, on every
-    app server, without tracking which pages it touched."""
+    """One row counting the writes that change what a page shows. Cached pages and kept downloads are keyed
+    by it (`key()`), so a write makes every cached page stale at once, on every app server, without tracking
+    which pages it touched. The epoch is made with the row, so a database that is dropped and loaded again
+    (whose versions count up from the start again) never shares a key with the one before it."""
 
     version = models.BigIntegerField(default=0)
+    epoch = models.CharField(max_length=16, default=new_epoch)
 
     @classmethod
     def current(cls) -> int:
-        """1 query, written as SQL: every page served from the cache pays it, and building it through the ORM
-        took longer than PostgreSQL took to answer it."""
+        """The version number. 1 query."""
+        return cls.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+    @classmethod
+    def key(cls) -> str:
+        """"<epoch>.<version>" of the data now, the cache key. 1 query, written as SQL: every page served from
+        the cache pays it, and building it through the ORM took longer than PostgreSQL took to answer."""
         from django.db import connection
 
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT version FROM {connection.ops.quote_name(cls._meta.db_table)} WHERE id = 1")
+            cursor.execute(f"SELECT epoch, version FROM {connection.ops.quote_name(cls._meta.db_table)} WHERE id = 1")
             row = cursor.fetchone()
-        return row[0] if row else 0
+        return f"{row[0]}.{row[1]}" if row else "none.0"
 
     @classmethod
     def bump(cls) -> None:

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -91,7 +92,7 @@ def _slot(url: str, export_format: str) -> Path | None:
     except OSError:
         return None
     where = f"{settings.DATABASES['default']['NAME']}\n{url}"  # one folder may serve several databases
-    return Path(folder) / f"{DataVersion.current()}-{hashlib.sha256(where.encode()).hexdigest()}-{export_format}"
+    return Path(folder) / f"{DataVersion.key()}-{hashlib.sha256(where.encode()).hexdigest()}-{export_format}"
 
 
 def _kept(slot: Path | None) -> Path | None:
@@ -114,14 +115,24 @@ def kept_download(request: HttpRequest) -> HttpResponseBase | None:
 
 
 def _keep(source: str, slot: Path, filename: str) -> None:
-    """Move a finished download into its slot and remove the slots of older data versions."""
-    version = int(slot.name.split("-", 1)[0])
+    """Move a finished download into its slot and remove the slots of older versions of the same database's
+    data (and those of other databases' data left untouched for a day: one folder may serve several)."""
+    epoch, version = _slot_key(slot)
     slot.mkdir(exist_ok=True)
     os.replace(source, slot / filename)
     for old in slot.parent.iterdir():
-        head = old.name.split("-", 1)[0]
-        if old.is_dir() and head.isdigit() and int(head) < version:
+        other = _slot_key(old)
+        if not old.is_dir() or other is None:
+            continue
+        if (other[0] == epoch and other[1] < version) or (
+                other[0] != epoch and time.time() - old.stat().st_mtime > 86_400):
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _slot_key(slot: Path) -> tuple[str, int] | None:
+    """(epoch, version) from a slot's name "<epoch>.<version>-<digest>-<format>" (DataVersion.key())."""
+    epoch, _, version = slot.name.split("-", 1)[0].partition(".")
+    return (epoch, int(version)) if version.isdigit() else None
 
 
 def _teed(lines: Iterator[str], slot: Path, filename: str) -> Iterator[str]:
