@@ -106,6 +106,10 @@ class PageCacheMiddleware:
         if not settings.PAGE_CACHE:
             raise MiddlewareNotUsed
         self.get_response = get_response
+        # The keys this process stored under `self.version`: once the data version moves on nothing can read
+        # them again, so they are deleted then rather than left to fill the cache until it culls.
+        self.version = ""
+        self.kept: set[str] = set()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
@@ -116,6 +120,7 @@ class PageCacheMiddleware:
             from django.core.cache import cache
 
             cache.set(key, response, timeout=settings.PAGE_CACHE_SECONDS)
+            self.kept.add(key)
         return response
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
@@ -135,8 +140,12 @@ class PageCacheMiddleware:
 
         from plans.models import DataVersion
 
+        version = DataVersion.key()
+        if version != self.version:
+            cache.delete_many(self.kept)
+            self.version, self.kept = version, set()
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page:{DataVersion.key()}:{timezone.localdate().isoformat()}:{request.method}:{digest}:{whose}"
+        key = f"page:{version}:{timezone.localdate().isoformat()}:{request.method}:{digest}:{whose}"
         cached = cache.get(key)
         if cached is None:
             request._page_cache_key = key

@@ -1,6 +1,3 @@
-import functools
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,7 +5,6 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from kpis import selectors, services
 from kpis.charts import history_figure
@@ -16,7 +12,7 @@ from kpis.filters import KpiFilter
 from kpis.models import Benchmark, Kpi, KpiValue, Measure
 from kpis.tables import KpiTable, with_status_order
 from plans import page_tables
-from plans.models import DataVersion, Department, Plan, user_can_edit
+from plans.models import Department, Plan, user_can_edit
 from plans.selectors import kpi_table
 from plans.tables import PER_PAGE, table_export
 
@@ -108,14 +104,6 @@ def department_update(request: HttpRequest, slug: str) -> HttpResponse:
             value.entered_by = people[value.entered_by_id]
         return services.entry_forms(plan=plan, kpis=kpis, data=data)
 
-    if request.method == "GET" and settings.PAGE_CACHE:
-        # The blank forms are the same for every lead of the department until the next write: the template
-        # caches their HTML under the data version (which every write bumps) and only builds them on a miss.
-        key = f"{DataVersion.key()}-{plan.pk}-{timezone.localdate().isoformat()}"
-        ctx = {"department": department, "plan": plan, "forms": functools.cache(entry_forms), "fields_key": key,
-               "plans": plans,
-               "has_errors": False}
-        return render(request, "kpis/update.html", ctx)
     forms = entry_forms()
     conflict = None
     if request.method == "POST" and all(f.is_valid() for f in forms):

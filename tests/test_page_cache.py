@@ -179,3 +179,16 @@ def test_a_database_loaded_again_never_gets_the_old_ones_pages_or_downloads(page
     Deliverable.objects.filter(pk=item.pk).update(title="A title only the new database holds")
     assert "A title only the new database holds" in Client().get(url, {"_export": "csv"}).getvalue().decode()
     assert "A title only the new database holds" in Client().get(url, {"per_page": "500"}).content.decode()
+
+
+def test_pages_of_an_older_version_are_dropped_not_left_to_fill_the_cache(page_cache, all_plans):
+    """Memory stays flat under steady writes: once the version moves on, the pages kept under the old one go."""
+    client = Client()
+    client.get(reverse("deliverable_list"))
+    client.get(reverse("risk_list"))
+    old = {key for key in cache._cache if key.startswith(":1:page:")}
+    assert len(old) == 2
+    DataVersion.bump()
+    client.get(reverse("risk_list"))
+    now = {key for key in cache._cache if key.startswith(":1:page:")}
+    assert len(now) == 1 and not now & old
