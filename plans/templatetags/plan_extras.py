@@ -88,8 +88,9 @@ def _td_class(column) -> Callable[[], str | None]:
 @register.simple_tag
 def table_rows(table, rows, row_headers: bool = True, empty: str = "") -> str:
     """The body rows of a django-tables2 table in GOV.UK table markup (the first cell a row header unless
-    `row_headers` is false; with no rows, one row saying `empty` when given). Built here rather than by a template loop: a 100-row list has a thousand cells, and
-    looking up each cell's class through the template language cost more than drawing the cell."""
+    `row_headers` is false; with no rows, one row saying `empty` when given). Built here rather than by a
+    template loop: a 100-row list has a thousand cells, and looking up each cell's class through the template
+    language cost more than drawing the cell."""
     classes = [_td_class(column) for column in table.columns]
     out = []
     for row in rows:
