@@ -176,11 +176,22 @@ def export_response(table: tables.Table, *, export_format: str, name: str, url: 
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=CONTENT_TYPES["xlsx"])
 
 
+def in_one_order(queryset: QuerySet) -> QuerySet:
+    """The queryset's ordering, then the primary key: PostgreSQL returns rows that tie on the sorted columns
+    in any order, so without it a page, the next page and the download could each list ties differently
+    (a row shown twice, another never)."""
+    query = queryset.query
+    ordering = query.order_by or (query.get_meta().ordering if query.default_ordering else ())
+    return queryset.order_by(*ordering, "pk")
+
+
 def table_export(request: HttpRequest, table: tables.Table, *, name: str,
                  per_page: int | None = None) -> HttpResponseBase | None:
     """Configure sorting (and, with `per_page`, paging from ?page=); answer `?_export=csv|xlsx` with the
     download of every row matching the filters, else None (render the page)."""
     tables.RequestConfig(request, paginate=False).configure(table)
+    if isinstance(table.data.data, QuerySet):
+        table.data.data = in_one_order(table.data.data)
     export_format = request.GET.get("_export")
     if export_format in EXPORT_FORMATS:
         return export_response(table, export_format=export_format, name=name, url=request.get_full_path())
