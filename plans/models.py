@@ -116,7 +116,7 @@ class Department(models.Model):
     name = models.CharField(max_length=200)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "pk"]  # pk: same-named departments of different councils keep one order
         constraints = [
             models.UniqueConstraint(fields=["council", "slug"], name="department_unique_slug_per_council")
         ]
@@ -165,7 +165,7 @@ class Plan(Sourced):
     objects = PlanQuerySet.as_manager()
 
     class Meta:
-        ordering = ["department__name", "-financial_year"]
+        ordering = ["department__name", "-financial_year", "slug"]  # slug: plans of one year keep one order
         indexes = [
             # Department pages list a department's plans newest first.
             models.Index(fields=["department", "-financial_year"], name="plan_dept_year_idx"),
