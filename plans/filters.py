@@ -98,7 +98,7 @@ class PlanScopedFilterSet(django_filters.FilterSet):
         field_name="plan__department", queryset=Department.objects.none(), to_field_name="slug",
         label="Department", empty_label="All departments")
     plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.none(), to_field_name="slug", empty_label="All plans")
-    plan_order: tuple[str, ...] = ("department__name", "-financial_year")
+    plan_order: tuple[str, ...] = ("department__name", "-financial_year", "slug")
 
     def __init__(self, data=None, queryset=None, **kwargs):
         councils = councils_in_order()

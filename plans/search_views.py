@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.utils.html import format_html
 
 from plans import search
-from plans.models import Discrepancy, Plan
-from plans.selectors import council_get
+from plans.models import Council, Discrepancy, Plan
+from plans.selectors import council_get, council_pick, councils_in_order
 from plans.tables import table_export
 
 MAX_QUERY = 200
@@ -26,21 +26,28 @@ class SearchForm(forms.Form):
                   'or OR between alternatives.',
         error_messages={"max_length": f"Search for {MAX_QUERY} characters or fewer"},
         widget=forms.TextInput(attrs={"class": "govuk-input", "type": "search", "spellcheck": "false"}))
+    council = forms.ChoiceField(label="Council", required=False, widget=forms.Select(attrs={"class": "govuk-select"}))
     department = forms.ChoiceField(label="Department", required=False,
                                    widget=forms.Select(attrs={"class": "govuk-select"}))
     kind = forms.ChoiceField(label="Show", required=False, choices=[("", "Everything")] + search.KIND_CHOICES,
                              widget=forms.Select(attrs={"class": "govuk-select"}))
 
-    def __init__(self, *args, departments: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, departments: list[tuple[str, str]], councils: list[Council], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].choices = [("", "All departments")] + departments
+        if len(councils) > 1:  # the scope stays with the search: ?council= is a field, kept on resubmit
+            self.fields["council"].choices = [(c.slug, c.name) for c in councils]
+        else:
+            del self.fields["council"]
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
     """Queries: 1 the council (the scope, ?council=); 2 its departments (for the form), then one per kind
     searched (5, or 1 with `kind`)."""
-    council = council_get(slug=request.GET.get("council"))
-    form = SearchForm(request.GET or None, departments=search.department_choices(council=council))
+    councils = councils_in_order()
+    council = council_pick(councils, request.GET.get("council"))
+    form = SearchForm(request.GET or None, departments=search.department_choices(council=council),
+                      councils=councils, initial={"council": council.slug if council else ""})
     groups: list[search.Group] = []
     q = kind = ""
     if form.is_bound and form.is_valid():

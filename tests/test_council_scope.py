@@ -63,3 +63,19 @@ def test_a_synthetic_council_says_so_on_every_list(client, other_council):
 def test_the_overview_is_scoped(client, other_council):
     page = client.get(reverse("home"), {"council": "syn-001"}).content.decode()
     assert "Place (synthetic)" in page and "Children&#x27;s Services" not in page
+
+
+def test_search_keeps_the_council_it_was_asked_for(client, other_council):
+    """The search form carries ?council= as a field, so searching again from the results page stays in that
+    council (it used to fall back to the first real council)."""
+    page = client.get(reverse("search"), {"council": "syn-001", "q": "flood"}).content.decode()
+    assert '<option value="syn-001" selected>Synthetic County Council 001</option>' in page
+    assert "Synthetic <mark>flood</mark> risk" in page
+    assert "Synthetic <mark>" not in client.get(reverse("search"), {"q": "flood"}).content.decode()
+    blank = client.get(reverse("search"), {"council": "syn-001"}).content.decode()
+    assert '<option value="syn-001" selected>' in blank  # the scope is chosen before the first search
+    assert client.get(reverse("search"), {"council": "nope", "q": "flood"}).status_code == 404
+
+
+def test_one_council_needs_no_council_choice_in_search(client, all_plans):
+    assert 'name="council"' not in client.get(reverse("search"), {"q": "foster"}).content.decode()
