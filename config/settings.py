@@ -199,6 +199,9 @@ CONTENT_SECURITY_POLICY = {
 }
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# A load balancer's health check may speak plain HTTP to the app server: /healthz answers it rather than
+# redirecting to HTTPS (it carries no data). The check must still send a Host in ALLOWED_HOSTS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Django's database sessions and model backend, with the two reads every signed-in request makes written as

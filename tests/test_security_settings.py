@@ -89,3 +89,11 @@ def test_a_csrf_failure_is_explained(db):
     client = Client(enforce_csrf_checks=True)
     response = client.post(reverse("login"), {"username": "x", "password": "y"})
     assert response.status_code == 403 and "Nothing was saved" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_health_check_answers_plain_http_where_pages_redirect_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True  # as in production
+    assert client.get(reverse("healthz")).status_code == 200
+    page = client.get(reverse("home"))
+    assert page.status_code == 301 and page["Location"].startswith("https://")
