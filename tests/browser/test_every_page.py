@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import User
 
-from tests.browser.conftest import WCAG22AA
+from tests.browser.conftest import AXE_OPTIONS
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-results"
 
@@ -57,7 +57,7 @@ def check(page, path: str) -> list[str]:
         found.append(f"HTTP {response.status if response else 'no response'}")
     if page.locator("[data-figure]").count():
         page.locator("[data-figure] .main-svg").first.wait_for(state="attached", timeout=15000)
-    axe = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG22AA}})
+    axe = Axe().run(page, options=AXE_OPTIONS)
     if axe.violations_count:
         found.append(axe.generate_report())
     page.set_viewport_size({"width": 375, "height": 800})
