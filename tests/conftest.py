@@ -56,15 +56,21 @@ def load_plan(db):
 def all_plans(django_db_setup, django_db_blocker):
     """Every fixture loaded once for a module of read-only tests, and removed afterwards so that tests
     elsewhere start from an empty database."""
-    from kpis.models import Measure
-    from plans.models import Council, Department, Plan
     from plans.services import plans_load
 
     with django_db_blocker.unblock():
         report = plans_load()
     yield report
     with django_db_blocker.unblock():
-        Plan.objects.all().delete()
-        Measure.objects.all().delete()
-        Department.objects.all().delete()
-        Council.objects.all().delete()
+        remove_every_plan()
+
+
+def remove_every_plan() -> None:
+    """What a module-scoped load leaves behind, gone: tests elsewhere start from an empty database."""
+    from kpis.models import Measure
+    from plans.models import Council, Department, Plan
+
+    Plan.objects.all().delete()
+    Measure.objects.all().delete()
+    Department.objects.all().delete()
+    Council.objects.all().delete()

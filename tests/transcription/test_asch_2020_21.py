@@ -18,11 +18,6 @@ PART2 = "Section Two – Departmental Priorities"
 
 
 @pytest.fixture
-def plan(load_plan):
-    return load_plan(SLUG)
-
-
-@pytest.fixture
 def lines(plan):
     """The plan's own lines (1320-1740 of the document), as (line number, text) pairs."""
     path = settings.SOURCE_DOCUMENTS_DIR / plan.document

@@ -18,11 +18,6 @@ SLUG = "ccp-2020-21"
 
 
 @pytest.fixture
-def plan(load_plan):
-    return load_plan(SLUG)
-
-
-@pytest.fixture
 def doc(plan):
     """Every line of the document, 1-based: doc[n] is line n as `sed -n` counts it."""
     path = settings.SOURCE_DOCUMENTS_DIR / plan.document

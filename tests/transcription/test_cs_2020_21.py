@@ -22,11 +22,6 @@ MONEY_CELL = re.compile(r"^\d[\d,]*\.\d{2}$")
 
 
 @pytest.fixture
-def plan(load_plan):
-    return load_plan(SLUG)
-
-
-@pytest.fixture
 def doc(plan):
     """{line number: text} for the plan's lines, numbered as in the whole file."""
     path = settings.SOURCE_DOCUMENTS_DIR / plan.document

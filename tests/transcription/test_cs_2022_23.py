@@ -66,11 +66,6 @@ def values_in_cell(cell: str) -> int:
     return n
 
 
-@pytest.fixture
-def plan(load_plan):
-    return load_plan(SLUG)
-
-
 # ------------------------------------------------------------------------------------------------ counts
 
 @pytest.mark.django_db

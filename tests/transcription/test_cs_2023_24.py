@@ -16,11 +16,6 @@ SLUG = "cs-2023-24"
 
 
 @pytest.fixture
-def plan(load_plan):
-    return load_plan(SLUG)
-
-
-@pytest.fixture
 def lines(plan):
     path = settings.SOURCE_DOCUMENTS_DIR / plan.document
     return path.read_text(encoding="utf-8").splitlines()

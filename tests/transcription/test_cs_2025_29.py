@@ -22,11 +22,6 @@ SLUG = "cs-2025-29"
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*"
 
 
-@pytest.fixture
-def plan(load_plan):
-    return load_plan(SLUG)
-
-
 def source_lines(plan) -> list[str]:
     """The whole source document; index 0 is line 1."""
     path = settings.SOURCE_DOCUMENTS_DIR / plan.document

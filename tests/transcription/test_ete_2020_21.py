@@ -20,11 +20,6 @@ DP = "Maintaining a safe and sustainable environment"
 
 
 @pytest.fixture
-def plan(load_plan):
-    return load_plan(SLUG)
-
-
-@pytest.fixture
 def doc(plan):
     """The whole document as a list; doc[n] is line n (1-based), as `sed -n` counts."""
     path = settings.SOURCE_DOCUMENTS_DIR / plan.document
