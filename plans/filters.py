@@ -18,7 +18,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from plans import parsing
-from plans.selectors import council_pick, councils_in_order
+from plans.selectors import council_choices, council_pick, councils_in_order
 from plans.models import Deliverable, Department, Plan, Risk
 
 ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -110,8 +110,8 @@ class PlanScopedFilterSet(django_filters.FilterSet):
         self.filters["department"].queryset = Department.objects.filter(council=council)
         self.filters["plan"].queryset = (Plan.objects.filter(department__council=council)
                                          .select_related("department").order_by(*self.plan_order))
-        if len(councils) > 1:
-            self.filters["council"].extra["choices"] = [(c.slug, c.name) for c in councils]
+        if choices := council_choices(councils):
+            self.filters["council"].extra["choices"] = choices
         else:
             del self.filters["council"]
         self.set_choices()

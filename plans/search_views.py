@@ -12,7 +12,7 @@ from django.utils.html import format_html
 
 from plans import search
 from plans.models import Council, Discrepancy, Plan
-from plans.selectors import council_get, council_pick, councils_in_order
+from plans.selectors import council_choices, council_get, council_pick, councils_in_order
 from plans.tables import table_export
 
 MAX_QUERY = 200
@@ -35,8 +35,8 @@ class SearchForm(forms.Form):
     def __init__(self, *args, departments: list[tuple[str, str]], councils: list[Council], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].choices = [("", "All departments")] + departments
-        if len(councils) > 1:  # the scope stays with the search: ?council= is a field, kept on resubmit
-            self.fields["council"].choices = [(c.slug, c.name) for c in councils]
+        if choices := council_choices(councils):  # the scope stays with the search: kept on resubmit
+            self.fields["council"].choices = choices
         else:
             del self.fields["council"]
 

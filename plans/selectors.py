@@ -41,6 +41,12 @@ def council_pick(councils: list[Council], slug: str | None) -> Council | None:
     return councils[0] if councils else None
 
 
+def council_choices(councils: list[Council]) -> list[tuple[str, str]]:
+    """(slug, name) for a Council choice on a council-wide form, or [] when there is nothing to choose (one
+    council or none): the form then has no Council field. No query."""
+    return [(c.slug, c.name) for c in councils] if len(councils) > 1 else []
+
+
 def council_get(*, slug: str | None) -> Council | None:
     """council_pick over every council. 1 query."""
     return council_pick(councils_in_order(), slug)

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import F, Q, QuerySet
 
 from plans.filters import govuk_widgets
+from plans.selectors import council_choices
 from procurement import selectors
 
 DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})}
@@ -67,10 +68,11 @@ class PipelineFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, choices: selectors.FilterChoices, one_plan: bool = False,
                  councils: list | None = None, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        if one_plan or len(councils or []) < 2:
-            del self.filters["council"]
+        council_names = [] if one_plan else council_choices(councils or [])
+        if council_names:
+            self.filters["council"].extra["choices"] = council_names
         else:
-            self.filters["council"].extra["choices"] = [(c.slug, c.name) for c in councils]
+            del self.filters["council"]
         if one_plan:
             del self.filters["department"], self.filters["plan"]
         else:
