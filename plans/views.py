@@ -52,7 +52,8 @@ def department(request: HttpRequest, slug: str) -> HttpResponse:
     plans = list(dept.plans.all())
     chosen = request.GET.get("plan")
     plan = next((p for p in plans if p.slug == chosen), plans[0] if plans else None)
-    ctx: dict = {"department": dept, "plans": plans, "plan": plan}
+    # Leads of this department (and administrators) are shown the ways in to update its figures.
+    ctx: dict = {"department": dept, "plans": plans, "plan": plan, "can_update": user_can_edit(request.user, dept)}
     dashboard: dict = {}
     if plan is not None:
         today = _today()

@@ -1,0 +1,34 @@
+"""The department dashboard shows its performance leads (and administrators) the way in to update its figures,
+as the README promises, and shows it to nobody else."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.test_entry import CS, ETE, fast_passwords, loaded_plans, plans, users  # noqa: F401
+
+LINK = "Update key performance measures"
+
+
+@pytest.mark.parametrize("role, department, shown", [
+    ("lead", CS, True), ("admin", CS, True), ("admin", ETE, True), ("other_lead", ETE, True),
+    ("lead", ETE, False), ("other_lead", CS, False), ("viewer", CS, False), ("cabinet", CS, False),
+    ("anonymous", CS, False),
+])
+def test_it_shows_the_update_link_only_to_those_who_may_update(client, plans, users, role, department, shown):
+    if role != "anonymous":
+        client.force_login(getattr(users, role))
+    html = client.get(reverse("department", args=[department])).content.decode()
+    update = f'href="{reverse("department_update", args=[department])}"'
+    upload = f'href="{reverse("kpi_upload", args=[department])}"'
+    assert (LINK in html) is shown
+    assert (update in html) is shown
+    assert (upload in html) is shown
+
+
+def test_the_link_leads_to_the_update_page(client, plans, users):
+    client.force_login(users.lead)
+    response = client.get(reverse("department_update", args=[CS]))
+    assert response.status_code == 200
+    assert LINK in response.content.decode()
