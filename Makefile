@@ -61,7 +61,7 @@ chromium:
 test: install chromium
 	$(PY) -m pytest
 
-# Performance (README, "Performance"). The benchmark and the soak start their own gunicorn on loopback and stop it.
+# Performance (docs/performance.md). The benchmark and the soak start their own gunicorn on loopback and stop it.
 # make bench: a fresh app_bench database (migrate, timed load_plans, seed users), then every page type measured.
 # make bench SCALE=1 [REGENERATE=1]: the synthetic 100-council installation in app_scale (generated once).
 wrk:

@@ -1,4 +1,4 @@
-"""The benchmark behind `manage.py bench` (README, "Performance"): every page type served by gunicorn with
+"""The benchmark behind `manage.py bench` (docs/performance.md): every page type served by gunicorn with
 production-like settings, measured one request at a time (status, SQL queries and server time from the
 Server-Timing header) and under concurrent load with wrk beside the trivial view (/healthz), against the
 targets of issue 9. URLs are discovered from the database, so the same benchmark runs on the seed data and
@@ -379,7 +379,7 @@ def _result_json(result: Result) -> dict:
 
 
 def summary_table(report: dict) -> str:
-    """The one table the benchmark prints (and the README copies)."""
+    """The one table the benchmark prints (and docs/performance.md copies)."""
     mode = report["mode"]
     rows = [("page", "HTTP", "queries", "cold ms", "p50 ms", "p95 ms", "client p95", "rps", "ratio", "peak MB", "met")]
     for page in report["pages"]:

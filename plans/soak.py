@@ -1,4 +1,4 @@
-"""The soak behind `manage.py soak` (README, "Performance"): gunicorn (2 workers) under concurrent clients for
+"""The soak behind `manage.py soak` (docs/performance.md): gunicorn (2 workers) under concurrent clients for
 minutes, each client a browser with its own session: mixed reads of every page type, and writes through the
 real forms — KPI values on a department's update page and deliverable progress updates — by performance leads
 of two departments. Passes when there is no error, every write is found in the database afterwards, and the
