@@ -1,5 +1,5 @@
-"""The tables of the dashboard pages (council overview, department dashboard, plan, cabinet summary, KPI and
-measure pages) as django-tables2 tables, drawn as the pages drew them (templates/partials/page_table.html)
+"""The tables of the dashboard pages (council overview, department dashboard, plan, KPI and measure pages;
+the cabinet summary's are in plans/briefing.py) as django-tables2 tables, drawn as the pages drew them (templates/partials/page_table.html)
 and downloadable with the same rows and columns: `<page>?_export=csv|xlsx&_table=<name>`, the page's own
 query string kept (?year=, ?plan=). Built from data the page has already loaded: no queries."""
 
@@ -358,64 +358,6 @@ def all_tables(grouped: dict) -> list[PageTable]:
     for value in grouped.values():
         found += [pair[1] for pair in value] if isinstance(value, list) else [value]
     return found
-
-
-# -- cabinet summary ---------------------------------------------------------------------------------------
-
-def _bold_total(record: dict) -> str:
-    return "app-num govuk-!-font-weight-bold" if record["total"] else "app-num"
-
-
-def summary_tables(*, plan, summary: dict) -> list[PageTable]:
-    """The cabinet summary's tables from selectors.plan_summary."""
-    previous = summary["previous"]
-    now = summary["now"]
-    result = [
-        page_table("off-track", [{"kpi": k, "assessment": a} for k, a in now.off_track], [
-            ("measure", TextColumn(KPI_LINK, verbose_name="Measure")),
-            ("reason", tables.Column(accessor="assessment__reason", verbose_name="Why")),
-            ("travel", tables.Column(accessor="assessment__travel_label", verbose_name="Direction of travel")),
-        ], label="What is off track"),
-        page_table("kpi-changes", summary["kpi_changes"], [
-            ("measure", TextColumn(KPI_LINK, verbose_name="Measure")),
-            ("then", _status("then", previous.year_label if previous else "Before")),
-            ("now", _status("now", plan.year_label)),
-        ], label="Measures in both plans"),
-    ]
-    divisions = [{"division": d["division"], "then": _money_or(d["then"], "Not in that plan"),
-                  "now": _money_or(d["now"], "Not in this plan"), "change": d["change"]}
-                 for d in summary["division_changes"]]
-    result.append(page_table("divisions", divisions, [
-        ("division", tables.Column(verbose_name="Division")),
-        ("then", AmountColumn(verbose_name=f"Net {previous.year_label}" if previous else "Net before")),
-        ("now", AmountColumn(verbose_name=f"Net {plan.year_label}")),
-        ("change", AmountColumn(verbose_name="Change")),
-    ], label="Budget by division", exclude=() if previous else ("then", "change")))
-    savings = [{"title": s.title, "amount": s.amount, "total": False} for s in summary["savings"]]
-    savings.append({"title": "Total", "amount": summary["savings_total"], "total": True})
-    amount = {"td": {"class": _bold_total}, "th": {"class": "app-num"}}
-    result.append(page_table("savings", savings, [
-        ("title", tables.Column(verbose_name="Saving")),
-        ("amount", AmountColumn(verbose_name="Amount", attrs=amount)),
-    ], label="Savings", caption="Savings", caption_class="govuk-table__caption--s", show_header=False))
-    pressures = [{"title": p.title, "kind": p.get_kind_display(), "amount": p.amount, "total": False}
-                 for p in summary["pressures"]]
-    pressures += [{"title": "", "kind": kind, "amount": total, "total": True}
-                  for kind, total in summary["pressure_totals"].items()]
-    result.append(page_table("pressures", pressures, [
-        ("title", TextColumn('{% if record.total %}Total {{ record.kind|lower }}{% else %}{{ record.title }} '
-                             '<span class="app-muted">({{ record.kind|lower }})</span>{% endif %}',
-                             verbose_name="Service pressure")),
-        ("amount", AmountColumn(verbose_name="Amount", attrs=amount)),
-    ], label="Service pressures funded", caption="Service pressures funded", caption_class="govuk-table__caption--s",
-        show_header=False))
-    result.append(page_table("contracts", summary["contracts"], [
-        ("title", tables.Column(verbose_name="Contract")),
-        ("start", TextColumn('{{ record.contract_start_printed|default:record.procurement_start_printed }}',
-                             verbose_name="Contract start")),
-        ("value", AmountColumn(verbose_name="Estimated value")),
-    ], label="Largest contracts"))
-    return result
 
 
 # -- KPI and measure pages ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from kpis.forms import DeliverableUpdateForm
 
-from plans import charts, page_tables, selectors
+from plans import briefing, charts, page_tables, selectors
 from plans.models import Deliverable, DeliverableUpdate, user_can_edit
 
 
@@ -77,8 +77,8 @@ def department(request: HttpRequest, slug: str) -> HttpResponse:
 
 def plan_summary(request: HttpRequest, slug: str) -> HttpResponse:
     plan = selectors.plan_get(slug=slug)
-    summary = selectors.plan_summary(plan=plan)
-    tables = page_tables.summary_tables(plan=plan, summary=summary)
+    summary = briefing.plan_summary(plan=plan)
+    tables = briefing.summary_tables(plan=plan, summary=summary)
     export = page_tables.page_export(request, tables, stem=f"{plan.slug}-summary")
     if export is not None:
         return export

@@ -35,7 +35,7 @@ def test_a_cabinet_member_reads_a_plan_summary(live_server, seeded, watched_page
     page.goto(live_server.url + "/?year=2022")
     page.get_by_role("link", name="Cabinet summary").nth(1).click()  # departments sort by name: CS is second
     expect(page.get_by_role("heading", level=1)).to_have_text("Service Plan 2021-25 (2022-23 Refresh)")
-    expect(page.get_by_role("heading", name="What is off track")).to_be_visible()
+    expect(page.get_by_role("heading", name="Measures off track or near target")).to_be_visible()
     assert_accessible(page)
     page.emulate_media(media="print")
     expect(page.locator(".govuk-service-navigation")).to_be_hidden()

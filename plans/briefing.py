@@ -1,0 +1,264 @@
+"""The cabinet summary: a two-page briefing on one plan (plans/views.py plan_summary).
+
+What a cabinet member reads first: the measures off track (then near target), each with its latest figure
+against its target as printed, the status word, the direction of travel as an arrow with words, a small
+trend line and the lead's latest commentary; then what changed since the department's previous plan, the
+budget headline, the deliverables and the largest contracts and risks. Everything else is one link away
+in the full plan, so the lists here are cut to what fits two A4 pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import django_tables2 as tables
+
+from budgets.models import Saving, ServicePressure
+from kpis.assessment import NEAR, OFF_TRACK, pick_current
+from plans.models import DeliverableUpdate, Plan
+from plans.page_tables import KPI_LINK, AmountColumn, PageTable, TextColumn, page_table
+from plans.parsing import fy_label
+from plans.selectors import division_budgets, plan_figures, previous_plan
+from procurement.models import ProcurementEntry
+
+# How much of each list a two-page briefing holds; the full plan has the rest.
+MOST_DIVISIONS = 10
+MOST_PRESSURES = 5
+MOST_CONTRACTS = 3
+MOST_RISKS = 5
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 72, 20, 3
+
+
+def division_key(name: str) -> str:
+    """A division's name for matching across plans ('Early Help & Safeguarding' = 'Early help and safeguarding')."""
+    return " ".join(name.lower().replace("&", "and").replace(",", " ").split())
+
+
+@dataclass
+class MeasureLine:
+    """One measure of the briefing: what it is, where it stands and which way it is going."""
+
+    kpi: object
+    assessment: object
+    previous: object | None = None  # the figure for the year before the latest
+    points: list = field(default_factory=list)  # [KpiValue], one per year, oldest first
+    commentary: object | None = None  # the lead's newest entry with commentary
+
+    @property
+    def latest(self):
+        return self.assessment.value
+
+    @property
+    def target(self):
+        return self.assessment.target
+
+    @property
+    def arrow(self) -> str:
+        """'up', 'down' or 'level': which way the figure moved (the status word says whether that is good)."""
+        if self.latest is None or self.previous is None:
+            return ""
+        change = self.latest.value - self.previous.value
+        return "up" if change > 0 else "down" if change < 0 else "level"
+
+    @property
+    def arrow_text(self) -> str:
+        """The arrow in words, for screen readers and the download."""
+        if not self.arrow:
+            return "No earlier figure"
+        moved = {"up": "Up", "down": "Down", "level": "Level"}[self.arrow]
+        return f"{moved} from {self.previous.printed.strip()} in {fy_label(self.previous.year)}"
+
+    @property
+    def trend_text(self) -> str:
+        return "; ".join(f"{fy_label(v.year)}: {v.printed.strip()}" for v in self.points)
+
+    @property
+    def sparkline(self) -> str:
+        """The SVG polyline points of the trend (at least two figures), scaled into the sparkline's box."""
+        if len(self.points) < 2:
+            return ""
+        values = [v.value for v in self.points]
+        low, high = min(values), max(values)
+        span = (high - low) or Decimal(1)
+        step = (SPARK_WIDTH - 2 * SPARK_PAD) / (len(values) - 1)
+        inner = SPARK_HEIGHT - 2 * SPARK_PAD
+        coords = []
+        for i, value in enumerate(values):
+            y = SPARK_HEIGHT - SPARK_PAD - float((value - low) / span) * inner if high != low else SPARK_HEIGHT / 2
+            coords.append(f"{SPARK_PAD + i * step:.1f},{y:.1f}")
+        return " ".join(coords)
+
+    @property
+    def spark_end(self) -> tuple[str, str]:
+        """The last point of the sparkline (drawn as a dot: the latest figure)."""
+        x, y = self.sparkline.split(" ")[-1].split(",")
+        return x, y
+
+
+def measure_line(kpi, assessment) -> MeasureLine:
+    """A MeasureLine from a KPI whose values are prefetched. No queries."""
+    values = list(kpi.values.all())
+    _, previous, _ = pick_current(values)
+    by_year: dict[int, object] = {}
+    # One figure a year, preferred as the assessment prefers them: a part-year latest over an actual, a
+    # lead's entry over the document's, the newest entry last.
+    for v in sorted((v for v in values if v.kind != "target" and v.value is not None),
+                    key=lambda v: (v.kind == "latest", v.source == "entry", v.entered_at.timestamp() if v.entered_at else 0)):
+        by_year[v.year] = v
+    said = sorted((v for v in values if v.source == "entry" and v.commentary.strip()),
+                  key=lambda v: v.entered_at.timestamp() if v.entered_at else 0)
+    return MeasureLine(kpi, assessment, previous, [by_year[y] for y in sorted(by_year)], said[-1] if said else None)
+
+
+def plan_summary(*, plan: Plan) -> dict:
+    """Everything the cabinet summary shows, with the change from the department's previous plan.
+    15 queries whatever the size of the plans: previous plan; figures (net budgets, KPIs, values,
+    benchmarks, deliverables by priority); division budgets; pressures; savings; deliverables reported at
+    risk or off track; contracts; risks; headlines; discrepancy count (the view adds the plan itself)."""
+    before = previous_plan(plan=plan)
+    plans = [plan] + ([before] if before else [])
+    figures = plan_figures(plans=plans)
+    divisions = division_budgets(plans=plans)
+    now, then = figures[plan.id], figures[before.id] if before else None
+
+    earlier = {division_key(name): (name, net) for name, _, net in divisions.get(before.id, [])} if before else {}
+    compared = []
+    for name, _, net in divisions.get(plan.id, []):
+        old = earlier.pop(division_key(name), None)
+        compared.append({"division": name, "now": net, "then": old[1] if old else None,
+                         "change": (net - old[1]) if old and net is not None and old[1] is not None else None})
+    matched = sum(1 for d in compared if d["then"] is not None)
+    compared.sort(key=lambda d: -(d["now"] or 0))
+
+    changed, unchanged = [], 0
+    if then:
+        previous_status = {kpi.measure_id: a for kpi, a in then.kpis}
+        for kpi, assessment in now.kpis:
+            old = previous_status.get(kpi.measure_id)
+            if old is None:
+                continue
+            if old.status == assessment.status:
+                unchanged += 1
+            else:
+                changed.append({"kpi": kpi, "now": assessment, "then": old})
+        # Worse first: what is off track now, then near target, then what improved.
+        changed.sort(key=lambda c: (c["now"].sort_key, -c["then"].sort_key))
+
+    pressures = list(ServicePressure.objects.filter(plan=plan))
+    pressure_totals: dict[str, Decimal] = {}
+    for p in pressures:
+        pressure_totals[p.get_kind_display()] = pressure_totals.get(p.get_kind_display(), 0) + p.amount
+    savings = list(Saving.objects.filter(plan=plan))
+    amounts = [s.amount for s in savings if s.amount is not None]
+    flagged = list(DeliverableUpdate.objects.filter(deliverable__plan=plan)
+                   .order_by("deliverable_id", "-entered_at", "-pk").distinct("deliverable_id")
+                   .select_related("deliverable"))
+    # A register row printed as "None identified" is no risk to brief on.
+    risks = [r for r in plan.risks.all() if r.description.strip().lower().rstrip(".") not in {"none", "none identified"}]
+    measures = [measure_line(k, a) for k, a in now.kpis if a.status in {OFF_TRACK, NEAR}]
+    return {
+        "previous": before, "now": now, "then": then,
+        "measures": measures, "commented": sum(1 for m in measures if m.commentary),
+        "division_changes": compared[:MOST_DIVISIONS], "divisions_left": compared[MOST_DIVISIONS:],
+        "divisions_matched": matched,
+        "divisions_unmatched": [name for name, _ in earlier.values()],
+        "kpi_changes": changed, "kpi_unchanged": unchanged,
+        "savings": savings, "savings_total": sum(amounts) if amounts else None,
+        "pressures": sorted(pressures, key=lambda p: -p.amount), "pressure_totals": pressure_totals,
+        "pressures_total": sum(pressure_totals.values()) if pressures else None,
+        "deliverable_count": sum(n for _, n in now.deliverables_by_priority),
+        "deliverables_flagged": [u for u in flagged if u.status in {"at_risk", "off_track"}],
+        "deliverables_reported": len(flagged),
+        "contracts": list(ProcurementEntry.objects.filter(plan=plan, value__isnull=False)
+                          .order_by("-value", "order")[:MOST_CONTRACTS]),
+        "risks": risks[:MOST_RISKS], "risks_left": len(risks) - MOST_RISKS if len(risks) > MOST_RISKS else 0,
+        "headlines": list(plan.budget_headlines.all()),
+        "discrepancy_count": plan.discrepancies.count(),
+    }
+
+
+# -- the briefing's tables (drawn on the page and downloadable: plans/page_tables.py) --------------------------
+
+LATEST = ('{% with v=record.latest %}{% if v %}<span class="app-briefing__figure">{{ v.printed }}</span> '
+          '<span class="app-muted">{{ v.get_kind_display|lower }} {{ v.year_label }}</span>{% else %}'
+          '<span class="app-muted">No figure</span>{% endif %}{% endwith %}')
+TARGET = ('{% with v=record.target %}{% if v %}<span class="app-briefing__figure">{{ v.printed }}</span> '
+          '<span class="app-muted">{{ v.year_label }}</span>{% endif %}{% endwith %}')
+TRAVEL = ('<span class="app-travel app-travel--{{ record.assessment.travel }}">'
+          '{% if record.arrow %}<span class="app-travel__arrow" aria-hidden="true">'
+          '{% if record.arrow == "up" %}↑{% elif record.arrow == "down" %}↓{% else %}→{% endif %}</span> {% endif %}'
+          '{{ record.assessment.travel_label }}<span class="govuk-visually-hidden">: {{ record.arrow_text }}'
+          '</span></span>')
+TREND = ('{% if record.sparkline %}<svg class="app-spark" aria-hidden="true" focusable="false" width="72" height="20" '
+         'viewBox="0 0 72 20"><polyline points="{{ record.sparkline }}" fill="none" stroke="#0b0c0c" '
+         'stroke-width="1.5"/>{% with end=record.spark_end %}<circle cx="{{ end.0 }}" cy="{{ end.1 }}" r="2.5" '
+         'fill="#0b0c0c"/>{% endwith %}</svg><span class="govuk-visually-hidden">{{ record.trend_text }}</span>'
+         '{% else %}<span class="app-muted">One figure</span>{% endif %}')
+COMMENTARY = ('{% with c=record.commentary %}{% if c %}{{ c.commentary }} <span class="app-muted">'
+              '(entered {{ c.entered_at|date:"j M Y" }})'
+              '</span>{% else %}<span class="app-muted">None entered</span>{% endif %}{% endwith %}')
+STATUS = '{% include "partials/status.html" with assessment=record.assessment %}'
+
+
+def summary_tables(*, plan: Plan, summary: dict) -> list[PageTable]:
+    """The briefing's tables from plan_summary. No queries."""
+    previous = summary["previous"]
+    since = f"the {previous.year_label} plan" if previous else "the previous plan"
+    result = [
+        page_table("off-track", summary["measures"], [
+            ("measure", TextColumn(KPI_LINK, verbose_name="Measure")),
+            ("latest", TextColumn(LATEST, verbose_name="Latest")),
+            ("target", TextColumn(TARGET, verbose_name="Target")),
+            ("status", TextColumn(STATUS, verbose_name="Status")),
+            ("travel", TextColumn(TRAVEL, verbose_name="Direction of travel")),
+            ("trend", TextColumn(TREND, verbose_name="Trend")),
+            ("commentary", TextColumn(COMMENTARY, verbose_name="Lead’s latest commentary")),
+        ], label="Measures off track or near target", region="Measures off track or near target",
+            attrs={"class": "govuk-table govuk-body-s app-briefing__measures"},
+            # A column saying "none entered" on every row is a wall: the page says it once instead.
+            exclude=() if summary["commented"] else ("commentary",)),
+        page_table("kpi-changes", summary["kpi_changes"], [
+            ("measure", TextColumn(KPI_LINK, verbose_name="Measure")),
+            ("then", TextColumn('{% include "partials/status.html" with assessment=record.then %}',
+                                verbose_name=f"In {since}")),
+            ("now", TextColumn('{% include "partials/status.html" with assessment=record.now %}',
+                               verbose_name="Now")),
+        ], label=f"Measures whose status changed since {since}", region=f"Measures whose status changed since {since}",
+            attrs={"class": "govuk-table govuk-body-s app-briefing__changes"}),
+    ]
+    with_previous = bool(previous and summary["divisions_matched"])
+    divisions = [{"division": d["division"], "then": d["then"] if d["then"] is not None else "–",
+                  "now": d["now"], "change": d["change"] if d["change"] is not None else "–"}
+                 for d in summary["division_changes"]]
+    result.append(page_table("divisions", divisions, [
+        ("division", tables.Column(verbose_name="Division")),
+        ("then", AmountColumn(verbose_name=f"Net {previous.year_label}" if previous else "Net before")),
+        ("now", AmountColumn(verbose_name=f"Net {plan.year_label}")),
+        ("change", AmountColumn(verbose_name="Change")),
+    ], label="Budget by division", region="Budget by division", exclude=() if with_previous else ("then", "change")))
+    savings = [{"title": s.title, "amount": s.amount, "total": False} for s in summary["savings"]]
+    savings.append({"title": "Total", "amount": summary["savings_total"], "total": True})
+    amount = {"td": {"class": lambda record: "app-num govuk-!-font-weight-bold" if record["total"] else "app-num"},
+              "th": {"class": "app-num"}}
+    result.append(page_table("savings", savings, [
+        ("title", tables.Column(verbose_name="Saving")),
+        ("amount", AmountColumn(verbose_name="Amount", attrs=amount)),
+    ], label="Savings", caption="Savings", caption_class="govuk-table__caption--s", show_header=False))
+    pressures = [{"title": p.title, "kind": p.get_kind_display(), "amount": p.amount, "total": False}
+                 for p in summary["pressures"][:MOST_PRESSURES]]
+    pressures += [{"title": "", "kind": kind, "amount": total, "total": True}
+                  for kind, total in summary["pressure_totals"].items()]
+    result.append(page_table("pressures", pressures, [
+        ("title", TextColumn('{% if record.total %}Total {{ record.kind|lower }}{% else %}{{ record.title }} '
+                             '<span class="app-muted">({{ record.kind|lower }})</span>{% endif %}',
+                             verbose_name="Service pressure")),
+        ("amount", AmountColumn(verbose_name="Amount", attrs=amount)),
+    ], label="Service pressures funded", caption="Largest service pressures funded, and the totals",
+        caption_class="govuk-table__caption--s", show_header=False))
+    result.append(page_table("contracts", summary["contracts"], [
+        ("title", tables.Column(verbose_name="Contract")),
+        ("start", TextColumn('{{ record.contract_start_printed|default:record.procurement_start_printed }}',
+                             verbose_name="Contract start")),
+        ("value", AmountColumn(verbose_name="Estimated value")),
+    ], label="Largest contracts", region="Largest contracts"))
+    return result
