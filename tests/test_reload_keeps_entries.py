@@ -282,3 +282,20 @@ def test_removing_a_deliverable_with_progress_is_refused(db, fast_passwords, cli
         plans_load(paths=[path])
     assert DeliverableUpdate.objects.get().deliverable_id == sub.pk
     assert dt.date(2025, 11, 27) == DeliverableUpdate.objects.get().as_of
+
+
+def test_make_runs_local_accounts_leave_roles_an_administrator_changed(db, fast_passwords, monkeypatch):
+    """`make run` creates the local accounts each time it starts; a role an administrator revoked or granted
+    since stays as they left it."""
+    from django.core.management import call_command
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    users_beside("ete-2020-21")
+    call_command("seed_local_users")
+    Role.objects.filter(user__username="lead.ete").delete()  # revoked by an administrator
+    ete = Department.objects.get(slug="economy-transport-environment")
+    Role.objects.create(user=Role.objects.get(user__username="viewer.local").user, kind="lead", department=ete)
+    before = snapshot()["roles"]
+    call_command("seed_local_users")
+    assert snapshot()["roles"] == before
+    assert not Role.objects.filter(user__username="lead.ete").exists()
