@@ -34,11 +34,10 @@ load: migrate
 static: install
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
-# migrate, load, seed_local_users and collectstatic in one process, each skipped when it has nothing to do; it
-# ran the system checks, so runserver skips them.
+# migrate, load, seed_local_users and collectstatic, each skipped when it has nothing to do, then runserver, all
+# in one process (plans/management/commands/prepare_run.py).
 run: install
-	$(PY) manage.py prepare_run
-	$(PY) manage.py runserver --skip-checks 127.0.0.1:$(PORT)
+	$(PY) manage.py prepare_run --serve 127.0.0.1:$(PORT)
 
 backup: db
 	$(PY) manage.py backup

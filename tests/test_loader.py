@@ -393,3 +393,17 @@ def test_prepare_run_skips_what_is_unchanged(fixtures_dir, tmp_path, settings, m
     assert lines[-2].startswith("Local accounts (password 'local-only-password'): admin.local, lead.childrens")
     assert lines[-1] == "Static files unchanged since they were collected: not collected again"
     assert not any(line.startswith(("Loaded", "Static files collected")) for line in lines)
+
+
+@pytest.mark.django_db
+def test_the_serving_child_of_the_autoreloader_does_not_prepare_again(fixtures_dir, monkeypatch):
+    """prepare_run --serve becomes runserver's autoreloader, which starts this command again to serve (and
+    after every code change): that run, with RUN_MAIN set, goes straight to serving."""
+    served = []
+    monkeypatch.setenv("RUN_MAIN", "true")
+    monkeypatch.setattr("plans.management.commands.prepare_run.call_command",
+                        lambda name, *args, **kwargs: served.append((name, args)))
+    out = StringIO()
+    call_command("prepare_run", "--serve", "127.0.0.1:8999", stdout=out)
+    assert out.getvalue() == "" and served == [("runserver", ("127.0.0.1:8999",))]
+    assert not Plan.objects.exists()

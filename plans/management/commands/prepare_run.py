@@ -1,6 +1,7 @@
 """`make run`'s set-up in one process: each separate manage.py command paid Django's start-up and its system
 checks again, and together they took longer than serving. Every step is skipped when it has nothing to do,
-so a second `make run` with nothing changed is ready in a couple of seconds."""
+and with --serve the same process goes on to be runserver's autoreloader, so a second `make run` with
+nothing changed serves in a couple of seconds."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import autoreload
 
 STATIC_STAMP = ".collected-from"  # in STATIC_ROOT: what the collected files were collected from
 
@@ -36,7 +38,18 @@ class Command(BaseCommand):
     help = ("Migrate when a migration is unapplied, load the fixtures when they changed, create the local "
             "accounts (embedded database only) and collect static files when they changed: make run's set-up.")
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--serve", metavar="ADDRPORT", help="Then run the development server on ADDRPORT")
+
+    def handle(self, *args, serve: str | None, **options):
+        # runserver's autoreloader runs this command again, in the child that serves (and after each code
+        # change), with RUN_MAIN set: the set-up is done by then.
+        if os.environ.get(autoreload.DJANGO_AUTORELOAD_ENV) != "true":
+            self.prepare()
+        if serve:
+            call_command("runserver", serve)  # the checks ran when this command started
+
+    def prepare(self) -> None:
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             call_command("migrate", interactive=False, stdout=self.stdout)
