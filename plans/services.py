@@ -33,6 +33,7 @@ from budgets.models import (
     ServicePressure,
 )
 from kpis.models import Kpi, KpiValue, Measure
+from plans import fingerprint as fp
 from plans import parsing
 from plans.matching import deliverables_match
 from plans.models import (
@@ -775,7 +776,8 @@ class PlanLoader:
         when = f", newest {newest}" if newest else ""
         self.fail(section, found.key, (
             f"{found} is no longer in the fixture but carries {entries} {what} entered in the product{when}. "
-            f"Nothing was written: put it back (a load never deletes entries); if it was only edited, keep {identity}"))
+            "Nothing was written: put it back (a load never deletes entries); if it was only edited, keep "
+            f"{identity}"))
 
     # -- KPIs -----------------------------------------------------------------------------------------
     def load_kpis(self, items: list, refs: set[str]) -> None:
@@ -1091,8 +1093,6 @@ def fixture_paths(directory: Path | None = None) -> list[Path]:
 def plans_load(*, paths: Iterable[Path] | None = None, dry_run: bool = False) -> LoadReport:
     """Load the given plan files (all of fixtures/ by default) and apply measures.yaml, atomically.
     A full load records its fingerprint (plans.fingerprint), which plans_load_if_changed compares."""
-    from plans import fingerprint as fp
-
     report = LoadReport()
     if Council.objects.filter(is_synthetic=True).exists():  # never real plans beside the scale benchmark's data
         from django.db import connection
@@ -1132,8 +1132,6 @@ def plans_load_if_changed(*, force: bool = False) -> tuple[LoadReport | None, st
     documents, loader code and migrations, and its plans still in the database); `force` loads regardless.
     Returns (the report, or None when skipped; the fingerprint). A skipped load writes nothing, so cached
     pages (DataVersion) stay valid."""
-    from plans import fingerprint as fp
-
     fingerprint = fp.fixtures_fingerprint()
     if not force and fp.fingerprint_matches(fingerprint):
         return None, fingerprint
