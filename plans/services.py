@@ -33,8 +33,8 @@ from budgets.models import (
     ServicePressure,
 )
 from kpis.models import Kpi, KpiValue, Measure
-from plans import fingerprint as fp
 from plans import parsing
+from plans.fingerprint import fingerprint_forget, fingerprint_matches, fingerprint_record, fixtures_fingerprint
 from plans.matching import deliverables_match
 from plans.models import (
     Council,
@@ -1102,7 +1102,7 @@ def plans_load(*, paths: Iterable[Path] | None = None, dry_run: bool = False) ->
             "synthetic data: load them into a database without it (the default, LOCAL_DATABASE_NAME unset)"))
     paths = list(paths) if paths is not None else fixture_paths()
     full = paths == fixture_paths()
-    fingerprint = fp.fixtures_fingerprint() if full else ""  # read before loading: a file saved meanwhile reloads
+    fingerprint = fixtures_fingerprint() if full else ""  # read before loading: a file saved meanwhile reloads
     slugs: dict[str, str] = {}
     for path in paths:
         plan = PlanLoader(path, report).load()
@@ -1119,9 +1119,9 @@ def plans_load(*, paths: Iterable[Path] | None = None, dry_run: bool = False) ->
     kpis_assess(kpis=Kpi.objects.filter(plan__slug__in=slugs))
     DataVersion.bump()  # cached pages are stale
     if full:
-        fp.fingerprint_record(fingerprint=fingerprint, plans=list(slugs))
+        fingerprint_record(fingerprint=fingerprint, plans=list(slugs))
     else:
-        fp.fingerprint_forget()
+        fingerprint_forget()
     if dry_run:
         transaction.set_rollback(True)
     return report
@@ -1132,7 +1132,7 @@ def plans_load_if_changed(*, force: bool = False) -> tuple[LoadReport | None, st
     documents, loader code and migrations, and its plans still in the database); `force` loads regardless.
     Returns (the report, or None when skipped; the fingerprint). A skipped load writes nothing, so cached
     pages (DataVersion) stay valid."""
-    fingerprint = fp.fixtures_fingerprint()
-    if not force and fp.fingerprint_matches(fingerprint):
+    fingerprint = fixtures_fingerprint()
+    if not force and fingerprint_matches(fingerprint):
         return None, fingerprint
     return plans_load(), fingerprint
