@@ -25,6 +25,8 @@ db-stop: install
 migrate: db
 	$(PY) manage.py migrate --noinput
 
+# Loads only when a fixture, a source document, the loader's code or a migration changed since the last load
+# (manage.py load_plans --force loads regardless).
 load: migrate
 	$(PY) manage.py load_plans
 	@if [ -z "$$DATABASE_URL" ]; then $(PY) manage.py seed_local_users; fi
@@ -32,8 +34,10 @@ load: migrate
 static: install
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
-run: load static
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+# migrate, load, seed_local_users and collectstatic, each skipped when it has nothing to do, then runserver, all
+# in one process (plans/management/commands/prepare_run.py).
+run: install
+	$(PY) manage.py prepare_run --serve 127.0.0.1:$(PORT)
 
 backup: db
 	$(PY) manage.py backup

@@ -551,3 +551,13 @@ def _data_changed(sender, **kwargs) -> None:
     signed-in user's cached pages show what their roles allow) and closing a year (the entry form).
     Bulk writes (loading plans, entering KPI values, generating scale data) call DataVersion.bump() themselves."""
     DataVersion.bump()
+
+
+class LoadFingerprint(models.Model):
+    """What the last full fixture load read (plans.services.fixtures_fingerprint: the fixture files, the source
+    documents, the loader's code, the applied migrations) and the plans it wrote. One row. Kept in the database
+    it describes, so a different or recreated database never sees it and loads again."""
+
+    fingerprint = models.CharField(max_length=64)
+    plans = ArrayField(models.CharField(max_length=100), default=list)
+    loaded_at = models.DateTimeField(auto_now=True)

@@ -2,8 +2,11 @@
 
 `plans_load(paths=...)` validates and writes every file in one transaction: the first problem raises
 FixtureError naming the file, the record and the field, and the database is left as it was. Loading is
-idempotent: a plan is matched by slug, its KPIs and deliverables by their keys (so later entries
-attached to them survive a reload), and everything else the fixture describes is replaced.
+idempotent: a plan is matched by slug; its KPIs, deliverables, outcomes, strategic objectives and actions by
+stable keys, and updated in place, so everything entered in the product (KPI values and benchmarks, progress
+updates, and the closed periods and roles that hang off departments) stays attached to the same record across
+a reload. Everything else the fixture describes, which nobody can attach anything to, is replaced. A fixture
+edit that removes a record carrying entries is refused (see PlanLoader.refuse_dropped).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import yaml
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models.functions import Cast, Concat
 
 from budgets.models import (
     BudgetCell,
@@ -30,10 +34,13 @@ from budgets.models import (
 )
 from kpis.models import Kpi, KpiValue, Measure
 from plans import parsing
+from plans.fingerprint import fingerprint_forget, fingerprint_matches, fingerprint_record, fixtures_fingerprint
+from plans.matching import deliverables_match
 from plans.models import (
     Council,
     DataVersion,
     Deliverable,
+    DeliverableUpdate,
     Department,
     Discrepancy,
     Division,
@@ -103,6 +110,7 @@ class FixtureError(Exception):
 class LoadReport:
     plans: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)  # things a person should check, printed by load_plans
 
     def add(self, name: str, n: int = 1) -> None:
         self.counts[name] = self.counts.get(name, 0) + n
@@ -256,10 +264,12 @@ class PlanLoader:
         self.plan, _ = Plan.objects.update_or_create(slug=slug, defaults=fields)
 
     def clear(self) -> None:
-        """Remove what the fixture describes wholesale; KPIs and deliverables are matched by key."""
+        """Remove what the fixture describes and nothing can hang off, wholesale. KPIs, deliverables, outcomes,
+        objectives and actions are matched by key instead: progress updates and entered values hang off them
+        (Outcome is not here: deleting it cascaded to the actions and tripped over their PROTECTed updates)."""
         plan = self.plan
         for model in (Statement, Division, Workforce, BudgetHeadline, ServicePressure, Saving, BudgetTable,
-                      ProcurementTable, Risk, Discrepancy, Outcome):
+                      ProcurementTable, Risk, Discrepancy):
             model.objects.filter(plan=plan).delete()
         # An explicit id list, not a join: on freshly loaded tables (no statistics yet) PostgreSQL plans the
         # joined form as a nested loop over the whole table.
@@ -577,16 +587,16 @@ class PlanLoader:
         return parsed.date, parsed.precision
 
     def load_deliverables(self, items: list) -> set[str]:
-        """Deliverables are matched by key (progress updates hang off them); top-level rows are written in
-        bulk first, then their sub-actions. The 2025-29 actions follow in load_outcomes."""
+        """Deliverables are read here and written, with the 2025-29 actions, by save_deliverables once all
+        of them are known (they are matched to the stored rows all together: plans/matching.py)."""
         seen_refs: dict[str, str] = {}
-        self.existing_deliverables = {d.key: d for d in Deliverable.objects.filter(plan=self.plan)}
+        self.loaded_deliverables: list[tuple[Deliverable, bool]] = []  # (deliverable, keyed by position)
         tops: list[Deliverable] = []
         subs: list[Deliverable] = []
         order = 0
 
         def save(item: dict, record: str, parent: Deliverable | None, key: str, section: str, priority: str,
-                 part_default: str = "") -> Deliverable:
+                 part_default: str = "", positional: bool = True) -> Deliverable:
             nonlocal order
             order += 1
             src = self.src(item, record)
@@ -610,9 +620,8 @@ class PlanLoader:
                 outcome=self.text(item, "outcome", record), in_council_plan=flag,
                 notes=self.text(item, "notes", record), order=order, **src,
             )
-            obj = self.existing_deliverables.get(key) or Deliverable(plan=self.plan, key=key)
-            for name, value in fields.items():
-                setattr(obj, name, value)
+            obj = Deliverable(plan=self.plan, key=key, **fields)
+            self.loaded_deliverables.append((obj, positional))
             (subs if parent is not None else tops).append(obj)
             self.report.add("deliverables")
             return obj
@@ -638,40 +647,57 @@ class PlanLoader:
             if number:
                 seen_refs[numbered] = record
             record = f"{record} ({key})"
-            parent = save(item, record, None, key, section, "")
+            parent = save(item, record, None, key, section, "", positional=not (refs or number))
             for j, sub in enumerate(item.get("sub_actions") or [], 1):
                 srecord = f"{record}.sub_actions[{j}]"
                 self.check_keys(sub, DELIVERABLE_KEYS - {"sub_actions"}, srecord)
                 save(sub, srecord, parent, f"{key}.{j}", section, parent.council_priority, parent.part)
-        self.save_all(Deliverable, tops)
-        for sub in subs:
-            sub.parent = sub.parent  # re-point parent_id at the now-saved parent
-        self.save_all(Deliverable, subs)
-        self.keep_deliverables = [d.pk for d in tops + subs]
+        self.tops, self.subs = tops, subs
         self.next_order = order
         return {r for r in seen_refs if not r.startswith("no-")} | {r[3:] for r in seen_refs if r.startswith("no-")}
 
     def load_outcomes(self, items: list) -> None:
-        keep = list(self.keep_deliverables)
+        """The 2025-29 tree, updated in place: an outcome is matched by its number in the plan, an objective by
+        its number in the plan (objective numbers run on across outcomes, and the action keys use them alone),
+        an action by its key so<objective>-<position>. Outcomes and objectives the fixture no longer has are
+        deleted only after their actions have been re-pointed or refused (refuse_dropped)."""
         order = self.next_order
         actions: list[Deliverable] = []
+        outcomes = {o.number: o for o in Outcome.objects.filter(plan=self.plan)}
+        objectives = {o.number: o for o in StrategicObjective.objects.filter(outcome__plan=self.plan)}
+        kept_outcomes: dict[int, str] = {}
+        kept_objectives: dict[int, str] = {}
         for i, item in enumerate(items, 1):
             record = f"outcomes[{i}]"
             self.check_keys(item, OUTCOME_KEYS, record)
-            outcome = Outcome.objects.create(plan=self.plan, number=self.require(item, "number", record),
-                                             title=self.text(item, "title", record, required=True),
-                                             **self.src(item, record))
+            number = self.whole_number(item, "number", record)
+            if number in kept_outcomes:
+                self.fail(record, "number", f"outcome {number} is already used by {kept_outcomes[number]}")
+            kept_outcomes[number] = record
+            outcome = outcomes.get(number) or Outcome(plan=self.plan, number=number)
+            outcome.title = self.text(item, "title", record, required=True)
+            for name, value in self.src(item, record).items():
+                setattr(outcome, name, value)
+            outcome.save()
             self.report.add("outcomes")
             for j, obj_data in enumerate(item.get("objectives") or [], 1):
                 orecord = f"{record}.objectives[{j}]"
                 self.check_keys(obj_data, OBJECTIVE_KEYS, orecord)
-                objective = StrategicObjective.objects.create(
-                    outcome=outcome, number=self.require(obj_data, "number", orecord),
-                    title=self.text(obj_data, "title", orecord, required=True),
+                onumber = self.whole_number(obj_data, "number", orecord)
+                if onumber in kept_objectives:
+                    self.fail(orecord, "number", f"objective {onumber} is already used by {kept_objectives[onumber]} "
+                                                 "(objective numbers are unique within a plan)")
+                kept_objectives[onumber] = orecord
+                objective = objectives.get(onumber) or StrategicObjective(number=onumber)
+                fields = dict(
+                    outcome=outcome, title=self.text(obj_data, "title", orecord, required=True),
                     lead_directors=self.texts(obj_data, "lead_directors", orecord),
                     supporting_departments=self.texts(obj_data, "supporting_departments", orecord),
                     dates_printed=self.text(obj_data, "dates", orecord), **self.src(obj_data, orecord),
                 )
+                for name, value in fields.items():
+                    setattr(objective, name, value)
+                objective.save()
                 self.report.add("objectives")
                 for k, action in enumerate(obj_data.get("actions") or [], 1):
                     arecord = f"{orecord}.actions[{k}]"
@@ -681,11 +707,10 @@ class PlanLoader:
                     end_printed = self.text(action, "end", arecord)
                     end, end_precision = self.dates(end_printed, f"Action {key}", "end", src)
                     order += 1
-                    obj = self.existing_deliverables.get(key) or Deliverable(plan=self.plan, key=key)
+                    title = self.text(action, "title", arecord, required=True)
                     fields = dict(
                         parent=None, objective=objective, refs=[], number=f"{objective.number}.{k}",
-                        section=Deliverable.Section.OBJECTIVE, council_priority=outcome.title,
-                        title=self.text(action, "title", arecord, required=True),
+                        section=Deliverable.Section.OBJECTIVE, council_priority=outcome.title, title=title,
                         lead=self.text(action, "lead", arecord), start_printed="", start=None, start_precision="",
                         end_printed=end_printed, end=end, end_precision=end_precision,
                         supporting_departments=self.texts(action, "supporting_departments", arecord),
@@ -695,18 +720,64 @@ class PlanLoader:
                         key_risks=self.texts(action, "key_risks", arecord),
                         notes=self.text(action, "notes", arecord), order=order, **src,
                     )
-                    for name, value in fields.items():
-                        setattr(obj, name, value)
+                    obj = Deliverable(plan=self.plan, key=key, **fields)
+                    self.loaded_deliverables.append((obj, True))
                     actions.append(obj)
                     self.report.add("deliverables")
+        self.save_deliverables(actions)
+        # Their actions are re-pointed or deleted by save_deliverables, so these cascade to nothing entered.
+        StrategicObjective.objects.filter(outcome__plan=self.plan).exclude(number__in=kept_objectives).delete()
+        Outcome.objects.filter(plan=self.plan).exclude(number__in=kept_outcomes).delete()
+
+    def whole_number(self, data: dict, key: str, record: str) -> int:
+        value = self.require(data, key, record)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.fail(record, key, f"{value!r} is not a whole number")
+        return value
+
+    def save_deliverables(self, actions: list[Deliverable]) -> None:
+        """Write every deliverable of the plan: each matched to the stored row it is (plans/matching.py) and
+        updated in place, so progress updates stay on it; the rest inserted; stored rows the fixture no
+        longer has deleted, or the load refused if one carries progress updates. About six statements."""
+        stored = list(Deliverable.objects.filter(plan=self.plan))
+        updates = {row["deliverable_id"]: row for row in DeliverableUpdate.objects.filter(deliverable__plan=self.plan)
+                   .values("deliverable_id").annotate(entries=models.Count("pk"), newest=models.Max("as_of"))}
+        matched = deliverables_match(stored=stored, loaded=self.loaded_deliverables)
+        for row in sorted(matched.dropped, key=lambda r: r.order):
+            if row.pk in updates:
+                self.refuse_dropped("deliverables", row, updates[row.pk]["entries"], updates[row.pk]["newest"],
+                                    "progress updates", f"its key ({row.key}: refs or number), or for a row "
+                                    "without them its title or its place")
+        for row, title in matched.retitled:
+            if row.pk in updates:
+                # Keyed by position (no refs or number): a corrected title, or another row in its place.
+                self.report.notices.append(
+                    f"{self.file}: deliverable {row.key} has progress updates and its title changed from "
+                    f"{row.title[:80]!r} to {title[:80]!r}: check that its updates still describe it")
+        # Keys are unique in a plan: move the keys that change or go out of the way before writing the new ones.
+        moving = matched.rekeyed + [row.pk for row in matched.dropped]
+        if moving:
+            Deliverable.objects.filter(pk__in=moving).update(
+                key=Concat(models.Value("~"), Cast("id", output_field=models.CharField())))
+        self.save_all(Deliverable, self.tops)
+        for sub in self.subs:
+            sub.parent = sub.parent  # re-point parent_id at the now-saved parent
+        self.save_all(Deliverable, self.subs)
         self.save_all(Deliverable, actions)
-        keep += [a.pk for a in actions]
-        dropped = Deliverable.objects.filter(plan=self.plan).exclude(pk__in=keep)
-        kept_safe = dropped.filter(updates__isnull=False).first()
-        if kept_safe is not None:
-            self.fail("deliverables", kept_safe.key, "this deliverable has progress updates and is no longer in the "
-                                                     "fixture: restore it (updates are never deleted by a load)")
-        dropped.delete()
+        Deliverable.objects.filter(pk__in=[row.pk for row in matched.dropped]).delete()
+
+    def refuse_dropped(self, section: str, found: models.Model, entries: int, newest: Any, what: str,
+                       identity: str) -> None:
+        """A record the fixture no longer has, carrying entries made in the product, is neither deleted (the
+        entries are the only copy of a lead's work) nor kept behind the fixture's back (a plan page would then
+        show a record its document does not print, with nothing saying why). The load is refused, writing
+        nothing, and the message names the record and what hangs off it, so whoever edited the fixture decides:
+        put the record back, or, if it was only edited, keep what identifies it."""
+        when = f", newest {newest}" if newest else ""
+        self.fail(section, found.key, (
+            f"{found} is no longer in the fixture but carries {entries} {what} entered in the product{when}. "
+            "Nothing was written: put it back (a load never deletes entries); if it was only edited, keep "
+            f"{identity}"))
 
     # -- KPIs -----------------------------------------------------------------------------------------
     def load_kpis(self, items: list, refs: set[str]) -> None:
@@ -759,10 +830,12 @@ class PlanLoader:
             kpi.measure = kpi.measure  # re-point measure_id at the now-saved measure
         self.save_all(Kpi, kpis)
         dropped = Kpi.objects.filter(plan=self.plan).exclude(pk__in=[k.pk for k in kpis])
-        kept_safe = dropped.filter(models.Q(values__source="entry") | models.Q(benchmarks__isnull=False)).first()
-        if kept_safe is not None:
-            self.fail("kpis", kept_safe.key, "this KPI has values entered by performance leads and is no longer in "
-                                             "the fixture: restore it (entered values are never deleted by a load)")
+        entered = models.Count("values", filter=models.Q(values__source="entry"), distinct=True)
+        found = (dropped.annotate(entries=entered + models.Count("benchmarks", distinct=True))
+                 .filter(entries__gt=0).order_by("order").first())
+        if found is not None:
+            self.refuse_dropped("kpis", found, found.entries, None, "entered values and benchmarks",
+                                f"its key ({found.key})")
         dropped.delete()
         for value in values:
             value.kpi = value.kpi
@@ -777,7 +850,8 @@ class PlanLoader:
         old = [o for o in objs if o.pk is not None]
         model.objects.bulk_create(new)
         if old:
-            fields = [f.name for f in model._meta.concrete_fields if not f.primary_key and f.name not in {"plan", "key"}]
+            # `key` too: a deliverable keyed by position keeps its row under its new key (plans/matching.py).
+            fields = [f.name for f in model._meta.concrete_fields if not f.primary_key and f.name != "plan"]
             model.objects.bulk_update(old, fields)
 
     def kpi_value(self, kpi: Kpi, data: dict, record: str, order: int, kpi_src: dict) -> KpiValue:
@@ -1017,7 +1091,8 @@ def fixture_paths(directory: Path | None = None) -> list[Path]:
 
 @transaction.atomic
 def plans_load(*, paths: Iterable[Path] | None = None, dry_run: bool = False) -> LoadReport:
-    """Load the given plan files (all of fixtures/ by default) and apply measures.yaml, atomically."""
+    """Load the given plan files (all of fixtures/ by default) and apply measures.yaml, atomically.
+    A full load records its fingerprint (plans.fingerprint), which plans_load_if_changed compares."""
     report = LoadReport()
     if Council.objects.filter(is_synthetic=True).exists():  # never real plans beside the scale benchmark's data
         from django.db import connection
@@ -1027,6 +1102,7 @@ def plans_load(*, paths: Iterable[Path] | None = None, dry_run: bool = False) ->
             "synthetic data: load them into a database without it (the default, LOCAL_DATABASE_NAME unset)"))
     paths = list(paths) if paths is not None else fixture_paths()
     full = paths == fixture_paths()
+    fingerprint = fixtures_fingerprint() if full else ""  # read before loading: a file saved meanwhile reloads
     slugs: dict[str, str] = {}
     for path in paths:
         plan = PlanLoader(path, report).load()
@@ -1042,6 +1118,21 @@ def plans_load(*, paths: Iterable[Path] | None = None, dry_run: bool = False) ->
 
     kpis_assess(kpis=Kpi.objects.filter(plan__slug__in=slugs))
     DataVersion.bump()  # cached pages are stale
+    if full:
+        fingerprint_record(fingerprint=fingerprint, plans=list(slugs))
+    else:
+        fingerprint_forget()
     if dry_run:
         transaction.set_rollback(True)
     return report
+
+
+def plans_load_if_changed(*, force: bool = False) -> tuple[LoadReport | None, str]:
+    """Load every fixture unless the last full load read exactly what is there now (same fixture bytes, source
+    documents, loader code and migrations, and its plans still in the database); `force` loads regardless.
+    Returns (the report, or None when skipped; the fingerprint). A skipped load writes nothing, so cached
+    pages (DataVersion) stay valid."""
+    fingerprint = fixtures_fingerprint()
+    if not force and fingerprint_matches(fingerprint):
+        return None, fingerprint
+    return plans_load(), fingerprint

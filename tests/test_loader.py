@@ -4,7 +4,9 @@ record and field, and nothing is written; loading twice changes nothing."""
 from __future__ import annotations
 
 import copy
+import re
 from decimal import Decimal
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ from django.core.management import CommandError, call_command
 
 from budgets.models import BudgetCell, BudgetRow
 from kpis.models import Kpi, KpiValue, Measure
-from plans.models import Deliverable, Discrepancy, Plan, Statement
+from plans.models import DataVersion, Deliverable, Discrepancy, Plan, Statement
 from plans.services import FixtureError, plans_load
 from procurement.models import ProcurementEntry
 
@@ -233,3 +235,175 @@ def test_measures_join_kpis_across_plans(tmp_path):
     plans_load(paths=[write(tmp_path, GOOD), write(tmp_path, second, "cs-test-2.yaml")])
     measure = Measure.objects.get(key="foster")
     assert measure.kpis.count() == 2 and Measure.objects.count() == 1
+
+
+# -- skipping an unchanged load (make run's second start) ------------------------------------------------------------
+
+UNCHANGED = re.compile(r"Fixtures unchanged since the last load \(fingerprint [0-9a-f]{12}\): not reloaded "
+                       r"\(load_plans --force reloads\)\n")
+
+
+@pytest.fixture
+def fixtures_dir(tmp_path, settings):
+    """A fixtures folder holding one plan (its source document stays where the real ones are)."""
+    folder = tmp_path / "fixtures"
+    folder.mkdir()
+    write(folder, GOOD)
+    settings.FIXTURES_DIR = folder
+    return folder
+
+
+def load_command(*args: str) -> str:
+    out = StringIO()
+    call_command("load_plans", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_an_unchanged_load_is_skipped_and_says_so(fixtures_dir):
+    assert load_command().startswith("Loaded 1 plan(s): cs-test\n")
+    version, kpi_pk = DataVersion.current(), Kpi.objects.get().pk
+    assert UNCHANGED.fullmatch(load_command())
+    assert DataVersion.current() == version  # cached pages stay valid: nothing was written
+    assert Kpi.objects.get().pk == kpi_pk
+    assert load_command("--force").startswith("Loaded 1 plan(s): cs-test\n")
+    assert DataVersion.current() > version
+
+
+@pytest.mark.django_db
+def test_one_changed_fixture_byte_reloads(fixtures_dir):
+    load_command()
+    path = fixtures_dir / "cs-test.yaml"
+    path.write_bytes(path.read_bytes().replace(b"Did a thing", b"Did a thinG"))
+    assert load_command().startswith("Loaded 1 plan(s): cs-test\n")
+    assert Deliverable.objects.get(key="CP-03").title == "Did a thinG"
+    assert UNCHANGED.fullmatch(load_command())
+
+
+@pytest.mark.django_db
+def test_a_new_fixture_file_reloads(fixtures_dir):
+    load_command()
+    assert UNCHANGED.fullmatch(load_command())
+    (fixtures_dir / "measures.yaml").write_text("measures: []\n", encoding="utf-8")
+    assert load_command().startswith("Loaded")
+
+
+@pytest.mark.django_db
+def test_changed_loader_code_reloads(fixtures_dir, tmp_path, monkeypatch):
+    from plans import fingerprint
+
+    code = tmp_path / "loader_part.py"
+    code.write_text("RULE = 1\n")
+    real = fingerprint.loader_files
+    monkeypatch.setattr(fingerprint, "loader_files", lambda: [*real(), code])
+    load_command()
+    assert UNCHANGED.fullmatch(load_command())
+    code.write_text("RULE = 2\n")  # a deploy that changes how the loader writes
+    assert load_command().startswith("Loaded")
+
+
+def test_the_fingerprint_covers_every_module_the_loader_imports():
+    """A module the loader imports (say load_budget moved into a module of its own) changes what a load writes:
+    a change to it must reload, so it must be in the fingerprint."""
+    import ast
+
+    from django.conf import settings
+
+    from plans import fingerprint
+
+    def module_file(module: str) -> Path:
+        return settings.BASE_DIR / (module.replace(".", "/") + ".py")
+
+    # kpis.services imports its entry form for saving entries, and KpiValue.target_summary a template filter to
+    # word a target on a page; a load calls neither.
+    not_used_by_a_load = {"kpis.forms", "plans.templatetags.plan_extras"}
+    for name in fingerprint.LOADER_MODULES:
+        for node in ast.walk(ast.parse(module_file(name).read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or (node.module or "").split(".")[0] not in {
+                    "plans", "kpis", "budgets", "procurement"}:
+                continue
+            modules = [node.module] if module_file(node.module).exists() else [
+                f"{node.module}.{alias.name}" for alias in node.names
+                if module_file(f"{node.module}.{alias.name}").exists()]
+            for module in modules:
+                assert module in fingerprint.LOADER_MODULES or module in not_used_by_a_load, f"{name} imports {module}"
+
+
+@pytest.mark.django_db
+def test_a_changed_source_document_reloads(fixtures_dir, tmp_path, settings):
+    import shutil
+
+    sources = tmp_path / "sources"
+    shutil.copytree(settings.SOURCE_DOCUMENTS_DIR, sources)
+    settings.SOURCE_DOCUMENTS_DIR = sources
+    load_command()
+    assert UNCHANGED.fullmatch(load_command())
+    document = sources / GOOD["plan"]["document"]
+    document.write_text(document.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert load_command().startswith("Loaded")
+
+
+@pytest.mark.django_db
+def test_a_new_migration_reloads(fixtures_dir, monkeypatch):
+    from django.db.migrations.recorder import MigrationRecorder
+
+    load_command()
+    assert UNCHANGED.fullmatch(load_command())
+    applied = MigrationRecorder.applied_migrations
+    monkeypatch.setattr(MigrationRecorder, "applied_migrations",
+                        lambda self: {**applied(self), ("plans", "9999_new"): None})
+    assert load_command().startswith("Loaded")
+
+
+@pytest.mark.django_db
+def test_a_database_without_the_plans_loads_again(fixtures_dir):
+    load_command()
+    assert UNCHANGED.fullmatch(load_command())
+    Plan.objects.all().delete()
+    assert load_command().startswith("Loaded 1 plan(s): cs-test\n")
+
+
+@pytest.mark.django_db
+def test_a_partial_load_or_a_dry_run_never_counts_as_the_full_load(fixtures_dir, tmp_path):
+    load_command()
+    assert load_command("--dry-run").startswith("Validated (dry run, nothing written) 1 plan(s)")
+    assert UNCHANGED.fullmatch(load_command())
+    other = copy.deepcopy(GOOD)
+    other["kpis"][0]["values"][0]["printed"] = "390"
+    load_command(str(write(tmp_path, other, "cs-test.yaml")))  # the same plan, from another file
+    assert load_command().startswith("Loaded")
+    assert KpiValue.objects.get(kind="actual", year=2019).printed == "388"
+
+
+@pytest.mark.django_db
+def test_prepare_run_skips_what_is_unchanged(fixtures_dir, tmp_path, settings, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+    def prepare() -> str:
+        out = StringIO()
+        call_command("prepare_run", stdout=out)
+        return out.getvalue()
+
+    first = prepare()
+    assert "Loaded 1 plan(s): cs-test" in first and "Static files collected" in first
+    lines = prepare().splitlines()
+    assert lines[0] == "Migrations: all applied" and UNCHANGED.fullmatch(lines[1] + "\n")
+    assert lines[-2].startswith("Local accounts (password 'local-only-password'): admin.local, lead.childrens")
+    assert lines[-1] == "Static files unchanged since they were collected: not collected again"
+    assert not any(line.startswith(("Loaded", "Static files collected")) for line in lines)
+
+
+@pytest.mark.django_db
+def test_the_serving_child_of_the_autoreloader_does_not_prepare_again(fixtures_dir, monkeypatch):
+    """prepare_run --serve becomes runserver's autoreloader, which starts this command again to serve (and
+    after every code change): that run, with RUN_MAIN set, goes straight to serving."""
+    served = []
+    monkeypatch.setenv("RUN_MAIN", "true")
+    monkeypatch.setattr("plans.management.commands.prepare_run.call_command",
+                        lambda name, *args, **kwargs: served.append((name, args)))
+    out = StringIO()
+    call_command("prepare_run", "--serve", "127.0.0.1:8999", stdout=out)
+    assert out.getvalue() == "" and served == [("runserver", ("127.0.0.1:8999",))]
+    assert not Plan.objects.exists()

@@ -25,16 +25,20 @@ class Command(BaseCommand):
         if os.environ.get("DATABASE_URL") or getattr(settings, "PRODUCTION", False):
             raise CommandError("Local accounts are only for the embedded development database")
         User = get_user_model()
+        # An account that exists is left as it is: `make run` runs this every time, and the roles, names and
+        # password an administrator gave it since (a role revoked, say) are theirs, not this command's.
+        existing = set(User.objects.filter(username__in=[u[0] for u in USERS]).values_list("username", flat=True))
         for username, name, kind, department in USERS:
+            if username in existing:
+                continue
             first, _, last = name.partition(" ")
-            user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
-            if created:
-                user.set_password(PASSWORD)
-                user.is_staff = kind == Role.Kind.ADMIN
-                user.is_superuser = kind == Role.Kind.ADMIN
-                user.save()
             dept = Department.objects.filter(slug=department).first() if department else None
             if department and dept is None:
+                self.stdout.write(f"{username} not created: department {department!r} is not loaded yet")
                 continue
-            Role.objects.get_or_create(user=user, kind=kind, department=dept)
+            user = User(username=username, first_name=first, last_name=last,
+                        is_staff=kind == Role.Kind.ADMIN, is_superuser=kind == Role.Kind.ADMIN)
+            user.set_password(PASSWORD)
+            user.save()
+            Role.objects.create(user=user, kind=kind, department=dept)
         self.stdout.write("Local accounts (password %r): %s" % (PASSWORD, ", ".join(u[0] for u in USERS)))
