@@ -8,6 +8,9 @@ from kpis.selectors import HistoryPoint
 from plans.charts import COLOURS, figure_dict, new_figure
 
 
+DOUBTFUL = " – doubtful figure"  # a probable printing or extraction error (KpiValue.doubtful), said in the hover
+
+
 def _f(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
@@ -45,6 +48,8 @@ def history_figure(points: list[HistoryPoint], *, unit: str) -> dict | None:
             label = shown.printed.strip()
             if shown.provisional and "(p" not in label.lower():
                 label += " (P)"
+            if shown.doubtful:
+                label += DOUBTFUL
             xs.append(labels[point.year])
             ys.append(_f(shown.value))
             texts.append(label)
@@ -52,7 +57,8 @@ def history_figure(points: list[HistoryPoint], *, unit: str) -> dict | None:
                 if other.value is not None and other.value != shown.value:
                     restated_x.append(labels[point.year])
                     restated_y.append(_f(other.value))
-                    restated_t.append(f"{other.printed.strip()} (printed in the {other.kpi.plan.year_label} plan)")
+                    restated_t.append(f"{other.printed.strip()} (printed in the {other.kpi.plan.year_label} plan)"
+                                      f"{DOUBTFUL if other.doubtful else ''}")
         add(name, xs, ys, texts, textposition="top center", **style)
         add(f"{name}: earlier printed figure", restated_x, restated_y, restated_t,
             mode="markers", marker={"size": 10, "symbol": "x-thin-open", "color": "#505a5f", "line": {"width": 2}})
@@ -71,7 +77,7 @@ def history_figure(points: list[HistoryPoint], *, unit: str) -> dict | None:
         elif target.target_value is not None and target.target_kind in {"number", "comparator"}:
             tx.append(labels[point.year])
             ty.append(_f(target.target_value))
-            tt.append(target.printed.strip())
+            tt.append(target.printed.strip() + (DOUBTFUL if target.doubtful else ""))
     if bx:
         drawn = True
         fig.add_bar(x=bx, y=bheight, base=bbase, name="Target range", text=btext, width=0.5, opacity=0.3,
