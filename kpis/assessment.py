@@ -139,7 +139,7 @@ def _doubts(status: str, current, previous, target) -> list[str]:
     if target is not None and target.target_kind == "trend":
         used.append(previous)
     return [f"The {v.year_label} {v.get_kind_display().lower()} '{v.printed.strip()}' is marked doubtful: "
-            f"{v.doubtful}" for v in used if v is not None and getattr(v, "doubtful", "")]
+            f"{v.doubtful.rstrip('.')}" for v in used if v is not None and getattr(v, "doubtful", "")]
 
 
 def assess(*, values: Sequence, unit: str, higher_is_better: bool | None, tolerance: Decimal | None = None,

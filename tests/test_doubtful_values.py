@@ -66,7 +66,8 @@ def test_the_kpi_page_shows_the_caveat_in_status_history_printed_row_and_chart(c
     figure = json.loads(re.search(r'<script id="history-data" type="application/json">(.*?)</script>', page,
                                   re.S).group(1))
     latest = next(t for t in figure["data"] if t["name"] == "Latest (part-year)")
-    assert "33 (November 2024) – doubtful figure" in latest["text"]  # the hover (and label) says so
+    assert "33 (November 2024) – doubtful figure" in latest["customdata"]  # the hover says so
+    assert "%{customdata}" in latest["hovertemplate"] and "33 (November 2024)" in latest["text"]
 
 
 def test_the_kpi_list_department_dashboard_and_cabinet_summary_show_the_caveat(client, plans):
@@ -78,6 +79,13 @@ def test_the_kpi_list_department_dashboard_and_cabinet_summary_show_the_caveat(c
         assert "One status rests on a figure marked doubtful" in text_of(response), url
         assert ("council foster carers : Off track. The 2024-25 latest '33 (November 2024)' is marked doubtful"
                 in text_of(response))  # the warning names the measure, its status and the figure doubted
+
+
+def test_the_entry_form_shows_the_caveat_beside_the_current_figure(client, users, plans):
+    client.force_login(users.lead)
+    text = text_of(client.get(f"{reverse('department_update', args=[plans.cs.department.slug])}?plan=cs-2025-29"))
+    assert ("Now: Off track — rests on a figure marked doubtful, 33 (November 2024) (2024-25) Doubtful figure "
+            + REASON) in text
 
 
 def admin_url(value: KpiValue) -> str:
