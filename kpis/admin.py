@@ -34,7 +34,7 @@ class EnteredValueAdmin(ReadOnlyAdmin):
 class DoubtForm(forms.ModelForm):
     """Mark the printed value doubtful, or clear the mark: either way with the reason."""
 
-    is_doubtful = forms.BooleanField(required=False, label="Doubtful",
+    is_doubtful = forms.BooleanField(required=False, label="Mark as doubtful",
                                      help_text="Tick: probably a printing or extraction error. Untick: clear the mark.")
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
                              help_text="Why you mark or clear it. Shown beside the figure when it is marked.")
@@ -61,11 +61,15 @@ class PrintedValueAdmin(admin.ModelAdmin):
     recorded in 'Doubt decisions', kept through fixture reloads); the figures themselves are the documents'."""
 
     form = DoubtForm
-    list_display = ["kpi", "year_label", "kind", "printed", "doubtful"]
+    list_display = ["kpi", "year_label", "kind", "printed", "doubt_shown"]
     list_filter = ["kpi__plan"]
     search_fields = ["kpi__description", "kpi__key", "printed"]
-    readonly_fields = ["kpi", "year_label", "kind", "printed", "column", "note", "doubtful"]
-    fields = ["kpi", "year_label", "kind", "printed", "column", "note", "doubtful", "is_doubtful", "reason"]
+    readonly_fields = ["kpi", "year_label", "kind", "printed", "column", "note", "doubt_shown"]
+    fields = ["kpi", "year_label", "kind", "printed", "column", "note", "doubt_shown", "is_doubtful", "reason"]
+
+    @admin.display(description="Doubt shown now")
+    def doubt_shown(self, obj) -> str:
+        return obj.doubtful or "Not doubted"
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(source="document").select_related("kpi__plan")

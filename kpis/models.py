@@ -268,6 +268,9 @@ class PrintedValue(KpiValue):
         proxy = True
         verbose_name = "printed KPI value"
 
+    def __str__(self) -> str:
+        return f"{self.kpi.description} – {self.get_kind_display().lower()} {self.year_label}: '{self.printed}'"
+
 
 class DoubtDecision(models.Model):
     """An administrator marked a printed value doubtful, or cleared the mark, with the reason: the audit trail
