@@ -851,7 +851,8 @@ class PlanLoader:
         obj.doubtful = self.text(data, "doubtful", record)
         # An administrator's later mark or clear (kpis.models.DoubtDecision) outlives the reload.
         if not hasattr(self, "doubt_decisions"):
-            self.doubt_decisions = doubt_decisions(plan_slug=self.plan.slug)
+            plan = getattr(self, "plan", None)  # none when the synthetic generator borrows this method
+            self.doubt_decisions = doubt_decisions(plan_slug=plan.slug) if plan is not None else {}
         decision = self.doubt_decisions.get((kpi.key, year, kind, printed))
         if decision is not None:
             obj.doubtful = decision.reason if decision.doubtful else ""
