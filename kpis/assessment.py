@@ -17,6 +17,10 @@ Rules
 - RAG targets ('Green'): the rating printed against the rating aimed at.
 - no target ('Monitor', 'TBC', baseline years, blank) and missing data say why there is no assessment.
 
+Doubtful figures: an assessment (on track, near or off track) that compares a figure marked doubtful
+(KpiValue.doubtful: a probable printing or extraction error) says so, "Off track — rests on a figure marked
+doubtful", and its reason names the figure and why it is doubted.
+
 Tolerance ("near"): a KPI may state its own; otherwise 2 percentage points for percentages and 5% of the
 target for other figures.
 """
@@ -41,6 +45,7 @@ NO_TARGET_REASONS = {
     "not_applicable": "No target: not applicable",
     "text": "Target is in words the rules cannot assess",
 }
+DOUBT_CAVEAT = "\u2014 rests on a figure marked doubtful"
 RAG_ORDER = {"red": 0, "amber": 1, "amber/green": 2, "green": 3}
 
 
@@ -53,10 +58,16 @@ class Assessment:
     value: object | None = None  # the KpiValue assessed
     target: object | None = None  # the KpiValue holding the target
     tolerance: Decimal | None = None
+    doubtful: str = ""  # why a figure the status rests on is doubted; blank when none is
 
     @property
     def label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def full_label(self) -> str:
+        """The status word with its caveat: 'Off track — rests on a figure marked doubtful'."""
+        return f"{self.label} {DOUBT_CAVEAT}" if self.doubtful else self.label
 
     @property
     def travel_label(self) -> str:
@@ -119,6 +130,18 @@ def travel(current, previous, higher_is_better: bool | None) -> tuple[str, str]:
     return (IMPROVING if better else WORSENING), words
 
 
+def _doubts(status: str, current, previous, target) -> list[str]:
+    """What a status compares that is marked doubtful, in words (none for 'no assessment', which compares
+    nothing). The previous figure counts only for trend targets, the only rule that compares it."""
+    if status == NONE:
+        return []
+    used = [current, target]
+    if target is not None and target.target_kind == "trend":
+        used.append(previous)
+    return [f"The {v.year_label} {v.get_kind_display().lower()} '{v.printed.strip()}' is marked doubtful: "
+            f"{v.doubtful.rstrip('.')}" for v in used if v is not None and getattr(v, "doubtful", "")]
+
+
 def assess(*, values: Sequence, unit: str, higher_is_better: bool | None, tolerance: Decimal | None = None,
            benchmarks: dict | None = None) -> Assessment:
     """Assess a KPI from its values (actual, latest and target KpiValues, any order). No queries.
@@ -128,7 +151,10 @@ def assess(*, values: Sequence, unit: str, higher_is_better: bool | None, tolera
     way, way_words = travel(current, previous, higher_is_better)
 
     def result(status: str, reason: str, tol: Decimal | None = None) -> Assessment:
-        return Assessment(status, reason, way, way_words, current, target, tol)
+        doubts = _doubts(status, current, previous, target)
+        if doubts:
+            reason = f"{reason}. " + " ".join(doubts)
+        return Assessment(status, reason, way, way_words, current, target, tol, " ".join(doubts))
 
     if target is None:
         return result(NONE, "No target printed")

@@ -8,6 +8,9 @@ from kpis.selectors import HistoryPoint
 from plans.charts import COLOURS, figure_dict, new_figure
 
 
+DOUBTFUL = " – doubtful figure"  # a probable printing or extraction error (KpiValue.doubtful), said in the hover
+
+
 def _f(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
@@ -23,12 +26,13 @@ def history_figure(points: list[HistoryPoint], *, unit: str) -> dict | None:
                      yaxis={"title": {"text": "Value" + (" (%)" if suffix else "")}, "ticksuffix": suffix})
     drawn = False
 
-    def add(name, xs, ys, texts, **style):
+    def add(name, xs, ys, texts, hovers=None, **style):
+        """`texts` label the points; `hovers` (default the same) is what hovering over one says."""
         nonlocal drawn
         if xs:
             drawn = True
-            fig.add_scatter(x=xs, y=ys, name=name, text=texts, hovertemplate="%{x}: %{text}<extra>" + name + "</extra>",
-                            **style)
+            fig.add_scatter(x=xs, y=ys, name=name, text=texts, customdata=hovers or texts,
+                            hovertemplate="%{x}: %{customdata}<extra>" + name + "</extra>", **style)
 
     for kind, name, style in (
         ("actual", "Actual", {"mode": "lines+markers+text", "line": {"color": COLOURS["actual"], "width": 3},
@@ -37,7 +41,7 @@ def history_figure(points: list[HistoryPoint], *, unit: str) -> dict | None:
                                                                              "color": COLOURS["latest"],
                                                                              "line": {"width": 3}}}),
     ):
-        xs, ys, texts, restated_x, restated_y, restated_t = [], [], [], [], [], []
+        xs, ys, texts, hovers, restated_x, restated_y, restated_t = [], [], [], [], [], [], []
         for point in points:
             if point.kind != kind or not point.figures:
                 continue
@@ -48,12 +52,14 @@ def history_figure(points: list[HistoryPoint], *, unit: str) -> dict | None:
             xs.append(labels[point.year])
             ys.append(_f(shown.value))
             texts.append(label)
+            hovers.append(label + (DOUBTFUL if shown.doubtful else ""))  # the label stays short: no clipping
             for other in point.values:
                 if other.value is not None and other.value != shown.value:
                     restated_x.append(labels[point.year])
                     restated_y.append(_f(other.value))
-                    restated_t.append(f"{other.printed.strip()} (printed in the {other.kpi.plan.year_label} plan)")
-        add(name, xs, ys, texts, textposition="top center", **style)
+                    restated_t.append(f"{other.printed.strip()} (printed in the {other.kpi.plan.year_label} plan)"
+                                      f"{DOUBTFUL if other.doubtful else ''}")
+        add(name, xs, ys, texts, hovers, textposition="top center", **style)
         add(f"{name}: earlier printed figure", restated_x, restated_y, restated_t,
             mode="markers", marker={"size": 10, "symbol": "x-thin-open", "color": "#505a5f", "line": {"width": 2}})
 
@@ -71,7 +77,7 @@ def history_figure(points: list[HistoryPoint], *, unit: str) -> dict | None:
         elif target.target_value is not None and target.target_kind in {"number", "comparator"}:
             tx.append(labels[point.year])
             ty.append(_f(target.target_value))
-            tt.append(target.printed.strip())
+            tt.append(target.printed.strip() + (DOUBTFUL if target.doubtful else ""))
     if bx:
         drawn = True
         fig.add_bar(x=bx, y=bheight, base=bbase, name="Target range", text=btext, width=0.5, opacity=0.3,

@@ -13,7 +13,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 
 from plans.models import DataVersion, Department, Plan, Sourced, search_vector, stored_document, text_list
-from plans.parsing import fy_label
+from plans.parsing import fy_label, fy_start
 
 if TYPE_CHECKING:
     from kpis.assessment import Assessment
@@ -77,6 +77,8 @@ class Kpi(Sourced):
     # every write of a KPI's values or benchmarks (entry, upload, load, admin); "" means not assessed yet.
     status = models.CharField(max_length=10, blank=True)
     travel = models.CharField(max_length=10, blank=True)
+    # The stored status rests on a figure marked doubtful (KpiValue.doubtful), so lists say so beside it.
+    status_doubtful = models.BooleanField(default=False)
     search_document = stored_document(kpi_document())
 
     class Meta:
@@ -95,6 +97,14 @@ class Kpi(Sourced):
             benchmarks = self.benchmark_figures()
         return assess(values=list(self.values.all()), unit=self.unit, higher_is_better=self.higher_is_better,
                       tolerance=self.tolerance, benchmarks=benchmarks)
+
+    @property
+    def stored_assessment(self) -> "Assessment":
+        """The stored status (status, status_doubtful) in the shape the status partial draws. No query; no
+        reason (that needs the values: assessment())."""
+        from kpis.assessment import NONE, Assessment
+
+        return Assessment(self.status or NONE, "", doubtful="a figure marked doubtful" if self.status_doubtful else "")
 
     @cached_property
     def assessed(self) -> "Assessment":
@@ -169,6 +179,9 @@ class KpiValue(Sourced):
     benchmark = models.CharField(max_length=30, blank=True)
     maintain = models.BooleanField(default=False)
     target_reason = models.CharField(max_length=20, blank=True)
+    # Why the figure as printed is probably a printing or extraction error; blank when it is not doubted.
+    # The fixture's `doubtful`, unless an administrator has since marked or cleared it (DoubtDecision).
+    doubtful = models.TextField(blank=True)
     order = models.PositiveIntegerField()
     # Values entered by performance leads sit beside the documents' values, never over them.
     source = models.CharField(max_length=10, choices=[("document", "Source document"), ("entry", "Entered")],
@@ -200,6 +213,26 @@ class KpiValue(Sourced):
     def year_label(self) -> str:
         return fy_label(self.year)
 
+    @property
+    def printed_in(self) -> tuple[str, int]:
+        """(kind, year) of the table column the document printed this value in: its own, or the one `column`
+        names ('Actual 2017-18', 'Latest 2019-20', 'Actual 2019-2020')."""
+        kind, _, year = self.column.strip().partition(" ")
+        try:
+            if kind.lower() in self.Kind.values:
+                return kind.lower(), fy_start(year)
+        except ValueError:
+            pass
+        return self.kind, self.year
+
+    @property
+    def read_as(self) -> str:
+        """How a value printed in another year's or kind's column is read ('2016-17 actual', '2019-20
+        target'); blank when it sits in its own column."""
+        if self.printed_in == (self.kind, self.year):
+            return ""
+        return f"{self.year_label} {self.get_kind_display().lower()}"
+
     def target_summary(self) -> str:
         """The target's structure in words ('at most 17', 'between 15 and 20', 'increase on the previous
         year', 'above the national average')."""
@@ -226,6 +259,54 @@ class KpiValue(Sourced):
         if kind == "rag":
             return f"RAG rating {self.printed.strip()}"
         return self.get_target_kind_display() if kind else ""
+
+
+class PrintedValue(KpiValue):
+    """The documents' values, as the admin site lists them for an administrator to mark or clear a doubt."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "printed KPI value"
+
+    def __str__(self) -> str:
+        return f"{self.kpi.description} – {self.get_kind_display().lower()} {self.year_label}: '{self.printed}'"
+
+
+class DoubtDecision(models.Model):
+    """An administrator marked a printed value doubtful, or cleared the mark, with the reason: the audit trail
+    (who, when, was, now, why) and the decision a fixture reload applies again. Document values are deleted
+    and created again by every load, so a decision names its value by plan, KPI key, year, kind and printed
+    text, not by id; a value whose printed text is corrected in the fixture is a new value, not judged yet."""
+
+    plan_slug = models.SlugField(max_length=120)
+    kpi_key = models.SlugField(max_length=120)
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=KpiValue.Kind.choices)
+    printed = models.TextField(blank=True)
+    doubtful = models.BooleanField(help_text="Marked doubtful (true) or the mark cleared (false)")
+    reason = models.TextField()
+    was = models.TextField(blank=True, help_text="The doubt shown before this decision; blank for none")
+    decided_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        indexes = [
+            # A plan's load reads its decisions (kpis.services.doubt_decisions).
+            models.Index(fields=["plan_slug", "decided_at"], name="doubtdecision_plan_idx"),
+        ]
+
+    @property
+    def value_key(self) -> tuple[str, int, str, str]:
+        return self.kpi_key, self.year, self.kind, self.printed
+
+    @property
+    def year_label(self) -> str:
+        return fy_label(self.year)
+
+    def __str__(self) -> str:
+        verb = "Marked doubtful" if self.doubtful else "Cleared"
+        return f"{verb}: {self.plan_slug} {self.kpi_key} {self.kind} {self.year_label} '{self.printed}'"
 
 
 class Benchmark(models.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kpis.models import KpiValue, Measure
+from kpis.models import DoubtDecision, KpiValue, Measure
 from plans.parsing import fy_label
 
 
@@ -76,3 +76,12 @@ def plan_kpis(*, plans=None, queryset=None) -> list:
     from kpis.models import Kpi
 
     return list(kpis_for_table(queryset=queryset if queryset is not None else Kpi.objects.filter(plan__in=plans)))
+
+
+def doubt_decisions(*, plan_slug: str) -> dict[tuple[str, int, str, str], DoubtDecision]:
+    """The newest administrator's decision (mark or clear) for each printed value of a plan, keyed by
+    (KPI key, year, kind, printed text), for the fixture loader to apply again. 1 query."""
+    found: dict[tuple[str, int, str, str], DoubtDecision] = {}
+    for decision in DoubtDecision.objects.filter(plan_slug=plan_slug).order_by("decided_at", "pk"):
+        found[decision.value_key] = decision
+    return found

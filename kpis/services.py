@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from kpis.forms import KpiEntryForm
-from kpis.models import Benchmark, Kpi, KpiValue
+from kpis.models import Benchmark, DoubtDecision, Kpi, KpiValue
 from plans.models import ClosedPeriod, DataVersion, Plan
 
 
@@ -78,9 +78,30 @@ def kpis_assess(*, kpis: QuerySet[Kpi]) -> int:
         batch = plan_kpis(queryset=Kpi.objects.filter(pk__in=ids[start:start + ASSESS_BATCH]))
         for kpi in batch:
             result = kpi.assessment()
-            kpi.status, kpi.travel = result.status, result.travel
-        Kpi.objects.bulk_update(batch, ["status", "travel"])
+            kpi.status, kpi.travel, kpi.status_doubtful = result.status, result.travel, bool(result.doubtful)
+        Kpi.objects.bulk_update(batch, ["status", "travel", "status_doubtful"])
     return len(ids)
+
+
+@transaction.atomic
+def kpi_value_doubt_set(*, value: KpiValue, doubtful: bool, reason: str, by) -> DoubtDecision:
+    """An administrator marks a printed value doubtful, or clears the mark, with the reason: recorded as a
+    DoubtDecision (the audit trail, and what a fixture reload applies again), shown on the value, and the
+    KPI's stored status assessed again."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("Give the reason for marking or clearing the doubt")
+    if value.is_entry:
+        raise ValueError("Only figures printed in the documents are marked doubtful")
+    kpi = Kpi.objects.select_related("plan").get(pk=value.kpi_id)
+    decision = DoubtDecision.objects.create(
+        plan_slug=kpi.plan.slug, kpi_key=kpi.key, year=value.year, kind=value.kind, printed=value.printed,
+        doubtful=doubtful, reason=reason, was=value.doubtful, decided_by=by)
+    value.doubtful = reason if doubtful else ""
+    value.save(update_fields=["doubtful"])
+    kpis_assess(kpis=Kpi.objects.filter(pk=kpi.pk))
+    DataVersion.bump()  # cached pages are stale
+    return decision
 
 
 @transaction.atomic

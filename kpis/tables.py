@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils.html import format_html
 
-from kpis.assessment import NEAR, OFF_TRACK, ON_TRACK, STATUS_LABELS, TRAVEL_LABELS
+from kpis.assessment import DOUBT_CAVEAT, NEAR, OFF_TRACK, ON_TRACK, STATUS_LABELS, TRAVEL_LABELS
 
 
 def with_status_order(kpis: QuerySet) -> QuerySet:
@@ -39,17 +39,32 @@ class KpiTable(tables.Table):
 
     def render_latest(self, record):
         latest = record.assessed.value
-        return f"{latest.printed.strip()} ({latest.year_label})" if latest else ""
+        if not latest:
+            return ""
+        if latest.doubtful:
+            return format_html('{} ({}) <strong class="govuk-tag govuk-tag--yellow app-doubtful">Doubtful figure</strong>'
+                               ' <span class="app-muted">{}</span>', latest.printed.strip(), latest.year_label,
+                               latest.doubtful)
+        return f"{latest.printed.strip()} ({latest.year_label})"
+
+    def value_latest(self, record):
+        latest = record.assessed.value
+        if not latest:
+            return ""
+        doubt = f" (doubtful figure: {latest.doubtful})" if latest.doubtful else ""
+        return f"{latest.printed.strip()} ({latest.year_label}){doubt}"
 
     def render_target(self, record):
         target = record.assessed.target
         return target.printed.strip() if target else ""
 
     def render_status(self, record):
-        return format_html('<strong class="govuk-tag app-tag-{}">{}</strong>', (record.status or "none").replace("_", ""),
-                           self.value_status(record))
+        caveat = format_html(' <span class="app-doubt-caveat">{}</span>', DOUBT_CAVEAT) if record.status_doubtful else ""
+        return format_html('<strong class="govuk-tag app-tag-{}">{}</strong>{}', (record.status or "none").replace("_", ""),
+                           STATUS_LABELS.get(record.status, STATUS_LABELS["none"]), caveat)
 
     def value_status(self, record):
+        # The download keeps the bare word (a spreadsheet filters on it); its latest figure says what is doubted.
         return STATUS_LABELS.get(record.status, STATUS_LABELS["none"])
 
     def render_travel(self, record):

@@ -324,6 +324,7 @@ def plan_tables(*, plan, sections: dict) -> dict:
                                    '</span>{% endfor %}', verbose_name="Measure")),
             *[(f"c{j}", TextColumn('{% include "partials/kpi_cell.html" with cell=value %}', verbose_name=header))
               for j, header in enumerate(arranged.headers)],
+            ("status", _status("kpi.stored_assessment", "Status")),
             ("responsible", tables.Column(accessor="kpi__responsible", verbose_name="Responsible")),
         ], label=name, region=name)))
     result["kpi_tables"] = kpi_groups
@@ -362,6 +363,7 @@ def all_tables(grouped: dict) -> list[PageTable]:
 
 # -- KPI and measure pages ---------------------------------------------------------------------------------
 
+DOUBT = '{% if v.doubtful %}{% include "partials/doubtful.html" with reason=v.doubtful %} {% endif %}'
 AS_AT = ('{% if v.as_at %}As at {% if v.as_at_precision == "day" %}{{ v.as_at|date:"j M Y" }}{% else %}'
          '{{ v.as_at|date:"M Y" }}{% endif %}. {% endif %}{% if v.provisional %}Provisional. {% endif %}')
 
@@ -383,7 +385,7 @@ def history_table(history: list, *, charted: bool) -> PageTable:
             verbose_name="In plan")),
         ("notes", TextColumn(with_v.replace("CODE", AS_AT + (
             '{% if record.point.is_restated and v.kind != "target" %}<strong class="govuk-tag govuk-tag--yellow">'
-            'Restated</strong> plans print different figures for this year. {% endif %}{{ v.note }}')),
+            'Restated</strong> plans print different figures for this year. {% endif %}' + DOUBT + '{{ v.note }}')),
             verbose_name="Notes")),
     ], label="Every value held, by year", caption=caption, region="Every value held, by year", row_headers=False)
 
@@ -413,7 +415,7 @@ def kpi_tables(*, kpi, entries: list, history: list, charted: bool) -> list[Page
         ("read_as", TextColumn('{% if record.kind == "target" %}{{ record.target_summary|capfirst }}'
                                '{% elif record.value is not None %}{{ record.value|number }}{% elif record.status %}'
                                '{{ record.get_status_display }}{% endif %}', numeric=True, verbose_name="Read as")),
-        ("notes", TextColumn(with_v.replace("CODE", AS_AT + "{{ v.note }}"), verbose_name="Notes")),
+        ("notes", TextColumn(with_v.replace("CODE", AS_AT + DOUBT + "{{ v.note }}"), verbose_name="Notes")),
     ], label=f"Values as printed in {kpi.plan.title}", caption=f"Values as printed in {kpi.plan.title}",
         caption_class="govuk-visually-hidden", row_headers=False)
     return [entered, history_table(history, charted=charted), printed]

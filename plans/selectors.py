@@ -85,27 +85,18 @@ class KpiTable:
 
 
 def kpi_table(kpis: list[Kpi]) -> KpiTable:
-    """Arrange prefetched KPI values into the plan's columns (no queries)."""
-    columns: list[tuple[str, int]] = []
+    """Arrange prefetched KPI values into the plan's columns (no queries). Each value sits in the column it was
+    printed in (KpiValue.printed_in): a 2016-17 figure printed in brackets in the 'Actual 2017-18' cell, or a
+    target printed in the 'Latest' column, stays in that cell; a column only such values name is still drawn."""
     order = {"actual": 0, "latest": 1, "target": 2}
-    for kpi in kpis:
-        for value in kpi.values.all():
-            if not value.column and (value.kind, value.year) not in columns:
-                columns.append((value.kind, value.year))
-    columns.sort(key=lambda c: (order[c[0]], c[1]))
+    columns = sorted({value.printed_in for kpi in kpis for value in kpi.values.all()},
+                     key=lambda c: (order[c[0]], c[1]))
+    position = {column: i for i, column in enumerate(columns)}
     rows = []
     for kpi in kpis:
         cells: list[list[KpiValue]] = [[] for _ in columns]
         for value in kpi.values.all():
-            key = (value.kind, value.year)
-            if value.column:
-                # Printed inside another column (e.g. a 2018-19 figure in the 2019-20 column): find it.
-                for i, (kind, year) in enumerate(columns):
-                    if kind == value.kind and value.column.endswith(str(year + 1)):
-                        key = (kind, year)
-                        break
-            if key in columns:
-                cells[columns.index(key)].append(value)
+            cells[position[value.printed_in]].append(value)
         rows.append(KpiRow(kpi, cells))
     return KpiTable(columns, rows)
 

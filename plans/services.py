@@ -33,6 +33,7 @@ from budgets.models import (
     ServicePressure,
 )
 from kpis.models import Kpi, KpiValue, Measure
+from kpis.selectors import doubt_decisions
 from plans import parsing
 from plans.fingerprint import fingerprint_forget, fingerprint_matches, fingerprint_record, fixtures_fingerprint
 from plans.matching import deliverables_match
@@ -87,7 +88,7 @@ ACTION_KEYS = {"title", "lead", "end", "supporting_departments", "support_requir
 KPI_KEYS = {"key", "description", "unit", "unit_note", "higher_is_better", "responsible", "section", "group",
             "links", "footnotes", "src", "values", "tolerance"}
 VALUE_KEYS = {"year", "kind", "printed", "column", "value", "as_at", "provisional", "status", "note",
-              "qualitative", "target", "src"}
+              "qualitative", "target", "src", "doubtful"}
 TARGET_KEYS = {"kind", "comparator", "value", "low", "high", "direction", "benchmark", "maintain"}
 PROCUREMENT_TABLE_KEYS = {"table", "band", "src", "printed_total", "total_note", "rows", "notes"}
 PROCUREMENT_ROW_KEYS = {"title", "group", "subgroup", "value", "procurement_start", "advert", "contract_start",
@@ -921,6 +922,14 @@ class PlanLoader:
             obj.status = status
         if "note" in data:
             obj.note = self.text(data, "note", record)
+        obj.doubtful = self.text(data, "doubtful", record)
+        # An administrator's later mark or clear (kpis.models.DoubtDecision) outlives the reload.
+        if not hasattr(self, "doubt_decisions"):
+            plan = getattr(self, "plan", None)  # none when the synthetic generator borrows this method
+            self.doubt_decisions = doubt_decisions(plan_slug=plan.slug) if plan is not None else {}
+        decision = self.doubt_decisions.get((kpi.key, year, kind, printed))
+        if decision is not None:
+            obj.doubtful = decision.reason if decision.doubtful else ""
         return obj
 
     def as_at(self, raw: Any, record: str) -> tuple[dt.date | None, str]:

@@ -519,7 +519,8 @@ class _Values(_Table):
         self.kpi = Kpi(key="synthetic")
         self.cache: dict[tuple[str, str], tuple[str, KpiValue]] = {}
         fixed = {"column": "", "source": "document", "commentary": "", "entered_by_id": None, "entered_at": None,
-                 "previous_printed": "", "previous_by": "", "src_start": SYNTHETIC_SRC, "src_end": SYNTHETIC_SRC}
+                 "previous_printed": "", "previous_by": "", "doubtful": "", "src_start": SYNTHETIC_SRC,
+                 "src_end": SYNTHETIC_SRC}
         self.head = ["id", "kpi_id", "year", "kind"]
         self.tail = ["order"] + list(fixed)
         self.fixed_text = "\t".join(_text(v) for v in fixed.values())

@@ -148,3 +148,31 @@ def test_a_stated_tolerance_overrides_the_default():
 def test_latest_beats_actual_of_the_same_year():
     result = run([figure(2021, "80%"), figure(2021, "92%", "latest"), target(2021, "90%")], unit="percent")
     assert result.value.kind == "latest" and result.status == ON_TRACK
+
+
+# -- figures marked doubtful (a probable printing or extraction error) ----------------------------------------
+
+def doubted(value: KpiValue, reason: str = "probable extraction error") -> KpiValue:
+    value.doubtful = reason
+    return value
+
+
+def test_a_status_resting_on_a_doubtful_figure_says_so():
+    # Children's Services 2025-29, line 131: 388 in 2023-24, then a latest "33 (November 2024)", "Increasing trend".
+    result = run([figure(2023, "388"), doubted(figure(2024, "33 (November 2024)", "latest"), "out of line with 388"),
+                  target(2024, "Increasing trend")])
+    assert result.status == OFF_TRACK
+    assert result.full_label == "Off track — rests on a figure marked doubtful"
+    assert result.reason.endswith("The 2024-25 latest '33 (November 2024)' is marked doubtful: out of line with 388")
+
+
+def test_a_doubtful_earlier_figure_counts_only_where_the_rule_compares_it():
+    trend = run([doubted(figure(2023, "388")), figure(2024, "390", "latest"), target(2024, "Increasing trend")])
+    assert trend.status == ON_TRACK and trend.doubtful  # a trend compares the two years
+    number = run([doubted(figure(2023, "70%")), figure(2024, "91%", "latest"), target(2024, "90%")], unit="percent")
+    assert number.status == ON_TRACK and not number.doubtful and number.full_label == "On track"
+
+
+def test_no_assessment_rests_on_nothing():
+    result = run([doubted(figure(2024, "33", "latest")), target(2024, "TBC")])
+    assert result.status == NONE and not result.doubtful and result.full_label == "No assessment"
