@@ -1,7 +1,7 @@
 """Reloading the fixtures (what `make run` does after the documents or the loader change) keeps everything
 entered in the product: KPI values and benchmarks typed on the update page or uploaded, progress updates on
 every kind of deliverable (council and departmental rows, CCP sub-actions, position-keyed rows, the 2025-29
-outcome -> objective -> action tree), closed periods and roles. Each stays attached to the same KPI or
+outcome -> objective -> action tree), closed periods, roles and an administrator's doubt on a printed value. Each stays attached to the same KPI or
 deliverable and is still shown. A fixture edit that removes a record carrying entries is refused, writing
 nothing, with a message naming the record and its entries."""
 
@@ -17,7 +17,7 @@ import yaml
 from django.test import Client
 from django.urls import reverse
 
-from kpis.models import Benchmark, Kpi, KpiValue
+from kpis.models import Benchmark, DoubtDecision, Kpi, KpiValue
 from plans.models import (ClosedPeriod, DataVersion, Deliverable, DeliverableUpdate, Department, Outcome, Plan, Role,
                           StrategicObjective)
 from plans.services import FixtureError, plans_load
@@ -64,6 +64,10 @@ def snapshot() -> dict:
             "pk", "deliverable_id", "deliverable__key", "deliverable__title", "commentary", "entered_by_id")),
         "closed": sorted(ClosedPeriod.objects.values_list("pk", "department_id", "year", "closed_by_id")),
         "roles": sorted(Role.objects.values_list("pk", "user_id", "kind", "department_id")),
+        "doubts": sorted(DoubtDecision.objects.values_list("pk", "plan_slug", "kpi_key", "year", "printed", "doubtful")),
+        # Document values are written afresh by a load: what must survive is an administrator's judgement on them.
+        "doubted": sorted(KpiValue.objects.filter(source="document").exclude(doubtful="").values_list(
+            "kpi__plan__slug", "kpi__key", "year", "kind", "printed", "doubtful")),
     }
 
 
@@ -101,8 +105,15 @@ def test_a_reload_keeps_every_kind_of_entry_attached_and_shown(client, admin_cli
     assert closed.status_code == 302
     assert admin_client.post("/admin/plans/role/add/", {"user": users.viewer.pk, "kind": "lead",
                                                         "department": ete_dept.pk}).status_code == 302
+    # A doubt marked by an administrator on a printed value the fixture does not doubt.
+    printed = KpiValue.objects.filter(kpi__plan=cs_old, kpi__key=UPLOADED, source="document", doubtful="").first()
+    marked = admin_client.post(reverse("admin:kpis_printedvalue_change", args=[printed.pk]),
+                               {"reason": "Checked against the return: the month is wrong", "is_doubtful": "on"})
+    assert marked.status_code == 302
     before = snapshot()
     assert (len(before["values"]), len(before["benchmarks"]), len(before["updates"])) == (2, 1, len(DELIVERABLES))
+    assert len(before["doubts"]) == 1
+    assert ("cs-2022-23", UPLOADED) in {d[:2] for d in before["doubted"]}
 
     plans_load()  # every fixture, again
 
