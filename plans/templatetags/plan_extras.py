@@ -33,6 +33,20 @@ def millions(value: Decimal | None) -> str:
 
 
 @register.filter
+def headline_money(value: Decimal | None) -> str:
+    """A sum for a headline tile: £1.99bn, £175.77m, or whole pounds under a million. The exact figure goes
+    in the page's table or beside the tile (a headline of £1,999,891,567.40 could not be read at a glance)."""
+    if value is None:
+        return ""
+    sign, amount = ("-" if value < 0 else ""), abs(value)
+    if amount >= 1_000_000_000:
+        return f"{sign}£{amount / Decimal(1_000_000_000):,.2f}bn"
+    if amount >= 1_000_000:
+        return f"{sign}£{amount / Decimal(1_000_000):,.2f}m"
+    return f"{sign}£{amount:,.0f}"
+
+
+@register.filter
 def number(value: Decimal | None) -> str:
     if value is None:
         return ""
