@@ -83,6 +83,12 @@ def test_headline_money_reads_at_a_glance():
     assert headline_money(None) == ""
 
 
+def test_a_small_sum_on_the_cabinet_summary_reads_in_pounds(client, load_plan):
+    load_plan("cs-2022-23")
+    page = client.get("/plans/cs-2022-23/summary/").content.decode()
+    assert "£46,000</span> savings" in page and "£0.05m" not in page  # the one saving, line 404
+
+
 def test_a_property_outside_plotlys_schema_is_caught():
     from plans.charts import Figure, figure_dict
 

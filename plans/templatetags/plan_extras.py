@@ -26,13 +26,6 @@ def money(value: Decimal | None) -> str:
 
 
 @register.filter
-def millions(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return f"{'-' if value < 0 else ''}£{abs(value) / Decimal(1_000_000):,.2f}m"
-
-
-@register.filter
 def headline_money(value: Decimal | None) -> str:
     """A sum for a headline tile: £1.99bn, £175.77m, or whole pounds under a million. The exact figure goes
     in the page's table or beside the tile (a headline of £1,999,891,567.40 could not be read at a glance)."""
@@ -44,6 +37,10 @@ def headline_money(value: Decimal | None) -> str:
     if amount >= 1_000_000:
         return f"{sign}£{amount / Decimal(1_000_000):,.2f}m"
     return f"{sign}£{amount:,.0f}"
+
+
+# The cabinet summary's tiles name it `millions`: the same headline rule (£46,000 of savings read "£0.05m").
+register.filter("millions", headline_money)
 
 
 @register.filter
