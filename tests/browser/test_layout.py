@@ -46,7 +46,7 @@ PROBLEMS_JS = r"""
   }
 
   for (const th of document.querySelectorAll("main th")) {
-    if (!shown(th) || th.closest(".govuk-visually-hidden")) continue;
+    if (!shown(th) || th.closest(".govuk-visually-hidden") || !shown(th.closest("thead, tbody, table"))) continue;
     if (th.scrollWidth > th.clientWidth + 1) problems.push(`header "${name(th)}" is cut off`);
     // A header broken inside a word has more lines than words (a hyphen, as in 2020-21, may end a line).
     const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
@@ -139,3 +139,20 @@ def test_every_page_type_is_laid_out_right(live_server, seeded, browser, width):
             failures[path] = sorted(set(found))
     context.close()
     assert not failures, f"At {width}px:\n" + "\n\n".join(f"{path}:\n  " + "\n  ".join(p) for path, p in failures.items())
+
+
+def test_the_overview_stacks_each_department_on_a_phone(live_server, seeded, browser):
+    """At 375px each department's row is a block, its budget, KPI counts and deliverables under their column
+    names, with nothing out of sight to the side (squeezed into columns its rows ran 700px tall)."""
+    context = browser.new_context(viewport={"width": 375, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    region = page.get_by_role("region", name="Departments")
+    cells = region.locator("td[data-label='Net controllable budget']")
+    assert cells.count() == 4
+    label = cells.first.evaluate("td => getComputedStyle(td, '::before').content")
+    assert label == '"Net controllable budget"'
+    assert region.evaluate("r => r.scrollWidth <= r.clientWidth")
+    budget = cells.first.bounding_box()
+    assert budget["x"] >= 0 and budget["x"] + budget["width"] <= 375
+    context.close()
