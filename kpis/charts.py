@@ -15,10 +15,19 @@ def _f(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+def _tops(trace: dict) -> list[float | None]:
+    """The values a trace reaches: a band's top is its base plus its height."""
+    if "base" in trace:
+        return [b + h for b, h in zip(trace["base"], trace["y"])]
+    return list(trace["y"])
+
+
 def history_figure(points: list[HistoryPoint], *, unit: str) -> dict | None:
-    """Actual values as a line; part-year 'latest' values as open markers labelled with their as-at date;
-    provisional values marked '(P)'; restated figures from older plans as separate markers; number targets as
-    crosses and target ranges as shaded bands. None when there is nothing numeric to draw."""
+    """Actual values as a line labelled with their printed figures; part-year 'latest' values as open markers
+    (their printed text, with its as-at date, in the hover and the table: as a label it collided with the
+    year's actual or ran off the chart); provisional values marked '(P)'; restated figures from older plans as
+    separate markers; number targets as crosses and target ranges as shaded bands. None when there is nothing
+    numeric to draw."""
     years = sorted({p.year for p in points})
     labels = {p.year: p.year_label for p in points}
     suffix = "%" if unit == "percent" else ""
@@ -37,7 +46,7 @@ def history_figure(points: list[HistoryPoint], *, unit: str) -> dict | None:
     for kind, name, style in (
         ("actual", "Actual", {"mode": "lines+markers+text", "line": {"color": COLOURS["actual"], "width": 3},
                               "marker": {"size": 9, "symbol": "circle"}}),
-        ("latest", "Latest (part-year)", {"mode": "markers+text", "marker": {"size": 12, "symbol": "circle-open",
+        ("latest", "Latest (part-year)", {"mode": "markers", "marker": {"size": 12, "symbol": "circle-open",
                                                                              "color": COLOURS["latest"],
                                                                              "line": {"width": 3}}}),
     ):
@@ -88,4 +97,9 @@ def history_figure(points: list[HistoryPoint], *, unit: str) -> dict | None:
     if not drawn:
         return None
     fig.update_xaxes(categoryorder="array", categoryarray=[labels[y] for y in years])
+    # Room above the highest point for its label (plotly's own range leaves none, so a top label was cut off).
+    heights = [y for trace in fig.data for y in _tops(trace) if y is not None]
+    if heights:
+        low, high = min(0.0, *heights), max(0.0, *heights)
+        fig.update_yaxes(range=[low, high + (high - low) * 0.15 or 1])
     return figure_dict(fig)

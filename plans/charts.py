@@ -7,12 +7,18 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import math
 from decimal import Decimal
 from typing import Any
 
 LAYOUT = {
     "margin": {"l": 60, "r": 20, "t": 20, "b": 60},
-    "legend": {"orientation": "h", "y": -0.2},
+    # The legend sits above the plot, left-aligned, where it pushes the top margin open as it needs: below
+    # the plot it overlapped the x axis title.
+    "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
+    # Axes make room for their tick labels (long or wrapped) before placing their titles.
+    "xaxis": {"automargin": True},
+    "yaxis": {"automargin": True},
     "hovermode": "closest",
     "plot_bgcolor": "#ffffff",
     "paper_bgcolor": "#ffffff",
@@ -31,7 +37,8 @@ class Figure:
 
     def __init__(self, **layout: Any):
         self.data: list[dict] = []
-        self.layout: dict = copy.deepcopy({**LAYOUT, **layout})
+        self.layout: dict = copy.deepcopy(LAYOUT)
+        _merge(self.layout, layout)  # legend={"traceorder": ...} keeps the default legend's place
 
     def add_trace(self, kind: str, **properties: Any) -> None:
         self.data.append({"type": kind, **properties})
@@ -70,8 +77,40 @@ def _plain(value: Any) -> Any:
 
 
 def figure_dict(fig: Figure) -> dict:
-    """The figure as JSON-safe data (sums of money as numbers, dates as ISO text) for json_script."""
-    return json.loads(json.dumps({"data": fig.data, "layout": fig.layout}, default=_plain))
+    """The figure as JSON-safe data (sums of money as numbers, dates as ISO text) for json_script. A money
+    axis (its title ends "(£)") gets ticks written £10m / £1.5bn rather than 10,000,000."""
+    figure = json.loads(json.dumps({"data": fig.data, "layout": fig.layout}, default=_plain))
+    for axis, values in (("xaxis", "x"), ("yaxis", "y")):
+        layout = figure["layout"].get(axis) or {}
+        if str((layout.get("title") or {}).get("text", "")).endswith("(£)"):
+            drawn = [v for trace in figure["data"] for v in trace.get(values) or () if isinstance(v, (int, float))]
+            layout.pop("tickformat", None)
+            layout.pop("tickprefix", None)
+            layout.update(money_ticks(drawn))
+    return figure
+
+
+def short_money(value: float) -> str:
+    """A round sum as a reader says it: £250m, £1.5bn, £40k, -£2m."""
+    sign, amount = ("-" if value < 0 else ""), abs(value)
+    for size, unit in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if amount >= size:
+            return f"{sign}£{amount / size:,.2f}".rstrip("0").rstrip(".") + unit
+    return f"{sign}£{amount:,.0f}"
+
+
+def money_ticks(values: list[float], *, count: int = 4) -> dict:
+    """Axis properties for about `count` evenly spaced round ticks covering `values` and zero (bars start at
+    zero), labelled with short_money."""
+    low, high = min([0.0, *values]), max([0.0, *values])
+    if high == low:
+        return {}
+    rough = (high - low) / count
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= rough)
+    first, last = math.floor(low / step), math.ceil(high / step)
+    ticks = [round(n * step, 6) for n in range(first, last + 1)]
+    return {"tickmode": "array", "tickvals": ticks, "ticktext": [short_money(t) for t in ticks]}
 
 
 def new_figure(**layout: Any) -> Figure:
@@ -85,19 +124,23 @@ def status_figure(rows: list[tuple[str, dict]]) -> dict:
     """Stacked bars: KPIs by assessment status for each (label, {status: count})."""
     from kpis.assessment import STATUS_LABELS
 
+    # A count too wide for its segment is hidden, not shrunk to an unreadable size: the table after the chart
+    # and the hover text carry every count.
     fig = new_figure(barmode="stack", xaxis={"title": {"text": "Number of KPIs"}},
-                     yaxis={"automargin": True, "autorange": "reversed"}, height=120 + 45 * len(rows))
+                     yaxis={"automargin": True, "autorange": "reversed"}, height=140 + 45 * len(rows),
+                     legend={"traceorder": "normal"}, uniformtext={"mode": "hide", "minsize": 12})
     labels = [label for label, _ in rows]
     for status, word in STATUS_LABELS.items():
         counts = [counts.get(status, 0) for _, counts in rows]
         fig.add_bar(y=labels, x=counts, name=word, orientation="h", marker={"color": STATUS_COLOURS[status]},
-                    text=[str(n) for n in counts], textposition="inside", hovertemplate="%{y}: %{x} " + word.lower() + "<extra></extra>")
+                    text=[str(n) if n else "" for n in counts], textposition="inside", insidetextanchor="middle",
+                    hovertemplate="%{y}: %{x} " + word.lower() + "<extra></extra>")
     return figure_dict(fig)
 
 
 def division_figure(rows: list[tuple[str, object, object]]) -> dict:
     """Horizontal bars of net budget by division: (division, gross, net) in pounds."""
-    fig = new_figure(xaxis={"title": {"text": "Net budget (£)"}, "tickformat": ",.0f", "tickprefix": "£"},
+    fig = new_figure(xaxis={"title": {"text": "Net budget (£)"}}, showlegend=False,
                      yaxis={"automargin": True, "autorange": "reversed"}, height=120 + 40 * len(rows))
     fig.add_bar(y=[r[0] for r in rows], x=[float(r[2] or 0) for r in rows], orientation="h", name="Net budget",
                 marker={"color": COLOURS["gross"]}, hovertemplate="%{y}: £%{x:,.0f}<extra></extra>")

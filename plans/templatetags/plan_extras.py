@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Callable
 
 from django import template
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, strip_tags
 from django.utils.safestring import mark_safe
 
 from plans.parsing import fy_label
@@ -26,10 +26,21 @@ def money(value: Decimal | None) -> str:
 
 
 @register.filter
-def millions(value: Decimal | None) -> str:
+def headline_money(value: Decimal | None) -> str:
+    """A sum for a headline tile: £1.99bn, £175.77m, or whole pounds under a million. The exact figure goes
+    in the page's table or beside the tile (a headline of £1,999,891,567.40 could not be read at a glance)."""
     if value is None:
         return ""
-    return f"{'-' if value < 0 else ''}£{abs(value) / Decimal(1_000_000):,.2f}m"
+    sign, amount = ("-" if value < 0 else ""), abs(value)
+    if amount >= 1_000_000_000:
+        return f"{sign}£{amount / Decimal(1_000_000_000):,.2f}bn"
+    if amount >= 1_000_000:
+        return f"{sign}£{amount / Decimal(1_000_000):,.2f}m"
+    return f"{sign}£{amount:,.0f}"
+
+
+# The cabinet summary's tiles name it `millions`: the same headline rule (£46,000 of savings read "£0.05m").
+register.filter("millions", headline_money)
 
 
 @register.filter
@@ -86,22 +97,25 @@ def _td_class(column) -> Callable[[], str | None]:
 
 
 @register.simple_tag
-def table_rows(table, rows, row_headers: bool = True, empty: str = "") -> str:
+def table_rows(table, rows, row_headers: bool = True, empty: str = "", labels: bool = False) -> str:
     """The body rows of a django-tables2 table in GOV.UK table markup (the first cell a row header unless
-    `row_headers` is false; with no rows, one row saying `empty` when given). Built here rather than by a
-    template loop: a 100-row list has a thousand cells, and looking up each cell's class through the template
-    language cost more than drawing the cell."""
+    `row_headers` is false; with no rows, one row saying `empty` when given; with `labels`, each data cell
+    names its column in data-label, for stacked rows on a phone). Built here rather than by a template loop:
+    a 100-row list has a thousand cells, and looking up each cell's class through the template language cost
+    more than drawing the cell."""
     classes = [_td_class(column) for column in table.columns]
+    names = [f' data-label="{conditional_escape(strip_tags(str(column.header)))}"' if labels else ""
+             for column in table.columns]
     out = []
     for row in rows:
         cells = ['<tr class="govuk-table__row">']
-        for n, ((column, cell), css) in enumerate(zip(row.items(), classes)):
+        for n, ((column, cell), css, label) in enumerate(zip(row.items(), classes, names)):
             extra = css()
             extra = f" {conditional_escape(extra)}" if extra else ""
             if n == 0 and row_headers:
                 cells.append(f'<th scope="row" class="govuk-table__header{extra}">{conditional_escape(cell)}</th>')
             else:
-                cells.append(f'<td class="govuk-table__cell{extra}">{conditional_escape(cell)}</td>')
+                cells.append(f'<td class="govuk-table__cell{extra}"{label}>{conditional_escape(cell)}</td>')
         cells.append("</tr>")
         out.append("".join(cells))
     if not out and empty:
