@@ -119,9 +119,16 @@ class BudgetColumn(models.Model):
         NET = "net", "Net budget"
         OTHER = "other", "Other"
 
+    class Unit(models.TextChoices):
+        POUNDS = "pounds", "Pounds"
+        COUNT = "count", "Count"
+        YEARS = "years", "Years"
+
     table = models.ForeignKey(BudgetTable, on_delete=models.CASCADE, related_name="columns")
     label = models.CharField(max_length=200)
     role = models.CharField(max_length=10, choices=Role.choices)
+    # A capital programme prints counts (vehicles) and ages (years) beside its money: shown in their units.
+    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.POUNDS)
     order = models.PositiveIntegerField()
 
     class Meta:
@@ -165,7 +172,15 @@ class BudgetRow(Sourced):
 
 class BudgetCell(models.Model):
     """One printed figure. `printed_value` is what the print says (x the table's multiplier);
-    `value` is what reconciles. They differ only where `note` explains the repair."""
+    `value` is what is stored and shown. They differ only where `note` explains the repair of a figure
+    garbled in extraction (digits split or lost). A printed figure that does not equal what its parts sum
+    to (a total against its rows, a gross against its categories) is never altered: `value` stays the
+    printed figure and `reconciling` holds what the parts sum to, shown beside it, marked."""
+
+    class Check(models.TextChoices):
+        ROWS = "rows", "the rows sum to"
+        CATEGORIES = "categories", "the cost categories sum to"
+        NET = "net", "gross + income + grants ="
 
     row = models.ForeignKey(BudgetRow, on_delete=models.CASCADE, related_name="cells")
     column = models.ForeignKey(BudgetColumn, on_delete=models.CASCADE, related_name="cells")
@@ -173,6 +188,8 @@ class BudgetCell(models.Model):
     printed_value = models.DecimalField(**MONEY, null=True)
     value = models.DecimalField(**MONEY, null=True)
     note = models.TextField(blank=True)
+    reconciling = models.DecimalField(**MONEY, null=True)
+    reconciling_check = models.CharField(max_length=10, choices=Check.choices, blank=True)
 
     class Meta:
         ordering = ["row", "column__order"]
@@ -185,6 +202,13 @@ class BudgetCell(models.Model):
     @property
     def is_repaired(self) -> bool:
         return bool(self.note)
+
+    @property
+    def reconciling_difference(self) -> Decimal | None:
+        """The printed figure less what its parts sum to; None when they agree."""
+        if self.reconciling is None:
+            return None
+        return self.amount - self.reconciling
 
 
 
