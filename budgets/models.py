@@ -75,10 +75,15 @@ class BudgetTable(Sourced):
     class Meta:
         ordering = ["plan", "order"]
 
+    def is_rounding(self, difference: Decimal) -> bool:
+        """Whether a difference is within the rounding the table declares (in pounds)."""
+        return abs(difference) <= self.rounding * self.multiplier
+
     def reconciliation(self) -> list[Difference]:
         """Every check the loader makes (categories sum to gross; gross + income + grants = net; rows sum
-        to their subtotal and total, column by column), run again on the stored values: the differences
-        left are the rounding the table declares. Reads the prefetched `columns`, `rows` and `rows__cells`
+        to their subtotal and total, column by column), run again on the stored values, which are the
+        printed figures: the differences left are the rounding the table declares and the printed totals
+        the fixture documents as not adding up (`rows_sum`). Reads the prefetched `columns`, `rows` and `rows__cells`
         (with `column`): no query when they are prefetched."""
         differences: list[Difference] = []
         columns = list(self.columns.all())

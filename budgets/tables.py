@@ -12,7 +12,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from budgets.models import BudgetCell, BudgetRow, BudgetTable, Difference, ServicePressure
+from budgets.models import BudgetCell, BudgetColumn, BudgetRow, BudgetTable, Difference, ServicePressure
 from plans.tables import MoneyColumn
 from plans.templatetags.plan_extras import money, number
 
@@ -37,53 +37,80 @@ def named(table: tables.Table, name: str, caption: str) -> tables.Table:
     return table
 
 
-# -- a figure that may carry a repair or a rounding note -----------------------------------------------
+# -- a figure that may carry a repair, or a reconciling figure beside it ------------------------------
 
 
 @dataclass
 class Figure:
-    """One cell as the page shows it: `text` (in the printed unit), and, where the figure was repaired
-    or a sum is out by rounding, a disclosure with the printed and stored figures and the arithmetic."""
+    """One cell as the page shows it: `text` (the printed figure, in the printed unit), and, where the
+    figure was repaired (garbled in extraction), a disclosure with the printed and stored figures and
+    the arithmetic; where the printed figure does not equal what its parts sum to, that reconciling
+    figure `beside` it, marked by `beside_flag` ("rounding" or "does not add up"), with the difference
+    and a link to the discrepancy."""
 
     text: str
     export: Any
-    flag: str = ""  # "" | "repaired" | "rounding"
+    flag: str = ""  # "" | "repaired"
     printed: str = ""
     stored: str = ""
     notes: list[str] = field(default_factory=list)
+    beside: str = ""
+    beside_flag: str = ""
+    link: str = ""
 
     def __str__(self) -> str:
         return self.text
 
 
+def corrections_url(plan_slug: str) -> str:
+    return f"{reverse('corrections')}?plan={plan_slug}"
+
+
+def reconciling_words(cell: BudgetCell, shown: Callable[[Decimal], str]) -> str:
+    """'the rows sum to £253,282,373; difference £1,153,394' in the unit the figure is shown in."""
+    return (f"{cell.get_reconciling_check_display()} {shown(cell.reconciling)}; "
+            f"difference {shown(cell.reconciling_difference)}")
+
+
 def figure(cell: BudgetCell | None, table: BudgetTable, differences: list[Difference] = (), *,
-           as_printed_text: bool = False, in_pounds: bool = False) -> Figure:
+           as_printed_text: bool = False, in_pounds: bool = False, plan_slug: str = "") -> Figure:
     """`cell` shown in its table's printed unit (`in_pounds` to show pounds whatever the unit), or as its
-    printed text (`as_printed_text`, for capital programmes whose columns are counts and years)."""
+    printed text (`as_printed_text`, for capital programmes). A column of counts or years shows plain
+    numbers; a printed dash or blank shows as printed (no value is stored for it)."""
     if cell is None:
         return Figure("", None)
+    unit = cell.column.unit
+
+    def shown(value: Decimal) -> str:
+        if unit != BudgetColumn.Unit.POUNDS:
+            return number(value)
+        if in_pounds or table.multiplier == 1:
+            return money(value)
+        return number(value / table.multiplier)
+
     if as_printed_text:
-        text = cell.printed if not cell.note else (money(cell.value) if cell.value is not None else "")
+        text = cell.printed if not cell.note else (shown(cell.value) if cell.value is not None else "")
         export = text
     elif cell.value is None:
-        text, export = "", None
-    elif in_pounds or table.multiplier == 1:
-        text, export = money(cell.value), _plain(cell.value)
+        text, export = cell.printed.strip(), cell.printed.strip() or None
     else:
-        shown = cell.value / table.multiplier
-        text, export = number(shown), _plain(shown)
-    notes = [cell.note] if cell.note else []
-    rounding = [d for d in differences if d.row.pk == cell.row_id and d.column.pk == cell.column_id]
-    for d in rounding:
-        notes.append(f"{d.note}: rounding in the printed figures, kept as printed "
-                     f"(the table allows up to {table.rounding} printed unit{'s' if table.rounding != 1 else ''})")
-    flag = "repaired" if cell.note else ("rounding" if rounding else "")
-    return Figure(text, export, flag=flag, printed=cell.printed or "(blank)",
-                  stored=money(cell.value) if cell.value is not None else "(blank)", notes=notes)
+        text = shown(cell.value)
+        export = _plain(cell.value if in_pounds or table.multiplier == 1 or unit != BudgetColumn.Unit.POUNDS
+                        else cell.value / table.multiplier)
+    result = Figure(text, export, flag="repaired" if cell.note else "", printed=cell.printed or "(blank)",
+                    stored=shown(cell.value) if cell.value is not None else "(blank)",
+                    notes=[cell.note] if cell.note else [])
+    if cell.reconciling is not None:
+        rounding = abs(cell.reconciling_difference) <= table.rounding * table.multiplier
+        result.beside = reconciling_words(cell, shown)
+        result.beside_flag = "rounding" if rounding else "does not add up"
+        result.link = corrections_url(plan_slug or table.plan.slug)
+    return result
 
 
 class FigureColumn(tables.Column):
-    """A Figure: right-aligned; a repaired or rounded figure opens to show printed, stored and why."""
+    """A Figure: right-aligned; a repaired figure opens to show printed, stored and why; a figure that
+    does not equal its parts has the reconciling figure beside it, marked."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("attrs", {"td": {"class": "app-num"}, "th": {"class": "app-num"}})
@@ -91,20 +118,29 @@ class FigureColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value: Figure) -> str:
-        if not value.flag:
-            return value.text
-        what = "Repaired figure" if value.flag == "repaired" else "Sum out by rounding"
-        return format_html(
-            '<details class="app-figure"><summary class="app-figure__summary">{} '
-            '<strong class="app-figure__flag">{}</strong></summary>'
-            '<div class="app-figure__note"><span class="govuk-visually-hidden">{}. </span>'
-            "Printed: <q>{}</q><br>Stored: {}<br>{}</div></details>",
-            value.text, value.flag, what, value.printed, value.stored,
-            format_html_join("", "{}<br>", ((n,) for n in value.notes)),
-        )
+        shown = value.text
+        if value.flag:
+            shown = format_html(
+                '<details class="app-figure"><summary class="app-figure__summary">{} '
+                '<strong class="app-figure__flag">{}</strong></summary>'
+                '<div class="app-figure__note"><span class="govuk-visually-hidden">Repaired figure. </span>'
+                "Printed: <q>{}</q><br>Stored: {}<br>{}</div></details>",
+                value.text, value.flag, value.printed, value.stored,
+                format_html_join("", "{}<br>", ((n,) for n in value.notes)),
+            )
+        if not value.beside:
+            return shown
+        return format_html('{} <strong class="app-figure__flag">{}</strong>{}', shown, value.beside_flag,
+                           beside_html(value.beside, value.link))
 
     def value(self, value: Figure) -> Any:
         return value.export
+
+
+def beside_html(words: str, link: str) -> str:
+    """The reconciling figure under a printed one: short, and linked to the discrepancy."""
+    return format_html('<br><span class="govuk-body-s app-muted app-figure__beside">{} '
+                       '(<a class="govuk-link" href="{}">discrepancy</a>)</span>', words, link)
 
 
 # -- a budget table as printed -------------------------------------------------------------------------
@@ -298,7 +334,7 @@ def overview_table(totals: list[PlanTotal], *, name: str, caption: str) -> Overv
     for item in totals:
         plan, table = item.plan, item.table
         if item.cell is not None:
-            net = figure(item.cell, table, in_pounds=True)
+            net = figure(item.cell, table, in_pounds=True, plan_slug=plan.slug)
         else:
             net = Figure("no controllable budget table printed" if table is None else "no total row printed", None)
         unit = ""

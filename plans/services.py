@@ -604,7 +604,7 @@ class PlanLoader:
                     continue  # nothing printed in this column of the total row
                 total = sum((c[k].value or Decimal(0) for _, c in members), Decimal(0))
                 check(f"{record}: {row.kind} row {row.division!r} ({row.src_label})", col.label,
-                      f"the {len(members)} rows above sum to {_fmt(total)} but the {row.kind} prints "
+                      f"the {len(members)} rows above sum to {_fmt(total)} but the {row.kind} is "
                       f"{_fmt(stated.value)} (difference {_fmt(stated.amount - total)})", total, stated,
                       BudgetCell.Check.ROWS, row)
         for _, cells in rows:
