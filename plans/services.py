@@ -351,7 +351,10 @@ class PlanLoader:
             record = f"budget.headlines[{i}]"
             self.check_keys(item, HEADLINE_KEYS, record)
             printed = self.text(item, "printed", record, required=True)
-            value = parsing.parse_money(printed).value
+            parsed = parsing.parse_money(printed)
+            value = parsed.value
+            if parsed.status == "lower_bound" and not item.get("note"):
+                self.fail(record, "note", "a lower bound (\"exceeding ...\") stores no value: say so in a note")
             if item.get("value") is not None:
                 value = self.decimal(item["value"], record, "value")
                 if value != parsing.parse_money(printed).value and not item.get("note"):

@@ -108,3 +108,32 @@ def test_vehicle_counts_and_ages_are_not_pounds(client, all_plans):
     assert van["New Vehicle Optimum Life (Years)"] == "6"
     assert van["Estimated Capital Cost per Vehicle (£)"] == "£17,000"
     assert table["Total"]["Quantity to Replace"] == "58"
+
+
+# -- "exceeding £Xm" is a lower bound, never an exact figure ----------------------------------------------------
+
+@pytest.mark.parametrize("slug, printed", [
+    ("ete-2020-21", "exceeding £76.4 million"),   # 004 line 771
+    ("ccp-2020-21", "exceeding £59 million"),     # 004 line 110
+    ("cs-2023-24", "exceeding £148 million"),     # 001 line 43
+])
+def test_a_lower_bound_is_shown_as_printed_and_never_as_a_figure(client, all_plans, slug, printed):
+    plan_page = client.get(reverse("plan", args=[slug])).content.decode()
+    assert printed in plan_page
+    budget = table_text(client.get(reverse("plan_budget", args=[slug])).content.decode(),
+                        "Budget figures printed in the plan's text")
+    row = next(r for r in budget if r[1] == printed)
+    assert row[2] == "no figure stored" and "lower bound" in row[3]
+    bound = printed.split("£")[1].replace(" million", "")
+    assert f"£{bound}m" not in plan_page and f"£{float(bound) * 1_000_000:,.0f}" not in plan_page
+
+
+def test_the_parser_reads_a_lower_bound_as_no_value():
+    from decimal import Decimal
+
+    from plans.parsing import parse_money
+
+    bound = parse_money("exceeding £76.4 million")
+    assert (bound.value, bound.status, bound.bound, bound.ok) == (None, "lower_bound", Decimal("76400000"), True)
+    dash = parse_money("-")
+    assert (dash.value, dash.status) == (None, "dash")  # a printed dash: no value, never zero

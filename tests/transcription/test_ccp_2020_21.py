@@ -328,6 +328,9 @@ def test_savings_risks_values(plan):
     assert r[6].mitigations == ["Key mitigations include maintaining ISO 27001 accreditation, an ongoing programme "
                                 "of training and communication, and independent health checks and testing."]
     h = {x.label: x for x in plan.budget_headlines.all()}
+    # line 110 "an annual budget exceeding £59 million": a lower bound, no exact value (issue 14)
+    assert (h["Annual budget 2020/21 (overview)"].printed, h["Annual budget 2020/21 (overview)"].value) == (
+        "exceeding £59 million", None)
     assert h["Department's budget for 2020/21"].value == Decimal("59625879")
     assert h["Total proposed budget savings 2020/21"].value == Decimal("6235000")
 
