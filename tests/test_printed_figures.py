@@ -137,3 +137,21 @@ def test_the_parser_reads_a_lower_bound_as_no_value():
     assert (bound.value, bound.status, bound.bound, bound.ok) == (None, "lower_bound", Decimal("76400000"), True)
     dash = parse_money("-")
     assert (dash.value, dash.status) == (None, "dash")  # a printed dash: no value, never zero
+
+
+# -- notes for transcribers stay in the fixtures ---------------------------------------------------------------
+
+TRANSCRIBER_WORDS = ["as briefed", "transcribed once", "not transcribed", "to transcribe", "not a record", "transcriber", "the loader", "`group`",
+                     "stored as contract_start", "stored as procurement_start", "values: []", "printed_total"]
+
+
+@pytest.mark.parametrize("slug", ["asch-2020-21", "ccp-2020-21", "cs-2020-21", "cs-2022-23", "cs-2023-24",
+                                  "cs-2025-29", "ete-2020-21"])
+def test_notes_for_transcribers_are_not_on_the_public_pages(client, all_plans, slug):
+    for url in (reverse("plan", args=[slug]), reverse("plan_budget", args=[slug])):
+        page = client.get(url).content.decode().replace("&#x27;", "'")
+        assert [w for w in TRANSCRIBER_WORDS if w in page] == [], url
+    # the notes meant for readers are still there (000 line 253: "Working Draft")
+    if slug == "cs-2022-23":
+        page = client.get(reverse("plan", args=[slug])).content.decode().replace("&#x27;", "'")
+        assert "Status draft: the document prints 'Working Draft' (line 253)" in page
