@@ -155,3 +155,12 @@ def test_notes_for_transcribers_are_not_on_the_public_pages(client, all_plans, s
     if slug == "cs-2022-23":
         page = client.get(reverse("plan", args=[slug])).content.decode().replace("&#x27;", "'")
         assert "Status draft: the document prints 'Working Draft' (line 253)" in page
+
+
+def test_the_department_budget_shows_the_printed_total(client, all_plans):
+    rows = table_text(client.get(reverse("department_budget", args=["adult-social-care-health"])).content.decode(),
+                      "Totals, service pressures and savings by plan year (pounds)")
+    header, row = rows[0], rows[1]
+    assert row[header.index("Net budget")] == (
+        "£254,435,767 the rows sum to £253,282,373; difference £1,153,394 (discrepancy)")   # 004 line 1647
+    assert row[header.index("Income")] == "-£95,290,184"
