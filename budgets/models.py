@@ -19,10 +19,18 @@ class BudgetHeadline(Sourced):
     printed = models.CharField(max_length=100)
     value = models.DecimalField(**MONEY, null=True)
     note = models.TextField(blank=True)
+    # A printed total in the text that its printed parts do not add up to: what they sum to, shown beside it.
+    reconciling = models.DecimalField(**MONEY, null=True)
     order = models.PositiveIntegerField()
 
     class Meta:
         ordering = ["plan", "order"]
+
+    @property
+    def reconciling_difference(self) -> Decimal | None:
+        if self.reconciling is None or self.value is None:
+            return None
+        return self.value - self.reconciling
 
 
 class ServicePressure(Sourced):

@@ -65,7 +65,7 @@ STATEMENT_KEYS = {"kind", "text", "group", "number", "src"}
 DIVISION_KEYS = {"name", "director", "src"}
 WORKFORCE_KEYS = {"division", "headcount", "fte", "note", "src"}
 BUDGET_KEYS = {"headlines", "pressures", "savings", "tables"}
-HEADLINE_KEYS = {"label", "printed", "src", "note", "value"}
+HEADLINE_KEYS = {"label", "printed", "src", "note", "value", "rows_sum"}
 PRESSURE_KEYS = {"title", "amounts", "src"}
 SAVING_KEYS = {"title", "printed", "description", "year", "src", "value", "note"}
 TABLE_KEYS = {"title", "kind", "unit", "multiplier", "unit_note", "src", "columns", "rows", "notes", "rounding"}
@@ -359,9 +359,15 @@ class PlanLoader:
                 value = self.decimal(item["value"], record, "value")
                 if value != parsing.parse_money(printed).value and not item.get("note"):
                     self.fail(record, "note", "a value that differs from the printed figure needs a note")
+            reconciling = None
+            if item.get("rows_sum") is not None:
+                # a total printed in the text that its printed parts do not add up to: kept as printed
+                reconciling = self.decimal(item["rows_sum"], record, "rows_sum")
+                if value is None or not item.get("note"):
+                    self.fail(record, "rows_sum", "rows_sum needs a printed figure and a note saying which parts")
             headlines.append(BudgetHeadline(plan=self.plan, label=self.text(item, "label", record, required=True),
                                             printed=printed, value=value, note=self.text(item, "note", record),
-                                            order=i, **self.src(item, record)))
+                                            reconciling=reconciling, order=i, **self.src(item, record)))
         BudgetHeadline.objects.bulk_create(headlines)
         self.report.add("budget headlines", len(headlines))
 

@@ -4,6 +4,8 @@ add up. Each test finds the document's figure on the page a reader opens."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -164,3 +166,15 @@ def test_the_department_budget_shows_the_printed_total(client, all_plans):
     assert row[header.index("Net budget")] == (
         "£254,435,767 the rows sum to £253,282,373; difference £1,153,394 (discrepancy)")   # 004 line 1647
     assert row[header.index("Income")] == "-£95,290,184"
+
+
+def test_a_printed_total_in_the_text_keeps_its_figure_with_the_parts_beside_it(client, all_plans):
+    # 001 line 257: "£1.884 million" one-off funding; the one-off rows (lines 260-262) sum to £1.844 million
+    page = " ".join(re.sub(r"<[^>]+>", " ", client.get(reverse("plan", args=["cs-2023-24"])).content.decode()).split())
+    assert ("Service pressures one-off funding 2023-24 £1.884 million does not add up the one-off rows of the "
+            "service-pressure table (lines 260-262) sum to £1,844,000; difference £40,000 ( discrepancy )") in page
+    rows = table_text(client.get(reverse("plan_budget", args=["cs-2023-24"])).content.decode(),
+                      "Budget figures printed in the plan's text")
+    row = next(r for r in rows if r[0] == "Service pressures one-off funding 2023-24")
+    assert row[1:3] == ["£1.884 million", "£1,884,000 the one-off rows of the service-pressure table (lines 260-262) "
+                                          "sum to £1,844,000; difference £40,000 (discrepancy)"]
