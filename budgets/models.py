@@ -98,13 +98,13 @@ class BudgetTable(Sourced):
         rows = list(self.rows.all())
         by_role = {c.role: c for c in columns}
         for row in rows:
-            gross, net = row.amount(BudgetColumn.Role.GROSS), row.amount(BudgetColumn.Role.NET)
-            categories = row.amount(BudgetColumn.Role.CATEGORY)
+            gross, net = row.amount(BudgetColumn.Role.GROSS, checked=True), row.amount(BudgetColumn.Role.NET, checked=True)
+            categories = row.amount(BudgetColumn.Role.CATEGORY, checked=True)
             if categories is not None and gross is not None and categories != gross:
                 differences.append(Difference(row, by_role[BudgetColumn.Role.GROSS], "categories", categories, gross))
             if gross is not None and net is not None:
-                expected = (gross + (row.amount(BudgetColumn.Role.INCOME) or 0)
-                            + (row.amount(BudgetColumn.Role.GRANTS) or 0))
+                expected = (gross + (row.amount(BudgetColumn.Role.INCOME, checked=True) or 0)
+                            + (row.amount(BudgetColumn.Role.GRANTS, checked=True) or 0))
                 if expected != net:
                     differences.append(Difference(row, by_role[BudgetColumn.Role.NET], "net", expected, net))
         for position, row in enumerate(rows):
@@ -117,7 +117,7 @@ class BudgetTable(Sourced):
                 stated = row.cell_for(column)
                 if stated is None or (stated.value is None and not stated.printed):
                     continue  # nothing printed in this column of the total row
-                total = sum((cell.amount for m in members if (cell := m.cell_for(column))), Decimal(0))
+                total = sum((cell.checked_amount for m in members if (cell := m.cell_for(column))), Decimal(0))
                 if total != stated.amount:
                     differences.append(Difference(row, column, "rows", total, stated.amount))
         return differences
@@ -172,10 +172,11 @@ class BudgetRow(Sourced):
     def label(self) -> str:
         return self.division or "(row printed without a label)"
 
-    def amount(self, role: str) -> Decimal | None:
-        """Sum of the stored values in this row's columns of `role`; None when the table has no such
-        column. Reads the prefetched `cells` with their `column`: no query when prefetched."""
-        picked = [c.amount for c in self.cells.all() if c.column.role == role]
+    def amount(self, role: str, *, checked: bool = False) -> Decimal | None:
+        """Sum of the stored (printed) values in this row's columns of `role`, or with `checked` of the
+        figures the reconciliation uses; None when the table has no such column. Reads the prefetched
+        `cells` with their `column`: no query when prefetched."""
+        picked = [c.checked_amount if checked else c.amount for c in self.cells.all() if c.column.role == role]
         return sum(picked, Decimal(0)) if picked else None
 
     def cell_for(self, column: BudgetColumn) -> "BudgetCell | None":
@@ -194,6 +195,8 @@ class BudgetCell(models.Model):
         ROWS = "rows", "the rows sum to"
         CATEGORIES = "categories", "the cost categories sum to"
         NET = "net", "gross + income + grants ="
+        # a figure the document prints wrong (a sign missing), proved by its row's own figures
+        ARITHMETIC = "arithmetic", "the row's own figures give"
 
     row = models.ForeignKey(BudgetRow, on_delete=models.CASCADE, related_name="cells")
     column = models.ForeignKey(BudgetColumn, on_delete=models.CASCADE, related_name="cells")
@@ -215,6 +218,14 @@ class BudgetCell(models.Model):
     @property
     def is_repaired(self) -> bool:
         return bool(self.note)
+
+    @property
+    def checked_amount(self) -> Decimal:
+        """The figure the reconciliation checks use: the printed one, except where the row's own figures
+        prove it printed wrong (then what they give)."""
+        if self.reconciling_check == self.Check.ARITHMETIC and self.reconciling is not None:
+            return self.reconciling
+        return self.amount
 
     @property
     def reconciling_difference(self) -> Decimal | None:

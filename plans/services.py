@@ -508,7 +508,7 @@ class PlanLoader:
         explicit = None
         rows_sum = None
         if isinstance(cell, dict):
-            self.check_keys(cell, {"printed", "value", "note", "rows_sum"}, record)
+            self.check_keys(cell, {"printed", "value", "note", "rows_sum", "reconciling"}, record)
             printed = "" if cell.get("printed") is None else str(cell["printed"])
             if cell.get("rows_sum") is not None:
                 # A printed total that does not equal its rows: kept as printed; the fixture names what the
@@ -534,11 +534,22 @@ class PlanLoader:
         value = printed_value if explicit is None else explicit * multiplier
         if value != printed_value and not note:
             self.fail(record, "note", "a value that differs from the printed figure needs a note with the arithmetic")
-        if isinstance(cell, dict) and explicit is None and note and rows_sum is None:
+        if isinstance(cell, dict) and explicit is None and note and rows_sum is None and cell.get("reconciling") is None:
             self.fail(record, "value", "a note without a value: give the repaired value (or drop the note)")
         if rows_sum is not None:
             made = BudgetCell(row=row, column=col, printed=printed, printed_value=printed_value, value=value)
             made.documented = (rows_sum * multiplier, note)  # read (and checked) by reconcile
+            return made
+        if isinstance(cell, dict) and cell.get("reconciling") is not None:
+            # A row figure the document prints wrong (a sign missing), proved by the row's own figures: kept
+            # as printed; the checks use what the row gives, shown beside the printed figure.
+            if explicit is not None or not note or printed_value is None:
+                self.fail(record, "reconciling", "reconciling needs a printed figure, a note with the arithmetic "
+                                                 "and no value (the printed figure is what is stored)")
+            made = BudgetCell(row=row, column=col, printed=printed, printed_value=printed_value, value=value,
+                              reconciling=self.decimal(cell["reconciling"], record, "reconciling") * multiplier,
+                              reconciling_check=BudgetCell.Check.ARITHMETIC)
+            made.misprint_note = note
             return made
         return BudgetCell(row=row, column=col, printed=printed, printed_value=printed_value, value=value, note=note)
 
@@ -556,7 +567,7 @@ class PlanLoader:
 
         def check(where: str, fieldname: str, message: str, expected: Decimal, stated: BudgetCell | None,
                   kind: str, row: BudgetRow) -> None:
-            stated_value = stated.amount if stated is not None else Decimal(0)
+            stated_value = stated.checked_amount if stated is not None else Decimal(0)
             difference = stated_value - expected
             # rows_sum documents a total against its rows only; the row's own checks still hold exactly
             documented = getattr(stated, "documented", None) if kind == BudgetCell.Check.ROWS else None
@@ -579,8 +590,16 @@ class PlanLoader:
                 stated.reconciling, stated.reconciling_check = expected, kind
 
         def amount(cells: list[BudgetCell], role: str) -> Decimal | None:
-            picked = [c.value for c, r in zip(cells, roles) if r == role]
-            return sum((v or Decimal(0) for v in picked), Decimal(0)) if picked else None
+            picked = [c.checked_amount for c, r in zip(cells, roles) if r == role]
+            return sum(picked, Decimal(0)) if picked else None
+
+        for row, cells in rows:
+            for cell in cells:
+                if getattr(cell, "misprint_note", ""):
+                    self.discrepancy(f"{table.title}: {row.division or 'unlabelled row'}", cell.column.label,
+                                     cell.printed, _fmt(cell.value), f"{cell.misprint_note}; the printed figure is "
+                                     f"kept, with what the row's own figures give ({_fmt(cell.reconciling)}) beside it",
+                                     row, {"src_start": row.src_start, "src_end": row.src_end})
 
         def cell_of(cells: list[BudgetCell], role: str) -> BudgetCell | None:
             return next((c for c, r in zip(cells, roles) if r == role), None)
@@ -611,7 +630,7 @@ class PlanLoader:
                 stated = cells[k]
                 if stated.value is None and not stated.printed:
                     continue  # nothing printed in this column of the total row
-                total = sum((c[k].value or Decimal(0) for _, c in members), Decimal(0))
+                total = sum((c[k].checked_amount for _, c in members), Decimal(0))
                 check(f"{record}: {row.kind} row {row.division!r} ({row.src_label})", col.label,
                       f"the {len(members)} rows above sum to {_fmt(total)} but the {row.kind} is "
                       f"{_fmt(stated.value)} (difference {_fmt(stated.amount - total)})", total, stated,

@@ -4,6 +4,7 @@ add up. Each test finds the document's figure on the page a reader opens."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -178,3 +179,14 @@ def test_a_printed_total_in_the_text_keeps_its_figure_with_the_parts_beside_it(c
     row = next(r for r in rows if r[0] == "Service pressures one-off funding 2023-24")
     assert row[1:3] == ["£1.884 million", "£1,884,000 the one-off rows of the service-pressure table (lines 260-262) "
                                           "sum to £1,844,000; difference £40,000 (discrepancy)"]
+
+
+def test_an_income_printed_without_its_minus_is_shown_as_printed(client, all_plans):
+    # 004 line 2054: Schools & Learning income printed "11,529,389"; gross 40,237,605 + income -11,529,389
+    # + grants -9,128,308 = net 19,579,908, so the minus sign is missing in print
+    table = grid(client, reverse("plan", args=["cs-2020-21"]), "Approved Controllable Budget 2020/21")
+    assert table["Schools & Learning"]["Income (£)"] == (
+        "£11,529,389 the row's own figures give -£11,529,389; difference £23,058,778 (discrepancy)")
+    page = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", client.get(reverse("plan_budget", args=["cs-2020-21"]))
+                                         .content.decode())).split())
+    assert "Schools & Learning, Income (£): printed 11,529,389; the row's own figures give -£11,529,389" in page
