@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='budgetcell',
             name='reconciling_check',
-            field=models.CharField(blank=True, choices=[('rows', 'the rows sum to'), ('categories', 'the cost categories sum to'), ('net', 'gross + income + grants =')], max_length=10),
+            field=models.CharField(blank=True, choices=[('rows', 'the rows sum to'), ('categories', 'the cost categories sum to'), ('net', 'gross + income + grants ='), ('arithmetic', "the row's own figures give")], max_length=10),
         ),
         migrations.AddField(
             model_name='budgetcolumn',
