@@ -19,10 +19,18 @@ class BudgetHeadline(Sourced):
     printed = models.CharField(max_length=100)
     value = models.DecimalField(**MONEY, null=True)
     note = models.TextField(blank=True)
+    # A printed total in the text that its printed parts do not add up to: what they sum to, shown beside it.
+    reconciling = models.DecimalField(**MONEY, null=True)
     order = models.PositiveIntegerField()
 
     class Meta:
         ordering = ["plan", "order"]
+
+    @property
+    def reconciling_difference(self) -> Decimal | None:
+        if self.reconciling is None or self.value is None:
+            return None
+        return self.value - self.reconciling
 
 
 class ServicePressure(Sourced):
@@ -75,23 +83,28 @@ class BudgetTable(Sourced):
     class Meta:
         ordering = ["plan", "order"]
 
+    def is_rounding(self, difference: Decimal) -> bool:
+        """Whether a difference is within the rounding the table declares (in pounds)."""
+        return abs(difference) <= self.rounding * self.multiplier
+
     def reconciliation(self) -> list[Difference]:
         """Every check the loader makes (categories sum to gross; gross + income + grants = net; rows sum
-        to their subtotal and total, column by column), run again on the stored values: the differences
-        left are the rounding the table declares. Reads the prefetched `columns`, `rows` and `rows__cells`
+        to their subtotal and total, column by column), run again on the stored values, which are the
+        printed figures: the differences left are the rounding the table declares and the printed totals
+        the fixture documents as not adding up (`rows_sum`). Reads the prefetched `columns`, `rows` and `rows__cells`
         (with `column`): no query when they are prefetched."""
         differences: list[Difference] = []
         columns = list(self.columns.all())
         rows = list(self.rows.all())
         by_role = {c.role: c for c in columns}
         for row in rows:
-            gross, net = row.amount(BudgetColumn.Role.GROSS), row.amount(BudgetColumn.Role.NET)
-            categories = row.amount(BudgetColumn.Role.CATEGORY)
+            gross, net = row.amount(BudgetColumn.Role.GROSS, checked=True), row.amount(BudgetColumn.Role.NET, checked=True)
+            categories = row.amount(BudgetColumn.Role.CATEGORY, checked=True)
             if categories is not None and gross is not None and categories != gross:
                 differences.append(Difference(row, by_role[BudgetColumn.Role.GROSS], "categories", categories, gross))
             if gross is not None and net is not None:
-                expected = (gross + (row.amount(BudgetColumn.Role.INCOME) or 0)
-                            + (row.amount(BudgetColumn.Role.GRANTS) or 0))
+                expected = (gross + (row.amount(BudgetColumn.Role.INCOME, checked=True) or 0)
+                            + (row.amount(BudgetColumn.Role.GRANTS, checked=True) or 0))
                 if expected != net:
                     differences.append(Difference(row, by_role[BudgetColumn.Role.NET], "net", expected, net))
         for position, row in enumerate(rows):
@@ -104,7 +117,7 @@ class BudgetTable(Sourced):
                 stated = row.cell_for(column)
                 if stated is None or (stated.value is None and not stated.printed):
                     continue  # nothing printed in this column of the total row
-                total = sum((cell.amount for m in members if (cell := m.cell_for(column))), Decimal(0))
+                total = sum((cell.checked_amount for m in members if (cell := m.cell_for(column))), Decimal(0))
                 if total != stated.amount:
                     differences.append(Difference(row, column, "rows", total, stated.amount))
         return differences
@@ -119,9 +132,16 @@ class BudgetColumn(models.Model):
         NET = "net", "Net budget"
         OTHER = "other", "Other"
 
+    class Unit(models.TextChoices):
+        POUNDS = "pounds", "Pounds"
+        COUNT = "count", "Count"
+        YEARS = "years", "Years"
+
     table = models.ForeignKey(BudgetTable, on_delete=models.CASCADE, related_name="columns")
     label = models.CharField(max_length=200)
     role = models.CharField(max_length=10, choices=Role.choices)
+    # A capital programme prints counts (vehicles) and ages (years) beside its money: shown in their units.
+    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.POUNDS)
     order = models.PositiveIntegerField()
 
     class Meta:
@@ -152,10 +172,11 @@ class BudgetRow(Sourced):
     def label(self) -> str:
         return self.division or "(row printed without a label)"
 
-    def amount(self, role: str) -> Decimal | None:
-        """Sum of the stored values in this row's columns of `role`; None when the table has no such
-        column. Reads the prefetched `cells` with their `column`: no query when prefetched."""
-        picked = [c.amount for c in self.cells.all() if c.column.role == role]
+    def amount(self, role: str, *, checked: bool = False) -> Decimal | None:
+        """Sum of the stored (printed) values in this row's columns of `role`, or with `checked` of the
+        figures the reconciliation uses; None when the table has no such column. Reads the prefetched
+        `cells` with their `column`: no query when prefetched."""
+        picked = [c.checked_amount if checked else c.amount for c in self.cells.all() if c.column.role == role]
         return sum(picked, Decimal(0)) if picked else None
 
     def cell_for(self, column: BudgetColumn) -> "BudgetCell | None":
@@ -165,7 +186,17 @@ class BudgetRow(Sourced):
 
 class BudgetCell(models.Model):
     """One printed figure. `printed_value` is what the print says (x the table's multiplier);
-    `value` is what reconciles. They differ only where `note` explains the repair."""
+    `value` is what is stored and shown. They differ only where `note` explains the repair of a figure
+    garbled in extraction (digits split or lost). A printed figure that does not equal what its parts sum
+    to (a total against its rows, a gross against its categories) is never altered: `value` stays the
+    printed figure and `reconciling` holds what the parts sum to, shown beside it, marked."""
+
+    class Check(models.TextChoices):
+        ROWS = "rows", "the rows sum to"
+        CATEGORIES = "categories", "the cost categories sum to"
+        NET = "net", "gross + income + grants ="
+        # a figure the document prints wrong (a sign missing), proved by its row's own figures
+        ARITHMETIC = "arithmetic", "the row's own figures give"
 
     row = models.ForeignKey(BudgetRow, on_delete=models.CASCADE, related_name="cells")
     column = models.ForeignKey(BudgetColumn, on_delete=models.CASCADE, related_name="cells")
@@ -173,6 +204,8 @@ class BudgetCell(models.Model):
     printed_value = models.DecimalField(**MONEY, null=True)
     value = models.DecimalField(**MONEY, null=True)
     note = models.TextField(blank=True)
+    reconciling = models.DecimalField(**MONEY, null=True)
+    reconciling_check = models.CharField(max_length=10, choices=Check.choices, blank=True)
 
     class Meta:
         ordering = ["row", "column__order"]
@@ -185,6 +218,21 @@ class BudgetCell(models.Model):
     @property
     def is_repaired(self) -> bool:
         return bool(self.note)
+
+    @property
+    def checked_amount(self) -> Decimal:
+        """The figure the reconciliation checks use: the printed one, except where the row's own figures
+        prove it printed wrong (then what they give)."""
+        if self.reconciling_check == self.Check.ARITHMETIC and self.reconciling is not None:
+            return self.reconciling
+        return self.amount
+
+    @property
+    def reconciling_difference(self) -> Decimal | None:
+        """The printed figure less what its parts sum to; None when they agree."""
+        if self.reconciling is None:
+            return None
+        return self.amount - self.reconciling
 
 
 

@@ -4,17 +4,17 @@ sort keys do not collide) and a `name`: `?_export=csv&_table=<name>` downloads t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 
-from budgets.models import BudgetCell, BudgetRow, BudgetTable, Difference, ServicePressure
+from budgets.figures import Figure, FigureColumn, beside_html, corrections_url, figure, plain
+from budgets.models import BudgetRow, BudgetTable, Difference, ServicePressure
 from plans.tables import MoneyColumn
-from plans.templatetags.plan_extras import money, number
+from plans.templatetags.plan_extras import money
 
 if TYPE_CHECKING:
     from budgets.models import Saving
@@ -23,11 +23,7 @@ if TYPE_CHECKING:
 TEMPLATE = "budgets/table.html"
 
 
-def _plain(value: Decimal | None) -> Decimal | int | None:
-    """A figure for a spreadsheet: whole numbers without decimal places."""
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral() else value.normalize()
+_plain = plain  # the name the tables below use
 
 
 def named(table: tables.Table, name: str, caption: str) -> tables.Table:
@@ -35,76 +31,6 @@ def named(table: tables.Table, name: str, caption: str) -> tables.Table:
     table.prefix = f"{name}-"
     table.caption = caption
     return table
-
-
-# -- a figure that may carry a repair or a rounding note -----------------------------------------------
-
-
-@dataclass
-class Figure:
-    """One cell as the page shows it: `text` (in the printed unit), and, where the figure was repaired
-    or a sum is out by rounding, a disclosure with the printed and stored figures and the arithmetic."""
-
-    text: str
-    export: Any
-    flag: str = ""  # "" | "repaired" | "rounding"
-    printed: str = ""
-    stored: str = ""
-    notes: list[str] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        return self.text
-
-
-def figure(cell: BudgetCell | None, table: BudgetTable, differences: list[Difference] = (), *,
-           as_printed_text: bool = False, in_pounds: bool = False) -> Figure:
-    """`cell` shown in its table's printed unit (`in_pounds` to show pounds whatever the unit), or as its
-    printed text (`as_printed_text`, for capital programmes whose columns are counts and years)."""
-    if cell is None:
-        return Figure("", None)
-    if as_printed_text:
-        text = cell.printed if not cell.note else (money(cell.value) if cell.value is not None else "")
-        export = text
-    elif cell.value is None:
-        text, export = "", None
-    elif in_pounds or table.multiplier == 1:
-        text, export = money(cell.value), _plain(cell.value)
-    else:
-        shown = cell.value / table.multiplier
-        text, export = number(shown), _plain(shown)
-    notes = [cell.note] if cell.note else []
-    rounding = [d for d in differences if d.row.pk == cell.row_id and d.column.pk == cell.column_id]
-    for d in rounding:
-        notes.append(f"{d.note}: rounding in the printed figures, kept as printed "
-                     f"(the table allows up to {table.rounding} printed unit{'s' if table.rounding != 1 else ''})")
-    flag = "repaired" if cell.note else ("rounding" if rounding else "")
-    return Figure(text, export, flag=flag, printed=cell.printed or "(blank)",
-                  stored=money(cell.value) if cell.value is not None else "(blank)", notes=notes)
-
-
-class FigureColumn(tables.Column):
-    """A Figure: right-aligned; a repaired or rounded figure opens to show printed, stored and why."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("attrs", {"td": {"class": "app-num"}, "th": {"class": "app-num"}})
-        kwargs.setdefault("default", "")
-        super().__init__(*args, **kwargs)
-
-    def render(self, value: Figure) -> str:
-        if not value.flag:
-            return value.text
-        what = "Repaired figure" if value.flag == "repaired" else "Sum out by rounding"
-        return format_html(
-            '<details class="app-figure"><summary class="app-figure__summary">{} '
-            '<strong class="app-figure__flag">{}</strong></summary>'
-            '<div class="app-figure__note"><span class="govuk-visually-hidden">{}. </span>'
-            "Printed: <q>{}</q><br>Stored: {}<br>{}</div></details>",
-            value.text, value.flag, what, value.printed, value.stored,
-            format_html_join("", "{}<br>", ((n,) for n in value.notes)),
-        )
-
-    def value(self, value: Figure) -> Any:
-        return value.export
 
 
 # -- a budget table as printed -------------------------------------------------------------------------
@@ -209,6 +135,18 @@ class HeadlineTable(tables.Table):
     class Meta:
         template_name = TEMPLATE
 
+    def render_value(self, value, record) -> str:
+        shown = money(value)
+        if record.reconciling is None:
+            return shown
+        words = (f"{record.note} sum to {money(record.reconciling)}; "
+                 f"difference {money(record.reconciling_difference)}")
+        return format_html('{} <strong class="app-figure__flag">does not add up</strong>{}', shown,
+                           beside_html(words, corrections_url(record.plan.slug)))
+
+    def value_value(self, value, record) -> Any:
+        return plain(value)
+
 
 def _total_footer(key: str) -> Callable:
     def footer(table: tables.Table) -> str:
@@ -298,7 +236,7 @@ def overview_table(totals: list[PlanTotal], *, name: str, caption: str) -> Overv
     for item in totals:
         plan, table = item.plan, item.table
         if item.cell is not None:
-            net = figure(item.cell, table, in_pounds=True)
+            net = figure(item.cell, table, in_pounds=True, plan_slug=plan.slug)
         else:
             net = Figure("no controllable budget table printed" if table is None else "no total row printed", None)
         unit = ""
@@ -367,10 +305,11 @@ def division_year_table(budget: DepartmentBudget, *, name: str, caption: str) ->
 class YearTotalsTable(tables.Table):
     year = tables.Column(verbose_name="Year")
     plan = tables.Column(verbose_name="Plan")
-    gross = MoneyColumn(verbose_name="Gross budget", default="not printed")
-    income = MoneyColumn(verbose_name="Income", default="not printed")
-    grants = MoneyColumn(verbose_name="Grants", default="not printed")
-    net = MoneyColumn(verbose_name="Net budget", default="not printed")
+    # the total row's printed figures, with what its rows sum to beside any that do not add up
+    gross = FigureColumn(verbose_name="Gross budget")
+    income = FigureColumn(verbose_name="Income")
+    grants = FigureColumn(verbose_name="Grants")
+    net = FigureColumn(verbose_name="Net budget")
     ongoing = MoneyColumn(verbose_name="Pressures: ongoing", default="none printed")
     ongoing_contingency = MoneyColumn(verbose_name="Pressures: ongoing contingency", default="none printed")
     one_off = MoneyColumn(verbose_name="Pressures: one-off", default="none printed")
@@ -394,7 +333,12 @@ def year_totals_table(budget: DepartmentBudget, *, name: str, caption: str) -> Y
         record: dict[str, Any] = {"year": year.plan.year_label, "plan": year.plan.title,
                                   "plan_url": reverse("plan_budget", args=[year.plan.slug])}
         for role in ("gross", "income", "grants", "net"):
-            record[role] = year.total_amount(role)
+            cells = [c for c in year.total.cells.all() if c.column.role == role] if year.total else []
+            if len(cells) == 1 and cells[0].value is not None:
+                record[role] = figure(cells[0], year.table, in_pounds=True, plan_slug=year.plan.slug)
+            else:
+                total = year.total_amount(role)
+                record[role] = Figure("not printed", None) if total is None else Figure(money(total), _plain(total))
         for kind in ServicePressure.Kind.values:
             record[kind] = year.pressures[kind] if year.pressure_count else None
         record["pressures"] = year.pressures["total"] if year.pressure_count else None

@@ -11,7 +11,7 @@ from django.shortcuts import render
 
 from budgets import selectors
 from budgets import tables as budget_tables
-from budgets.models import BudgetColumn, BudgetTable
+from budgets.models import BudgetCell, BudgetColumn, BudgetTable
 from plans.charts import figure_dict, new_figure
 from plans.page_tables import page_export
 from plans.selectors import council_get
@@ -46,6 +46,13 @@ def unit_text(table: BudgetTable) -> str:
 def _repaired(table: BudgetTable) -> int:
     """How many of the table's figures were repaired in transcription (prefetched cells; no query)."""
     return sum(1 for row in table.rows.all() for cell in row.cells.all() if cell.note)
+
+
+def _misprinted(table: BudgetTable) -> list:
+    """Cells printed wrong (a sign missing) that the row's own figures prove, as (row, cell), kept as printed
+    (prefetched cells; no query)."""
+    return [(row, cell) for row in table.rows.all() for cell in row.cells.all()
+            if cell.reconciling_check == BudgetCell.Check.ARITHMETIC]
 
 
 def _bar(values: list[Decimal | None]) -> list[float | None]:
@@ -103,7 +110,7 @@ def plan_budget(request: HttpRequest, slug: str) -> HttpResponse:
         has_grants = BudgetColumn.Role.GRANTS in roles
         section = {
             "table": table, "index": str(i), "multiplier": f"{table.multiplier:,}", "differences": differences, "has_grants": has_grants,
-            "repaired": _repaired(table),
+            "repaired": _repaired(table), "misprinted": _misprinted(table),
             "printed": budget_tables.printed_budget_table(table, differences, name=f"printed-{i}"),
             "divisions": budget_tables.division_table(
                 lines, has_grants=has_grants, name=f"divisions-{i}",

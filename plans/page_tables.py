@@ -221,6 +221,13 @@ def _printed_date(field: str, verbose_name: str) -> TextColumn:
                       verbose_name=verbose_name)
 
 
+def _budget_export(cell) -> Decimal | int | str | None:
+    """A budget cell's download: the figure, or a printed dash or blank as printed (nothing is stored)."""
+    if cell is None:
+        return None
+    return plain(cell.value) if cell.value is not None else cell.printed.strip()
+
+
 def _budget_caption(table) -> str:
     note = f": {table.unit_note}" if table.unit_note else ""
     return format_html('{} <span class="govuk-caption-s">Figures in pounds (printed in {}){}</span>',
@@ -288,10 +295,9 @@ def plan_tables(*, plan, sections: dict) -> dict:
                                     '{{ record.row.group }}: </span>{% endif %}'
                                     '{{ record.row.division|default:"(unlabelled row)" }}', verbose_name="Division")),
             *[(f"c{c.pk}", TextColumn(
-                '{% if value.note %}<span class="app-repaired" title="Printed {{ value.printed }}; {{ value.note }}">'
-                '{{ value.value|money }}</span>{% elif value %}{{ value.value|money }}{% endif %}',
+                '{% include "budgets/cell.html" with cell=value table=record.row.table %}',
                 verbose_name=c.label, numeric=True,
-                export=lambda record, key=f"c{c.pk}": plain(record[key].value) if record[key] else None))
+                export=lambda record, key=f"c{c.pk}": _budget_export(record[key])))
               for c in columns],
         ], label=table.title, caption=_budget_caption(table), region=table.title)))
     result["budget_tables"] = budgets

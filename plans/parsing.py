@@ -67,8 +67,13 @@ def fy_of(day: dt.date) -> int:
 class Money:
     printed: str
     value: Decimal | None  # pounds (before any table multiplier); None when no figure is printed
-    status: str = ""  # "" when a figure was read; "blank", "tba", "tbc", "dash" otherwise
+    status: str = ""  # "" when a figure was read; "blank", "tba", "tbc", "dash", "lower_bound" otherwise
     ok: bool = True
+    bound: Decimal | None = None  # "exceeding £76.4 million": the bound, never an exact value
+
+
+# Words that make a printed sum a lower bound ("an annual budget exceeding £59 million"): no exact value.
+LOWER_BOUND_RE = re.compile(r"^(?:exceeding|over|more than|in excess of)\s+(?P<rest>.+)$", re.IGNORECASE)
 
 
 MONEY_WORDS = {"": "blank", "£": "blank", "tba": "tba", "tbc": "tbc", "-": "dash", "\u2013": "dash", "n/a": "not_applicable",
@@ -83,10 +88,17 @@ SCALES = {None: 1, "m": 1_000_000, "million": 1_000_000, "k": 1_000, "bn": 1_000
 
 def parse_money(printed: str | None) -> Money:
     """'£1,280,000', '£16,000,000.00', '36,000.00', '(365,386)', '£-3,028,016', '- 3,430,19 5',
-    '£141.78 million', '£11.520m', 'TBA', '' -> pounds as Decimal.
+    '£141.78 million', '£11.520m', 'TBA', '' -> pounds as Decimal. 'exceeding £76.4 million' is a lower
+    bound: no value, status "lower_bound", the figure in `bound`.
 
     Spaces inside a digit group ('3,430,19 5') are the PDF's line breaks and are closed up."""
     text = clean(printed)
+    bound = LOWER_BOUND_RE.match(text)
+    if bound:
+        inner = parse_money(bound.group("rest"))
+        if inner.value is not None:
+            return Money(printed or "", None, "lower_bound", bound=inner.value)
+        return Money(printed or "", None, "unparsed", ok=False)
     word = MONEY_WORDS.get(text.lower())
     if word is not None:
         return Money(printed or "", None, word)

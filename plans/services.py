@@ -73,7 +73,7 @@ STATEMENT_KEYS = {"kind", "text", "group", "number", "src"}
 DIVISION_KEYS = {"name", "director", "src"}
 WORKFORCE_KEYS = {"division", "headcount", "fte", "note", "src"}
 BUDGET_KEYS = {"headlines", "pressures", "savings", "tables"}
-HEADLINE_KEYS = {"label", "printed", "src", "note", "value"}
+HEADLINE_KEYS = {"label", "printed", "src", "note", "value", "rows_sum"}
 PRESSURE_KEYS = {"title", "amounts", "src"}
 SAVING_KEYS = {"title", "printed", "description", "year", "src", "value", "note"}
 TABLE_KEYS = {"title", "kind", "unit", "multiplier", "unit_note", "src", "columns", "rows", "notes", "rounding"}
@@ -362,14 +362,23 @@ class PlanLoader:
             record = f"budget.headlines[{i}]"
             self.check_keys(item, HEADLINE_KEYS, record)
             printed = self.text(item, "printed", record, required=True)
-            value = parsing.parse_money(printed).value
+            parsed = parsing.parse_money(printed)
+            value = parsed.value
+            if parsed.status == "lower_bound" and not item.get("note"):
+                self.fail(record, "note", "a lower bound (\"exceeding ...\") stores no value: say so in a note")
             if item.get("value") is not None:
                 value = self.decimal(item["value"], record, "value")
                 if value != parsing.parse_money(printed).value and not item.get("note"):
                     self.fail(record, "note", "a value that differs from the printed figure needs a note")
+            reconciling = None
+            if item.get("rows_sum") is not None:
+                # a total printed in the text that its printed parts do not add up to: kept as printed
+                reconciling = self.decimal(item["rows_sum"], record, "rows_sum")
+                if value is None or not item.get("note"):
+                    self.fail(record, "rows_sum", "rows_sum needs a printed figure and a note saying which parts")
             headlines.append(BudgetHeadline(plan=self.plan, label=self.text(item, "label", record, required=True),
                                             printed=printed, value=value, note=self.text(item, "note", record),
-                                            order=i, **self.src(item, record)))
+                                            reconciling=reconciling, order=i, **self.src(item, record)))
         BudgetHeadline.objects.bulk_create(headlines)
         self.report.add("budget headlines", len(headlines))
 
@@ -460,12 +469,17 @@ class PlanLoader:
         columns = []
         for j, col in enumerate(data.get("columns") or [], 1):
             crecord = f"{record}.columns[{j}]"
-            self.check_keys(col, {"label", "role"}, crecord)
+            self.check_keys(col, {"label", "role", "unit"}, crecord)
             role = self.text(col, "role", crecord, required=True)
             if role not in BudgetColumn.Role.values:
                 self.fail(crecord, "role", f"{role!r} is not one of {', '.join(BudgetColumn.Role.values)}")
+            unit = self.text(col, "unit", crecord) or BudgetColumn.Unit.POUNDS
+            if unit not in BudgetColumn.Unit.values:
+                self.fail(crecord, "unit", f"{unit!r} is not one of {', '.join(BudgetColumn.Unit.values)}")
+            if unit != BudgetColumn.Unit.POUNDS and role != BudgetColumn.Role.OTHER:
+                self.fail(crecord, "unit", "only an `other` column (not summed as money) may hold counts or years")
             columns.append(BudgetColumn(table=table, label=self.text(col, "label", crecord, required=True),
-                                        role=role, order=j))
+                                        role=role, unit=unit, order=j))
         if not columns:
             self.fail(record, "columns", "at least one column is required")
         BudgetColumn.objects.bulk_create(columns)
@@ -496,14 +510,24 @@ class PlanLoader:
             rows.append((row, cells))
         self.report.add("budget rows", len(rows))
         self.reconcile(record, table, columns, rows)
+        BudgetCell.objects.bulk_update([c for _, cells in rows for c in cells if c.reconciling_check],
+                                       ["reconciling", "reconciling_check"])
 
     def budget_cell(self, row: BudgetRow, col: BudgetColumn, cell: Any, multiplier: int, record: str,
                     src: dict) -> BudgetCell:
         note = ""
         explicit = None
+        rows_sum = None
         if isinstance(cell, dict):
-            self.check_keys(cell, {"printed", "value", "note"}, record)
+            self.check_keys(cell, {"printed", "value", "note", "rows_sum", "reconciling"}, record)
             printed = "" if cell.get("printed") is None else str(cell["printed"])
+            if cell.get("rows_sum") is not None:
+                # A printed total that does not equal its rows: kept as printed; the fixture names what the
+                # rows sum to (checked against them in reconcile) and why, in `note`.
+                if row.kind == BudgetRow.Kind.ROW or cell.get("value") is not None or not cell.get("note"):
+                    self.fail(record, "rows_sum", "rows_sum belongs to a total or subtotal cell, with a note "
+                                                  "and no value (the printed figure is what is stored)")
+                rows_sum = self.decimal(cell["rows_sum"], record, "rows_sum")
             if cell.get("value") is not None:
                 try:
                     explicit = Decimal(str(cell["value"]))
@@ -521,33 +545,75 @@ class PlanLoader:
         value = printed_value if explicit is None else explicit * multiplier
         if value != printed_value and not note:
             self.fail(record, "note", "a value that differs from the printed figure needs a note with the arithmetic")
-        if isinstance(cell, dict) and explicit is None and note:
-            self.fail(record, "value", "a note without a value: give the reconciling value (or drop the note)")
+        if isinstance(cell, dict) and explicit is None and note and rows_sum is None and cell.get("reconciling") is None:
+            self.fail(record, "value", "a note without a value: give the repaired value (or drop the note)")
+        if rows_sum is not None:
+            made = BudgetCell(row=row, column=col, printed=printed, printed_value=printed_value, value=value)
+            made.documented = (rows_sum * multiplier, note)  # read (and checked) by reconcile
+            return made
+        if isinstance(cell, dict) and cell.get("reconciling") is not None:
+            # A row figure the document prints wrong (a sign missing), proved by the row's own figures: kept
+            # as printed; the checks use what the row gives, shown beside the printed figure.
+            if explicit is not None or not note or printed_value is None:
+                self.fail(record, "reconciling", "reconciling needs a printed figure, a note with the arithmetic "
+                                                 "and no value (the printed figure is what is stored)")
+            made = BudgetCell(row=row, column=col, printed=printed, printed_value=printed_value, value=value,
+                              reconciling=self.decimal(cell["reconciling"], record, "reconciling") * multiplier,
+                              reconciling_check=BudgetCell.Check.ARITHMETIC)
+            made.misprint_note = note
+            return made
         return BudgetCell(row=row, column=col, printed=printed, printed_value=printed_value, value=value, note=note)
 
     def reconcile(self, record: str, table: BudgetTable, columns: list[BudgetColumn],
                   rows: list[tuple[BudgetRow, list[BudgetCell]]]) -> None:
         """Categories sum to gross; gross + income + grants = net; rows sum to subtotals and totals.
 
-        A table printed in rounded figures may declare `rounding: N`: a difference of at most N printed
-        units is then not an error but a recorded discrepancy (the printed figures are kept, none is
-        adjusted). Anything larger fails the load."""
+        A printed figure is never altered to make a check hold. A table printed in rounded figures may
+        declare `rounding: N`: a difference of at most N printed units is then a recorded discrepancy.
+        A printed total that is further out than that is an error, unless its cell names `rows_sum` (what
+        the rows sum to) and a `note`: then it too is recorded. Either way the printed figure stays the
+        stored one and the cell keeps, as `reconciling`, what its parts sum to."""
         roles = [c.role for c in columns]
         allowed = Decimal(table.rounding * table.multiplier)
 
-        def check(where: str, fieldname: str, message: str, difference: Decimal, row: BudgetRow) -> None:
+        def check(where: str, fieldname: str, message: str, expected: Decimal, stated: BudgetCell | None,
+                  kind: str, row: BudgetRow) -> None:
+            stated_value = stated.checked_amount if stated is not None else Decimal(0)
+            difference = stated_value - expected
+            # rows_sum documents a total against its rows only; the row's own checks still hold exactly
+            documented = getattr(stated, "documented", None) if kind == BudgetCell.Check.ROWS else None
+            if documented is not None and documented[0] != expected:
+                self.fail(where, fieldname, f"{message}; rows_sum {_fmt(documented[0])} does not match")
             if difference == 0:
                 return
-            if abs(difference) <= allowed:
-                self.discrepancy(f"{table.title}: {row.division or 'unlabelled row'}", fieldname, "", "",
-                                 f"{message}: rounding in the printed figures; kept as printed", row,
-                                 {"src_start": row.src_start, "src_end": row.src_end})
-                return
-            self.fail(where, fieldname, message)
+            srcs = {"src_start": row.src_start, "src_end": row.src_end}
+            what = f"{table.title}: {row.division or 'unlabelled row'}"
+            printed = stated.printed if stated is not None else ""
+            if documented is not None:
+                self.discrepancy(what, fieldname, printed, _fmt(stated_value),
+                                 f"{message}; the printed figure is kept: {documented[1]}", row, srcs)
+            elif abs(difference) <= allowed:
+                self.discrepancy(what, fieldname, printed, _fmt(stated_value),
+                                 f"{message}: rounding in the printed figures; kept as printed", row, srcs)
+            else:
+                self.fail(where, fieldname, message)
+            if stated is not None:
+                stated.reconciling, stated.reconciling_check = expected, kind
 
         def amount(cells: list[BudgetCell], role: str) -> Decimal | None:
-            picked = [c.value for c, r in zip(cells, roles) if r == role]
-            return sum((v or Decimal(0) for v in picked), Decimal(0)) if picked else None
+            picked = [c.checked_amount for c, r in zip(cells, roles) if r == role]
+            return sum(picked, Decimal(0)) if picked else None
+
+        for row, cells in rows:
+            for cell in cells:
+                if getattr(cell, "misprint_note", ""):
+                    self.discrepancy(f"{table.title}: {row.division or 'unlabelled row'}", cell.column.label,
+                                     cell.printed, _fmt(cell.value), f"{cell.misprint_note}; the printed figure is "
+                                     f"kept, with what the row's own figures give ({_fmt(cell.reconciling)}) beside it",
+                                     row, {"src_start": row.src_start, "src_end": row.src_end})
+
+        def cell_of(cells: list[BudgetCell], role: str) -> BudgetCell | None:
+            return next((c for c, r in zip(cells, roles) if r == role), None)
 
         for row, cells in rows:
             where = f"{record}: row {row.division or 'unlabelled'!r} ({row.src_label})"
@@ -555,13 +621,14 @@ class PlanLoader:
             categories = amount(cells, "category")
             if categories is not None and gross is not None:
                 check(where, "gross", f"cost categories sum to {_fmt(categories)} but gross is {_fmt(gross)} "
-                                      f"(difference {_fmt(gross - categories)})", gross - categories, row)
+                                      f"(difference {_fmt(gross - categories)})", categories,
+                      cell_of(cells, "gross"), BudgetCell.Check.CATEGORIES, row)
             if gross is not None and net is not None:
                 income = amount(cells, "income") or Decimal(0)
                 grants = amount(cells, "grants") or Decimal(0)
                 check(where, "net", f"gross {_fmt(gross)} + income {_fmt(income)} + grants {_fmt(grants)} "
                                     f"= {_fmt(gross + income + grants)} but net is {_fmt(net)}",
-                      net - gross - income - grants, row)
+                      gross + income + grants, cell_of(cells, "net"), BudgetCell.Check.NET, row)
         for position, (row, cells) in enumerate(rows):
             if row.kind == BudgetRow.Kind.ROW:
                 continue
@@ -574,11 +641,16 @@ class PlanLoader:
                 stated = cells[k]
                 if stated.value is None and not stated.printed:
                     continue  # nothing printed in this column of the total row
-                total = sum((c[k].value or Decimal(0) for _, c in members), Decimal(0))
-                stated_value = stated.value or Decimal(0)
+                total = sum((c[k].checked_amount for _, c in members), Decimal(0))
                 check(f"{record}: {row.kind} row {row.division!r} ({row.src_label})", col.label,
                       f"the {len(members)} rows above sum to {_fmt(total)} but the {row.kind} is "
-                      f"{_fmt(stated.value)} (difference {_fmt(stated_value - total)})", stated_value - total, row)
+                      f"{_fmt(stated.value)} (difference {_fmt(stated.amount - total)})", total, stated,
+                      BudgetCell.Check.ROWS, row)
+        for _, cells in rows:
+            for cell in cells:
+                if getattr(cell, "documented", None) is not None and not cell.reconciling_check:
+                    self.fail(record, "rows_sum", f"{cell.printed!r}: rows_sum given but the rows agree with "
+                                                  "the printed total (drop rows_sum)")
 
     # -- deliverables ---------------------------------------------------------------------------------
     def dates(self, printed: str, record: str, fieldname: str, src: dict) -> tuple[dt.date | None, str]:

@@ -83,6 +83,10 @@ def plain(text: str) -> str:
     """A figure as shown on the page or in a CSV, as a spreadsheet holds it: no £, no thousands
     separators, no .00."""
     text = text.replace("£", "").replace(",", "")
+    if re.match(r"-?\d", text):
+        text = text.split()[0]  # the figure, without the reconciling figure shown beside it
+    if text == "'-":
+        return "-"  # a printed dash; the CSV writer guards a leading "-" against formulas
     return re.sub(r"\.00$", "", text)
 
 
@@ -135,11 +139,17 @@ def test_the_overview_lists_every_plans_total_net_budget(client, all_plans, djan
     assert shown[("Children's Services", "2022-23")] == "£141,779,398"                     # 000 line 393
     assert shown[("Children's Services", "2020-21")] == "£114,929,535"                     # 004 line 2058
     assert shown[("Children's Services", "2025-26")] == "£175,771,766"                     # 002 lines 166-167
-    assert shown[("Commissioning, Communities and Policy", "2020-21")] == "£59,625,879"    # 004 line 441 (repaired £1)
+    # 004 line 441: printed 59,625,880, its rows sum to £1 less (rounding): the printed figure, the rows' beside it
+    assert shown[("Commissioning, Communities and Policy", "2020-21")] == (
+        "£59,625,880 the rows sum to £59,625,879; difference £1 (discrepancy)")
     assert shown[("Children's Services", "2023-24")] == "no controllable budget table printed"
-    # ASCH's printed total (004 line 1647) is £1,153,394 more than its rows: stored repaired, printed kept.
-    assert shown[("Adult Social Care and Health", "2020-21")] == "£253,282,373"
-    assert "Printed: <q>254,435,767</q>" in page
+    # ASCH's printed total (004 line 1647) is £1,153,394 more than its rows (issue 14): the printed figure is
+    # the one shown, the rows' sum beside it, marked, with the difference and a link to the discrepancy.
+    assert shown[("Adult Social Care and Health", "2020-21")] == (
+        "£254,435,767 the rows sum to £253,282,373; difference £1,153,394 (discrepancy)")
+    assert f'href="{reverse("corrections")}?plan=asch-2020-21">discrepancy</a>' in page
+    assert '£254,435,767 <strong class="app-figure__flag">does not add up</strong>' in page
+    assert '£59,625,880 <strong class="app-figure__flag">rounding</strong>' in page
     assert ("Economy, Transport and Environment 2020-21: the controllable budget was printed in £'000 "
             "(thousands of pounds); its figures are shown in pounds (each printed figure × 1,000).") in page
     assert reverse("plan_budget", args=["ete-2020-21"]) in page
@@ -153,11 +163,11 @@ def test_the_overview_sorts_and_exports_the_rows_shown(client, all_plans):
     url = reverse("budget_index")
     page = client.get(url, {"net-by-plan-sort": "-net"}).content.decode()
     rows = table_text(page, "Net controllable budget by department and plan year (pounds)")[1:]
-    assert rows[0][3] == "£253,282,373" and rows[-1][3] == "no controllable budget table printed"
+    assert rows[0][3].startswith("£254,435,767 the rows sum to £253,282,373") and rows[-1][3] == "no controllable budget table printed"
     exported = csv_rows(client.get(url, {"net-by-plan-sort": "-net", "_export": "csv", "_table": "net-by-plan"}))
     assert exported[0] == ["Department", "Year", "Plan", "Net controllable budget", "Printed in"]
     assert [r[:3] for r in exported[1:]] == [r[:3] for r in rows]
-    assert [r[3] for r in exported[1:]] == [plain(r[3]) if r[3].startswith("£") else "" for r in rows]
+    assert [r[3] for r in exported[1:]] == [plain(r[3].split()[0]) if r[3].startswith("£") else "" for r in rows]
     workbook = load_workbook(io.BytesIO(client.get(url, {"_export": "xlsx", "_table": "net-by-plan"}).getvalue()))
     values = [list(r) for r in workbook.active.iter_rows(values_only=True)]
     assert values[0] == exported[0]
@@ -245,7 +255,7 @@ def test_reconciliation_is_stated_and_rounding_is_listed(client, all_plans):
     assert re.search(r"£102,000,442 <strong class=\"app-figure__flag\">rounding</strong>", page)
 
 
-def test_the_reconciliation_finds_exactly_the_rounding_the_loader_recorded(all_plans):
+def test_the_reconciliation_finds_exactly_the_differences_the_loader_recorded(all_plans):
     from django.db.models import Prefetch
 
     cells = BudgetCell.objects.select_related("column")
@@ -254,7 +264,16 @@ def test_the_reconciliation_finds_exactly_the_rounding_the_loader_recorded(all_p
     for table in tables:
         recorded = Discrepancy.objects.filter(plan=table.plan, record__startswith=f"{table.title}:",
                                               note__contains="rounding in the printed figures").count()
-        assert len(table.reconciliation()) == recorded, table.title
+        differences = table.reconciliation()
+        assert len([d for d in differences if table.is_rounding(d.amount)]) == recorded, table.title
+        documented = Discrepancy.objects.filter(plan=table.plan, record__startswith=f"{table.title}:",
+                                                note__contains="the printed figure is kept").exclude(
+                                                note__contains="the row's own figures give").count()
+        assert len([d for d in differences if not table.is_rounding(d.amount)]) == documented, table.title
+        # each is kept on its cell, beside the printed figure
+        beside = [(r.pk, c.column_id, c.reconciling) for r in table.rows.all() for c in r.cells.all()
+                  if c.reconciling is not None and c.reconciling_check != "arithmetic"]
+        assert sorted(beside) == sorted((d.row.pk, d.column.pk, d.expected) for d in differences), table.title
 
 
 def test_repaired_cells_open_to_show_printed_stored_and_why(client, all_plans):
@@ -265,13 +284,14 @@ def test_repaired_cells_open_to_show_printed_stored_and_why(client, all_plans):
             "Stored: £7,028,758<br>digits split by a line break<br></div>") in page
     # line 165: the net printed "24,242,4" (truncated), stored from the row's own arithmetic.
     assert "Printed: <q>24,242,4</q><br>Stored: £24,242,431<br>truncated in extraction: 27,916,821-3,674,390-0" in page
-    assert "42 figures were garbled or wrong in print and are stored repaired" in page
+    assert "41 figures were garbled or wrong in print and are stored repaired" in page
     assert "Unit as printed: <strong>£'000</strong>. Header prints £'000 on every column but the figures are pounds" in page
     # cs-2020-21 (004_32cbf65b4b2ba88d.txt line 2054): Schools & Learning income printed without its minus.
     page = text(client.get(reverse("plan_budget", args=["cs-2020-21"])))
-    assert ("Printed: <q>11,529,389</q><br>Stored: -£11,529,389<br>minus missing: gross 40,237,605 + income "
-            "-11,529,389 + grants -9,128,308 = net 19,579,908") in page
-    assert re.search(r"-£11,529,389 <strong class=\"app-figure__flag\">repaired</strong>", page)
+    # issue 14: shown as printed, with what the row's own figures give beside it, not repaired in its place
+    assert ("£11,529,389 <strong class=\"app-figure__flag\">does not add up</strong><br><span class=\"govuk-body-s "
+            "app-muted app-figure__beside\">the row's own figures give -£11,529,389; difference £23,058,778") in page
+    assert "Stored: -£11,529,389" not in page
 
 
 def test_the_printed_table_exports_what_it_shows(client, all_plans):

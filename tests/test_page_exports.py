@@ -234,9 +234,16 @@ def test_the_department_export_queries_are_fixed(client, all_plans, today, djang
 
 # -- the plan page -------------------------------------------------------------------------------------------
 
+def _budget_fix(row: list[str]) -> list[str]:
+    # A budget cell downloads as its printed figure in pounds; where the printed figure does not equal what
+    # its parts sum to, the page shows that reconciling figure beside it (issue 14), and the download keeps
+    # the figure alone (the reconciling figure is in the corrections download).
+    return [row[0], *[(m.group(0) if (m := re.match(r"-?£[\d,.]+(?= )", cell)) else cell) for cell in row[1:]]]
+
+
 @pytest.mark.parametrize("slug", ["cs-2022-23", "ete-2020-21", "cs-2025-29", "asch-2020-21"])
 def test_it_downloads_every_table_of_a_plan(client, all_plans, slug):
-    found = check_downloads(client, reverse("plan", args=[slug]))
+    found = check_downloads(client, reverse("plan", args=[slug]), fix={"budget-1": _budget_fix})
     assert "kpis-1" in found and "budget-1" in found
 
 

@@ -68,13 +68,14 @@ def test_a_cabinet_member_checks_the_corrections(live_server, seeded, watched_pa
     assert_accessible(page)
 
     page.get_by_label("Plan").select_option(value="cs-2020-21")
-    page.get_by_label("Kind").select_option(label="Repair")
+    # issue 14: the income printed without its minus sign is kept as printed, a place where the document's
+    # figures disagree (not a repair), with what its row gives beside it
+    page.get_by_label("Kind").select_option(label="Does not reconcile")
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_text("1 discrepancy shown.")).to_be_visible()
     row = page.locator("table.govuk-table tbody tr").filter(has_text="Income (£)")
     expect(row).to_contain_text("11,529,389")
-    expect(row).to_contain_text("-11,529,389")
-    expect(row).to_contain_text("minus missing: gross 40,237,605 + income -11,529,389")
+    expect(row).to_contain_text("printed without its minus sign: gross 40,237,605 + income -11,529,389")
     assert_accessible(page)
 
     row.get_by_role("link", name="2054").click()

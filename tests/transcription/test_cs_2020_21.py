@@ -354,8 +354,9 @@ def test_budget_values(plan):
         return table.rows.get(division=division).cells.get(column__label=label)
 
     c = cell("Schools & Learning", "Income (£)")
-    assert (c.printed, c.printed_value, c.value) == ("11,529,389", Decimal("11529389"), Decimal("-11529389"))
-    assert c.note.startswith("minus missing")
+    # printed without its minus sign: kept as printed, what the row's own figures give beside it (issue 14)
+    assert (c.printed, c.printed_value, c.value) == ("11,529,389", Decimal("11529389"), Decimal("11529389"))
+    assert (c.reconciling, c.reconciling_check, c.note) == (Decimal("-11529389"), "arithmetic", "")
     # the rounding is kept as printed: these four cells were once adjusted by £1 and must not be
     for division, label, printed in [
             ("Early Help and Safeguarding", "Employees (£)", "46,437,663"),
@@ -365,9 +366,9 @@ def test_budget_values(plan):
         c = cell(division, label)
         value = Decimal(printed.replace(",", ""))
         assert (c.printed, c.printed_value, c.value, c.note) == (printed, value, value, ""), (division, label)
-    # the missing minus sign is the only cell whose stored value differs from the printed one
+    # every cell is stored as printed (the missing minus sign too, issue 14)
     changed = [c for c in BudgetCell.objects.filter(row__table=table) if c.value != c.printed_value]
-    assert [(c.row.division, c.column.label) for c in changed] == [("Schools & Learning", "Income (£)")]
+    assert changed == []
     assert cell("Total controllable budget", "Net Budget (£)").value == Decimal("114929535")
     assert cell("Total controllable budget", "Gross Budget (£)").value == Decimal("141910321")
     assert cell("Strategic Services", "Grants (£)").printed == "0"
@@ -398,7 +399,8 @@ def test_budget_reconciles(plan):
     columns = list(table.columns.order_by("order"))
     grid = {}
     for row in table.rows.all():
-        grid[row.division] = {c.column.label: (c.value or Decimal(0)) for c in row.cells.all()}
+        # the checks run on what the document means: the income printed without its minus is read as negative
+        grid[row.division] = {c.column.label: c.checked_amount for c in row.cells.all()}
     cats = [c.label for c in columns if c.role == "category"]
     assert len(cats) == 8
     row_diffs = {}
