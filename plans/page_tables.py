@@ -230,7 +230,7 @@ def _budget_export(cell) -> Decimal | int | str | None:
 
 def _budget_caption(table) -> str:
     note = f": {table.unit_note}" if table.unit_note else ""
-    return format_html('{} <span class="govuk-caption-s">Figures in pounds (printed in {}){}</span>',
+    return format_html('{} <span class="app-caption-note">Figures in pounds (printed in {}){}</span>',
                        table.title, table.unit, note)
 
 
@@ -337,7 +337,7 @@ def plan_tables(*, plan, sections: dict) -> dict:
 
     procurement = []
     for i, table in enumerate(sections["procurement_tables"], 1):
-        caption = format_html("{}{}", table.title, format_html(' <span class="govuk-caption-s">{}</span>', table.band)
+        caption = format_html("{}{}", table.title, format_html(' <span class="app-caption-note">{}</span>', table.band)
                               if table.band else "")
         procurement.append((table, page_table(f"procurement-{i}", list(table.entries.all()), [
             ("title", TextColumn('{{ record.title }}{% if record.notes %}<br><span class="app-muted">{{ record.notes }}'

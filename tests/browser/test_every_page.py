@@ -24,7 +24,7 @@ def page_paths() -> list[str]:
     action = Deliverable.objects.select_related("plan").filter(plan__slug="cs-2025-29").first()
     deliverable = Deliverable.objects.select_related("plan").filter(plan__slug="cs-2022-23").first()
     return [
-        "/", "/?year=2022", "/departments/childrens-services/", "/plans/cs-2022-23/", "/plans/ete-2020-21/",
+        "/", "/?year=2022", "/departments/childrens-services/", "/plans/cs-2022-23/", "/plans/ete-2020-21/", "/plans/cs-2025-29/",
         "/plans/cs-2022-23/summary/", kpi.get_absolute_url(), kpi.measure.get_absolute_url(), "/kpis/?department=childrens-services",
         "/kpis/?department=childrens-services&status=off_track", "/budgets/", "/budgets/plans/ete-2020-21/",
         "/budgets/departments/childrens-services/", "/procurement/?department=childrens-services", "/procurement/?value_min=1000000&plan=cs-2025-29",

@@ -38,6 +38,9 @@ PROBLEMS_JS = r"""
     if (region) {
       if (region.getAttribute("role") !== "region" || !region.getAttribute("aria-label") || region.getAttribute("tabindex") !== "0")
         problems.push(`table "${label}" scrolls in a region that is not labelled and focusable`);
+      const caption = table.caption && table.caption.getBoundingClientRect();
+      if (caption && caption.right > region.getBoundingClientRect().right + 1)
+        problems.push(`caption "${label}" runs past its region and is cut off`);
       if (everyColumn && table.scrollWidth > region.clientWidth + 1)
         problems.push(`table "${label}" hides columns at ${width}px: ${table.scrollWidth}px in ${region.clientWidth}px`);
     } else if (table.getBoundingClientRect().width > table.parentElement.clientWidth + 1) {
