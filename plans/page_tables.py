@@ -328,9 +328,10 @@ def plan_tables(*, plan, sections: dict) -> dict:
         kpi_groups.append((group, page_table(f"kpis-{i}", rows, [
             ("measure", TextColumn(KPI_LINK + '{% for f in record.kpi.footnotes %}<br><span class="app-muted">{{ f }}'
                                    '</span>{% endfor %}', verbose_name="Measure")),
+            # The status next to the measure: the printed columns after it can run past the screen's edge.
+            ("status", _status("kpi.stored_assessment", "Status")),
             *[(f"c{j}", TextColumn('{% include "partials/kpi_cell.html" with cell=value %}', verbose_name=header))
               for j, header in enumerate(arranged.headers)],
-            ("status", _status("kpi.stored_assessment", "Status")),
             ("responsible", tables.Column(accessor="kpi__responsible", verbose_name="Responsible")),
         ], label=name, region=name)))
     result["kpi_tables"] = kpi_groups
