@@ -4,20 +4,8 @@ from django.core.exceptions import PermissionDenied
 
 from kpis.models import Benchmark, DoubtDecision, KpiValue, PrintedValue
 from kpis.services import kpi_value_doubt_set
+from plans.admin import ReadOnlyAdmin
 from plans.models import user_is_admin
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """An audit trail: listed, never added, edited or deleted here."""
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(KpiValue)

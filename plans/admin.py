@@ -3,6 +3,19 @@ from django.contrib import admin
 from plans.models import ClosedPeriod, DeliverableUpdate, Department, Plan, Role
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An audit trail: listed, never added, edited or deleted here."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
     list_display = ["user", "kind", "department"]
@@ -25,20 +38,11 @@ class ClosedPeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeliverableUpdate)
-class DeliverableUpdateAdmin(admin.ModelAdmin):
+class DeliverableUpdateAdmin(ReadOnlyAdmin):
     """Read-only: updates are the audit trail and are never edited."""
 
     list_display = ["deliverable", "status", "percent_complete", "as_of", "entered_by", "entered_at"]
     list_filter = ["status"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 admin.site.register(Department)

@@ -38,10 +38,10 @@ def page_paths() -> list[str]:
     ]
 
 
-def sign_in(page, base: str) -> None:
+def sign_in(page, base: str, username: str = "lead.browser", password: str = "a-long-browser-password") -> None:
     page.goto(base + "/accounts/login/")
-    page.get_by_label("Username").fill("lead.browser")
-    page.get_by_label("Password").fill("a-long-browser-password")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(base + "/")
 

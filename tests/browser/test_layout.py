@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 
-from tests.browser.test_every_page import page_paths
+from tests.browser.test_every_page import page_paths, sign_in
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-results" / "layout"
 WIDTHS = (1280, 375)
@@ -101,14 +101,6 @@ PROBLEMS_JS = r"""
 """
 
 
-def sign_in(page, base: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Username").fill("lead.layout")
-    page.get_by_label("Password").fill("a-long-layout-password")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(base + "/")
-
-
 def problems_at(page, path: str, width: int) -> list[str]:
     page.goto(page.base + path)
     if page.locator("[data-figure]").count():
@@ -135,7 +127,7 @@ def test_every_page_type_is_laid_out_right(live_server, seeded, browser, width):
     failures = {}
     for path in page_paths():
         if path == "LOGIN":
-            sign_in(page, live_server.url)
+            sign_in(page, live_server.url, "lead.layout", "a-long-layout-password")
             continue
         found = problems_at(page, path, width)
         if found:
