@@ -13,7 +13,7 @@ from django.utils.html import format_html
 
 from budgets.figures import Figure, FigureColumn, beside_html, corrections_url, figure, plain
 from budgets.models import BudgetRow, BudgetTable, Difference, ServicePressure
-from plans.tables import MoneyColumn
+from plans.tables import YEAR_CELL, MoneyColumn
 from plans.templatetags.plan_extras import money
 
 if TYPE_CHECKING:
@@ -177,7 +177,7 @@ def pressure_table(lines: list[PressureLine], *, name: str, caption: str) -> Pre
 class SavingTable(tables.Table):
     title = tables.Column(verbose_name="Saving", footer="Total")
     description = tables.Column(verbose_name="Description", default="")
-    year = tables.Column(verbose_name="Year", default="")
+    year = tables.Column(verbose_name="Year", default="", attrs=YEAR_CELL)
     printed = tables.Column(verbose_name="As printed")
     amount = MoneyColumn(verbose_name="In pounds", default="", footer=_total_footer("amount"))
 
@@ -210,7 +210,7 @@ class DiscrepancyTable(tables.Table):
 
 class OverviewTable(tables.Table):
     department = tables.Column(verbose_name="Department")
-    year = tables.Column(verbose_name="Year")
+    year = tables.Column(verbose_name="Year", attrs=YEAR_CELL)
     plan = tables.Column(verbose_name="Plan")
     net = FigureColumn(verbose_name="Net controllable budget", order_by=("net_value",))
     unit = tables.Column(verbose_name="Printed in", default="")
@@ -281,7 +281,7 @@ def comparison_table(budget: DepartmentBudget, *, name: str, caption: str) -> Co
 class DivisionYearTable(tables.Table):
     label = tables.Column(verbose_name="Division (as printed that year)")
     matched = tables.Column(verbose_name="Matched as", default="")
-    year = tables.Column(verbose_name="Year")
+    year = tables.Column(verbose_name="Year", attrs=YEAR_CELL)
     gross = MoneyColumn(verbose_name="Gross budget", default="")
     income = MoneyColumn(verbose_name="Income", default="")
     grants = MoneyColumn(verbose_name="Grants", default="")
@@ -303,7 +303,7 @@ def division_year_table(budget: DepartmentBudget, *, name: str, caption: str) ->
 
 
 class YearTotalsTable(tables.Table):
-    year = tables.Column(verbose_name="Year")
+    year = tables.Column(verbose_name="Year", attrs=YEAR_CELL)
     plan = tables.Column(verbose_name="Plan")
     # the total row's printed figures, with what its rows sum to beside any that do not add up
     gross = FigureColumn(verbose_name="Gross budget")

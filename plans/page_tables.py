@@ -17,7 +17,7 @@ from django.template import Context, Template
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
-from plans.tables import MoneyColumn, table_export
+from plans.tables import YEAR_CELL, MoneyColumn, table_export
 from plans.templatetags.plan_extras import fy
 
 NUMERIC = {"td": {"class": "app-num"}, "th": {"class": "app-num"}}
@@ -381,7 +381,7 @@ def history_table(history: list, *, charted: bool) -> PageTable:
     with_v = "{% with v=record.v %}CODE{% endwith %}"
     caption = f"Every value held, by year{'' if charted else ' (nothing numeric to chart)'}"
     return page_table("history", rows, [
-        ("year", tables.Column(accessor="point__year_label", verbose_name="Year")),
+        ("year", tables.Column(accessor="point__year_label", verbose_name="Year", attrs=YEAR_CELL)),
         ("kind", TextColumn(with_v.replace("CODE", '{{ v.get_kind_display }}{% if v.kind == "latest" %} (part-year)'
                                                    '{% endif %}'), verbose_name="Kind")),
         ("printed", TextColumn('{{ record.v.printed|default:"(blank)" }}', verbose_name="As printed")),
@@ -404,7 +404,7 @@ def kpi_tables(*, kpi, entries: list, history: list, charted: bool) -> list[Page
         ("when", TextColumn('{{ record.entered_at|date:"j M Y H:i" }}', verbose_name="When")),
         ("who", TextColumn('{{ record.entered_by.get_full_name|default:record.entered_by.get_username }}',
                            verbose_name="Who")),
-        ("year", tables.Column(accessor="year_label", verbose_name="Year")),
+        ("year", tables.Column(accessor="year_label", verbose_name="Year", attrs=YEAR_CELL)),
         ("was", TextColumn('{{ record.previous_printed|default:"(nothing)" }}{% if record.previous_printed %} '
                            '<span class="app-muted">({% if record.previous_by %}entered by {{ record.previous_by }}'
                            '{% else %}as printed in the plan{% endif %})</span>{% endif %}', verbose_name="Was")),

@@ -41,6 +41,8 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# A financial year ("2019-20") is one token: in a narrow column it broke after its hyphen.
+YEAR_CELL = {"td": {"class": "app-nowrap"}}
 CHUNK = 2000  # rows fetched (and prefetched) per round trip while a download streams
 
 

@@ -64,6 +64,15 @@ PROBLEMS_JS = r"""
     }
   }
 
+  // A cell holding only a financial year ("2019-20") shows it on one line.
+  for (const td of document.querySelectorAll("main td")) {
+    if (!shown(td) || !/^\d{4}-\d{2}$/.test(td.textContent.trim())) continue;
+    const range = document.createRange();
+    range.selectNodeContents(td);
+    const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+    if (lines.size > 1) problems.push(`year "${name(td)}" breaks over ${lines.size} lines`);
+  }
+
   for (const tile of document.querySelectorAll(".app-tile")) {
     if (!/arial|sans-serif/i.test(getComputedStyle(tile).fontFamily)) problems.push(`tile "${name(tile)}" is not in the site's font`);
   }
