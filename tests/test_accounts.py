@@ -1,15 +1,15 @@
-"""Accounts: sign-in throttling (django-axes, configured in config/settings.py and plans/accounts.py), session expiry, the commands that provision users and
-roles (create_user, grant_role, revoke_role), the local-only seed accounts, and closing a period on the
-admin site."""
+"""Accounts: sign-in throttling (django-axes, configured in config/settings.py and plans/accounts.py), session
+expiry, the commands that provision users and roles (create_user, grant_role, revoke_role), the local-only seed
+accounts, and closing a period on the admin site."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
-from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -18,8 +18,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plans.models import ClosedPeriod, Role
-from tests.test_entry import (CS, ETE, PASSWORD, fast_passwords, fill, loaded_plans, open_form, plans,  # noqa: F401
-                              update_url, users)
+from tests.test_entry import (  # noqa: F401
+    CS,
+    ETE,
+    PASSWORD,
+    fast_passwords,
+    fill,
+    loaded_plans,
+    open_form,
+    plans,
+    update_url,
+    users,
+)
 
 THROTTLED = "Too many failed attempts to sign in. Wait 15 minutes, then try again."
 WRONG = "Please enter a correct username and password. Note that both fields may be case-sensitive."
