@@ -232,7 +232,8 @@ if PRODUCTION:
 # account) refuse further attempts there for 15 minutes after the last counted failure; attempts while refused
 # are not counted, so the wait ends when the page says. Failures live in the database (axes' AccessAttempt), so
 # every app server and worker sees the same count; administrators see and clear them on the admin site.
-# The address is the one the app trusts elsewhere: X-Forwarded-For only behind our own proxy (plans.accounts).
+# The address: REMOTE_ADDR, or behind our own proxy (BEHIND_PROXY, as for X-Forwarded-Proto above, production
+# only) the entry that proxy appended to X-Forwarded-For; the header is never read otherwise (plans.accounts).
 BEHIND_PROXY = PRODUCTION and env_bool("BEHIND_PROXY", False)
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
