@@ -63,6 +63,7 @@ chromium:
 	@test -x /usr/bin/chromium || (apt-get update -q && apt-get install -y -q chromium)
 
 test: install chromium
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
 # Performance (docs/performance.md). The benchmark and the soak start their own gunicorn on loopback and stop it.

@@ -4,9 +4,10 @@ figure beside it, marked, with the difference and a link to the discrepancy."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 import django_tables2 as tables
 from django.urls import reverse

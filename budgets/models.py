@@ -98,7 +98,8 @@ class BudgetTable(Sourced):
         rows = list(self.rows.all())
         by_role = {c.role: c for c in columns}
         for row in rows:
-            gross, net = row.amount(BudgetColumn.Role.GROSS, checked=True), row.amount(BudgetColumn.Role.NET, checked=True)
+            gross = row.amount(BudgetColumn.Role.GROSS, checked=True)
+            net = row.amount(BudgetColumn.Role.NET, checked=True)
             categories = row.amount(BudgetColumn.Role.CATEGORY, checked=True)
             if categories is not None and gross is not None and categories != gross:
                 differences.append(Difference(row, by_role[BudgetColumn.Role.GROSS], "categories", categories, gross))
@@ -147,6 +148,9 @@ class BudgetColumn(models.Model):
     class Meta:
         ordering = ["table", "order"]
 
+    def __str__(self) -> str:
+        return self.label
+
 
 class BudgetRow(Sourced):
     class Kind(models.TextChoices):
@@ -179,7 +183,7 @@ class BudgetRow(Sourced):
         picked = [c.checked_amount if checked else c.amount for c in self.cells.all() if c.column.role == role]
         return sum(picked, Decimal(0)) if picked else None
 
-    def cell_for(self, column: BudgetColumn) -> "BudgetCell | None":
+    def cell_for(self, column: BudgetColumn) -> BudgetCell | None:
         """This row's cell in `column`, from the prefetched `cells` (no query when prefetched)."""
         return next((c for c in self.cells.all() if c.column_id == column.pk), None)
 
@@ -210,6 +214,9 @@ class BudgetCell(models.Model):
     class Meta:
         ordering = ["row", "column__order"]
         constraints = [models.UniqueConstraint(fields=["row", "column"], name="budgetcell_unique_row_column")]
+
+    def __str__(self) -> str:
+        return self.printed or "(blank)"
 
     @property
     def amount(self) -> Decimal:

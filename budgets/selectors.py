@@ -99,7 +99,7 @@ def division_lines(table: BudgetTable) -> list[DivisionLine]:
 def area_lines(lines: list[DivisionLine]) -> list[DivisionLine]:
     """Division lines summed by their printed group heading (a row without a group stands alone), in
     printed order. These subtotals are computed here: the documents print none."""
-    areas: "OrderedDict[str, DivisionLine]" = OrderedDict()
+    areas: OrderedDict[str, DivisionLine] = OrderedDict()
     for line in lines:
         key = line.group or f"row:{line.label}"
         if key not in areas:
@@ -126,7 +126,7 @@ class PressureLine:
 
 def pressure_lines(pressures: list[ServicePressure]) -> list[PressureLine]:
     """One line per pressure title (a title funded in several kinds is one line), in printed order."""
-    lines: "OrderedDict[str, PressureLine]" = OrderedDict()
+    lines: OrderedDict[str, PressureLine] = OrderedDict()
     for item in pressures:
         line = lines.setdefault(item.title, PressureLine(item.title))
         line.amounts[item.kind] = line.amounts.get(item.kind, Decimal(0)) + item.amount
@@ -236,19 +236,19 @@ class DivisionHistory:
     @property
     def names(self) -> list[tuple[str, list[str]]]:
         """Each printed name with the years it was printed in, in order of first use."""
-        names: "OrderedDict[str, list[str]]" = OrderedDict()
-        for line, year in zip(self.lines, self.years):
+        names: OrderedDict[str, list[str]] = OrderedDict()
+        for line, year in zip(self.lines, self.years, strict=False):
             if line:
                 names.setdefault(line.label, []).append(year.plan.year_label)
         return list(names.items())
 
     @property
     def printed_in(self) -> list[str]:
-        return [year.plan.year_label for line, year in zip(self.lines, self.years) if line]
+        return [year.plan.year_label for line, year in zip(self.lines, self.years, strict=False) if line]
 
     @property
     def missing_in(self) -> list[str]:
-        return [year.plan.year_label for line, year in zip(self.lines, self.years) if not line]
+        return [year.plan.year_label for line, year in zip(self.lines, self.years, strict=False) if not line]
 
     @property
     def renamed(self) -> bool:
@@ -288,7 +288,7 @@ def department_budget(*, slug: str) -> DepartmentBudget:
             saving_count=len(savings),
         ))
     with_tables = [y for y in years if y.table]
-    histories: "OrderedDict[str, DivisionHistory]" = OrderedDict()
+    histories: OrderedDict[str, DivisionHistory] = OrderedDict()
     for i, year in enumerate(with_tables):
         for line in year.lines:
             key = division_key(line.label)

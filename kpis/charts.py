@@ -7,7 +7,6 @@ from decimal import Decimal
 from kpis.selectors import HistoryPoint
 from plans.charts import COLOURS, figure_dict, new_figure
 
-
 DOUBTFUL = " – doubtful figure"  # a probable printing or extraction error (KpiValue.doubtful), said in the hover
 
 
@@ -18,7 +17,7 @@ def _f(value: Decimal | None) -> float | None:
 def _tops(trace: dict) -> list[float | None]:
     """The values a trace reaches: a band's top is its base plus its height."""
     if "base" in trace:
-        return [b + h for b, h in zip(trace["base"], trace["y"])]
+        return [b + h for b, h in zip(trace["base"], trace["y"], strict=False)]
     return list(trace["y"])
 
 

@@ -103,7 +103,8 @@ class KpiEntryForm(forms.Form):
         try:
             return dt.date.fromisoformat(raw + "-01")
         except ValueError:
-            raise forms.ValidationError("Enter the as-at month as year and month, like 2025-12", code="bad_month")
+            raise forms.ValidationError("Enter the as-at month as year and month, like 2025-12",
+                                        code="bad_month") from None
 
     def clean(self) -> dict:
         data = super().clean()
@@ -142,7 +143,8 @@ class KpiEntryForm(forms.Form):
                          printed=data.get("value", ""), source="entry", entered_at=dt.datetime.max, order=10**9,
                          status="rag" if rating else "", note=rating)
         values = [v for v in self.kpi.values.all()] + [entry]
-        benchmarks = self.kpi.benchmark_figures() if "benchmarks" in getattr(self.kpi, "_prefetched_objects_cache", {}) else {}
+        prefetched = "benchmarks" in getattr(self.kpi, "_prefetched_objects_cache", {})
+        benchmarks = self.kpi.benchmark_figures() if prefetched else {}
         if data.get("benchmark_number") is not None:
             benchmarks[data["year"]] = data["benchmark_number"]
         result = assess(values=values, unit=self.kpi.unit, higher_is_better=self.kpi.higher_is_better,

@@ -89,7 +89,7 @@ class Kpi(Sourced):
             GinIndex(fields=["search_document"], name="kpi_search_idx"),
         ]
 
-    def assessment(self, benchmarks: dict | None = None) -> "Assessment":
+    def assessment(self, benchmarks: dict | None = None) -> Assessment:
         """Status against target and direction of travel, from `values` (prefetch them: no query then)."""
         from kpis.assessment import assess
 
@@ -99,7 +99,7 @@ class Kpi(Sourced):
                       tolerance=self.tolerance, benchmarks=benchmarks)
 
     @property
-    def stored_assessment(self) -> "Assessment":
+    def stored_assessment(self) -> Assessment:
         """The stored status (status, status_doubtful) in the shape the status partial draws. No query; no
         reason (that needs the values: assessment())."""
         from kpis.assessment import NONE, Assessment
@@ -107,7 +107,7 @@ class Kpi(Sourced):
         return Assessment(self.status or NONE, "", doubtful="a figure marked doubtful" if self.status_doubtful else "")
 
     @cached_property
-    def assessed(self) -> "Assessment":
+    def assessed(self) -> Assessment:
         """assessment(), worked out once per instance (a table row asks for it column by column)."""
         return self.assessment()
 
@@ -192,7 +192,8 @@ class KpiValue(Sourced):
     # The value shown before this entry was saved (the audit trail's "old"), copied so that reloading the
     # documents never breaks the history.
     previous_printed = models.TextField(blank=True)
-    previous_by = models.CharField(max_length=150, blank=True, help_text="Who entered the previous value; blank for the document")
+    previous_by = models.CharField(max_length=150, blank=True,
+                                   help_text="Who entered the previous value; blank for the document")
 
     class Meta:
         ordering = ["kpi", "order"]
@@ -296,6 +297,10 @@ class DoubtDecision(models.Model):
             models.Index(fields=["plan_slug", "decided_at"], name="doubtdecision_plan_idx"),
         ]
 
+    def __str__(self) -> str:
+        verb = "Marked doubtful" if self.doubtful else "Cleared"
+        return f"{verb}: {self.plan_slug} {self.kpi_key} {self.kind} {self.year_label} '{self.printed}'"
+
     @property
     def value_key(self) -> tuple[str, int, str, str]:
         return self.kpi_key, self.year, self.kind, self.printed
@@ -303,10 +308,6 @@ class DoubtDecision(models.Model):
     @property
     def year_label(self) -> str:
         return fy_label(self.year)
-
-    def __str__(self) -> str:
-        verb = "Marked doubtful" if self.doubtful else "Cleared"
-        return f"{verb}: {self.plan_slug} {self.kpi_key} {self.kind} {self.year_label} '{self.printed}'"
 
 
 class Benchmark(models.Model):
@@ -330,6 +331,9 @@ class Benchmark(models.Model):
 
     class Meta:
         ordering = ["kpi", "year", "-entered_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}, {self.year_label}: {self.value}"
 
     @property
     def year_label(self) -> str:

@@ -42,7 +42,8 @@ class KpiTable(tables.Table):
         if not latest:
             return ""
         if latest.doubtful:
-            return format_html('{} ({}) <strong class="govuk-tag govuk-tag--yellow app-doubtful">Doubtful figure</strong>'
+            return format_html('{} ({}) <strong class="govuk-tag govuk-tag--yellow app-doubtful">'
+                               'Doubtful figure</strong>'
                                ' <span class="app-muted">{}</span>', latest.printed.strip(), latest.year_label,
                                latest.doubtful)
         return f"{latest.printed.strip()} ({latest.year_label})"
@@ -59,8 +60,10 @@ class KpiTable(tables.Table):
         return target.printed.strip() if target else ""
 
     def render_status(self, record):
-        caveat = format_html(' <span class="app-doubt-caveat">{}</span>', DOUBT_CAVEAT) if record.status_doubtful else ""
-        return format_html('<strong class="govuk-tag app-tag-{}">{}</strong>{}', (record.status or "none").replace("_", ""),
+        caveat = (format_html(' <span class="app-doubt-caveat">{}</span>', DOUBT_CAVEAT)
+                  if record.status_doubtful else "")
+        return format_html('<strong class="govuk-tag app-tag-{}">{}</strong>{}',
+                           (record.status or "none").replace("_", ""),
                            STATUS_LABELS.get(record.status, STATUS_LABELS["none"]), caveat)
 
     def value_status(self, record):

@@ -113,11 +113,12 @@ def read_upload(upload) -> list[dict]:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise UploadError("The CSV file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again")
+            raise UploadError("The CSV file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again") from None
         try:
             table = list(csv.reader(io.StringIO(text)))
         except csv.Error:  # e.g. a cell longer than the csv module's field limit
-            raise UploadError("The CSV file cannot be read as the template: a cell is too long or badly quoted")
+            raise UploadError(
+                "The CSV file cannot be read as the template: a cell is too long or badly quoted") from None
     elif name.endswith(".xlsx"):
         from openpyxl import load_workbook
 
@@ -126,14 +127,14 @@ def read_upload(upload) -> list[dict]:
             # Cells are read lazily, so a damaged sheet fails here rather than when opening the book.
             table = [[_cell_text(cell) for cell in row] for row in book.worksheets[0].iter_rows()]
         except Exception:
-            raise UploadError("The file is not an Excel workbook (.xlsx) that can be opened")
+            raise UploadError("The file is not an Excel workbook (.xlsx) that can be opened") from None
     else:
         raise UploadError("Upload the template as a .csv or .xlsx file")
     if not table or [h.strip() for h in table[0][:len(COLUMNS)]] != COLUMNS:
         raise UploadError("The first row must be the template's column names: " + ", ".join(COLUMNS))
     if len(table) - 1 > MAX_ROWS:
         raise UploadError(f"The file has {len(table) - 1} rows; the most accepted is {MAX_ROWS}")
-    return [dict(zip(COLUMNS, (c.strip() for c in row + [""] * len(COLUMNS)))) for row in table[1:]]
+    return [dict(zip(COLUMNS, (c.strip() for c in row + [""] * len(COLUMNS)), strict=False)) for row in table[1:]]
 
 
 def preview(*, plan: Plan, kpis: list[Kpi], rows: list[dict]) -> Preview:
@@ -151,7 +152,8 @@ def preview(*, plan: Plan, kpis: list[Kpi], rows: list[dict]) -> Preview:
             continue
         kpi = by_key.get(row["KPI key"])
         if kpi is None:
-            result.errors.append(RowError(number, "KPI key", f"“{row['KPI key'][:60]}” is not a measure of {plan.title}"))
+            result.errors.append(RowError(number, "KPI key",
+                                          f"“{row['KPI key'][:60]}” is not a measure of {plan.title}"))
             continue
         data = {"value": row["Latest value"], "as_at": row["As at (YYYY-MM)"], "commentary": row["Commentary"],
                 "benchmark": row["Benchmark"]}
@@ -180,7 +182,8 @@ def preview(*, plan: Plan, kpis: list[Kpi], rows: list[dict]) -> Preview:
         if form.is_valid():
             if form.has_entry():
                 # What the preview shows as "was": the value the KPI shows for that year now.
-                form.previous, form.previous_by = value_shown_before(kpi, form.cleaned_data["year"], entered.get(kpi.pk, []))
+                form.previous, form.previous_by = value_shown_before(kpi, form.cleaned_data["year"],
+                                                                     entered.get(kpi.pk, []))
                 result.forms.append((number, form))
             continue
         columns = {v: k for k, v in FIELDS.items()}
@@ -195,7 +198,8 @@ def rows_from_payload(payload: str, *, plan: Plan) -> list[dict]:
     try:
         data = signing.loads(payload, salt=SALT, max_age=3600)
     except signing.BadSignature:
-        raise UploadError("The upload could not be confirmed (it was changed or is over an hour old). Upload the file again")
+        raise UploadError("The upload could not be confirmed (it was changed or is over an hour old). "
+                          "Upload the file again") from None
     if data.get("plan") != plan.slug:
         raise UploadError("The upload was for another plan. Upload the file again")
     return data["rows"]

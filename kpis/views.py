@@ -141,7 +141,8 @@ def kpi_upload(request: HttpRequest, slug: str) -> HttpResponse:
     if fmt in {"csv", "xlsx"}:
         rows = uploads.template_rows(plan=plan, kpis=kpis)
         body = uploads.template_csv(rows) if fmt == "csv" else uploads.template_xlsx(rows)
-        content_type = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        content_type = ("text/csv" if fmt == "csv"
+                        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{plan.slug}-kpi-values.{fmt}"'
         return response

@@ -1,52 +1,58 @@
-"""Signing in, with failed attempts throttled per account and per address."""
+"""Signing in. Failed attempts are counted and refused by django-axes (settings, "Sign-in throttling"): this
+module holds the three pieces it is configured with (whose address, which account, what a refusal looks like)
+and the sign-in view."""
 
 from __future__ import annotations
 
-import hashlib
+import ipaddress
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
-from django.http import HttpRequest
-
-LIMIT = 5
-WINDOW = 15 * 60  # seconds
+from django.http import HttpRequest, HttpResponse
 
 
-def _keys(request: HttpRequest, username: str) -> list[str]:
-    """Cache keys counting failures for the account and the address. The username is hashed: it is typed by
-    anyone, and a key with spaces or control characters is refused by memcached (and warned about locally)."""
-    address = request.META.get("REMOTE_ADDR", "")
-    account = hashlib.sha256(username.strip().lower().encode("utf-8", "replace")).hexdigest()
-    return [f"signin-fail:user:{account}", f"signin-fail:addr:{address}"]
+def client_address(request: HttpRequest) -> str:
+    """settings.AXES_CLIENT_IP_CALLABLE: the address failures are counted against.
 
-
-def too_many_attempts(request: HttpRequest, username: str) -> bool:
-    return any((cache.get(key) or 0) >= LIMIT for key in _keys(request, username))
-
-
-def record_failure(request: HttpRequest, username: str) -> None:
-    for key in _keys(request, username):
-        cache.add(key, 0, WINDOW)
+    The connecting address, unless settings.BEHIND_PROXY says a proxy of ours stands in front: then every request
+    arrives from the proxy, and the client is the last X-Forwarded-For entry, the one our proxy appended (entries
+    before it are whatever the client chose to send). Without BEHIND_PROXY the header is never read, so a client
+    cannot dodge the count by inventing addresses. An entry that is not an address counts as the proxy's."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
         try:
-            cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(key, 1, WINDOW)
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            pass
+    return remote
 
 
-class ThrottledLoginView(auth_views.LoginView):
-    """Django's sign-in, refusing further attempts for 15 minutes after 5 failures for an account or
-    from an address. The refusal does not say whether the password was right."""
+def account_name(request: HttpRequest, credentials: dict | None) -> str:
+    """settings.AXES_USERNAME_CALLABLE: the account failures are counted against. Case and surrounding spaces do
+    not make another account (they would dodge the count); it is typed by anyone, so it is cut to what the
+    attempts table holds and cleared of the NUL character PostgreSQL refuses."""
+    username = (credentials or {}).get("username") or request.POST.get("username") or ""
+    return str(username).replace("\x00", "").strip().lower()[:255]
 
-    def post(self, request, *args, **kwargs):
-        if too_many_attempts(request, request.POST.get("username", "")):
-            form = self.get_form_class()(request)  # unbound: nothing is checked while throttled
-            response = self.render_to_response(self.get_context_data(form=form, throttled=True), status=429)
-            response["Retry-After"] = str(WINDOW)
-            return response
-        return super().post(request, *args, **kwargs)
+
+def refused(request: HttpRequest, original_response: HttpResponse | None = None,
+            credentials: dict | None = None) -> HttpResponse:
+    """settings.AXES_LOCKOUT_CALLABLE: the sign-in page saying to wait, with status 429 and Retry-After. It shows
+    an empty form and nothing of the password check, so it does not say whether the password was right."""
+    view = SignInView()
+    view.setup(request)
+    form = view.get_form_class()(request)  # unbound: nothing typed is echoed back
+    response = view.render_to_response(view.get_context_data(form=form, throttled=True), status=429)
+    response.render()  # returned from middleware, where Django no longer renders template responses
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in, answering a wrong username or password with 400 rather than 200."""
 
     def form_invalid(self, form):
-        record_failure(self.request, self.request.POST.get("username", ""))
         response = super().form_invalid(form)
         response.status_code = 400
         return response

@@ -338,13 +338,13 @@ def bench_run(*, scale: bool, requests: int, duration: int, warmup: int = 5, tim
                 raise CommandError(f"wrk on {TRIVIAL} ({name}) had errors:\n{bad['output']}")
         server_log = server.log_tail(200)
     trivial_rps = sum(t["rps"] for t in trivial) / len(trivial)
-    for result, page in zip(results, pages):
+    for result, page in zip(results, pages, strict=False):
         result.ratio = result.rps / trivial_rps if trivial_rps else math.nan
         judge(result, mode=mode, export=page.export)
     report = {
         "mode": mode,
         "database": settings.DATABASES["default"]["NAME"],
-        "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "gunicorn_workers": workers, "wrk": "-t2 -c8"},
         "scope": {"council": scope.council.slug, "department": scope.department.slug, "plan": scope.plan.slug},
         "requests_per_page": requests,
@@ -396,7 +396,8 @@ def summary_table(report: dict) -> str:
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]) - 1)]
     lines = []
     for n, row in enumerate(rows):
-        cells = [str(cell).ljust(w) if i == 0 else str(cell).rjust(w) for i, (cell, w) in enumerate(zip(row, widths))]
+        cells = [str(cell).ljust(w) if i == 0 else str(cell).rjust(w)
+                 for i, (cell, w) in enumerate(zip(row, widths, strict=False))]
         lines.append("  ".join(cells) + "  " + row[-1])
         if n == 0:
             lines.append("-" * (sum(widths) + 2 * len(widths) + 3))

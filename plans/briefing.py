@@ -103,7 +103,8 @@ def measure_line(kpi, assessment) -> MeasureLine:
     # One figure a year, preferred as the assessment prefers them: a part-year latest over an actual, a
     # lead's entry over the document's, the newest entry last.
     for v in sorted((v for v in values if v.kind != "target" and v.value is not None),
-                    key=lambda v: (v.kind == "latest", v.source == "entry", v.entered_at.timestamp() if v.entered_at else 0)):
+                    key=lambda v: (v.kind == "latest", v.source == "entry",
+                                   v.entered_at.timestamp() if v.entered_at else 0)):
         by_year[v.year] = v
     said = sorted((v for v in values if v.source == "entry" and v.commentary.strip()),
                   key=lambda v: v.entered_at.timestamp() if v.entered_at else 0)
@@ -154,7 +155,8 @@ def plan_summary(*, plan: Plan) -> dict:
                    .order_by("deliverable_id", "-entered_at", "-pk").distinct("deliverable_id")
                    .select_related("deliverable"))
     # A register row printed as "None identified" is no risk to brief on.
-    risks = [r for r in plan.risks.all() if r.description.strip().lower().rstrip(".") not in {"none", "none identified"}]
+    risks = [r for r in plan.risks.all()
+             if r.description.strip().lower().rstrip(".") not in {"none", "none identified"}]
     measures = [measure_line(k, a) for k, a in now.kpis if a.status in {OFF_TRACK, NEAR}]
     return {
         "previous": before, "now": now, "then": then,

@@ -18,8 +18,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from plans import parsing
-from plans.selectors import council_choices, council_pick, councils_in_order
 from plans.models import Deliverable, Department, Plan, Risk
+from plans.selectors import council_choices, council_pick, councils_in_order
 
 ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 

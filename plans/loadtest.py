@@ -96,8 +96,8 @@ def parse_wrk(output: str) -> dict:
         "rps": number(r"Requests/sec:\s+([\d.]+)", math.nan),
         "requests": int(number(r"(\d+) requests in")),
         "non_2xx": int(number(r"Non-2xx or 3xx responses:\s+(\d+)")),
-        "socket_errors": dict(zip(("connect", "read", "write", "timeout"), map(int, errors.groups()))) if errors
-        else {"connect": 0, "read": 0, "write": 0, "timeout": 0},
+        "socket_errors": (dict(zip(("connect", "read", "write", "timeout"), map(int, errors.groups()), strict=False))
+                          if errors else {"connect": 0, "read": 0, "write": 0, "timeout": 0}),
         "latency_ms": latency,
     }
 
@@ -278,7 +278,7 @@ class Gunicorn:
         self.process: subprocess.Popen | None = None
         self.log = Path(tempfile.mkstemp(prefix="bench-gunicorn-", suffix=".log")[1])
 
-    def __enter__(self) -> "Gunicorn":
+    def __enter__(self) -> Gunicorn:
         run_manage("collectstatic", "--noinput", "--verbosity", "0", env=server_environment())
         with self.log.open("w") as log:
             self.process = subprocess.Popen(

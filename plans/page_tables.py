@@ -1,14 +1,16 @@
 """The tables of the dashboard pages (council overview, department dashboard, plan, KPI and measure pages;
-the cabinet summary's are in plans/briefing.py) as django-tables2 tables, drawn as the pages drew them (templates/partials/page_table.html)
+the cabinet summary's are in plans/briefing.py) as django-tables2 tables, drawn as the pages drew them
+(templates/partials/page_table.html)
 and downloadable with the same rows and columns: `<page>?_export=csv|xlsx&_table=<name>`, the page's own
 query string kept (?year=, ?plan=). Built from data the page has already loaded: no queries."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from html import unescape
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import django_tables2 as tables
 from django.http import HttpRequest
@@ -217,7 +219,7 @@ NOT_A_DATE = '{% if PROBLEM %} <strong class="govuk-tag govuk-tag--yellow">Not a
 
 
 def _printed_date(field: str, verbose_name: str) -> TextColumn:
-    return TextColumn("{{ record.%s_printed }}%s" % (field, NOT_A_DATE.replace("PROBLEM", f"record.{field}_problem")),
+    return TextColumn("{{ record." + field + "_printed }}" + NOT_A_DATE.replace("PROBLEM", f"record.{field}_problem"),
                       verbose_name=verbose_name)
 
 

@@ -76,7 +76,8 @@ class Money:
 LOWER_BOUND_RE = re.compile(r"^(?:exceeding|over|more than|in excess of)\s+(?P<rest>.+)$", re.IGNORECASE)
 
 
-MONEY_WORDS = {"": "blank", "£": "blank", "tba": "tba", "tbc": "tbc", "-": "dash", "\u2013": "dash", "n/a": "not_applicable",
+MONEY_WORDS = {"": "blank", "£": "blank", "tba": "tba", "tbc": "tbc", "-": "dash", "\u2013": "dash",
+               "n/a": "not_applicable",
                "unknown": "unknown"}
 MONEY_RE = re.compile(
     r"^(?P<open>\()?\s*(?P<sign>[-\u2013\u2212])?\s*£?\s*(?P<sign2>[-\u2013\u2212])?\s*"

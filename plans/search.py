@@ -17,7 +17,14 @@ from django.utils.safestring import SafeString, mark_safe
 
 from kpis.models import Kpi
 from plans.models import (
-    Council, Deliverable, Department, Discrepancy, Plan, Risk, Statement, _document_lines,
+    Council,
+    Deliverable,
+    Department,
+    Discrepancy,
+    Plan,
+    Risk,
+    Statement,
+    _document_lines,
 )
 from procurement.models import ProcurementEntry
 
@@ -216,7 +223,7 @@ def plans_by_document(*, council: Council | None) -> list[Plan]:
 
 def source_documents(*, plans: list[Plan]) -> list[SourceDocument]:
     """Each source document with the plans it holds (from `plans`, no query) and its length."""
-    held: "OrderedDict[str, list[Plan]]" = OrderedDict((name, []) for name in source_document_names())
+    held: OrderedDict[str, list[Plan]] = OrderedDict((name, []) for name in source_document_names())
     for plan in plans:
         if plan.document in held:
             held[plan.document].append(plan)
@@ -277,7 +284,7 @@ class PlanDiscrepancies:
 
 def discrepancy_summary(rows: list[Discrepancy]) -> list[PlanDiscrepancies]:
     """Counts per plan and kind of the rows given (no query)."""
-    summary: "OrderedDict[int, PlanDiscrepancies]" = OrderedDict()
+    summary: OrderedDict[int, PlanDiscrepancies] = OrderedDict()
     for d in rows:
         entry = summary.setdefault(d.plan_id, PlanDiscrepancies(d.plan, dict.fromkeys(Discrepancy.Kind.values, 0)))
         entry.counts[d.kind()] += 1

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from budgets.models import BudgetCell, BudgetRow, BudgetTable
 from kpis.models import Kpi, KpiValue
 from plans.models import Council, Deliverable, Department, Plan, StrategicObjective
-from procurement.models import ProcurementEntry, ProcurementTable
+from procurement.models import ProcurementEntry
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
@@ -113,14 +113,14 @@ def plan_sections(*, plan: Plan) -> dict:
     deliverables = [d for d in items if d.parent_id is None]
     for d in deliverables:
         d.subs = subs.get(d.pk, [])
-    by_section: "OrderedDict[tuple[str, str], list[Deliverable]]" = OrderedDict()
+    by_section: OrderedDict[tuple[str, str], list[Deliverable]] = OrderedDict()
     for d in deliverables:
         by_section.setdefault((d.get_section_display(), d.part or d.council_priority), []).append(d)
-    statements: "OrderedDict[str, list]" = OrderedDict()
+    statements: OrderedDict[str, list] = OrderedDict()
     for s in plan.statements.all():
         statements.setdefault(s.get_kind_display(), []).append(s)
     kpis = list(plan.kpis.prefetch_related(Prefetch("values", queryset=KpiValue.objects.order_by("order"))))
-    kpi_groups: "OrderedDict[str, list[Kpi]]" = OrderedDict()
+    kpi_groups: OrderedDict[str, list[Kpi]] = OrderedDict()
     for kpi in kpis:
         kpi_groups.setdefault(kpi.group or "", []).append(kpi)
     tables = plan.budget_tables.prefetch_related(
@@ -242,7 +242,8 @@ def division_budgets(*, plans: list[Plan]) -> dict[int, list[tuple[str, object, 
     for plan_id, order, division, group, role, value in cells:
         label = division or f"(unlabelled row{' in ' + group if group else ''})"
         rows[plan_id].setdefault((order, label), {})[role] = value
-    return {pid: [(label, v.get("gross"), v.get("net")) for (_, label), v in sorted(r.items())] for pid, r in rows.items()}
+    return {pid: [(label, v.get("gross"), v.get("net")) for (_, label), v in sorted(r.items())]
+            for pid, r in rows.items()}
 
 
 def plan_figures(*, plans: list[Plan], with_kpis: bool = True) -> dict[int, PlanFigures]:
@@ -269,7 +270,8 @@ def plan_figures(*, plans: list[Plan], with_kpis: bool = True) -> dict[int, Plan
             key = status or NONE
             figures[plan_id].status_counts[key] = figures[plan_id].status_counts.get(key, 0) + n
     counts = (Deliverable.objects.filter(plan__in=plans, parent__isnull=True)
-              .values_list("plan_id", "council_priority").annotate(n=Count("id")).order_by("plan_id", "council_priority"))
+              .values_list("plan_id", "council_priority").annotate(n=Count("id"))
+              .order_by("plan_id", "council_priority"))
     for plan_id, priority, n in counts:
         figures[plan_id].deliverables_by_priority.append((priority or "Not linked to a priority", n))
     return figures

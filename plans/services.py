@@ -12,10 +12,11 @@ edit that removes a record carrying entries is refused (see PlanLoader.refuse_dr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 from django.conf import settings
@@ -78,7 +79,8 @@ PRESSURE_KEYS = {"title", "amounts", "src"}
 SAVING_KEYS = {"title", "printed", "description", "year", "src", "value", "note"}
 TABLE_KEYS = {"title", "kind", "unit", "multiplier", "unit_note", "src", "columns", "rows", "notes", "rounding"}
 ROW_KEYS = {"division", "group", "kind", "src", "cells", "note"}
-DELIVERABLE_KEYS = {"refs", "number", "part", "section", "council_priority", "title", "lead", "start", "end", "resources",
+DELIVERABLE_KEYS = {"refs", "number", "part", "section", "council_priority", "title", "lead", "start", "end",
+                    "resources",
                     "interdependencies", "success_measures", "outcome", "in_council_plan", "notes", "src",
                     "sub_actions"}
 OUTCOME_KEYS = {"number", "title", "src", "objectives"}
@@ -200,9 +202,9 @@ class PlanLoader:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            raise FixtureError(self.file, "YAML", where, f"not valid YAML: {getattr(exc, 'problem', exc)}")
+            raise FixtureError(self.file, "YAML", where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
         except OSError as exc:
-            raise FixtureError(self.file, "", "", f"cannot read: {exc}")
+            raise FixtureError(self.file, "", "", f"cannot read: {exc}") from exc
         data = self.check_keys(data, TOP_KEYS, "file")
         self.load_plan(self.require(data, "plan", "file"))
         self.clear()
@@ -500,7 +502,7 @@ class PlanLoader:
             row = BudgetRow.objects.create(table=table, division=division, group=self.text(item, "group", rrecord),
                                            kind=row_kind, note=self.text(item, "note", rrecord), order=j, **src)
             cells = []
-            for col, cell in zip(columns, cells_data):
+            for col, cell in zip(columns, cells_data, strict=False):
                 cells.append(self.budget_cell(row, col, cell, multiplier, f"{rrecord}.{col.label}", src))
             BudgetCell.objects.bulk_create(cells)
             for cell in cells:
@@ -545,7 +547,8 @@ class PlanLoader:
         value = printed_value if explicit is None else explicit * multiplier
         if value != printed_value and not note:
             self.fail(record, "note", "a value that differs from the printed figure needs a note with the arithmetic")
-        if isinstance(cell, dict) and explicit is None and note and rows_sum is None and cell.get("reconciling") is None:
+        if (isinstance(cell, dict) and explicit is None and note and rows_sum is None
+                and cell.get("reconciling") is None):
             self.fail(record, "value", "a note without a value: give the repaired value (or drop the note)")
         if rows_sum is not None:
             made = BudgetCell(row=row, column=col, printed=printed, printed_value=printed_value, value=value)
@@ -601,7 +604,7 @@ class PlanLoader:
                 stated.reconciling, stated.reconciling_check = expected, kind
 
         def amount(cells: list[BudgetCell], role: str) -> Decimal | None:
-            picked = [c.checked_amount for c, r in zip(cells, roles) if r == role]
+            picked = [c.checked_amount for c, r in zip(cells, roles, strict=False) if r == role]
             return sum(picked, Decimal(0)) if picked else None
 
         for row, cells in rows:
@@ -613,7 +616,7 @@ class PlanLoader:
                                      row, {"src_start": row.src_start, "src_end": row.src_end})
 
         def cell_of(cells: list[BudgetCell], role: str) -> BudgetCell | None:
-            return next((c for c, r in zip(cells, roles) if r == role), None)
+            return next((c for c, r in zip(cells, roles, strict=False) if r == role), None)
 
         for row, cells in rows:
             where = f"{record}: row {row.division or 'unlabelled'!r} ({row.src_label})"
@@ -888,7 +891,8 @@ class PlanLoader:
                 unit_note=self.text(item, "unit_note", record), higher_is_better=hib,
                 responsible=self.text(item, "responsible", record), section=self.text(item, "section", record),
                 group=self.text(item, "group", record), links=links, footnotes=self.texts(item, "footnotes", record),
-                tolerance=None if item.get("tolerance") is None else self.decimal(item["tolerance"], record, "tolerance"),
+                tolerance=(None if item.get("tolerance") is None
+                           else self.decimal(item["tolerance"], record, "tolerance")),
                 order=i, **src,
             )
             for name, value in fields.items():
@@ -990,7 +994,8 @@ class PlanLoader:
             if status == "none":
                 status = KpiValue.Status.NONE
             if status not in KpiValue.Status.values:
-                self.fail(record, "status", f"{status!r} is not one of {', '.join(v for v in KpiValue.Status.values if v)}")
+                allowed = ", ".join(v for v in KpiValue.Status.values if v)
+                self.fail(record, "status", f"{status!r} is not one of {allowed}")
             obj.status = status
         if "note" in data:
             obj.note = self.text(data, "note", record)
@@ -1124,7 +1129,7 @@ def measures_apply(*, path: Path, report: LoadReport, strict: bool) -> None:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
     except yaml.YAMLError as exc:
-        raise FixtureError(file, "YAML", "", f"not valid YAML: {exc}")
+        raise FixtureError(file, "YAML", "", f"not valid YAML: {exc}") from exc
     items = data.get("measures") or []
     members = {(str(m.get("plan")), str(m.get("kpi"))) for item in items if isinstance(item, dict)
                for m in item.get("members") or [] if isinstance(m, dict)}

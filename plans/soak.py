@@ -234,7 +234,7 @@ def soak_run(*, minutes: float, clients: int, warmup_seconds: float | None = Non
     report = {
         "run": run,
         "database": settings.DATABASES["default"]["NAME"],
-        "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "minutes": minutes, "clients": clients, "warmup_seconds": warmup,
         "requests": total, "requests_per_second": round(total / seconds, 1),
         "by_kind": {kind: {"requests": n, "errors": tally.error_count.get(kind, 0),

@@ -30,13 +30,27 @@ from typing import Any, TextIO
 from django.db import DatabaseError, connection, models, transaction
 from django.utils.text import slugify
 
-from budgets.models import (BudgetCell, BudgetColumn, BudgetHeadline, BudgetRow, BudgetTable, Saving,
-                            ServicePressure)
+from budgets.models import BudgetCell, BudgetColumn, BudgetHeadline, BudgetRow, BudgetTable, Saving, ServicePressure
 from kpis.assessment import assess
 from kpis.models import Benchmark, Kpi, KpiValue, Measure
 from plans import parsing
-from plans.models import (ClosedPeriod, Council, DataVersion, Deliverable, DeliverableUpdate, Department, Discrepancy, Division,
-                          Outcome, Plan, Risk, Role, Statement, StrategicObjective, Workforce)
+from plans.models import (
+    ClosedPeriod,
+    Council,
+    DataVersion,
+    Deliverable,
+    DeliverableUpdate,
+    Department,
+    Discrepancy,
+    Division,
+    Outcome,
+    Plan,
+    Risk,
+    Role,
+    Statement,
+    StrategicObjective,
+    Workforce,
+)
 from procurement.models import ProcurementEntry, ProcurementTable
 
 SYNTHETIC_DOCUMENT = "Synthetic benchmark data"
@@ -92,7 +106,8 @@ DEPARTMENTS: list[dict] = [
             ("Secondary pupils attending good or outstanding schools", "percent", True, 55, 85, ""),
             ("Education, health and care plans issued within 20 weeks", "percent", True, 35, 95, ""),
             ("Permanent exclusions per 10,000 pupils", "rate", False, 4, 15, "per 10,000 pupils"),
-            ("Average days between a child entering care and moving in with an adoptive family", "days", False, 300, 550, ""),
+            ("Average days between a child entering care and moving in with an adoptive family", "days", False,
+             300, 550, ""),
             ("Children looked after per 10,000 children", "rate", False, 50, 80, "per 10,000 children"),
             ("Young people not in education, employment or training (16-17 year olds)", "percent", False, 2, 7, ""),
             ("Families supported by the early help offer", "count", True, 1500, 5000, ""),
@@ -119,7 +134,8 @@ DEPARTMENTS: list[dict] = [
                       "Public Health", "Quality and Compliance"],
         "measures": [
             ("Older people still at home 91 days after discharge into reablement", "percent", True, 75, 92, ""),
-            ("Permanent admissions to residential care (aged 65+) per 100,000 population", "rate", False, 450, 750, "per 100,000 population"),
+            ("Permanent admissions to residential care (aged 65+) per 100,000 population", "rate", False,
+             450, 750, "per 100,000 population"),
             ("People receiving self-directed support", "percent", True, 85, 100, ""),
             ("People receiving direct payments", "percent", True, 18, 35, ""),
             ("Adults with learning disabilities in paid employment", "percent", True, 3, 9, ""),
@@ -138,8 +154,10 @@ DEPARTMENTS: list[dict] = [
         "subjects": ["the Better Lives programme", "reablement capacity", "extra care housing",
                      "the market position statement for home care", "carers support", "the day opportunities review",
                      "community equipment services", "the falls prevention pathway", "the public health outcomes plan",
-                     "the learning disability employment strategy", "digital care records", "the hospital discharge model"],
-        "contracts": ["Home care framework", "Residential and nursing care framework", "Integrated community equipment service",
+                     "the learning disability employment strategy", "digital care records",
+                     "the hospital discharge model"],
+        "contracts": ["Home care framework", "Residential and nursing care framework",
+                      "Integrated community equipment service",
                       "Advocacy services", "Carers support service", "Drug and alcohol treatment services",
                       "Sexual health services", "Stop smoking service", "Assistive technology and telecare",
                       "Supported living framework", "Healthy weight services", "Care home quality monitoring system"],
@@ -171,12 +189,15 @@ DEPARTMENTS: list[dict] = [
         "subjects": ["the highways asset management plan", "the local cycling and walking infrastructure plan",
                      "the bus service improvement plan", "the climate change strategy", "the waste treatment facility",
                      "town centre regeneration", "the local plan evidence base", "flood risk management works",
-                     "electric vehicle charging points", "the minerals and waste local plan", "the tree planting programme",
+                     "electric vehicle charging points", "the minerals and waste local plan",
+                     "the tree planting programme",
                      "business support for rural enterprises"],
-        "contracts": ["Highways maintenance term contract", "Street lighting maintenance", "Winter gritting salt supply",
+        "contracts": ["Highways maintenance term contract", "Street lighting maintenance",
+                      "Winter gritting salt supply",
                       "Household waste recycling centres operation", "Residual waste treatment",
                       "Supported local bus services", "Home to school transport (mainstream)",
-                      "Traffic signal maintenance", "Flood alleviation works", "Electric vehicle charge point concession",
+                      "Traffic signal maintenance", "Flood alleviation works",
+                      "Electric vehicle charge point concession",
                       "Bridge inspections and assessments", "Road safety camera maintenance"],
         "pressures": ["Waste Disposal Contract Inflation", "Highways Maintenance", "Concessionary Fares",
                       "Winter Maintenance", "Flood Response"],
@@ -222,7 +243,8 @@ DEPARTMENTS: list[dict] = [
             ("Physically active adults", "percent", True, 60, 72, ""),
             ("Children in reception year who are a healthy weight", "percent", True, 73, 80, ""),
             ("Breastfeeding prevalence at 6-8 weeks", "percent", True, 35, 55, ""),
-            ("Under-18 conceptions per 1,000 females aged 15-17", "rate", False, 10, 25, "per 1,000 females aged 15-17"),
+            ("Under-18 conceptions per 1,000 females aged 15-17", "rate", False,
+             10, 25, "per 1,000 females aged 15-17"),
             ("Smoking status at time of delivery", "percent", False, 8, 16, ""),
             ("Chlamydia detection rate per 100,000 aged 15-24", "rate", True, 1200, 2300, "per 100,000 aged 15-24"),
             ("Successful completions of alcohol treatment", "percent", True, 30, 45, ""),
@@ -238,7 +260,8 @@ DEPARTMENTS: list[dict] = [
         "subjects": ["the healthy weight pathway", "the tobacco control plan", "the suicide prevention strategy",
                      "the drug and alcohol partnership plan", "the health inequalities programme",
                      "the 0-19 healthy child programme", "the social prescribing service", "community health champions",
-                     "the winter warmth scheme", "the sexual health needs assessment", "the joint strategic needs assessment",
+                     "the winter warmth scheme", "the sexual health needs assessment",
+                     "the joint strategic needs assessment",
                      "the physical activity strategy"],
         "contracts": ["Integrated sexual health service", "0-19 public health nursing", "Weight management service",
                       "Community drug and alcohol service", "Stop smoking service", "Oral health promotion",
@@ -302,13 +325,15 @@ DEPARTMENTS: list[dict] = [
             ("Delivery of the town deal programme", "rag", None, 0, 0, ""),
         ],
         "subjects": ["the homelessness and rough sleeping strategy", "the affordable housing programme",
-                     "the town deal projects", "the empty homes strategy", "the private sector housing enforcement policy",
+                     "the town deal projects", "the empty homes strategy",
+                     "the private sector housing enforcement policy",
                      "the disabled facilities grant process", "the housing retrofit programme",
                      "the temporary accommodation plan", "the high street recovery fund", "the housing register review",
                      "the regeneration masterplan", "the landlord accreditation scheme"],
         "contracts": ["Temporary accommodation framework", "Disabled adaptations works framework",
                       "Housing retrofit installers", "Rough sleeper outreach service", "Housing management system",
-                      "Home improvement agency", "Regeneration design consultants", "Supported housing for young people",
+                      "Home improvement agency", "Regeneration design consultants",
+                      "Supported housing for young people",
                       "Energy advice service", "Private sector stock condition survey", "Bond and deposit scheme",
                       "Public realm improvement works"],
         "pressures": ["Temporary Accommodation Costs", "Homelessness Demand", "Disabled Facilities Grant Demand",
@@ -353,9 +378,11 @@ FIRST = ["Sarah", "James", "Helen", "David", "Amara", "Rajesh", "Claire", "Mark"
          "Andrew", "Rebecca", "Simon", "Nadia", "Gareth", "Louise", "Tom", "Priya", "Michael", "Emma", "Kwame"]
 LAST = ["Whitworth", "Patel", "Okafor", "Harrison", "Bennett", "Clarke", "Ahmed", "Fletcher", "Kaur", "Morgan",
         "Hughes", "Lawson", "Chen", "Brennan", "Sutcliffe", "Osei", "Rowley", "Thornton", "Iqbal", "Dawson"]
-COUNCIL_PRIORITIES = ["Resilient, healthy and safe communities", "High performing, value for money and resident focused services",
+COUNCIL_PRIORITIES = ["Resilient, healthy and safe communities",
+                      "High performing, value for money and resident focused services",
                       "Effective early help for individuals and communities", "A prosperous and green county"]
-VALUES = ["Listen to, engage and involve local people to ensure services are responsive and take account of what matters to them",
+VALUES = ["Listen to, engage and involve local people to ensure services are responsive and take account of "
+          "what matters to them",
           "Be open minded, honest and accountable, ensuring the decisions we make are fair and transparent",
           "Spend money wisely, making the best use of the resources that we have",
           "Work with partners and local communities because we know that we cannot tackle complex problems on our own",
@@ -527,7 +554,7 @@ class _Values(_Table):
         assert set(self.head + self.DERIVED + self.tail) == set(self.position)
         self.columns = [KpiValue._meta.get_field(a).column for a in self.head + self.DERIVED + self.tail]
 
-    def parsed(self, kind: str, printed: str, year: int) -> "_Assessed":
+    def parsed(self, kind: str, printed: str, year: int) -> _Assessed:
         """The value as the loader builds it, for `year`, holding what the assessment reads."""
         return _Assessed(self._derived(kind, printed)[1], year)
 
@@ -543,7 +570,8 @@ class _Values(_Table):
     def add_value(self, kpi_id: int, year: int, kind: str, printed: str, order: int) -> None:
         pk = self.next_id
         self.next_id += 1
-        self.lines.append(f"{pk}\t{kpi_id}\t{year}\t{kind}\t{self._derived(kind, printed)[0]}\t{order}\t{self.fixed_text}")
+        self.lines.append(f"{pk}\t{kpi_id}\t{year}\t{kind}\t{self._derived(kind, printed)[0]}\t"
+                          f"{order}\t{self.fixed_text}")
 
 
 # The parsers are pure functions of the printed text: each distinct text is parsed once.
@@ -663,7 +691,7 @@ def _series(rng: random.Random, spec: M, style: str, years: range) -> tuple[dict
     span = high - low
     value = low + span * rng.uniform(0.2, 0.8)
     previous = None
-    bench_year = rng.choice(["national", "regional"])
+    rng.choice(["national", "regional"])  # an unused draw, kept so the generated councils stay the same
     for year in years:
         outcome = _pick(rng, OUTCOMES)
         if style in {"trend", "trend_maintain"} and previous is not None:
@@ -807,7 +835,7 @@ class _Writer:
         for position in range(self.kpi_count):
             style = STYLES[position % len(STYLES)]
 
-            def fits(m: M) -> bool:
+            def fits(m: M, style: str = style) -> bool:
                 if style == "rag":
                     return m[1] == "rag"
                 if style in NUMERIC_ONLY:
@@ -980,7 +1008,7 @@ class _Writer:
         labels = CATEGORIES + ["Gross Budget", "Income", "Grants", "Net Budget"]
         roles = ["category"] * len(CATEGORIES) + ["gross", "income", "grants", "net"]
         columns = [self.t(BudgetColumn).add(table_id=table_id, label=lab, role=role, order=i)
-                   for i, (lab, role) in enumerate(zip(labels, roles), 1)]
+                   for i, (lab, role) in enumerate(zip(labels, roles, strict=False), 1)]
         totals = [0] * len(columns)
         rows = []
         for division in spec["divisions"]:
@@ -994,11 +1022,11 @@ class _Writer:
             grants = -int(gross * rng.uniform(0, 0.12))
             figures = cats + [gross, income, grants, gross + income + grants]
             rows.append((division, "row", figures))
-            totals = [a + b for a, b in zip(totals, figures)]
-        rows.append((f"Total controllable budget", "total", totals))
+            totals = [a + b for a, b in zip(totals, figures, strict=False)]
+        rows.append(("Total controllable budget", "total", totals))
         for order, (division, kind, figures) in enumerate(rows, 1):
             row_id = self.t(BudgetRow).add(table_id=table_id, division=division, kind=kind, order=order)
-            for column_id, figure in zip(columns, figures):
+            for column_id, figure in zip(columns, figures, strict=False):
                 printed = f"£{figure:,}" if figure >= 0 else f"£-{-figure:,}"
                 value = _parse_money(printed).value
                 self.t(BudgetCell).add(row_id=row_id, column_id=column_id, printed=printed, printed_value=value,
@@ -1007,7 +1035,8 @@ class _Writer:
         pressures = []
         order = 0
         for title in rng.sample(spec["pressures"], min(len(spec["pressures"]), rng.randint(2, 4))):
-            for kind in rng.sample(["ongoing", "ongoing_contingency", "one_off", "one_off_contingency"], rng.randint(1, 2)):
+            for kind in rng.sample(["ongoing", "ongoing_contingency", "one_off", "one_off_contingency"],
+                                   rng.randint(1, 2)):
                 amount = rng.randint(2, 600) * 10_000
                 printed = f"£{amount:,}"
                 order += 1
@@ -1066,7 +1095,8 @@ class _Writer:
     def procurement(self, rng: random.Random, plan_id: int, spec: dict, year: int) -> None:
         tables = [
             ("Table One: Forward Plan of Procurements",
-             f"above £50K less than Find a Tender threshold due to commence prior to April {year + 2}", 50_000, 214_000),
+             f"above £50K less than Find a Tender threshold due to commence prior to April {year + 2}",
+             50_000, 214_000),
             ("Table Two: Forward Plan of Procurements",
              f"(above Find a Tender threshold) due to commence prior to April {year + 2}", 215_000, 25_000_000),
         ]
@@ -1099,7 +1129,8 @@ class _Writer:
                 roll = rng.random()
                 procurement_start = ("TBA" if roll < 0.05 else "TBC" if roll < 0.08 else
                                      f"{starts.year}/{starts.year + 1}" if roll < 0.1 else
-                                     f"{MONTH_ABBR[starts.month - 1]} {starts.year}" if roll < 0.2 else f"{starts:%d/%m/%Y}")
+                                     f"{MONTH_ABBR[starts.month - 1]} {starts.year}" if roll < 0.2 else
+                                     f"{starts:%d/%m/%Y}")
                 contract_start = "TBA" if rng.random() < 0.05 else f"{contract:%d/%m/%Y}"
                 advert = f"{starts + dt.timedelta(days=45):%d/%m/%Y}" if t == 2 else ""
                 length = rng.choice(["36", "24 months", "48", "5 years", "12 months", ""])

@@ -10,8 +10,8 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import django_tables2 as tables
 from django.conf import settings

@@ -1,8 +1,6 @@
 from django.urls import path
 
-from plans import views
-from plans import search_views
-from plans import deliverable_views
+from plans import deliverable_views, search_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),

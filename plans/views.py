@@ -3,11 +3,10 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from kpis.forms import DeliverableUpdateForm
-
 from plans import briefing, charts, page_tables, selectors
 from plans.models import Deliverable, DeliverableUpdate, user_can_edit
 
@@ -42,7 +41,8 @@ def home(request: HttpRequest) -> HttpResponse:
     ctx = {
         "rows": rows, "years": years, "year": shown_year, "year_error": year_error, "council": council,
         "departments_table": departments_table, "status_table": status_table,
-        "status_figure": charts.status_figure([(f.plan.department.name, f.status_counts) for f in rows]) if rows else None,
+        "status_figure": (charts.status_figure([(f.plan.department.name, f.status_counts) for f in rows])
+                          if rows else None),
     }
     return render(request, "plans/home.html", ctx)
 

@@ -8,9 +8,9 @@ import calendar
 import datetime as dt
 import re
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When

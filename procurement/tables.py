@@ -40,7 +40,8 @@ class PipelineTable(tables.Table):
     title = tables.Column(verbose_name="Contract")
     department = tables.Column(accessor="plan__department__name", verbose_name="Department",
                                order_by=("plan__department__name", "-plan__financial_year", "order"))
-    plan = tables.Column(accessor="plan", verbose_name="Plan", order_by=("-plan__financial_year", "plan__slug", "order"))
+    plan = tables.Column(accessor="plan", verbose_name="Plan",
+                         order_by=("-plan__financial_year", "plan__slug", "order"))
     group = tables.Column(verbose_name="Service group", empty_values=(), order_by=("group", "subgroup", *TIE))
     table = tables.Column(accessor="table", verbose_name="Table and value band as printed",
                           order_by=("plan__slug", "table__order", "order"))

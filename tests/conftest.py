@@ -42,8 +42,8 @@ def fixture_path(slug: str) -> Path:
 @pytest.fixture
 def load_plan(db):
     """Load one plan fixture by slug and return the Plan."""
-    from plans.services import plans_load
     from plans.models import Plan
+    from plans.services import plans_load
 
     def load(slug: str) -> Plan:
         plans_load(paths=[fixture_path(slug)])

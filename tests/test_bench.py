@@ -11,7 +11,6 @@ import pytest
 from plans import bench
 from plans.loadtest import html_forms, parse_server_timing, parse_wrk, percentile, post_form, server_timing
 
-
 # -- percentiles -----------------------------------------------------------------------------------------------
 
 def test_it_interpolates_percentiles_between_ranks():

@@ -242,7 +242,7 @@ def test_bad_input_shows_the_error_not_a_500(client, all_plans, query, field):
     page = response.content.decode()
     assert "There is a problem" in page
     assert f'href="#id_{field}"' in page  # the error summary links to the field
-    assert f'id="id_{field}-error"' in page and f'aria-describedby="' in page
+    assert f'id="id_{field}-error"' in page and 'aria-describedby="' in page
     assert "Nothing is listed until the filters are corrected." in page
     assert shown(response)[1] == []
     assert client.get(reverse("deliverable_list") + "?per_page=500&" + query + "&_export=csv").status_code == 200
@@ -513,7 +513,7 @@ def test_the_tree_answers_what_objective_14_commits_to(client, all_plans, django
                                  "Dates": [OBJECTIVE_14["dates"]]}
     cards = part.split('<div class="govuk-summary-card govuk-!-margin-top-6"')[1:]
     assert len(cards) == len(OBJECTIVE_14["actions"]) == 5
-    for n, (card, action) in enumerate(zip(cards, OBJECTIVE_14["actions"]), 1):
+    for n, (card, action) in enumerate(zip(cards, OBJECTIVE_14["actions"], strict=False), 1):
         title = re.search(r'<h4 class="govuk-summary-card__title">.*?<a [^>]*>(.*?)</a></h4>', card, re.S).group(1)
         assert html.unescape(title) == action["title"]
         assert f"Action 14.{n}" in card

@@ -12,10 +12,10 @@ import pytest
 from django.urls import reverse
 
 from kpis.models import DoubtDecision, Kpi, KpiValue
-from plans.models import DataVersion, Plan
+from plans.models import DataVersion
 from plans.services import plans_load
 from tests.conftest import fixture_path
-from tests.test_entry import loaded_plans, plans, users, fast_passwords  # noqa: F401
+from tests.test_entry import fast_passwords, loaded_plans, plans, users  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -440,7 +440,7 @@ def test_the_second_save_is_refused_with_the_other_persons_change_shown(client, 
     assert re.search(r"Lena Lead saved 85 for 2025-26 on \d+ \w+ \d{4} at \d\d:\d\d, after you opened this page\. "
                      r"Your value was not saved: check theirs, then save again if yours should replace it\.", html)
     assert f'<a href="#kpi-{pct.pk}">{pct.description}: Lena Lead saved 85' in html  # in the summary
-    assert f"entered by lena" in html  # the "Now" line shows their value
+    assert "entered by lena" in html  # the "Now" line shows their value
     assert [(e.printed, e.entered_by) for e in entries()] == [("85", users.lead)]  # nothing overwritten
 
     # Saving again, having seen it, replaces it knowingly; both stay in the history.
@@ -479,7 +479,7 @@ def test_the_service_refuses_a_value_saved_between_validation_and_saving(plans, 
     forms = services.entry_forms(plan=plans.cs, kpis=kpis, data=data)
     assert all(f.is_valid() for f in forms)
     theirs = KpiValue.objects.create(kpi=pct, year=2025, kind="latest", printed="90", value=90, source="entry",
-                                     entered_by=users.admin, entered_at=dt.datetime.now(dt.timezone.utc), order=10_000)
+                                     entered_by=users.admin, entered_at=dt.datetime.now(dt.UTC), order=10_000)
     with pytest.raises(services.EntryConflict) as raised:
         services.kpi_entries_save(forms=forms, user=users.lead)
     assert raised.value.kpi == pct and raised.value.newest == theirs
@@ -496,7 +496,7 @@ def test_the_page_shows_a_change_saved_during_its_own_save(client, plans, users,
 
     def save_after_someone_else(*, forms, user):
         KpiValue.objects.create(kpi=pct, year=2025, kind="latest", printed="90", value=90, source="entry",
-                                entered_by=users.admin, entered_at=dt.datetime.now(dt.timezone.utc), order=10_000)
+                                entered_by=users.admin, entered_at=dt.datetime.now(dt.UTC), order=10_000)
         monkeypatch.setattr(services, "kpi_entries_save", real_save)
         return real_save(forms=forms, user=user)
 
@@ -629,9 +629,10 @@ def test_document_values_survive_entry_and_reload_side_by_side(client, older_pla
 
 
 def test_a_reload_refuses_to_drop_a_kpi_that_has_entries(client, older_plan, users, tmp_path):
+    import yaml
+
     from plans.services import FixtureError, plans_load
     from tests.conftest import fixture_path
-    import yaml
 
     kpi = older_plan.kpis.order_by("order").first()
     client.force_login(users.lead)
@@ -726,8 +727,8 @@ def test_a_rag_rated_measure_takes_a_rating(client, db, load_plan):
     from django.contrib.auth.models import User
 
     from kpis.models import Kpi, KpiValue
-    from kpis.services import entry_forms, kpi_entries_save
     from kpis.selectors import plan_kpis
+    from kpis.services import entry_forms, kpi_entries_save
 
     plan = load_plan("asch-2020-21")
     kpi = Kpi.objects.filter(plan=plan, unit="rag", values__kind="target", values__target_kind="rag").first()

@@ -15,8 +15,18 @@ from hypothesis import strategies as st
 from kpis.models import Benchmark, Kpi, KpiValue
 from kpis.uploads import COLUMNS
 from plans.models import DeliverableUpdate
-from tests.test_entry import (COUNT, HOMES, PCT, fast_passwords, kpi_of, loaded_plans, page_form, plans,  # noqa: F401
-                              update_url, users)
+from tests.test_entry import (  # noqa: F401
+    COUNT,
+    HOMES,
+    PCT,
+    fast_passwords,
+    kpi_of,
+    loaded_plans,
+    page_form,
+    plans,
+    update_url,
+    users,
+)
 
 EXAMPLES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -31,7 +31,7 @@ def kpi_rows(page: str) -> list[tuple[list[str], list[str]]]:
 
 def kpis_in_page_order(plan: Plan) -> list[Kpi]:
     """The plan's KPIs as the plan page draws them: grouped by their printed group, groups in order of first use."""
-    groups: "OrderedDict[str, list[Kpi]]" = OrderedDict()
+    groups: OrderedDict[str, list[Kpi]] = OrderedDict()
     for kpi in plan.kpis.prefetch_related("values").order_by("order"):
         groups.setdefault(kpi.group or "", []).append(kpi)
     return [kpi for items in groups.values() for kpi in items]
@@ -48,7 +48,7 @@ def test_it_shows_every_printed_value_of_every_plan_in_the_column_printed(client
         rows = kpi_rows(page)
         kpis = kpis_in_page_order(plan)
         assert len(rows) == len(kpis), plan.slug
-        for kpi, (head, row) in zip(kpis, rows):
+        for kpi, (head, row) in zip(kpis, rows, strict=False):
             assert row[0].startswith(norm(kpi.description)), (plan.slug, kpi.key)
             for value in kpi.values.all():
                 printed = norm(value.printed)

@@ -97,7 +97,7 @@ def page_tables(html: str) -> dict[str, tuple[list[str], list[list[str]]]]:
     parser = Tables()
     parser.feed(html[html.index("<main"):html.index("</main>")])
     assert len(parser.tables) == len(parser.names), "a table without its download links"
-    return dict(zip(parser.names, parser.tables))
+    return dict(zip(parser.names, parser.tables, strict=False))
 
 
 def csv_rows(response) -> list[list[str]]:

@@ -14,8 +14,7 @@ from django.urls import reverse
 from kpis.models import Kpi, KpiValue
 from kpis.uploads import COLUMNS, Preview
 from plans.models import DeliverableUpdate
-from tests.test_entry import (CS, ETE, PASSWORD, fast_passwords, loaded_plans, page_form, plans,  # noqa: F401
-                              users)
+from tests.test_entry import CS, ETE, PASSWORD, fast_passwords, loaded_plans, page_form, plans, users  # noqa: F401
 
 ROLES = ["anonymous", "viewer", "lead", "other_lead", "cabinet", "admin"]
 # Who may write to which department: leads their own, administrators every one.

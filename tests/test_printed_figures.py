@@ -20,7 +20,7 @@ def grid(client, url: str, region: str) -> dict[str, dict[str, str]]:
     without opening a disclosure."""
     rows = table_text(client.get(url).content.decode(), region)
     header = rows[0]
-    return {row[0]: dict(zip(header[1:], row[1:])) for row in rows[1:]}
+    return {row[0]: dict(zip(header[1:], row[1:], strict=False)) for row in rows[1:]}
 
 
 CS25 = "Approved Controllable Budget 2025-26"

@@ -92,7 +92,7 @@ def test_the_answer_downloads_as_csv_and_excel_with_the_rows_shown(client, all_p
     assert rows[0] == headers(page)
     assert [shown_title(r[0]) for r in rows[1:]] == row_titles(page)
     d2n2 = next(r for r in rows if r[0] == "D2N2 Children in Care Provision")
-    assert dict(zip(rows[0], d2n2)) == {
+    assert dict(zip(rows[0], d2n2, strict=False)) == {
         "Contract": "D2N2 Children in Care Provision", "Department": "Children's Services",
         "Plan": "Children's Services Implementation Plan 2025-29 (2025-26)", "Service group": "",
         "Table and value band as printed": "Commercial Pipeline of Procurement – up to 31 March 2027 – Procurements "
@@ -150,7 +150,7 @@ def test_the_council_wide_totals_count_every_row(client, all_plans):
 
 def test_tba_values_export_as_printed_words(client, all_plans):
     rows = csv_rows(client.get(PIPELINE + "?q=Telephone+Support&_export=csv"))
-    row = dict(zip(rows[0], rows[1]))
+    row = dict(zip(rows[0], rows[1], strict=False))
     assert row["Contract"] == "Telephone Support (mental health)"
     assert row["Estimated value"] == "TBA (to be advised)"
     assert row["Contract start"] == "TBA (to be advised)"
@@ -439,8 +439,8 @@ def test_the_query_count_does_not_grow_with_rows(client, all_plans, django_asser
 def test_totals_summed_in_sql_agree_with_the_rows_one_by_one(all_plans):
     """The council-wide totals (grouped in PostgreSQL) and a plan page's totals (counted row by row in Python)
     are the same figures for the same rows, on every filter that changes them."""
-    from procurement.selectors import pipeline_queryset, pipeline_totals, pipeline_totals_of
     from plans.models import Council
+    from procurement.selectors import pipeline_queryset, pipeline_totals, pipeline_totals_of
 
     council = Council.objects.get()
     for rows in (pipeline_queryset(council=council), pipeline_queryset(council=council).filter(value__isnull=True),

@@ -18,8 +18,17 @@ from django.test import Client
 from django.urls import reverse
 
 from kpis.models import Benchmark, DoubtDecision, Kpi, KpiValue
-from plans.models import (ClosedPeriod, DataVersion, Deliverable, DeliverableUpdate, Department, Outcome, Plan, Role,
-                          StrategicObjective)
+from plans.models import (
+    ClosedPeriod,
+    DataVersion,
+    Deliverable,
+    DeliverableUpdate,
+    Department,
+    Outcome,
+    Plan,
+    Role,
+    StrategicObjective,
+)
 from plans.services import FixtureError, plans_load
 from tests.conftest import fixture_path
 from tests.test_entry import PCT, fast_passwords, fill, make_users, open_form, page_form, update_url  # noqa: F401

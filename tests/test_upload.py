@@ -17,8 +17,22 @@ from django.urls import reverse
 from kpis.models import Benchmark, Kpi
 from kpis.uploads import COLUMNS
 from plans.models import ClosedPeriod
-from tests.test_entry import (COUNT, HOMES, LOWER, PCT, entries, fast_passwords, fill, kpi_of,  # noqa: F401
-                              loaded_plans, open_form, page_form, plans, update_url, users)
+from tests.test_entry import (  # noqa: F401
+    COUNT,
+    HOMES,
+    LOWER,
+    PCT,
+    entries,
+    fast_passwords,
+    fill,
+    kpi_of,
+    loaded_plans,
+    open_form,
+    page_form,
+    plans,
+    update_url,
+    users,
+)
 
 
 def upload_url(plan, **query) -> str:

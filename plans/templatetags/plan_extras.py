@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Callable
 
 from django import template
 from django.utils.html import conditional_escape, strip_tags
@@ -109,7 +109,7 @@ def table_rows(table, rows, row_headers: bool = True, empty: str = "", labels: b
     out = []
     for row in rows:
         cells = ['<tr class="govuk-table__row">']
-        for n, ((column, cell), css, label) in enumerate(zip(row.items(), classes, names)):
+        for n, ((_column, cell), css, label) in enumerate(zip(row.items(), classes, names, strict=False)):
             extra = css()
             extra = f" {conditional_escape(extra)}" if extra else ""
             if n == 0 and row_headers:

@@ -14,6 +14,7 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG22AA}, "resultTypes": ["
 
 def _clear_entries() -> None:
     """Remove what browser tests write (entries, updates, benchmarks, closed years, accounts)."""
+    from axes.models import AccessAttempt
     from django.contrib.auth.models import User
     from django.core.cache import cache
 
@@ -26,7 +27,8 @@ def _clear_entries() -> None:
     ClosedPeriod.objects.all().delete()
     Role.objects.all().delete()
     User.objects.all().delete()
-    cache.clear()  # sign-in throttling
+    AccessAttempt.objects.all().delete()  # sign-in throttling (django-axes counts failures in the database)
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -128,7 +128,7 @@ def kpis_in(block) -> int:
     parts ci)-civ) is one KPI per part; a row whose cells print "number (proportion%)" is two."""
     rows = [(n, t) for n, t in block if KPI_LABEL.match(t)]
     count = 0
-    for k, (n, t) in enumerate(rows):
+    for k, (_n, t) in enumerate(rows):
         cs = cells(t)
         if all(not c.strip() for c in cs[1:]):
             continue

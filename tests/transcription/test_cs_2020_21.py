@@ -178,7 +178,7 @@ def test_procurement_counts(plan, doc):
     assert len(rows) == 35
     headings = [n for n, t in doc.items() if t.startswith("Table ")]
     bounds = headings + [LAST + 1]
-    per_table = [len([r for r in rows if a < r < b]) for a, b in zip(bounds, bounds[1:])]
+    per_table = [len([r for r in rows if a < r < b]) for a, b in zip(bounds, bounds[1:], strict=False)]
     assert per_table == [5, 12, 18]
     tables = list(plan.procurement_tables.order_by("order"))
     assert [t.entries.count() for t in tables] == per_table

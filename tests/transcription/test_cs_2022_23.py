@@ -14,9 +14,9 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 
-from budgets.models import BudgetCell, BudgetHeadline, BudgetRow, BudgetTable, Saving, ServicePressure
+from budgets.models import BudgetCell, BudgetHeadline, BudgetTable, Saving, ServicePressure
 from kpis.models import Kpi, KpiValue
-from plans.models import Deliverable, Discrepancy, Division, Risk, Statement, Workforce
+from plans.models import Deliverable, Discrepancy, Division, Risk, Workforce
 from procurement.models import ProcurementEntry, ProcurementTable
 
 SLUG = "cs-2022-23"
@@ -152,7 +152,7 @@ def test_deliverables_by_council_priority(plan):
     doc = lines(plan)
     headings = {209: doc[209], 218: doc[218], 255: doc[255], 268: doc[268]}
     bounds = sorted(headings) + [356]
-    for start, end in zip(bounds, bounds[1:]):
+    for start, end in zip(bounds, bounds[1:], strict=False):
         n = sum(1 for i in range(start, end) if REF_RE.match(doc[i]))
         assert Deliverable.objects.filter(plan=plan, council_priority=headings[start]).count() == n
     assert [

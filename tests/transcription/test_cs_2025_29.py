@@ -10,7 +10,6 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-import pytest
 from django.conf import settings
 
 from budgets.models import BudgetCell, BudgetRow, BudgetTable
@@ -38,11 +37,11 @@ def lines_between(plan, first: int, last: int) -> list[str]:
 
 def test_outcome_and_objective_counts(plan):
     lines = lines_between(plan, 14, 124)
-    outcomes = [l for l in lines if re.match(r"^Outcome \d+:", l)]
-    objectives = [l for l in lines if re.match(r"^Strategic Objective \d+:", l)]
+    outcomes = [ln for ln in lines if re.match(r"^Outcome \d+:", ln)]
+    objectives = [ln for ln in lines if re.match(r"^Strategic Objective \d+:", ln)]
     assert Outcome.objects.filter(plan=plan).count() == len(outcomes) == 2
     assert StrategicObjective.objects.filter(outcome__plan=plan).count() == len(objectives) == 5
-    numbers = [int(re.match(r"^Strategic Objective (\d+):", l).group(1)) for l in objectives]
+    numbers = [int(re.match(r"^Strategic Objective (\d+):", ln).group(1)) for ln in objectives]
     stored = list(StrategicObjective.objects.filter(outcome__plan=plan)
                   .order_by("outcome__number", "number").values_list("number", flat=True))
     assert stored == numbers == [1, 2, 14, 15, 20]
@@ -52,7 +51,7 @@ def test_action_count(plan):
     # An action's first row is the only row whose second cell (End Date) starts with a month name;
     # continuation rows after page breaks have that cell empty or hold the year ("2028").
     lines = lines_between(plan, 28, 124)
-    first_rows = [l for l in lines if re.match(rf"^[^\t]*\t{MONTH}( \d{{4}})?\t", l)]
+    first_rows = [ln for ln in lines if re.match(rf"^[^\t]*\t{MONTH}( \d{{4}})?\t", ln)]
     actions = Deliverable.objects.filter(plan=plan, objective__isnull=False)
     assert actions.count() == len(first_rows) == 15
     assert Deliverable.objects.filter(plan=plan).count() == 15  # no other deliverables in this plan
@@ -60,7 +59,7 @@ def test_action_count(plan):
 
 def test_kpi_counts(plan):
     lines = lines_between(plan, 125, 158)
-    rows = [l for l in lines if "\t" in l]
+    rows = [ln for ln in lines if "\t" in ln]
     descriptions = []
     for row in rows:
         first = row.split("\t")[0].strip()
@@ -73,7 +72,7 @@ def test_kpi_counts(plan):
     measures = sum(d.count("Number of DCC fostering") or 1 for d in descriptions)
     assert len(descriptions) == 16
     assert Kpi.objects.filter(plan=plan).count() == measures == 17
-    header = next(l for l in lines if l.startswith("Key Performance Measures\tActual"))
+    header = next(ln for ln in lines if ln.startswith("Key Performance Measures\tActual"))
     columns = len(header.split("\t")) - 1
     assert columns == 6
     assert KpiValue.objects.filter(kpi__plan=plan).count() == measures * columns == 102
@@ -81,15 +80,15 @@ def test_kpi_counts(plan):
 
 def test_procurement_count(plan):
     lines = lines_between(plan, 169, 191)
-    rows = [l for l in lines if re.match(r"^[YNΥ]\t", l)]  # includes the Greek capital upsilon
+    rows = [ln for ln in lines if re.match(r"^[YNΥ]\t", ln)]  # includes the Greek capital upsilon
     assert ProcurementEntry.objects.filter(plan=plan).count() == len(rows) == 12
 
 
 def test_budget_counts(plan):
     lines = lines_between(plan, 159, 167)
-    header = next(l for l in lines if l.startswith("Division\t"))
-    rows = [l for l in lines if "\t" in l and not l.startswith("Division\t")
-            and any(c.strip() for c in l.split("\t")[1:])]  # line 167 "Total" has no figures
+    header = next(ln for ln in lines if ln.startswith("Division\t"))
+    rows = [ln for ln in lines if "\t" in ln and not ln.startswith("Division\t")
+            and any(c.strip() for c in ln.split("\t")[1:])]  # line 167 "Total" has no figures
     table = BudgetTable.objects.get(plan=plan)
     assert BudgetRow.objects.filter(table=table).count() == len(rows) == 5
     # 12 printed numeric headings (Employee .. Controllable Recharges, Gross, Income, Net) plus the
@@ -112,7 +111,7 @@ def test_discrepancy_count(plan):
     # + 4 £1 rounding differences kept as printed and recorded by the loader (rows Schools & Learning
     # and SCQP, columns Premises Related and Transport Related).
     lines = lines_between(plan, 162, 166)
-    cells = [c for l in lines for c in l.split("\t")[1:]]
+    cells = [c for ln in lines for c in ln.split("\t")[1:]]
     split = [c for c in cells if re.search(r"[\d,]\s+[\d,]", c)]
     assert len(split) == 36
     assert Discrepancy.objects.filter(plan=plan).count() == 1 + 36 + 3 + 2 + 4
@@ -317,7 +316,7 @@ def test_budget_reconciles(plan):
         return [by_col[c.id] for c in columns]
 
     def pick(vals, role):
-        return sum((v for v, c in zip(vals, columns) if c.role == role), Decimal(0))
+        return sum((v for v, c in zip(vals, columns, strict=False) if c.role == role), Decimal(0))
 
     row_diffs = {}
     for row in rows:

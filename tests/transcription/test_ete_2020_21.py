@@ -175,7 +175,7 @@ def test_procurement_counts(plan, doc):
     assert heads == [1057, 1107, 1165]
     bounds = heads + [1273]
     counts = []
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in zip(bounds, bounds[1:], strict=False):
         counts.append(sum(1 for n in range(a + 1, b) if len(cells(doc[n])) == 3
                           and not doc[n].startswith("Contract Title")))
     tables = list(plan.procurement_tables.order_by("order"))

@@ -19,5 +19,5 @@ class Command(BaseCommand):
         try:
             path = database_backup(output=output)
         except BackupError as exc:
-            raise CommandError(str(exc))
+            raise CommandError(str(exc)) from exc
         self.stdout.write(f"Backup written to {path} ({path.stat().st_size // 1024} KB)")

@@ -3,14 +3,17 @@ import os
 import re
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import (get_default_password_validators, get_password_validators,
-                                                     validate_password)
+from django.contrib.auth.password_validation import (
+    get_default_password_validators,
+    get_password_validators,
+    validate_password,
+)
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-
 DEFAULT_VALIDATORS = [{"NAME": f"django.contrib.auth.password_validation.{name}"} for name in (
-    "UserAttributeSimilarityValidator", "MinimumLengthValidator", "CommonPasswordValidator", "NumericPasswordValidator")]
+    "UserAttributeSimilarityValidator", "MinimumLengthValidator", "CommonPasswordValidator",
+    "NumericPasswordValidator")]
 
 
 class Command(BaseCommand):
@@ -49,7 +52,7 @@ class Command(BaseCommand):
         try:
             validate_password(password, user, password_validators=validators)
         except ValidationError as exc:
-            raise CommandError("Password refused: " + " ".join(exc.messages))
+            raise CommandError("Password refused: " + " ".join(exc.messages)) from exc
         user.set_password(password)
         user.save()
         self.stdout.write(f"Created {username}. Grant a role with: manage.py grant_role {username} <role>")

@@ -31,9 +31,9 @@ class Command(BaseCommand):
                                         deliverables=deliverables, procurement=procurement, replace=replace,
                                         stdout=self.stdout)
         except SyntheticRefused as exc:
-            raise CommandError(f"Nothing was written. {exc}")
+            raise CommandError(f"Nothing was written. {exc}") from exc
         except ValueError as exc:
-            raise CommandError(str(exc))
+            raise CommandError(str(exc)) from exc
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
             size = cursor.fetchone()[0]

@@ -16,7 +16,7 @@ class Command(BaseCommand):
         try:
             user = get_user_model().objects.get(username=username)
         except get_user_model().DoesNotExist:
-            raise CommandError(f"No user called {username!r}")
+            raise CommandError(f"No user called {username!r}") from None
         if role == Role.Kind.LEAD and not department:
             raise CommandError("A performance lead needs --department")
         if role != Role.Kind.LEAD and department:
@@ -27,7 +27,7 @@ class Command(BaseCommand):
                 dept = Department.objects.get(slug=department)
             except Department.DoesNotExist:
                 known = ", ".join(Department.objects.values_list("slug", flat=True))
-                raise CommandError(f"No department {department!r} (known: {known})")
+                raise CommandError(f"No department {department!r} (known: {known})") from None
         return {"user": user, "kind": role, "department": dept}
 
     def handle(self, *args, username, role, department, **options):

@@ -29,7 +29,7 @@ class Command(BaseCommand):
                                       "not reloaded (load_plans --force reloads)")
                     return
         except FixtureError as exc:
-            raise CommandError(f"Nothing was loaded. {exc}")
+            raise CommandError(f"Nothing was loaded. {exc}") from exc
         verb = "Validated (dry run, nothing written)" if dry_run else "Loaded"
         self.stdout.write(f"{verb} {len(report.plans)} plan(s): {', '.join(report.plans)}")
         for name, n in sorted(report.counts.items()):

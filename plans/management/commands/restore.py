@@ -18,5 +18,5 @@ class Command(BaseCommand):
         try:
             database_restore(source=file, database=target)
         except BackupError as exc:
-            raise CommandError(str(exc))
+            raise CommandError(str(exc)) from exc
         self.stdout.write(f"Restored {file} into database {target}")

@@ -41,4 +41,4 @@ class Command(BaseCommand):
             user.set_password(PASSWORD)
             user.save()
             Role.objects.create(user=user, kind=kind, department=dept)
-        self.stdout.write("Local accounts (password %r): %s" % (PASSWORD, ", ".join(u[0] for u in USERS)))
+        self.stdout.write(f"Local accounts (password {PASSWORD!r}): {', '.join(u[0] for u in USERS)}")
