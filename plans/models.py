@@ -14,8 +14,6 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.urls import reverse
 
 from plans.parsing import fy_label
@@ -510,47 +508,59 @@ def new_epoch() -> str:
 
 
 class DataVersion(models.Model):
-    """One row counting the writes that change what a page shows. Cached pages and kept downloads are keyed
-    by it (`key()`), so a write makes every cached page stale at once, on every app server, without tracking
-    which pages it touched. The epoch is made with the row, so a database that is dropped and loaded again
-    (whose versions count up from the start again) never shares a key with the one before it."""
+    """The versions of the data pages show: one row per council whose data has been written (`scope` = the
+    council's id) and one global row (scope 0) for writes that belong to no one council (users, roles, shared
+    measures, a TRUNCATE). Cached pages and kept downloads are keyed by the global version plus the versions of
+    the councils they show (`key()`), so a write makes exactly those pages stale, on every app server.
 
+    Nothing in Python moves these numbers: a statement-level trigger on every table that feeds a page does,
+    inside the writing transaction (plans/migrations/0009_data_version_triggers.py), so the forms, the admin
+    site, management commands, the fixture loader and raw SQL all move them alike. Each row's epoch is made
+    with the row, so a database dropped and loaded again (whose versions count up from 1 again) never shares
+    a key with the one before it."""
+
+    GLOBAL = 0
+
+    scope = models.BigIntegerField(default=GLOBAL, unique=True)
     version = models.BigIntegerField(default=0)
     epoch = models.CharField(max_length=16, default=new_epoch)
 
     @classmethod
-    def current(cls) -> int:
-        """The version number. 1 query."""
-        return cls.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+    def current(cls, council_id: int = GLOBAL) -> int:
+        """One scope's version number (the global one by default). 1 query."""
+        return cls.objects.filter(scope=council_id).values_list("version", flat=True).first() or 0
 
     @classmethod
-    def key(cls) -> str:
-        """"<epoch>.<version>" of the data now, the cache key. 1 query, written as SQL: every page served from
-        the cache pays it, and building it through the ORM took longer than PostgreSQL took to answer."""
+    def key(cls, *, plan_slug: str | None = None, department_slug: str | None = None) -> str:
+        """The cache key of the data a page shows, "<epoch>.<version>", over the global scope and the council
+        of the plan or department named (every council with a department of that slug), or every council when
+        neither is named: the epoch is a digest of those rows' epochs, the version the sum of their versions.
+        Each version only grows, so for one set of rows the sum grows with every write to any of them.
+        1 query, written as SQL: every page served from the cache pays it. The council is looked up in the same
+        statement, so a plan that moves council is keyed anew."""
         from django.db import connection
 
+        table = connection.ops.quote_name(cls._meta.db_table)
+        if plan_slug is not None:
+            where, params = ("WHERE scope = 0 OR scope IN (SELECT d.council_id FROM plans_plan p JOIN plans_department"
+                             " d ON d.id = p.department_id WHERE p.slug = %s)"), [plan_slug]
+        elif department_slug is not None:
+            where, params = "WHERE scope = 0 OR scope IN (SELECT council_id FROM plans_department WHERE slug = %s)", [
+                department_slug]
+        else:
+            where, params = "", []
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT epoch, version FROM {connection.ops.quote_name(cls._meta.db_table)} WHERE id = 1")
+            cursor.execute(f"SELECT substr(md5(string_agg(epoch, '.' ORDER BY scope)), 1, 16), sum(version) "
+                           f"FROM {table} {where}", params)
             row = cursor.fetchone()
-        return f"{row[0]}.{row[1]}" if row else "none.0"
+        return f"{row[0]}.{row[1]}" if row and row[0] else "none.0"
 
     @classmethod
     def bump(cls) -> None:
-        """Call inside the write's transaction, after any write of published data. 1 query (2 the first time)."""
-        if not cls.objects.filter(pk=1).update(version=models.F("version") + 1):
-            cls.objects.get_or_create(pk=1, defaults={"version": 1})
-
-
-@receiver([post_save, post_delete], sender=DeliverableUpdate)
-@receiver([post_save, post_delete], sender=Plan)
-@receiver([post_save, post_delete], sender=Department)
-@receiver([post_save, post_delete], sender=Role)
-@receiver([post_save, post_delete], sender=ClosedPeriod)
-def _data_changed(sender, **kwargs) -> None:
-    """Single-row writes (the progress form, the admin) make cached pages stale; so do role changes (a
-    signed-in user's cached pages show what their roles allow) and closing a year (the entry form).
-    Bulk writes (loading plans, entering KPI values, generating scale data) call DataVersion.bump() themselves."""
-    DataVersion.bump()
+        """Move the global version by hand (every cached page goes stale). Writes to the database need not
+        call it: the triggers do. 1 query."""
+        if not cls.objects.filter(scope=cls.GLOBAL).update(version=models.F("version") + 1):
+            cls.objects.get_or_create(scope=cls.GLOBAL, defaults={"version": 1})
 
 
 class LoadFingerprint(models.Model):

@@ -35,7 +35,7 @@ from budgets.models import (BudgetCell, BudgetColumn, BudgetHeadline, BudgetRow,
 from kpis.assessment import assess
 from kpis.models import Benchmark, Kpi, KpiValue, Measure
 from plans import parsing
-from plans.models import (ClosedPeriod, Council, DataVersion, Deliverable, DeliverableUpdate, Department, Discrepancy, Division,
+from plans.models import (ClosedPeriod, Council, Deliverable, DeliverableUpdate, Department, Discrepancy, Division,
                           Outcome, Plan, Risk, Role, Statement, StrategicObjective, Workforce)
 from procurement.models import ProcurementEntry, ProcurementTable
 
@@ -1263,7 +1263,6 @@ def synthetic_generate(*, councils: int, departments: int = 8, years: int = 10, 
             ProcurementTable.objects.filter(plan__department__council__is_synthetic=True).summarise()
             if triggers_off:
                 writer.check_foreign_keys(cursor)
-        DataVersion.bump()  # cached pages are stale
     counts = {name: writer.tables[model].written for model, name in COUNT_NAMES.items()}
     # "deliverables" are the plans' top-level rows, as asked for; their sub-actions are counted apart.
     counts["sub_actions"] = writer.sub_actions
