@@ -165,6 +165,30 @@ def test_raw_sql(plans, django_assert_num_queries):
     assert "Written in raw SQL" in Client().get(item.get_absolute_url()).content.decode()
 
 
+def test_a_user_renamed_on_the_admin_site(plans, users, django_assert_num_queries):
+    """A KPI page names who entered each value: renaming them shows at once."""
+    lead = signed_in(users.lead)
+    data = fill(open_form(lead, plans.cs), plans.cs, COUNT, value="300", as_at="2025-09", commentary="Campaign")
+    assert lead.post(update_url(plans.cs), data).status_code == 302
+    url = kpi_of(plans.cs, COUNT).get_absolute_url()
+    assert "Lena Lead" in cached(Client(), url, django_assert_num_queries)
+    changed = admin_site(users).post(reverse("admin:auth_user_change", args=[users.lead.pk]), {
+        "username": "lena", "first_name": "Lena", "last_name": "Leadbetter", "email": "", "is_active": "on",
+        "last_login_0": "", "last_login_1": "", "date_joined_0": "2025-01-01", "date_joined_1": "09:00:00",
+        "initial-date_joined_0": "2025-01-01", "initial-date_joined_1": "09:00:00"})
+    assert changed.status_code == 302, changed.content.decode()[:2000]
+    assert "Lena Leadbetter" in Client().get(url).content.decode()
+
+
+def test_signing_in_leaves_every_page_cached(plans, users, django_assert_num_queries):
+    """Signing in writes the user's last_login, which no page shows: it must not make cached pages stale."""
+    url = reverse("department", args=[CS])
+    cached(Client(), url, django_assert_num_queries)
+    assert Client().post(reverse("login"), {"username": "vera", "password": PASSWORD}).status_code == 302
+    with django_assert_num_queries(1):  # still served from the cache
+        Client().get(url)
+
+
 # -- versions per council -----------------------------------------------------------------------------------------
 
 @pytest.fixture

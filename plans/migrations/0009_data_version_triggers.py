@@ -47,11 +47,16 @@ COUNCIL_OF = {
     # Who may see and do what: a signed-in user's pages show it, in any council.
     "plans_role": None,
     "kpis_doubtdecision": None,
-    "auth_user": None,
     "auth_user_groups": None,
     "auth_user_user_permissions": None,
     "auth_group_permissions": None,
 }
+
+# A user row is shown by its name (who entered a value) and decides what its pages show by its flags; signing in
+# writes last_login, which shows nowhere, and must not make every cached page stale.
+USER_SHOWN = "username, first_name, last_name, is_active, is_staff, is_superuser"
+USER_CHANGED = (f"SELECT n.* FROM new_rows n JOIN old_rows o ON o.id = n.id "
+                f"WHERE ROW(n.{USER_SHOWN.replace(', ', ', n.')}) IS DISTINCT FROM ROW(o.{USER_SHOWN.replace(', ', ', o.')})")
 
 FUNCTION = r"""
 CREATE OR REPLACE FUNCTION data_version_move() RETURNS trigger LANGUAGE plpgsql AS $body$
@@ -61,10 +66,12 @@ BEGIN
     IF TG_NARGS = 0 OR TG_OP = 'TRUNCATE' THEN
         written := 'SELECT 0::bigint AS scope';
     ELSE
+        -- The rows written; a second argument narrows an UPDATE's to those whose shown columns changed.
         written := format('SELECT DISTINCT COALESCE(%s, 0)::bigint AS scope FROM (%s) r', TG_ARGV[0],
-            CASE TG_OP WHEN 'INSERT' THEN 'SELECT * FROM new_rows'
-                       WHEN 'DELETE' THEN 'SELECT * FROM old_rows'
-                       ELSE 'SELECT * FROM new_rows UNION ALL SELECT * FROM old_rows' END);
+            CASE WHEN TG_OP = 'INSERT' THEN 'SELECT * FROM new_rows'
+                 WHEN TG_OP = 'DELETE' THEN 'SELECT * FROM old_rows'
+                 WHEN TG_NARGS > 1 THEN TG_ARGV[1]
+                 ELSE 'SELECT * FROM new_rows UNION ALL SELECT * FROM old_rows' END);
     END IF;
     -- Rows locked in scope order, so two writers touching the same councils cannot deadlock on them.
     EXECUTE format($sql$
@@ -80,17 +87,29 @@ $body$;
 def triggers_sql() -> str:
     statements = [FUNCTION]
     for table, council in COUNCIL_OF.items():
-        arg = "" if council is None else "'" + council.replace("'", "''") + "'"
+        arg = "" if council is None else quoted(council)
         events = [("ins", "INSERT", "REFERENCING NEW TABLE AS new_rows"),
                   ("upd", "UPDATE", "REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows"),
                   ("del", "DELETE", "REFERENCING OLD TABLE AS old_rows")] if council else [
                   ("iud", "INSERT OR UPDATE OR DELETE", "")]
         for suffix, event, referencing in [*events, ("trunc", "TRUNCATE", "")]:
-            name = f"data_version_{suffix}"
-            statements.append(f"CREATE TRIGGER {name} AFTER {event} ON {table} {referencing if event != 'TRUNCATE' else ''} "
-                              f"FOR EACH STATEMENT EXECUTE FUNCTION data_version_move({arg if event != 'TRUNCATE' else ''});")
-            statements.append(f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {name};")
+            statements += trigger(table, suffix, event, referencing, arg if event != "TRUNCATE" else "")
+    statements += trigger("auth_user", "insdel", "INSERT OR DELETE", "", "")
+    statements += trigger("auth_user", "upd", "UPDATE", "REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows",
+                          "'NULL', " + quoted(USER_CHANGED))
+    statements += trigger("auth_user", "trunc", "TRUNCATE", "", "")
     return "\n".join(statements)
+
+
+def quoted(sql: str) -> str:
+    return "'" + sql.replace("'", "''") + "'"
+
+
+def trigger(table: str, suffix: str, event: str, referencing: str, args: str) -> list[str]:
+    name = f"data_version_{suffix}"
+    return [f"CREATE TRIGGER {name} AFTER {event} ON {table} {referencing} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION data_version_move({args});",
+            f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {name};"]
 
 
 def drop_sql() -> str:
@@ -98,6 +117,8 @@ def drop_sql() -> str:
     for table, council in COUNCIL_OF.items():
         for suffix in (["ins", "upd", "del"] if council else ["iud"]) + ["trunc"]:
             statements.append(f"DROP TRIGGER IF EXISTS data_version_{suffix} ON {table};")
+    for suffix in ("insdel", "upd", "trunc"):
+        statements.append(f"DROP TRIGGER IF EXISTS data_version_{suffix} ON auth_user;")
     statements.append("DROP FUNCTION IF EXISTS data_version_move();")
     return "\n".join(statements)
 
