@@ -8,6 +8,8 @@ Each test first reads the page once so that it is cached, then writes, then read
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -18,8 +20,20 @@ from django.urls import reverse
 
 from kpis.models import Kpi, KpiValue
 from plans.models import Council, DataVersion, Deliverable, Department, Plan, Role
-from tests.test_entry import (COUNT, CS, PASSWORD, fast_passwords, fill, kpi_of, loaded_plans,  # noqa: F401
-                              open_form, page_form, plans, update_url, users)
+from tests.test_entry import (  # noqa: F401
+    COUNT,
+    CS,
+    PASSWORD,
+    fast_passwords,
+    fill,
+    kpi_of,
+    loaded_plans,
+    open_form,
+    page_form,
+    plans,
+    update_url,
+    users,
+)
 from tests.test_upload import csv_file, filled, post_file, template, upload_url
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +147,7 @@ def test_the_assess_kpis_command(plans, django_assert_num_queries):
     Kpi.objects.filter(pk=kpi.pk).update(status="on_track", status_doubtful=False)
     url = f"{reverse('kpi_list')}?plan=cs-2025-29&status=off_track"
     assert kpi.description not in cached(Client(), url, django_assert_num_queries)
-    call_command("assess_kpis", stdout=open("/dev/null", "w"))
+    call_command("assess_kpis", stdout=io.StringIO())
     assert kpi.description in Client().get(url).content.decode()
 
 
@@ -141,7 +155,7 @@ def test_the_grant_role_command(plans, users, django_assert_num_queries):
     viewer = signed_in(users.viewer)
     url = reverse("department", args=[CS])
     assert UPDATE_RIGHTS not in cached(viewer, url, django_assert_num_queries, queries=3)
-    call_command("grant_role", "vera", "lead", department=CS, stdout=open("/dev/null", "w"))
+    call_command("grant_role", "vera", "lead", department=CS, stdout=io.StringIO())
     assert UPDATE_RIGHTS in viewer.get(url).content.decode()
 
 
@@ -152,7 +166,7 @@ def test_the_fixture_loader(plans, django_assert_num_queries):
     Deliverable.objects.filter(pk=item.pk).update(title="A title the documents never printed")
     assert "A title the documents never printed" in cached(Client(), item.get_absolute_url(),
                                                             django_assert_num_queries)
-    call_command("load_plans", "--force", stdout=open("/dev/null", "w"))
+    call_command("load_plans", "--force", stdout=io.StringIO())
     page = Client().get(Deliverable.objects.get(plan=plans.cs, key=item.key).get_absolute_url()).content.decode()
     assert "A title the documents never printed" not in page and printed in page
 

@@ -107,9 +107,9 @@ def quoted(sql: str) -> str:
 
 def trigger(table: str, suffix: str, event: str, referencing: str, args: str) -> list[str]:
     name = f"data_version_{suffix}"
-    return [f"CREATE TRIGGER {name} AFTER {event} ON {table} {referencing} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION data_version_move({args});",
-            f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {name};"]
+    create = (f"CREATE TRIGGER {name} AFTER {event} ON {table} {referencing} "
+              f"FOR EACH STATEMENT EXECUTE FUNCTION data_version_move({args});")
+    return [create, f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {name};"]
 
 
 def drop_sql() -> str:
