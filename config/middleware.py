@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import itertools
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
-from typing import Callable
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import connections
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 
 class SecurityHeadersMiddleware:
@@ -23,6 +24,10 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # A signed-in page names its user and shows what their roles allow: no shared cache may keep it.
+            patch_cache_control(response, private=True)
         response.setdefault("Content-Security-Policy", self.csp)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
         return response
@@ -88,14 +93,15 @@ class QueryCounter:
 
 
 class PageCacheMiddleware:
-    """Pages are cached whole, keyed by the data version (plans.models.DataVersion), the day, the full URL and
-    whose copy it is, so a repeat read costs one query (three when signed in: session, user, version). Every
-    write of published data bumps the version, which makes every cached page stale at once in every app
-    server: no page can show a figure older than the last write.
+    """Pages are cached whole, keyed by the data versions of what they show (plans.models.DataVersion: the global
+    version and the council's, or every council's), the day, the full URL and whose copy it is, so a repeat
+    read costs one query (three when signed in: session, user, version). Every write to a table that feeds a
+    page moves a version inside its own transaction (a database trigger), which makes the pages showing that
+    council stale at once in every app server: no page can show a figure older than the last write.
 
     Whose copy: one for everyone not signed in; a signed-in user gets their own (the page names them, shows
     what their roles allow and carries their CSRF token, so the key holds their id, name, staff flags and a
-    digest of their CSRF secret; a role change bumps the version). Only plain reads of this product's own
+    digest of their CSRF secret; a role change moves the global version). Only plain reads of this product's own
     pages are kept: GET or HEAD, no flash message waiting, a 200 that sets no cookie, is not a download and
     made no new CSRF secret; Django's own pages (the admin, password changes) are never cached. Off with
     PAGE_CACHE=false."""
@@ -106,10 +112,10 @@ class PageCacheMiddleware:
         if not settings.PAGE_CACHE:
             raise MiddlewareNotUsed
         self.get_response = get_response
-        # The keys this process stored under `self.version`: once the data version moves on nothing can read
-        # them again, so they are deleted then rather than left to fill the cache until it culls.
-        self.version = ""
-        self.kept: set[str] = set()
+        # Per set of councils shown, the version this process last saw and the keys it stored under it: once
+        # that version moves on nothing can read them again, so they are deleted then rather than left to fill
+        # the cache until it culls.
+        self.kept: dict[tuple[tuple[str, str], ...], tuple[str, set[str]]] = {}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
@@ -120,7 +126,7 @@ class PageCacheMiddleware:
             from django.core.cache import cache
 
             cache.set(key, response, timeout=settings.PAGE_CACHE_SECONDS)
-            self.kept.add(key)
+            self.kept[request._page_cache_scope][1].add(key)
         return response
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
@@ -140,17 +146,33 @@ class PageCacheMiddleware:
 
         from plans.models import DataVersion
 
-        version = DataVersion.key()
-        if version != self.version:
-            cache.delete_many(self.kept)
-            self.version, self.kept = version, set()
+        councils = self.councils_shown(request)
+        version = DataVersion.key(**councils)
+        scope = tuple(sorted(councils.items()))
+        seen, kept = self.kept.get(scope, ("", set()))
+        if version != seen:
+            cache.delete_many(kept)
+            self.kept[scope] = (version, set())
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         key = f"page:{version}:{timezone.localdate().isoformat()}:{request.method}:{digest}:{whose}"
         cached = cache.get(key)
         if cached is None:
-            request._page_cache_key = key
+            request._page_cache_key, request._page_cache_scope = key, scope
             request._page_cache_secret = request.META.get("CSRF_COOKIE")
         return cached
+
+    @staticmethod
+    def councils_shown(request: HttpRequest) -> dict[str, str]:
+        """Which council's data the page shows, as DataVersion.key() takes it: a page under a plan's URL shows
+        that plan's council, one under a department's URL that department's; any other page (the overview,
+        lists, search) may show every council's."""
+        match = request.resolver_match
+        slug = match.kwargs.get("slug") if match else None
+        if slug is not None and "plans/<slug:slug>" in match.route:
+            return {"plan_slug": slug}
+        if slug is not None and "departments/<slug:slug>" in match.route:
+            return {"department_slug": slug}
+        return {}
 
     @staticmethod
     def same_csrf_secret(request: HttpRequest) -> bool:

@@ -207,11 +207,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# Django's database sessions and model backend, with the two reads every signed-in request makes written as
-# plain SQL (config/signed_in.py).
-SESSION_ENGINE = "config.signed_in"
-# axes' backend first: it refuses a locked-out account or address before any password is checked.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "config.signed_in.UserBackend"]
+# Django's database sessions and model backend (the defaults), with axes' backend first: it refuses a locked-out
+# account or address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day; then sign in again

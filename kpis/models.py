@@ -12,7 +12,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 
-from plans.models import DataVersion, Department, Plan, Sourced, search_vector, stored_document, text_list
+from plans.models import Department, Plan, Sourced, search_vector, stored_document, text_list
 from plans.parsing import fy_label, fy_start
 
 if TYPE_CHECKING:
@@ -347,4 +347,3 @@ def _reassess_after_benchmark_change(sender, instance: Benchmark, **kwargs) -> N
     from kpis.services import kpis_assess
 
     kpis_assess(kpis=Kpi.objects.filter(pk=instance.kpi_id))
-    DataVersion.bump()

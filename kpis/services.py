@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from kpis.forms import KpiEntryForm
 from kpis.models import Benchmark, DoubtDecision, Kpi, KpiValue
-from plans.models import ClosedPeriod, DataVersion, Plan
+from plans.models import ClosedPeriod, Plan
 
 
 class EntryConflict(Exception):
@@ -100,7 +100,6 @@ def kpi_value_doubt_set(*, value: KpiValue, doubtful: bool, reason: str, by) -> 
     value.doubtful = reason if doubtful else ""
     value.save(update_fields=["doubtful"])
     kpis_assess(kpis=Kpi.objects.filter(pk=kpi.pk))
-    DataVersion.bump()  # cached pages are stale
     return decision
 
 
@@ -141,7 +140,6 @@ def kpi_entries_save(*, forms: list[KpiEntryForm], user) -> int:
     KpiValue.objects.bulk_create(entries)
     Benchmark.objects.bulk_create(benchmarks)
     kpis_assess(kpis=Kpi.objects.filter(pk__in=kpi_ids))
-    DataVersion.bump()  # cached pages are stale
     return len(entries) + len(benchmarks)
 
 

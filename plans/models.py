@@ -14,8 +14,6 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.urls import reverse
 
 from plans.parsing import fy_label
@@ -80,7 +78,7 @@ class Sourced(models.Model):
         abstract = True
 
     @property
-    def source_plan(self) -> "Plan":
+    def source_plan(self) -> Plan:
         return self.plan
 
     @property
@@ -129,10 +127,10 @@ class Department(models.Model):
 
 
 class PlanQuerySet(models.QuerySet):
-    def for_department(self, department: Department) -> "PlanQuerySet":
+    def for_department(self, department: Department) -> PlanQuerySet:
         return self.filter(department=department)
 
-    def current_first(self) -> "PlanQuerySet":
+    def current_first(self) -> PlanQuerySet:
         return self.order_by("-financial_year", "slug")
 
 
@@ -174,16 +172,16 @@ class Plan(Sourced):
     def __str__(self) -> str:
         return f"{self.department.name} {self.year_label}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("plan", args=[self.slug])
+
     @property
-    def source_plan(self) -> "Plan":
+    def source_plan(self) -> Plan:
         return self
 
     @property
     def year_label(self) -> str:
         return fy_label(self.financial_year)
-
-    def get_absolute_url(self) -> str:
-        return reverse("plan", args=[self.slug])
 
     def covered_years(self) -> list[int]:
         """The financial years the plan covers, from its printed period ('2021-25' -> 2021-22 to 2024-25;
@@ -231,6 +229,9 @@ class Statement(Sourced):
             GinIndex(fields=["search_document"], name="statement_search_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.text[:60]}"
+
 
 class Division(Sourced):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="divisions")
@@ -240,6 +241,9 @@ class Division(Sourced):
 
     class Meta:
         ordering = ["plan", "order"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Workforce(Sourced):
@@ -257,6 +261,9 @@ class Workforce(Sourced):
     class Meta:
         ordering = ["plan", "order"]
 
+    def __str__(self) -> str:
+        return self.division
+
 
 class Outcome(Sourced):
     """2025-29 shape: outcome -> strategic objective -> actions (Deliverable rows)."""
@@ -267,6 +274,9 @@ class Outcome(Sourced):
 
     class Meta:
         ordering = ["plan", "number"]
+
+    def __str__(self) -> str:
+        return f"Outcome {self.number}: {self.title}"
 
 
 class StrategicObjective(Sourced):
@@ -280,13 +290,16 @@ class StrategicObjective(Sourced):
     class Meta:
         ordering = ["outcome", "number"]
 
+    def __str__(self) -> str:
+        return f"Strategic objective {self.number}: {self.title}"
+
     @property
     def source_plan(self) -> Plan:
         return self.outcome.plan
 
 
 class DeliverableQuerySet(models.QuerySet):
-    def top_level(self) -> "DeliverableQuerySet":
+    def top_level(self) -> DeliverableQuerySet:
         return self.filter(parent__isnull=True)
 
 
@@ -345,12 +358,12 @@ class Deliverable(Sourced):
         label = " ".join(self.refs) or self.number
         return f"{label} {self.title}".strip()
 
+    def get_absolute_url(self) -> str:
+        return reverse("deliverable", args=[self.plan.slug, self.pk])
+
     @property
     def label(self) -> str:
         return " ".join(self.refs) or (f"{self.number}." if self.number else "")
-
-    def get_absolute_url(self) -> str:
-        return reverse("deliverable", args=[self.plan.slug, self.pk])
 
 
 class Risk(Sourced):
@@ -372,6 +385,9 @@ class Risk(Sourced):
             # Search (plans/search.py): search_document @@ the query.
             GinIndex(fields=["search_document"], name="risk_search_idx"),
         ]
+
+    def __str__(self) -> str:
+        return self.description[:80]
 
 
 class Discrepancy(Sourced):
@@ -401,7 +417,10 @@ class Discrepancy(Sourced):
         ordering = ["plan", "src_start", "pk"]
         verbose_name_plural = "discrepancies"
 
-    def kind(self) -> "Discrepancy.Kind":
+    def __str__(self) -> str:
+        return f"{self.record}: {self.field}"
+
+    def kind(self) -> Discrepancy.Kind:
         """What kind of discrepancy this is, read from its note and field (no query): a printed date that
         is not a real date; rounding in the printed figures (sums out by a pound or two); a repair of a
         figure garbled or wrong in print (digits split or lost in extraction, a missing minus sign or
@@ -504,53 +523,71 @@ class DeliverableUpdate(models.Model):
             models.Index(fields=["deliverable", "-entered_at"], name="delivupdate_newest_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} ({self.as_of})"
+
 
 def new_epoch() -> str:
     return secrets.token_hex(8)
 
 
 class DataVersion(models.Model):
-    """One row counting the writes that change what a page shows. Cached pages and kept downloads are keyed
-    by it (`key()`), so a write makes every cached page stale at once, on every app server, without tracking
-    which pages it touched. The epoch is made with the row, so a database that is dropped and loaded again
-    (whose versions count up from the start again) never shares a key with the one before it."""
+    """The versions of the data pages show: one row per council whose data has been written (`scope` = the
+    council's id) and one global row (scope 0) for writes that belong to no one council (users, roles, shared
+    measures, a TRUNCATE). Cached pages and kept downloads are keyed by the global version plus the versions of
+    the councils they show (`key()`), so a write makes exactly those pages stale, on every app server.
 
+    Nothing in Python moves these numbers: a statement-level trigger on every table that feeds a page does,
+    inside the writing transaction (plans/migrations/0009_data_version_triggers.py), so the forms, the admin
+    site, management commands, the fixture loader and raw SQL all move them alike. Each row's epoch is made
+    with the row, so a database dropped and loaded again (whose versions count up from 1 again) never shares
+    a key with the one before it."""
+
+    GLOBAL = 0
+
+    scope = models.BigIntegerField(default=GLOBAL, unique=True)
     version = models.BigIntegerField(default=0)
     epoch = models.CharField(max_length=16, default=new_epoch)
 
-    @classmethod
-    def current(cls) -> int:
-        """The version number. 1 query."""
-        return cls.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+    def __str__(self) -> str:
+        return f"scope {self.scope}: version {self.version}"
 
     @classmethod
-    def key(cls) -> str:
-        """"<epoch>.<version>" of the data now, the cache key. 1 query, written as SQL: every page served from
-        the cache pays it, and building it through the ORM took longer than PostgreSQL took to answer."""
+    def current(cls, council_id: int = GLOBAL) -> int:
+        """One scope's version number (the global one by default). 1 query."""
+        return cls.objects.filter(scope=council_id).values_list("version", flat=True).first() or 0
+
+    @classmethod
+    def key(cls, *, plan_slug: str | None = None, department_slug: str | None = None) -> str:
+        """The cache key of the data a page shows, "<epoch>.<version>", over the global scope and the council
+        of the plan or department named (every council with a department of that slug), or every council when
+        neither is named: the epoch is a digest of those rows' epochs, the version the sum of their versions.
+        Each version only grows, so for one set of rows the sum grows with every write to any of them.
+        1 query, written as SQL: every page served from the cache pays it. The council is looked up in the same
+        statement, so a plan that moves council is keyed anew."""
         from django.db import connection
 
+        table = connection.ops.quote_name(cls._meta.db_table)
+        if plan_slug is not None:
+            where, params = ("WHERE scope = 0 OR scope IN (SELECT d.council_id FROM plans_plan p JOIN plans_department"
+                             " d ON d.id = p.department_id WHERE p.slug = %s)"), [plan_slug]
+        elif department_slug is not None:
+            where, params = "WHERE scope = 0 OR scope IN (SELECT council_id FROM plans_department WHERE slug = %s)", [
+                department_slug]
+        else:
+            where, params = "", []
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT epoch, version FROM {connection.ops.quote_name(cls._meta.db_table)} WHERE id = 1")
+            cursor.execute(f"SELECT substr(md5(string_agg(epoch, '.' ORDER BY scope)), 1, 16), sum(version) "
+                           f"FROM {table} {where}", params)
             row = cursor.fetchone()
-        return f"{row[0]}.{row[1]}" if row else "none.0"
+        return f"{row[0]}.{row[1]}" if row and row[0] else "none.0"
 
     @classmethod
     def bump(cls) -> None:
-        """Call inside the write's transaction, after any write of published data. 1 query (2 the first time)."""
-        if not cls.objects.filter(pk=1).update(version=models.F("version") + 1):
-            cls.objects.get_or_create(pk=1, defaults={"version": 1})
-
-
-@receiver([post_save, post_delete], sender=DeliverableUpdate)
-@receiver([post_save, post_delete], sender=Plan)
-@receiver([post_save, post_delete], sender=Department)
-@receiver([post_save, post_delete], sender=Role)
-@receiver([post_save, post_delete], sender=ClosedPeriod)
-def _data_changed(sender, **kwargs) -> None:
-    """Single-row writes (the progress form, the admin) make cached pages stale; so do role changes (a
-    signed-in user's cached pages show what their roles allow) and closing a year (the entry form).
-    Bulk writes (loading plans, entering KPI values, generating scale data) call DataVersion.bump() themselves."""
-    DataVersion.bump()
+        """Move the global version by hand (every cached page goes stale). Writes to the database need not
+        call it: the triggers do. 1 query."""
+        if not cls.objects.filter(scope=cls.GLOBAL).update(version=models.F("version") + 1):
+            cls.objects.get_or_create(scope=cls.GLOBAL, defaults={"version": 1})
 
 
 class LoadFingerprint(models.Model):
@@ -561,3 +598,6 @@ class LoadFingerprint(models.Model):
     fingerprint = models.CharField(max_length=64)
     plans = ArrayField(models.CharField(max_length=100), default=list)
     loaded_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.fingerprint[:12]

@@ -40,7 +40,6 @@ from plans.fingerprint import fingerprint_forget, fingerprint_matches, fingerpri
 from plans.matching import deliverables_match
 from plans.models import (
     Council,
-    DataVersion,
     Deliverable,
     DeliverableUpdate,
     Department,
@@ -1203,7 +1202,6 @@ def plans_load(*, paths: Iterable[Path] | None = None, dry_run: bool = False) ->
     from kpis.services import kpis_assess
 
     kpis_assess(kpis=Kpi.objects.filter(plan__slug__in=slugs))
-    DataVersion.bump()  # cached pages are stale
     if full:
         fingerprint_record(fingerprint=fingerprint, plans=list(slugs))
     else:

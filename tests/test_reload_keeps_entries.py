@@ -203,7 +203,7 @@ def test_an_edited_action_tree_is_updated_in_place(plan_with_progress, tmp_path)
 
 
 def test_removing_an_action_with_progress_is_refused_and_writes_nothing(plan_with_progress, tmp_path):
-    before, version = tree(), DataVersion.current()
+    before, version = tree(), DataVersion.key()
 
     def edit(data):
         objective = data["outcomes"][1]["objectives"][0]
@@ -218,7 +218,7 @@ def test_removing_an_action_with_progress_is_refused_and_writes_nothing(plan_wit
     assert "carries 1 progress updates entered in the product, newest 2025-11-27" in message
     assert "Nothing was written: put it back (a load never deletes entries); if it was only edited, keep its key " \
            "(so14-2: refs or number), or for a row without them its title or its place" in message
-    assert tree() == before and DataVersion.current() == version
+    assert tree() == before and DataVersion.key() == version
     assert DeliverableUpdate.objects.get().deliverable_id == plan_with_progress.pk
 
 

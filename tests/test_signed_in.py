@@ -1,5 +1,6 @@
-"""The session and user reads of every signed-in request (config/signed_in.py) keep Django's rules: an expired,
-unknown or deleted session is no session; a deactivated user, or one whose password changed, is signed out."""
+"""The session and user reads of every signed-in request (Django's database sessions and model backend) keep
+Django's rules: an expired, unknown or deleted session is no session; a deactivated user, or one whose password
+changed, is signed out."""
 
 import datetime as dt
 
@@ -57,9 +58,9 @@ def test_a_deactivated_user_or_a_changed_password_signs_out(reader, django_user_
     assert not signed_in(client)
 
 
-def test_a_forged_user_id_in_a_session_is_no_user(reader):
-    from config.signed_in import UserBackend
-
-    assert UserBackend().get_user("not-a-number") is None
-    assert UserBackend().get_user("999999") is None
-    assert UserBackend().get_user(str(reader[0].pk)) == reader[0]
+def test_a_session_naming_a_user_who_does_not_exist_is_no_user(reader):
+    _, client = reader
+    session = client.session
+    session["_auth_user_id"] = "999999"
+    session.save()
+    assert not signed_in(client)
