@@ -113,6 +113,10 @@ PROBLEMS_JS = r"""
 def problems_at(page, path: str, width: int) -> list[str]:
     page.goto(page.base + path)
     if page.locator("[data-figure]").count():
+        for chart in page.locator("[data-figure]").all():  # on a phone a chart draws as the reader nears it
+            chart.scroll_into_view_if_needed()
+            chart.locator(".main-svg").first.wait_for(state="attached", timeout=15000)
+        page.evaluate("window.scrollTo(0, 0)")
         page.locator("[data-figure] .main-svg").first.wait_for(state="attached", timeout=15000)
         page.wait_for_function("[...document.querySelectorAll('[data-figure]')].every(el => el.querySelector('.main-svg'))")
     page.evaluate("document.fonts.ready")
