@@ -94,9 +94,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # turns a refused sign-in into plans.accounts.refused's page
 ]
-# Public pages are cached whole per app server, keyed by the data version (every write bumps it): see
-# config.middleware.PageCacheMiddleware. Each process keeps its own small in-memory cache; the version lives in
-# PostgreSQL, so invalidation holds across processes and servers without a shared cache.
+# Public pages are cached whole per app server, keyed by the data versions (a database trigger moves them on every
+# write, per council): see config.middleware.PageCacheMiddleware. Each process keeps its own small in-memory
+# cache; the versions live in PostgreSQL, so invalidation holds across processes and servers without a shared cache.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = 3600
 # Downloads made for the current data version are kept on disk and served again (plans.tables); None: never.

@@ -23,8 +23,9 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session", autouse=True)
 def _no_page_cache():
-    """Tests change data with the ORM directly (not through the services that bump the data version), so
-    whole-page caching is off here; tests/test_page_cache.py turns it on to test it."""
+    """Each test's writes roll back with its transaction, and the data versions the database moved with them, so
+    a page cached in one test could be served at the same version in the next with other data: whole-page
+    caching is off here; tests/test_page_cache.py and tests/test_cache_versions.py turn it on to test it."""
     settings.PAGE_CACHE = False
 
 
