@@ -257,3 +257,22 @@ def test_signed_in_pages_are_private(plans, users):
     for response in (viewer.get(url), viewer.get(url)):  # built, then from the cache
         assert "private" in response["Cache-Control"]
     assert "private" not in Client().get(url).get("Cache-Control", "")
+
+
+def test_it_writes_on_a_database_upgraded_from_the_single_version_row(db):
+    """Before 0009 the one version row was made with an explicit id, so the id sequence lagged behind it; the
+    first council row the triggers inserted then collided with it and every write failed (load_plans on an
+    existing database). 0010 moves the sequence past the highest id."""
+    from importlib import import_module
+
+    fix = import_module("plans.migrations.0010_dataversion_id_sequence").SEQUENCE_SQL
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM plans_dataversion")
+        # What get_or_create(pk=1) did before: a row whose id the sequence will hand out next.
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('plans_dataversion', 'id')) + 1")
+        cursor.execute("INSERT INTO plans_dataversion (id, scope, version, epoch) VALUES (%s, 0, 5, 'old')",
+                       [cursor.fetchone()[0]])
+        cursor.execute(fix)
+    council = Council.objects.create(slug="upgraded", name="Upgraded County Council")  # a council's first write
+    assert DataVersion.current(council.pk) == 1
+    assert DataVersion.current() == 5
