@@ -13,7 +13,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from budgets.models import BudgetCell, BudgetColumn, BudgetTable, Difference
+from budgets.models import BudgetCell, BudgetColumn, BudgetHeadline, BudgetTable, Difference
 from plans.templatetags.plan_extras import money, number
 
 
@@ -88,9 +88,8 @@ def figure(cell: BudgetCell | None, table: BudgetTable, differences: list[Differ
                     stored=shown(cell.value) if cell.value is not None else "(blank)",
                     notes=[cell.note] if cell.note else [])
     if cell.reconciling is not None:
-        rounding = abs(cell.reconciling_difference) <= table.rounding * table.multiplier
         result.beside = reconciling_words(cell, shown)
-        result.beside_flag = "rounding" if rounding else "does not add up"
+        result.beside_flag = table.difference_flag(cell.reconciling_difference)
         result.link = corrections_url(plan_slug or table.plan.slug)
     return result
 
@@ -117,14 +116,33 @@ class FigureColumn(tables.Column):
             )
         if not value.beside:
             return shown
-        return format_html('{} <strong class="app-figure__flag">{}</strong>{}', shown, value.beside_flag,
-                           beside_html(value.beside, value.link))
+        return format_html("{}{}", shown, flagged_beside(value.beside_flag, value.beside, value.link))
 
     def value(self, value: Figure) -> Any:
         return value.export
 
 
-def beside_html(words: str, link: str) -> str:
-    """The reconciling figure under a printed one: short, and linked to the discrepancy."""
-    return format_html('<br><span class="govuk-body-s app-muted app-figure__beside">{} '
-                       '(<a class="govuk-link" href="{}">discrepancy</a>)</span>', words, link)
+def flagged_beside(flag: str, words: str, link: str) -> str:
+    """What follows a printed figure that differs from its parts: the mark, then the reconciling figure under
+    it, short, and linked to the discrepancy. The one markup for budget cells and headlines on every page."""
+    return format_html(' <strong class="app-figure__flag">{}</strong><br><span class="govuk-body-s app-muted '
+                       'app-figure__beside">{} (<a class="govuk-link" href="{}">discrepancy</a>)</span>',
+                       flag, words, link)
+
+
+def cell_beside(cell: BudgetCell, table: BudgetTable) -> str:
+    """flagged_beside for a cell shown in pounds (the plan page); empty when it equals its parts."""
+    if cell.reconciling is None:
+        return ""
+    return flagged_beside(table.difference_flag(cell.reconciling_difference), reconciling_words(cell, money),
+                          corrections_url(table.plan.slug))
+
+
+def headline_beside(headline: BudgetHeadline, plan_slug: str) -> str:
+    """flagged_beside for a figure printed in the plan's text whose printed parts (its note names them) sum to
+    something else; empty when they agree."""
+    if headline.reconciling is None:
+        return ""
+    words = (f"{headline.note} sum to {money(headline.reconciling)}; "
+             f"difference {money(headline.reconciling_difference)}")
+    return flagged_beside("does not add up", words, corrections_url(plan_slug))

@@ -87,6 +87,10 @@ class BudgetTable(Sourced):
         """Whether a difference is within the rounding the table declares (in pounds)."""
         return abs(difference) <= self.rounding * self.multiplier
 
+    def difference_flag(self, difference: Decimal) -> str:
+        """How a printed figure that differs from its parts is marked: 'rounding' or 'does not add up'."""
+        return "rounding" if self.is_rounding(difference) else "does not add up"
+
     def reconciliation(self) -> list[Difference]:
         """Every check the loader makes (categories sum to gross; gross + income + grants = net; rows sum
         to their subtotal and total, column by column), run again on the stored values, which are the

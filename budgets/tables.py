@@ -12,7 +12,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from budgets.figures import Figure, FigureColumn, beside_html, corrections_url, figure, plain
+from budgets.figures import Figure, FigureColumn, figure, headline_beside, plain
 from budgets.models import BudgetRow, BudgetTable, Difference, ServicePressure
 from plans.tables import YEAR_CELL, MoneyColumn
 from plans.templatetags.plan_extras import money
@@ -137,13 +137,7 @@ class HeadlineTable(tables.Table):
         template_name = TEMPLATE
 
     def render_value(self, value, record) -> str:
-        shown = money(value)
-        if record.reconciling is None:
-            return shown
-        words = (f"{record.note} sum to {money(record.reconciling)}; "
-                 f"difference {money(record.reconciling_difference)}")
-        return format_html('{} <strong class="app-figure__flag">does not add up</strong>{}', shown,
-                           beside_html(words, corrections_url(record.plan.slug)))
+        return format_html("{}{}", money(value), headline_beside(record, record.plan.slug))
 
     def value_value(self, value, record) -> Any:
         return plain(value)

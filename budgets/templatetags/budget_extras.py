@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django import template
 
-from budgets.models import BudgetCell, BudgetColumn, BudgetTable, Difference
+from budgets.figures import cell_beside, headline_beside
+from budgets.models import BudgetCell, BudgetColumn, BudgetHeadline, BudgetTable, Difference
 from plans.templatetags.plan_extras import money, number
 
 register = template.Library()
@@ -37,4 +38,14 @@ def reconciling_flag(cell: BudgetCell, table: BudgetTable) -> str:
     """'rounding' or 'does not add up', for a cell whose printed figure differs from its parts."""
     if cell.reconciling is None:
         return ""
-    return "rounding" if table.is_rounding(cell.reconciling_difference) else "does not add up"
+    return table.difference_flag(cell.reconciling_difference)
+
+
+@register.filter
+def reconciling_beside(cell: BudgetCell, table: BudgetTable) -> str:
+    return cell_beside(cell, table)
+
+
+@register.filter
+def printed_beside(headline: BudgetHeadline, plan) -> str:
+    return headline_beside(headline, plan.slug)
