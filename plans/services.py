@@ -132,6 +132,9 @@ class PlanLoader:
         self.plan: Plan
         self.line_count = 0
         self.plan_range = (1, 10**9)
+        # Administrators' marks and clears of doubtful values, by value (read by load_kpis; empty when the
+        # synthetic generator borrows kpi_value).
+        self.doubt_decisions: dict = {}
 
     # -- error helpers --------------------------------------------------------------------------------
     def fail(self, record: str, fieldname: str, message: str) -> None:
@@ -858,6 +861,7 @@ class PlanLoader:
     def load_kpis(self, items: list, refs: set[str]) -> None:
         """KPIs are matched by key (entries made later hang off them) and written in bulk."""
         existing = {k.key: k for k in Kpi.objects.filter(plan=self.plan)}
+        self.doubt_decisions = doubt_decisions(plan_slug=self.plan.slug)
         prefix = f"{self.plan.slug}-"
         measures = {m.key: m for m in Measure.objects.filter(department=self.plan.department, key__startswith=prefix)}
         kpis: list[Kpi] = []
@@ -1000,9 +1004,6 @@ class PlanLoader:
             obj.note = self.text(data, "note", record)
         obj.doubtful = self.text(data, "doubtful", record)
         # An administrator's later mark or clear (kpis.models.DoubtDecision) outlives the reload.
-        if not hasattr(self, "doubt_decisions"):
-            plan = getattr(self, "plan", None)  # none when the synthetic generator borrows this method
-            self.doubt_decisions = doubt_decisions(plan_slug=plan.slug) if plan is not None else {}
         decision = self.doubt_decisions.get((kpi.key, year, kind, printed))
         if decision is not None:
             obj.doubtful = decision.reason if decision.doubtful else ""
