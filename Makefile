@@ -35,7 +35,7 @@ static: install
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 # migrate, load, seed_local_users and collectstatic, each skipped when it has nothing to do, then runserver, all
-# in one process (plans/management/commands/prepare_run.py).
+# in one process (loader/management/commands/prepare_run.py).
 run: install
 	$(PY) manage.py prepare_run --serve 127.0.0.1:$(PORT)
 

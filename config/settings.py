@@ -74,6 +74,10 @@ INSTALLED_APPS = [
     "kpis",
     "budgets",
     "procurement",
+    "dashboard",  # the pages above the domain apps: overview, department, plan page, cabinet summary
+    "search",
+    "loader",  # reads the fixtures into the domain apps
+    "perf",  # benchmark, soak and synthetic data: outside the request path
     "axes",  # sign-in throttling; its admin lets administrators see and lift lockouts
 ]
 

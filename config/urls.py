@@ -9,8 +9,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("dashboard.urls")),
     path("", include("plans.urls")),
     path("", include("kpis.urls")),
     path("", include("budgets.urls")),
     path("", include("procurement.urls")),
+    path("", include("search.urls")),
 ]

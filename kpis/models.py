@@ -85,7 +85,7 @@ class Kpi(Sourced):
         ordering = ["plan", "order"]
         constraints = [models.UniqueConstraint(fields=["plan", "key"], name="kpi_unique_key_per_plan")]
         indexes = [
-            # Search (plans/search.py): search_document @@ the query.
+            # Search (search/selectors.py): search_document @@ the query.
             GinIndex(fields=["search_document"], name="kpi_search_idx"),
         ]
 

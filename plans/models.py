@@ -34,7 +34,7 @@ class ArrayText(models.Func):
 
 def search_vector(*weighted: tuple[str | models.Expression, str]) -> SearchVector:
     """A record's full-text document: each (field, weight) parsed with the English configuration. The same
-    expression builds the model's GIN index and the search query (plans/search.py), so the index serves it."""
+    expression builds the model's GIN index and the search query (search/selectors.py), so the index serves it."""
     parts = [SearchVector(field, weight=weight, config="english") for field, weight in weighted]
     vector = parts[0]
     for part in parts[1:]:
@@ -225,7 +225,7 @@ class Statement(Sourced):
     class Meta:
         ordering = ["plan", "order"]
         indexes = [
-            # Search (plans/search.py): search_document @@ the query.
+            # Search (search/selectors.py): search_document @@ the query.
             GinIndex(fields=["search_document"], name="statement_search_idx"),
         ]
 
@@ -350,7 +350,7 @@ class Deliverable(Sourced):
         ordering = ["plan", "order"]
         constraints = [models.UniqueConstraint(fields=["plan", "key"], name="deliverable_unique_key_per_plan")]
         indexes = [
-            # Search (plans/search.py): search_document @@ the query.
+            # Search (search/selectors.py): search_document @@ the query.
             GinIndex(fields=["search_document"], name="deliverable_search_idx"),
         ]
 
@@ -382,7 +382,7 @@ class Risk(Sourced):
     class Meta:
         ordering = ["plan", "order"]
         indexes = [
-            # Search (plans/search.py): search_document @@ the query.
+            # Search (search/selectors.py): search_document @@ the query.
             GinIndex(fields=["search_document"], name="risk_search_idx"),
         ]
 
@@ -591,7 +591,7 @@ class DataVersion(models.Model):
 
 
 class LoadFingerprint(models.Model):
-    """What the last full fixture load read (plans.services.fixtures_fingerprint: the fixture files, the source
+    """What the last full fixture load read (loader.services.fixtures_fingerprint: the fixture files, the source
     documents, the loader's code, the applied migrations) and the plans it wrote. One row. Kept in the database
     it describes, so a different or recreated database never sees it and loads again."""
 

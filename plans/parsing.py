@@ -1,7 +1,7 @@
 """Reading the figures the source documents print: money, dates, KPI values and targets.
 
 Every function takes the text exactly as printed and returns a small frozen result that keeps what it
-understood. Nothing here touches the database; the loader (plans/services.py) stores the printed text
+understood. Nothing here touches the database; the loader (loader/services.py) stores the printed text
 beside the parsed result, and the dashboards use the parsed result.
 
 A parser that does not understand its input says so (``ok=False`` / ``None``) rather than guessing:

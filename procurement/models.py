@@ -103,6 +103,6 @@ class ProcurementEntry(Sourced):
             # The pipeline table sorts and filters by procurement start and contract start.
             models.Index(fields=["procurement_start"], name="procurement_start_idx"),
             models.Index(fields=["contract_start"], name="procurement_contract_start_idx"),
-            # Search (plans/search.py): search_document @@ the query.
+            # Search (search/selectors.py): search_document @@ the query.
             GinIndex(fields=["search_document"], name="procurement_search_idx"),
         ]

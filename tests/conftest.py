@@ -43,8 +43,8 @@ def fixture_path(slug: str) -> Path:
 @pytest.fixture
 def load_plan(db):
     """Load one plan fixture by slug and return the Plan."""
+    from loader.services import plans_load
     from plans.models import Plan
-    from plans.services import plans_load
 
     def load(slug: str) -> Plan:
         plans_load(paths=[fixture_path(slug)])
@@ -57,7 +57,7 @@ def load_plan(db):
 def all_plans(django_db_setup, django_db_blocker):
     """Every fixture loaded once for a module of read-only tests, and removed afterwards so that tests
     elsewhere start from an empty database."""
-    from plans.services import plans_load
+    from loader.services import plans_load
 
     with django_db_blocker.unblock():
         report = plans_load()

@@ -38,7 +38,7 @@ def connect(name: str):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_restores_every_record_including_entries(tmp_path):
-    from plans.services import plans_load
+    from loader.services import plans_load
 
     plans_load(paths=[settings.FIXTURES_DIR / "cs-2022-23.yaml"])
     lead = User.objects.create_user("lead", password="a-long-test-password", first_name="Lee")

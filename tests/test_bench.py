@@ -1,4 +1,4 @@
-"""The pure parts of the benchmark and the soak (plans/loadtest.py, plans/bench.py): percentiles, parsing of
+"""The pure parts of the benchmark and the soak (perf/loadtest.py, perf/bench.py): percentiles, parsing of
 Server-Timing and wrk, the form reader the soak clients post with, target judging, and URL discovery on the
 seed data. gunicorn and wrk are not run here (`make bench` runs them)."""
 
@@ -8,8 +8,8 @@ import math
 
 import pytest
 
-from plans import bench
-from plans.loadtest import html_forms, parse_server_timing, parse_wrk, percentile, post_form, server_timing
+from perf import bench
+from perf.loadtest import html_forms, parse_server_timing, parse_wrk, percentile, post_form, server_timing
 
 # -- percentiles -----------------------------------------------------------------------------------------------
 
@@ -134,7 +134,7 @@ def test_it_judges_each_target():
 
 @pytest.mark.django_db
 def test_it_discovers_every_page_type_and_each_answers_200(all_plans, client):
-    from plans.loadtest import lead_account
+    from perf.loadtest import lead_account
 
     scope = bench.bench_scope()
     assert scope.council.slug == "derbyshire"
@@ -167,7 +167,7 @@ def test_it_discovers_every_page_type_and_each_answers_200(all_plans, client):
 
 @pytest.mark.django_db
 def test_it_signs_in_only_with_a_lead_role_for_the_department(all_plans):
-    from plans.loadtest import lead_account
+    from perf.loadtest import lead_account
     from plans.models import Role, user_can_edit
 
     scope = bench.bench_scope()

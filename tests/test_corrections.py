@@ -14,8 +14,8 @@ import pytest
 from django.urls import reverse
 
 from plans.models import Deliverable, Discrepancy, Plan
-from plans.search import plan_budget_url
 from plans.tables import neutralise
+from search.selectors import plan_budget_url
 
 pytestmark = pytest.mark.django_db
 

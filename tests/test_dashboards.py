@@ -53,7 +53,7 @@ def test_an_overview_with_no_plans_for_the_year(client, all_plans):
 
 
 def test_the_department_dashboard(client, all_plans, monkeypatch, django_assert_max_num_queries):
-    monkeypatch.setattr("plans.views._today", lambda: dt.date(2026, 11, 27))
+    monkeypatch.setattr("dashboard.views._today", lambda: dt.date(2026, 11, 27))
     with django_assert_max_num_queries(12):
         response = client.get(reverse("department", args=["childrens-services"]))
     page = text(response)
@@ -70,7 +70,7 @@ def test_the_department_dashboard(client, all_plans, monkeypatch, django_assert_
 
 
 def test_an_older_plans_dashboard_says_no_contract_is_upcoming(client, all_plans, monkeypatch):
-    monkeypatch.setattr("plans.views._today", lambda: dt.date(2026, 11, 27))
+    monkeypatch.setattr("dashboard.views._today", lambda: dt.date(2026, 11, 27))
     page = text(client.get(reverse("department", args=["childrens-services"]), {"plan": "cs-2022-23"}))
     assert "Latest contract starts in this plan" in page and "£141.78m" in page
 

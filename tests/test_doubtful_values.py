@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 
 from kpis.models import DoubtDecision, Kpi, KpiValue
+from loader.services import plans_load
 from plans.models import DataVersion
-from plans.services import plans_load
 from tests.conftest import fixture_path
 from tests.test_entry import fast_passwords, loaded_plans, plans, users  # noqa: F401
 

@@ -62,8 +62,8 @@ def loaded_plans(django_db_setup, django_db_blocker):
     """Three plans loaded once per module (each test's writes roll back with its transaction), and removed
     afterwards so that tests elsewhere start from an empty database."""
     from kpis.models import Measure
+    from loader.services import plans_load
     from plans.models import Council, Plan
-    from plans.services import plans_load
     from tests.conftest import fixture_path
 
     with django_db_blocker.unblock():
@@ -594,7 +594,7 @@ def older_plan(plans):
 
 
 def test_document_values_survive_entry_and_reload_side_by_side(client, older_plan, users):
-    from plans.services import plans_load
+    from loader.services import plans_load
     from tests.conftest import fixture_path
 
     kpi = kpi_of(older_plan, "icpc-within-15-days")
@@ -631,7 +631,7 @@ def test_document_values_survive_entry_and_reload_side_by_side(client, older_pla
 def test_a_reload_refuses_to_drop_a_kpi_that_has_entries(client, older_plan, users, tmp_path):
     import yaml
 
-    from plans.services import FixtureError, plans_load
+    from loader.services import FixtureError, plans_load
     from tests.conftest import fixture_path
 
     kpi = older_plan.kpis.order_by("order").first()

@@ -15,8 +15,8 @@ from django.core.management import CommandError, call_command
 
 from budgets.models import BudgetCell, BudgetRow
 from kpis.models import Kpi, KpiValue, Measure
+from loader.services import FixtureError, plans_load
 from plans.models import DataVersion, Deliverable, Discrepancy, Plan, Statement
-from plans.services import FixtureError, plans_load
 from procurement.models import ProcurementEntry
 
 # A small plan in the fixture schema, citing lines of a real source document.
@@ -290,7 +290,7 @@ def test_a_new_fixture_file_reloads(fixtures_dir):
 
 @pytest.mark.django_db
 def test_changed_loader_code_reloads(fixtures_dir, tmp_path, monkeypatch):
-    from plans import fingerprint
+    from loader import fingerprint
 
     code = tmp_path / "loader_part.py"
     code.write_text("RULE = 1\n")
@@ -309,7 +309,7 @@ def test_the_fingerprint_covers_every_module_the_loader_imports():
 
     from django.conf import settings
 
-    from plans import fingerprint
+    from loader import fingerprint
 
     def module_file(module: str) -> Path:
         return settings.BASE_DIR / (module.replace(".", "/") + ".py")
@@ -401,7 +401,7 @@ def test_the_serving_child_of_the_autoreloader_does_not_prepare_again(fixtures_d
     after every code change): that run, with RUN_MAIN set, goes straight to serving."""
     served = []
     monkeypatch.setenv("RUN_MAIN", "true")
-    monkeypatch.setattr("plans.management.commands.prepare_run.call_command",
+    monkeypatch.setattr("loader.management.commands.prepare_run.call_command",
                         lambda name, *args, **kwargs: served.append((name, args)))
     out = StringIO()
     call_command("prepare_run", "--serve", "127.0.0.1:8999", stdout=out)

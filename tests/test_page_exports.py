@@ -197,7 +197,7 @@ def test_the_overview_export_queries_are_fixed(client, all_plans, django_assert_
 
 @pytest.fixture
 def today(monkeypatch):
-    monkeypatch.setattr("plans.views._today", lambda: dt.date(2026, 11, 27))
+    monkeypatch.setattr("dashboard.views._today", lambda: dt.date(2026, 11, 27))
 
 
 @pytest.mark.parametrize("slug, plan", [("childrens-services", None), ("childrens-services", "cs-2022-23"),

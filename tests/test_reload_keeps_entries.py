@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kpis.models import Benchmark, DoubtDecision, Kpi, KpiValue
+from loader.services import FixtureError, plans_load
 from plans.models import (
     ClosedPeriod,
     DataVersion,
@@ -29,7 +30,6 @@ from plans.models import (
     Role,
     StrategicObjective,
 )
-from plans.services import FixtureError, plans_load
 from tests.conftest import fixture_path
 from tests.test_entry import PCT, fast_passwords, fill, make_users, open_form, page_form, update_url  # noqa: F401
 from tests.test_upload import csv_file, filled, post_file, template, upload_url
@@ -161,7 +161,7 @@ def edited_plan(tmp_path: Path, edit) -> Path:
 
 def users_beside(slug: str):
     """The fixed users, with one plan loaded: the other departments they lead exist, planless."""
-    from plans.services import DEPARTMENTS
+    from loader.services import DEPARTMENTS
 
     plans_load(paths=[fixture_path(slug)])
     council = Plan.objects.get(slug=slug).department.council

@@ -11,7 +11,7 @@ from django.db import connection
 from django.urls import reverse
 
 from plans.models import Deliverable, Plan
-from plans.search import KINDS, search_kind
+from search.selectors import KINDS, search_kind
 
 pytestmark = pytest.mark.django_db
 

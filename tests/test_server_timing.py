@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import path
 
 from config.middleware import ServerTimingMiddleware
-from plans.loadtest import server_timing
+from perf.loadtest import server_timing
 
 
 def three_queries(request):
@@ -54,7 +54,7 @@ def test_it_reports_the_query_count_and_times_when_on(timing_on, settings):
 
 @pytest.mark.django_db
 def test_it_counts_the_queries_of_a_real_page(timing_on, django_assert_num_queries):
-    # /search/ without a query: the council (the scope) and its departments for the form (plans/search_views.py).
+    # /search/ without a query: the council (the scope) and its departments for the form (search/views.py).
     with django_assert_num_queries(2):
         response = Client().get("/search/")
     assert response.status_code == 200

@@ -10,10 +10,11 @@ from django.urls import reverse
 
 from budgets.models import BudgetCell, BudgetRow
 from kpis.models import Kpi, KpiValue, Measure
-from plans import parsing, synthetic
+from loader.services import FixtureError, plans_load
+from perf import synthetic
+from perf.synthetic import SYNTHETIC_DOCUMENT, SyntheticRefused, synthetic_generate
+from plans import parsing
 from plans.models import Council, Deliverable, Department, Plan
-from plans.services import FixtureError, plans_load
-from plans.synthetic import SYNTHETIC_DOCUMENT, SyntheticRefused, synthetic_generate
 from procurement.models import ProcurementEntry
 
 SMALL = {"councils": 2, "departments": 2, "years": 3, "kpis": 22, "deliverables": 6, "procurement": 8}

@@ -45,8 +45,8 @@ def live_server(django_db_setup, django_db_blocker):
     from pytest_django.live_server_helper import LiveServer
 
     from kpis.models import Measure
+    from loader.services import plans_load
     from plans.models import Council, Department, Plan
-    from plans.services import plans_load
 
     with django_db_blocker.unblock():
         plans_load()

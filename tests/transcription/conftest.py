@@ -11,8 +11,8 @@ from tests.conftest import fixture_path, remove_every_plan
 
 @pytest.fixture(scope="module")
 def _module_plan(request, django_db_setup, django_db_blocker):
+    from loader.services import plans_load
     from plans.models import Plan
-    from plans.services import plans_load
 
     with django_db_blocker.unblock():
         plans_load(paths=[fixture_path(request.module.SLUG)])

@@ -10,10 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.html import format_html
 
-from plans import search
 from plans.models import Council, Discrepancy, Plan
 from plans.selectors import council_choices, council_get, council_pick, councils_in_order
 from plans.tables import table_export
+from search import selectors as search
 
 MAX_QUERY = 200
 

@@ -5,7 +5,7 @@ risks, a budget table, savings, pressures and a procurement pipeline, all invent
 `synthetic_generate(...)` writes everything in one transaction (all or nothing) with PostgreSQL COPY, so the full
 100-council installation takes minutes. It is reproducible: every council and department draws from its own
 `random.Random` seeded from `seed`, never from the global random state, so the same seed gives identical rows (ids
-aside). Derived columns follow the real loader's rules (plans/services.py) by calling its own code: each KPI value
+aside). Derived columns follow the real loader's rules (loader/services.py) by calling its own code: each KPI value
 goes through `PlanLoader.kpi_value` (parse_value / parse_target and the loader's rules for targets), money through
 `parse_money`, dates through `parse_date`, contract lengths and flags through `parse_months` / `parse_flag`.
 
@@ -539,7 +539,7 @@ class _Values(_Table):
 
     def __init__(self):
         super().__init__(KpiValue)
-        from plans.services import LoadReport, PlanLoader
+        from loader.services import LoadReport, PlanLoader
 
         self.loader = PlanLoader(Path("synthetic"), LoadReport())
         self.kpi = Kpi(key="synthetic")

@@ -1,4 +1,4 @@
-"""manage.py bench: the performance benchmark (README, "Performance"; logic in plans/bench.py)."""
+"""manage.py bench: the performance benchmark (README, "Performance"; logic in perf/bench.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from plans import bench, loadtest
+from perf import bench, loadtest
 
 
 class Command(BaseCommand):

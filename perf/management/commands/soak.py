@@ -1,5 +1,5 @@
 """manage.py soak: minutes of concurrent reads and writes against gunicorn (README, "Performance"; logic in
-plans/soak.py)."""
+perf/soak.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from plans import bench, loadtest, soak
+from perf import bench, loadtest, soak
 
 
 class Command(BaseCommand):

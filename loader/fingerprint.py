@@ -1,6 +1,6 @@
 """Whether the plan fixtures need loading again.
 
-A full load (plans.services.plans_load) records a fingerprint of everything that decides what it writes: every
+A full load (loader.services.plans_load) records a fingerprint of everything that decides what it writes: every
 fixture file's bytes, the source documents it reads, the code that parses and writes them, and the migrations
 applied to the database. `make run` skips the load when the database holds the same fingerprint, so a second
 start takes seconds, and loads again after any of them changes (a deploy that changes the loader reloads).
@@ -23,7 +23,7 @@ from plans.models import LoadFingerprint, Plan
 # The modules a load runs to validate, parse and write (and the models whose save() and querysets it calls).
 # A module added to the loader belongs here; a view or template does not (it changes no stored row).
 LOADER_MODULES = (
-    "plans.services", "plans.parsing", "plans.matching", "plans.fingerprint", "plans.models",
+    "loader.services", "plans.parsing", "loader.matching", "loader.fingerprint", "plans.models",
     "kpis.models", "kpis.services", "kpis.assessment", "kpis.selectors", "budgets.models", "procurement.models",
 )
 

@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from dashboard import briefing, page_tables
 from kpis.forms import DeliverableUpdateForm
-from plans import briefing, charts, page_tables, selectors
+from plans import charts, selectors
 from plans.models import Deliverable, DeliverableUpdate, user_can_edit
 
 

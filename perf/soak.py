@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.core.management.base import CommandError
 
-from plans import bench, loadtest
+from perf import bench, loadtest
 
 RSS_GROWTH_LIMIT_MB = 30.0  # per worker, from the end of warm-up to the end
 WRITE_SHARE = 0.2  # of a client's actions; half KPI values, half deliverable progress

@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from plans.synthetic import SyntheticRefused, synthetic_generate
+from perf.synthetic import SyntheticRefused, synthetic_generate
 
 
 class Command(BaseCommand):

@@ -35,9 +35,9 @@ from budgets.models import (
 )
 from kpis.models import Kpi, KpiValue, Measure
 from kpis.selectors import doubt_decisions
+from loader.fingerprint import fingerprint_forget, fingerprint_matches, fingerprint_record, fixtures_fingerprint
+from loader.matching import deliverables_match
 from plans import parsing
-from plans.fingerprint import fingerprint_forget, fingerprint_matches, fingerprint_record, fixtures_fingerprint
-from plans.matching import deliverables_match
 from plans.models import (
     Council,
     Deliverable,
@@ -666,7 +666,7 @@ class PlanLoader:
 
     def load_deliverables(self, items: list) -> set[str]:
         """Deliverables are read here and written, with the 2025-29 actions, by save_deliverables once all
-        of them are known (they are matched to the stored rows all together: plans/matching.py)."""
+        of them are known (they are matched to the stored rows all together: loader/matching.py)."""
         seen_refs: dict[str, str] = {}
         self.loaded_deliverables: list[tuple[Deliverable, bool]] = []  # (deliverable, keyed by position)
         tops: list[Deliverable] = []
@@ -814,7 +814,7 @@ class PlanLoader:
         return value
 
     def save_deliverables(self, actions: list[Deliverable]) -> None:
-        """Write every deliverable of the plan: each matched to the stored row it is (plans/matching.py) and
+        """Write every deliverable of the plan: each matched to the stored row it is (loader/matching.py) and
         updated in place, so progress updates stay on it; the rest inserted; stored rows the fixture no
         longer has deleted, or the load refused if one carries progress updates. About six statements."""
         stored = list(Deliverable.objects.filter(plan=self.plan))
@@ -930,7 +930,7 @@ class PlanLoader:
         old = [o for o in objs if o.pk is not None]
         model.objects.bulk_create(new)
         if old:
-            # `key` too: a deliverable keyed by position keeps its row under its new key (plans/matching.py).
+            # `key` too: a deliverable keyed by position keeps its row under its new key (loader/matching.py).
             fields = [f.name for f in model._meta.concrete_fields if not f.primary_key and f.name != "plan"]
             model.objects.bulk_update(old, fields)
 
@@ -1178,7 +1178,7 @@ def fixture_paths(directory: Path | None = None) -> list[Path]:
 @transaction.atomic
 def plans_load(*, paths: Iterable[Path] | None = None, dry_run: bool = False) -> LoadReport:
     """Load the given plan files (all of fixtures/ by default) and apply measures.yaml, atomically.
-    A full load records its fingerprint (plans.fingerprint), which plans_load_if_changed compares."""
+    A full load records its fingerprint (loader.fingerprint), which plans_load_if_changed compares."""
     report = LoadReport()
     if Council.objects.filter(is_synthetic=True).exists():  # never real plans beside the scale benchmark's data
         from django.db import connection

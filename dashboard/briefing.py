@@ -1,4 +1,4 @@
-"""The cabinet summary: a two-page briefing on one plan (plans/views.py plan_summary).
+"""The cabinet summary: a two-page briefing on one plan (dashboard/views.py plan_summary).
 
 What a cabinet member reads first: the measures off track (then near target), each with its latest figure
 against its target as printed, the status word, the direction of travel as an arrow with words, a small
@@ -14,9 +14,9 @@ from decimal import Decimal
 import django_tables2 as tables
 
 from budgets.models import Saving, ServicePressure
+from dashboard.page_tables import KPI_LINK, AmountColumn, PageTable, TextColumn, page_table
 from kpis.assessment import NEAR, OFF_TRACK, pick_current
 from plans.models import DeliverableUpdate, Plan
-from plans.page_tables import KPI_LINK, AmountColumn, PageTable, TextColumn, page_table
 from plans.parsing import fy_label
 from plans.selectors import division_budgets, plan_figures, previous_plan
 from procurement.models import ProcurementEntry
@@ -179,7 +179,7 @@ def plan_summary(*, plan: Plan) -> dict:
     }
 
 
-# -- the briefing's tables (drawn on the page and downloadable: plans/page_tables.py) --------------------------
+# -- the briefing's tables (drawn on the page and downloadable: dashboard/page_tables.py) --------------------------
 
 LATEST = ('{% with v=record.latest %}{% if v %}<span class="app-briefing__figure">{{ v.printed }}</span> '
           '<span class="app-muted">{{ v.get_kind_display|lower }} {{ v.year_label }}</span>{% else %}'

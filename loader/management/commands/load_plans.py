@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.services import FixtureError, plans_load, plans_load_if_changed
+from loader.services import FixtureError, plans_load, plans_load_if_changed
 
 
 class Command(BaseCommand):

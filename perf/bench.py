@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from django.core.management.base import CommandError
 from django.db.models import Count
 
-from plans import loadtest
+from perf import loadtest
 
 MAX_QUERIES = 20
 P95_MS = {"seed": 100.0, "scale": 250.0}
@@ -117,7 +117,7 @@ def _search_word(scope: Scope) -> str:
     """A word from the plan's deliverables or KPIs that search finds."""
     import re
 
-    from plans.search import search_run
+    from search.selectors import search_run
 
     texts = list(scope.plan.deliverables.order_by("order").values_list("title", flat=True)[:20])
     texts += list(scope.plan.kpis.order_by("order").values_list("description", flat=True)[:20])

@@ -1,5 +1,5 @@
 """The tables of the dashboard pages (council overview, department dashboard, plan, KPI and measure pages;
-the cabinet summary's are in plans/briefing.py) as django-tables2 tables, drawn as the pages drew them
+the cabinet summary's are in dashboard/briefing.py) as django-tables2 tables, drawn as the pages drew them
 (templates/partials/page_table.html)
 and downloadable with the same rows and columns: `<page>?_export=csv|xlsx&_table=<name>`, the page's own
 query string kept (?year=, ?plan=). Built from data the page has already loaded: no queries."""
