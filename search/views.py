@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from plans.models import Council, Discrepancy, Plan
 from plans.selectors import council_choices, council_get, council_pick, councils_in_order
 from plans.tables import table_export
-from search import selectors as search
+from search import selectors
 
 MAX_QUERY = 200
 
@@ -29,7 +29,7 @@ class SearchForm(forms.Form):
     council = forms.ChoiceField(label="Council", required=False, widget=forms.Select(attrs={"class": "govuk-select"}))
     department = forms.ChoiceField(label="Department", required=False,
                                    widget=forms.Select(attrs={"class": "govuk-select"}))
-    kind = forms.ChoiceField(label="Show", required=False, choices=[("", "Everything")] + search.KIND_CHOICES,
+    kind = forms.ChoiceField(label="Show", required=False, choices=[("", "Everything")] + selectors.KIND_CHOICES,
                              widget=forms.Select(attrs={"class": "govuk-select"}))
 
     def __init__(self, *args, departments: list[tuple[str, str]], councils: list[Council], **kwargs):
@@ -46,14 +46,14 @@ def search_page(request: HttpRequest) -> HttpResponse:
     searched (5, or 1 with `kind`)."""
     councils = councils_in_order()
     council = council_pick(councils, request.GET.get("council"))
-    form = SearchForm(request.GET or None, departments=search.department_choices(council=council),
+    form = SearchForm(request.GET or None, departments=selectors.department_choices(council=council),
                       councils=councils, initial={"council": council.slug if council else ""})
-    groups: list[search.Group] = []
+    groups: list[selectors.Group] = []
     q = kind = ""
     if form.is_bound and form.is_valid():
         q, kind = form.cleaned_data["q"].strip(), form.cleaned_data["kind"]
         if q:
-            groups = search.search_run(q=q, department=form.cleaned_data["department"], kind=kind, council=council)
+            groups = selectors.search_run(q=q, department=form.cleaned_data["department"], kind=kind, council=council)
     ctx = {"form": form, "q": q, "kind": kind, "groups": groups, "total": sum(g.total for g in groups)}
     return render(request, "search/search.html", ctx)
 
@@ -83,7 +83,7 @@ class DiscrepancyFilter(django_filters.FilterSet):
     def rows(self) -> list[Discrepancy]:
         """The discrepancies matching the valid filters (invalid ones are shown as errors and ignored).
         1 query."""
-        rows = search.discrepancies_list(queryset=self.qs)  # self.qs validates the form first
+        rows = selectors.discrepancies_list(queryset=self.qs)  # self.qs validates the form first
         kind = self.form.cleaned_data.get("kind") if self.is_bound else ""
         return [d for d in rows if d.kind() == kind] if kind else rows
 
@@ -125,10 +125,10 @@ def discrepancy_rows(discrepancies: list[Discrepancy]) -> list[dict]:
     """One dict per discrepancy, in the given order, shaped for DiscrepancyTable (no query)."""
     return [{
         "plan_label": f"{d.plan.department.name} {d.plan.year_label}", "plan_order": i,
-        "record": d.record, "record_url": search.discrepancy_link(d), "field": d.field, "printed": d.printed,
+        "record": d.record, "record_url": selectors.discrepancy_link(d), "field": d.field, "printed": d.printed,
         "stored": d.stored, "kind": d.kind().label, "note": d.note, "src_start": d.src_start or 0,
         "lines": d.src_label.removeprefix("lines ").removeprefix("line "), "document": d.plan.document,
-        "source_url": search.source_url(d.plan.document, d.src_start, d.src_end),
+        "source_url": selectors.source_url(d.plan.document, d.src_start, d.src_end),
     } for i, d in enumerate(discrepancies)]
 
 
@@ -136,15 +136,15 @@ def corrections(request: HttpRequest) -> HttpResponse:
     """Queries: 1 the council (the scope, ?council=); 2 its plans with departments (documents and the plan
     filter); 3 discrepancies with plan, department and content type."""
     council = council_get(slug=request.GET.get("council"))
-    plans = search.plans_by_document(council=council)
+    plans = selectors.plans_by_document(council=council)
     filterset = DiscrepancyFilter(request.GET or None, plans=plans,
                                   queryset=Discrepancy.objects.filter(plan__department__council=council))
     rows = filterset.rows()
     table = DiscrepancyTable(discrepancy_rows(rows))
     if response := table_export(request, table, name="discrepancies"):
         return response
-    ctx = {"documents": search.source_documents(plans=plans), "filterset": filterset, "table": table,
-           "summary": search.discrepancy_summary(rows), "kinds": list(Discrepancy.Kind), "count": len(rows)}
+    ctx = {"documents": selectors.source_documents(plans=plans), "filterset": filterset, "table": table,
+           "summary": selectors.discrepancy_summary(rows), "kinds": list(Discrepancy.Kind), "count": len(rows)}
     return render(request, "search/corrections.html", ctx)
 
 
@@ -157,9 +157,9 @@ def _line_number(raw: str | None) -> int | None:
 def source_document(request: HttpRequest, document: str) -> HttpResponse:
     """Queries: 1 the plans the document holds. Only files in settings.SOURCE_DOCUMENTS_DIR are shown,
     matched by exact name: anything else (a path, another file) is a 404."""
-    if document not in search.source_document_names():
+    if document not in selectors.source_document_names():
         raise Http404("No such source document")
-    lines = search.document_lines(document)
+    lines = selectors.document_lines(document)
     start, end = _line_number(request.GET.get("from")), _line_number(request.GET.get("to"))
     range_error = ""
     if "from" in request.GET or "to" in request.GET:
