@@ -23,7 +23,8 @@ from plans.models import LoadFingerprint, Plan
 # The modules a load runs to validate, parse and write (and the models whose save() and querysets it calls).
 # A module added to the loader belongs here; a view or template does not (it changes no stored row).
 LOADER_MODULES = (
-    "loader.services", "plans.parsing", "loader.matching", "loader.fingerprint", "plans.models",
+    "loader.services", "loader.schema", "loader.reader", "loader.plans", "loader.deliverables", "loader.budgets",
+    "loader.kpis", "loader.procurement", "plans.parsing", "loader.matching", "loader.fingerprint", "plans.models",
     "kpis.models", "kpis.services", "kpis.assessment", "kpis.selectors", "budgets.models", "procurement.models",
 )
 
