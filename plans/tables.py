@@ -22,6 +22,9 @@ from django.http.response import HttpResponseBase
 from django.utils.encoding import force_str
 from django_tables2.rows import BoundRow
 
+from plans.models import DataVersion
+from plans.templatetags.plan_extras import money
+
 EXPORT_FORMATS = ("csv", "xlsx")
 PER_PAGE = 100  # rows per page of a council-wide list
 MAX_PER_PAGE = 500
@@ -67,7 +70,7 @@ def export_rows(table: tables.Table) -> Iterator[list]:
 
 def _xlsx_file(rows: Iterator[list], title: str):
     """An Excel workbook written row by row (openpyxl's write-only mode) into a temporary file."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # heavy (a third of a second to import): loaded only when an Excel file is built
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=re.sub(r"[\\/*?:\[\]]", "-", title)[:31] or "Export")
@@ -87,8 +90,6 @@ def _slot(url: str, export_format: str) -> Path | None:
     folder = settings.EXPORT_CACHE_DIR
     if not settings.PAGE_CACHE or folder is None:
         return None
-    from plans.models import DataVersion
-
     try:
         Path(folder).mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -215,8 +216,6 @@ class MoneyColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value):
-        from plans.templatetags.plan_extras import money
-
         return money(value)
 
     def value(self, value):
