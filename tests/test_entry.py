@@ -367,6 +367,9 @@ def test_a_benchmark_is_recorded_as_the_kind_the_target_names(client, plans, use
     bench.value = Decimal("95")
     bench.save()
     assert Kpi.objects.get(pk=kpi.pk).status == "off_track"
+    # And one deleted: no benchmark held, so no assessment.
+    bench.delete()
+    assert Kpi.objects.get(pk=kpi.pk).status == "none"
 
 
 def test_an_empty_form_saves_nothing_and_says_so(client, plans, users):
