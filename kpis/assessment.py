@@ -31,8 +31,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kpis.kinds import TargetKind
+from django.db import models
+
 from plans.parsing import fy_label
+
+
+class TargetKind(models.TextChoices):
+    """The kinds of target a KPI value holds (KpiValue.target_kind, which is this enum): defined with the rules
+    that judge them, because kpis/models.py imports this module."""
+
+    NUMBER = "number", "Number"
+    COMPARATOR = "comparator", "Comparator"
+    RANGE = "range", "Range"
+    TREND = "trend", "Trend"
+    BENCHMARK = "benchmark", "Benchmark"
+    RAG = "rag", "RAG rating"
+    NONE = "none", "No target"
+
 
 ON_TRACK, NEAR, OFF_TRACK, NONE = "on_track", "near", "off_track", "none"
 STATUS_LABELS = {ON_TRACK: "On track", NEAR: "Near target", OFF_TRACK: "Off track", NONE: "No assessment"}

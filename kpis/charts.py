@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kpis.kinds import TargetKind
+from kpis.assessment import TargetKind
 from kpis.selectors import HistoryPoint
 from plans.charts import COLOURS, figure_dict, new_figure
 

@@ -9,8 +9,7 @@ from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.urls import reverse
 
-from kpis.assessment import NONE, Assessment, assess
-from kpis.kinds import TargetKind
+from kpis.assessment import NONE, Assessment, TargetKind, assess
 from plans.models import Department, Plan, Sourced, search_vector, stored_document, text_list
 from plans.parsing import fy_label, fy_start
 from plans.templatetags.plan_extras import number
@@ -140,7 +139,7 @@ class KpiValue(Sourced):
         RAG = "rag", "RAG rating"
         TEXT = "text", "Text"
 
-    TargetKind = TargetKind  # defined in kpis/kinds.py, which the assessment rules also read
+    TargetKind = TargetKind  # defined in kpis/assessment.py, with the rules that judge each kind
 
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="values")
     year = models.PositiveSmallIntegerField(help_text="Start year of the financial year")
