@@ -6,20 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
 from budgets.figures import Figure, FigureColumn, figure, headline_beside, plain
-from budgets.models import BudgetRow, BudgetTable, Difference, ServicePressure
+from budgets.models import BudgetRow, BudgetTable, Difference, Saving, ServicePressure
+from budgets.selectors import DepartmentBudget, DivisionLine, PlanTotal, PressureLine
+from plans.parsing import fy_label
 from plans.tables import YEAR_CELL, MoneyColumn
 from plans.templatetags.plan_extras import money
-
-if TYPE_CHECKING:
-    from budgets.models import Saving
-    from budgets.selectors import DepartmentBudget, DivisionLine, PlanTotal, PressureLine
 
 TEMPLATE = "budgets/table.html"
 
@@ -181,8 +179,6 @@ class SavingTable(tables.Table):
 
 
 def saving_table(savings: list[Saving], *, name: str, caption: str) -> SavingTable:
-    from plans.parsing import fy_label
-
     data = [{"title": s.title, "description": s.description, "year": fy_label(s.year) if s.year else "",
              "printed": s.printed, "amount": s.amount} for s in savings]
     return named(SavingTable(data), name, caption)

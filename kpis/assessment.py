@@ -31,7 +31,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import models
+
 from plans.parsing import fy_label
+
+
+class TargetKind(models.TextChoices):
+    """The kinds of target a KPI value holds (KpiValue.target_kind, which is this enum): defined with the rules
+    that judge them, because kpis/models.py imports this module."""
+
+    NUMBER = "number", "Number"
+    COMPARATOR = "comparator", "Comparator"
+    RANGE = "range", "Range"
+    TREND = "trend", "Trend"
+    BENCHMARK = "benchmark", "Benchmark"
+    RAG = "rag", "RAG rating"
+    NONE = "none", "No target"
+
 
 ON_TRACK, NEAR, OFF_TRACK, NONE = "on_track", "near", "off_track", "none"
 STATUS_LABELS = {ON_TRACK: "On track", NEAR: "Near target", OFF_TRACK: "Off track", NONE: "No assessment"}
@@ -138,7 +154,7 @@ def _doubts(status: str, current, previous, target) -> list[str]:
     if status == NONE:
         return []
     used = [current, target]
-    if target is not None and target.target_kind == "trend":
+    if target is not None and target.target_kind == TargetKind.TREND:
         used.append(previous)
     return [f"The {v.year_label} {v.get_kind_display().lower()} '{v.printed.strip()}' is marked doubtful: "
             f"{v.doubtful.rstrip('.')}" for v in used if v is not None and getattr(v, "doubtful", "")]
@@ -161,9 +177,9 @@ def assess(*, values: Sequence, unit: str, higher_is_better: bool | None, tolera
     if target is None:
         return result(NONE, "No target printed")
     kind = target.target_kind
-    if kind == "none" or not kind:
+    if kind == TargetKind.NONE or not kind:
         return result(NONE, NO_TARGET_REASONS.get(target.target_reason, "No target"))
-    if kind == "rag":
+    if kind == TargetKind.RAG:
         rating = (current.note if current is not None and current.status == "rag" else "").lower()
         aimed = target.printed.strip().lower()
         latest_rag = [v for v in values if v.kind != "target" and v.status == "rag"]
@@ -184,18 +200,18 @@ def assess(*, values: Sequence, unit: str, higher_is_better: bool | None, tolera
     against = f"{_fmt(value)} ({current.get_kind_display().lower()} {fy_label(current.year)}) against the " \
               f"{fy_label(target.year)} target '{target.printed.strip()}'"
 
-    if kind in {"number", "comparator", "range"}:
-        goal = target.target_value if kind != "range" else None
+    if kind in {TargetKind.NUMBER, TargetKind.COMPARATOR, TargetKind.RANGE}:
+        goal = target.target_value if kind != TargetKind.RANGE else None
         tol = (tolerance if tolerance is not None
                else default_tolerance(unit, goal if goal is not None else target.target_high))
-        if kind == "range":
+        if kind == TargetKind.RANGE:
             low, high = target.target_low, target.target_high
             if low <= value <= high:
                 return result(ON_TRACK, f"Within range: {against}", tol)
             gap = (low - value) if value < low else (value - high)
             return result(NEAR if gap <= tol else OFF_TRACK, f"Outside range by {_fmt(gap)}: {against}", tol)
         comparator = target.comparator
-        if kind == "number":
+        if kind == TargetKind.NUMBER:
             if higher_is_better is None:
                 return result(NONE, f"The plan does not say whether higher is better, so {against} is not assessed")
             comparator = "ge" if higher_is_better else "le"
@@ -206,7 +222,7 @@ def assess(*, values: Sequence, unit: str, higher_is_better: bool | None, tolera
         gap = abs(value - goal)
         return result(NEAR if gap <= tol else OFF_TRACK, f"Missed by {_fmt(gap)}: {against}", tol)
 
-    if kind == "trend":
+    if kind == TargetKind.TREND:
         if previous is None:
             return result(NONE, f"No earlier figure to show a trend ({against})")
         change = value - previous.value
@@ -228,7 +244,7 @@ def assess(*, values: Sequence, unit: str, higher_is_better: bool | None, tolera
             return result(ON_TRACK, f"{'Increasing' if change > 0 else 'Reducing'} as targeted: {compared}", tol)
         return result(OFF_TRACK, f"{'Increasing' if change > 0 else 'Reducing'}, against the target: {compared}", tol)
 
-    if kind == "benchmark":
+    if kind == TargetKind.BENCHMARK:
         bench = (benchmarks or {}).get(target.year)
         if bench is None and target.target_value is not None:
             bench = target.target_value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from kpis.assessment import TargetKind
 from kpis.selectors import HistoryPoint
 from plans.charts import COLOURS, figure_dict, new_figure
 
@@ -77,12 +78,12 @@ def history_figure(points: list[HistoryPoint], *, unit: str) -> dict | None:
         if point.kind != "target":
             continue
         target = point.values[-1]
-        if target.target_kind == "range" and target.target_low is not None:
+        if target.target_kind == TargetKind.RANGE and target.target_low is not None:
             bx.append(labels[point.year])
             bbase.append(_f(target.target_low))
             bheight.append(_f(target.target_high - target.target_low))
             btext.append(target.printed.strip())
-        elif target.target_value is not None and target.target_kind in {"number", "comparator"}:
+        elif target.target_value is not None and target.target_kind in {TargetKind.NUMBER, TargetKind.COMPARATOR}:
             tx.append(labels[point.year])
             ty.append(_f(target.target_value))
             tt.append(target.printed.strip() + (DOUBTFUL if target.doubtful else ""))

@@ -10,6 +10,8 @@ from django import forms
 
 from kpis.assessment import OFF_TRACK, assess
 from kpis.models import Benchmark, Kpi, KpiValue
+from kpis.services import EntryData, newest_entries
+from plans.models import ClosedPeriod, Plan
 from plans.parsing import fy_label, parse_value
 
 
@@ -54,6 +56,15 @@ class KpiEntryForm(forms.Form):
         data = self.cleaned_data
         return bool(data.get("value_number") is not None or data.get("rating")
                     or data.get("benchmark_number") is not None)
+
+    def entry(self) -> EntryData:
+        """The validated entry, as the save service takes it (call after is_valid())."""
+        data = self.cleaned_data
+        return EntryData(kpi=self.kpi, year=data["year"], seen=data.get("seen") or 0, value=data.get("value") or "",
+                         value_number=data.get("value_number"), rating=data.get("rating") or "",
+                         as_at=data.get("as_at"), provisional=data.get("provisional", False),
+                         commentary=data.get("commentary", ""), benchmark_number=data.get("benchmark_number"),
+                         benchmark_kind=self.benchmark_kind)
 
     # -- field rules ------------------------------------------------------------------------------------
     def _number(self, raw: str, field: str) -> Decimal | None:
@@ -152,6 +163,20 @@ class KpiEntryForm(forms.Form):
         if rating:
             return result.status == OFF_TRACK  # a rating is judged from the newest rating, this one
         return result.status == OFF_TRACK and result.value is entry
+
+
+def entry_forms(*, plan: Plan, kpis: list[Kpi], data=None) -> list[KpiEntryForm]:
+    """One entry form per KPI of the plan. 2 queries (newest entries, closed years)."""
+    newest = newest_entries(kpis=kpis)
+    closed = set(ClosedPeriod.objects.filter(department_id=plan.department_id).values_list("year", flat=True))
+    years = plan.covered_years()
+    forms = []
+    for kpi in kpis:
+        current = newest.get(kpi.pk)
+        initial = {"year": plan.financial_year, "seen": current.pk if current else 0}
+        forms.append(KpiEntryForm(data, prefix=f"kpi-{kpi.pk}", kpi=kpi, years=years, closed=closed, newest=current,
+                                  initial=initial))
+    return forms
 
 
 BENCHMARK_KIND = Benchmark.Kind.NATIONAL_AVERAGE

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import models
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.urls import reverse
 
+from kpis.assessment import NONE, Assessment, TargetKind, assess
 from plans.models import Department, Plan, Sourced, search_vector, stored_document, text_list
 from plans.parsing import fy_label, fy_start
-
-if TYPE_CHECKING:
-    from kpis.assessment import Assessment
+from plans.templatetags.plan_extras import number
 
 
 class Measure(models.Model):
@@ -91,8 +87,6 @@ class Kpi(Sourced):
 
     def assessment(self, benchmarks: dict | None = None) -> Assessment:
         """Status against target and direction of travel, from `values` (prefetch them: no query then)."""
-        from kpis.assessment import assess
-
         if benchmarks is None and "benchmarks" in getattr(self, "_prefetched_objects_cache", {}):
             benchmarks = self.benchmark_figures()
         return assess(values=list(self.values.all()), unit=self.unit, higher_is_better=self.higher_is_better,
@@ -102,8 +96,6 @@ class Kpi(Sourced):
     def stored_assessment(self) -> Assessment:
         """The stored status (status, status_doubtful) in the shape the status partial draws. No query; no
         reason (that needs the values: assessment())."""
-        from kpis.assessment import NONE, Assessment
-
         return Assessment(self.status or NONE, "", doubtful="a figure marked doubtful" if self.status_doubtful else "")
 
     @cached_property
@@ -147,14 +139,7 @@ class KpiValue(Sourced):
         RAG = "rag", "RAG rating"
         TEXT = "text", "Text"
 
-    class TargetKind(models.TextChoices):
-        NUMBER = "number", "Number"
-        COMPARATOR = "comparator", "Comparator"
-        RANGE = "range", "Range"
-        TREND = "trend", "Trend"
-        BENCHMARK = "benchmark", "Benchmark"
-        RAG = "rag", "RAG rating"
-        NONE = "none", "No target"
+    TargetKind = TargetKind  # defined in kpis/assessment.py, with the rules that judge each kind
 
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="values")
     year = models.PositiveSmallIntegerField(help_text="Start year of the financial year")
@@ -237,27 +222,25 @@ class KpiValue(Sourced):
     def target_summary(self) -> str:
         """The target's structure in words ('at most 17', 'between 15 and 20', 'increase on the previous
         year', 'above the national average')."""
-        from plans.templatetags.plan_extras import number
-
         words = {"lt": "below", "le": "at most", "gt": "above", "ge": "at least", "eq": "equal to"}
         kind = self.target_kind
-        if kind == "number":
+        if kind == TargetKind.NUMBER:
             return f"{number(self.target_value)}"
-        if kind == "comparator":
+        if kind == TargetKind.COMPARATOR:
             return f"{'maintain ' if self.maintain else ''}{words[self.comparator]} {number(self.target_value)}"
-        if kind == "range":
+        if kind == TargetKind.RANGE:
             return f"between {number(self.target_low)} and {number(self.target_high)}"
-        if kind == "trend":
+        if kind == TargetKind.TREND:
             return {"increase": "increase on the previous year", "decrease": "decrease on the previous year",
                     "maintain": "maintain the previous year's level",
                     "narrow_gap": "narrow the gap"}.get(self.direction, "trend")
-        if kind == "benchmark":
+        if kind == TargetKind.BENCHMARK:
             bench = self.benchmark.replace("_", " ")
             if self.direction == "narrow_gap":
                 return f"narrow the gap to the {bench}"
             figure = f" ({number(self.target_value)})" if self.target_value is not None else ""
             return f"{words.get(self.comparator, 'against')} the {bench}{figure}"
-        if kind == "rag":
+        if kind == TargetKind.RAG:
             return f"RAG rating {self.printed.strip()}"
         return self.get_target_kind_display() if kind else ""
 
@@ -339,11 +322,3 @@ class Benchmark(models.Model):
     def year_label(self) -> str:
         return fy_label(self.year)
 
-
-@receiver([post_save, post_delete], sender=Benchmark)
-def _reassess_after_benchmark_change(sender, instance: Benchmark, **kwargs) -> None:
-    """A benchmark saved or deleted one at a time (the admin, a shell) changes its KPI's stored status.
-    Bulk writes (kpis.services) call kpis_assess themselves."""
-    from kpis.services import kpis_assess
-
-    kpis_assess(kpis=Kpi.objects.filter(pk=instance.kpi_id))

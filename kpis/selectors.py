@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kpis.models import DoubtDecision, KpiValue, Measure
+from django.db.models import Prefetch
+
+from kpis.models import Benchmark, DoubtDecision, Kpi, KpiValue, Measure
 from plans.parsing import fy_label
 
 
@@ -60,10 +62,6 @@ def measure_history(*, measure: Measure) -> list[HistoryPoint]:
 def kpis_for_table(*, queryset):
     """KPIs ready for a table row: plan and department joined, values and benchmarks prefetched for
     whichever rows are fetched (a page, or a chunk of a download). 3 queries per fetch."""
-    from django.db.models import Prefetch
-
-    from kpis.models import Benchmark
-
     return (queryset.select_related("plan__department", "measure__department")
             .prefetch_related(Prefetch("values", queryset=KpiValue.objects.order_by("order", "entered_at")),
                               Prefetch("benchmarks", queryset=Benchmark.objects.order_by("entered_at")))
@@ -73,8 +71,6 @@ def kpis_for_table(*, queryset):
 def plan_kpis(*, plans=None, queryset=None) -> list:
     """KPIs (of the given plans, or of `queryset`) with plan, department, values and benchmarks loaded,
     ready for Kpi.assessment(). 3 queries."""
-    from kpis.models import Kpi
-
     return list(kpis_for_table(queryset=queryset if queryset is not None else Kpi.objects.filter(plan__in=plans)))
 
 

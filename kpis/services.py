@@ -3,15 +3,38 @@ storing each KPI's assessment after its values change."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from kpis.forms import KpiEntryForm
 from kpis.models import Benchmark, DoubtDecision, Kpi, KpiValue
-from plans.models import ClosedPeriod, Plan
+from kpis.selectors import plan_kpis
+
+
+@dataclass(frozen=True)
+class EntryData:
+    """One KPI's entry as validated (KpiEntryForm.entry(), from the update page or an upload row): the
+    latest value as typed and as read, and an optional benchmark figure of the kind the targets name."""
+
+    kpi: Kpi
+    year: int
+    seen: int = 0  # the newest entry's id when the form was opened (0: none), to detect a later save
+    value: str = ""
+    value_number: Decimal | None = None
+    rating: str = ""
+    as_at: dt.date | None = None
+    provisional: bool = False
+    commentary: str = ""
+    benchmark_number: Decimal | None = None
+    benchmark_kind: str = ""
+
+    @property
+    def has_entry(self) -> bool:
+        return self.value_number is not None or bool(self.rating) or self.benchmark_number is not None
 
 
 class EntryConflict(Exception):
@@ -37,20 +60,6 @@ def newest_entries(*, kpis: list[Kpi]) -> dict[int, KpiValue]:
     return {kpi_id: found[0] for kpi_id, found in entries_newest_first(kpis=kpis).items()}
 
 
-def entry_forms(*, plan: Plan, kpis: list[Kpi], data=None) -> list[KpiEntryForm]:
-    """One entry form per KPI of the plan. 2 queries (newest entries, closed years)."""
-    newest = newest_entries(kpis=kpis)
-    closed = set(ClosedPeriod.objects.filter(department_id=plan.department_id).values_list("year", flat=True))
-    years = plan.covered_years()
-    forms = []
-    for kpi in kpis:
-        current = newest.get(kpi.pk)
-        initial = {"year": plan.financial_year, "seen": current.pk if current else 0}
-        forms.append(KpiEntryForm(data, prefix=f"kpi-{kpi.pk}", kpi=kpi, years=years, closed=closed, newest=current,
-                                  initial=initial))
-    return forms
-
-
 def value_shown_before(kpi: Kpi, year: int, entries: list[KpiValue]) -> tuple[str, str]:
     """What the KPI showed for that year before a new entry (the audit trail's "old", and who entered it):
     the newest entry for that year, else the document's figure for it (a part-year latest before an
@@ -71,8 +80,6 @@ ASSESS_BATCH = 2000
 def kpis_assess(*, kpis: QuerySet[Kpi]) -> int:
     """Store the status and direction of travel of every KPI in `kpis` (Kpi.status, Kpi.travel), from
     their values and benchmarks by the rules in kpis/assessment.py. 4 queries per 2,000 KPIs."""
-    from kpis.selectors import plan_kpis
-
     ids = list(kpis.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), ASSESS_BATCH):
         batch = plan_kpis(queryset=Kpi.objects.filter(pk__in=ids[start:start + ASSESS_BATCH]))
@@ -104,52 +111,39 @@ def kpi_value_doubt_set(*, value: KpiValue, doubtful: bool, reason: str, by) -> 
 
 
 @transaction.atomic
-def kpi_entries_save(*, forms: list[KpiEntryForm], user) -> int:
-    """Save every valid form that holds a value, all or nothing. The KPIs are locked and their newest
+def kpi_entries_save(*, entries: list[EntryData], user) -> int:
+    """Save every entry that holds a value, all or nothing. The KPIs are locked and their newest
     entries re-read inside the transaction, so two leads saving at once cannot overwrite each other:
     the second raises EntryConflict and nothing of theirs is written."""
-    to_save = [f for f in forms if f.has_entry()]
+    to_save = [e for e in entries if e.has_entry]
     if not to_save:
         return 0
-    kpi_ids = [f.kpi.pk for f in to_save]
+    kpi_ids = [e.kpi.pk for e in to_save]
     list(Kpi.objects.select_for_update().filter(pk__in=kpi_ids).order_by("pk"))
-    entered = entries_newest_first(kpis=[f.kpi for f in to_save])
+    entered = entries_newest_first(kpis=[e.kpi for e in to_save])
     newest = {kpi_id: found[0] for kpi_id, found in entered.items()}
     now = timezone.now()
-    entries, benchmarks = [], []
-    for form in to_save:
-        data, kpi = form.cleaned_data, form.kpi
+    values, benchmarks = [], []
+    for data in to_save:
+        kpi = data.kpi
         current = newest.get(kpi.pk)
-        if current is not None and current.pk != (data.get("seen") or 0):
+        if current is not None and current.pk != data.seen:
             raise EntryConflict(kpi, current)
-        if data.get("value_number") is not None or data.get("rating"):
-            previous_printed, previous_by = value_shown_before(kpi, data["year"], entered.get(kpi.pk, []))
-            rating = data.get("rating") or ""
-            entries.append(KpiValue(
-                kpi=kpi, year=data["year"], kind=KpiValue.Kind.LATEST, printed=rating or data["value"].strip(),
-                value=data["value_number"], unit="percent" if kpi.unit == Kpi.Unit.PERCENT else "",
-                as_at=data.get("as_at"), as_at_precision="month" if data.get("as_at") else "",
-                provisional=data.get("provisional", False), status="rag" if rating else "", note=rating,
-                commentary=data.get("commentary", "").strip(),
+        if data.value_number is not None or data.rating:
+            previous_printed, previous_by = value_shown_before(kpi, data.year, entered.get(kpi.pk, []))
+            values.append(KpiValue(
+                kpi=kpi, year=data.year, kind=KpiValue.Kind.LATEST, printed=data.rating or data.value.strip(),
+                value=data.value_number, unit="percent" if kpi.unit == Kpi.Unit.PERCENT else "",
+                as_at=data.as_at, as_at_precision="month" if data.as_at else "",
+                provisional=data.provisional, status="rag" if data.rating else "", note=data.rating,
+                commentary=data.commentary.strip(),
                 source="entry", entered_by=user, entered_at=now, previous_printed=previous_printed,
                 previous_by=previous_by, order=10_000,
             ))
-        if data.get("benchmark_number") is not None:
-            benchmarks.append(Benchmark(kpi=kpi, year=data["year"], kind=form.benchmark_kind,
-                                        value=data["benchmark_number"], entered_by=user))
-    KpiValue.objects.bulk_create(entries)
+        if data.benchmark_number is not None:
+            benchmarks.append(Benchmark(kpi=kpi, year=data.year, kind=data.benchmark_kind,
+                                        value=data.benchmark_number, entered_by=user))
+    KpiValue.objects.bulk_create(values)
     Benchmark.objects.bulk_create(benchmarks)
     kpis_assess(kpis=Kpi.objects.filter(pk__in=kpi_ids))
-    return len(entries) + len(benchmarks)
-
-
-@dataclass
-class Change:
-    """One row of an upload preview: what will be written."""
-
-    row: int
-    kpi: Kpi
-    year: int
-    value: str
-    previous: str
-    commentary: str
+    return len(values) + len(benchmarks)

@@ -4,6 +4,7 @@ one back into the same entry forms the update page uses, with errors by row and 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -71,6 +72,8 @@ def template_csv(rows: list[list[str]]) -> bytes:
 
 
 def template_xlsx(rows: list[list[str]]) -> bytes:
+    # openpyxl takes about half a second to import and only Excel templates and uploads need it: imported
+    # here so that no other request, command or test pays for it.
     from openpyxl import Workbook
 
     book = Workbook()
@@ -85,8 +88,6 @@ def template_xlsx(rows: list[list[str]]) -> bytes:
 
 def _cell_text(cell) -> str:
     """An Excel cell as the text a lead typed: spreadsheets turn '85%' into 0.85 and '2025-12' into a date."""
-    import datetime as dt
-
     value = getattr(cell, "value", None)
     if value is None:
         return ""
@@ -120,7 +121,7 @@ def read_upload(upload) -> list[dict]:
             raise UploadError(
                 "The CSV file cannot be read as the template: a cell is too long or badly quoted") from None
     elif name.endswith(".xlsx"):
-        from openpyxl import load_workbook
+        from openpyxl import load_workbook  # heavy and Excel-only: see template_xlsx
 
         try:
             book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)

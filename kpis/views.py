@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -7,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from dashboard import page_tables
-from kpis import selectors, services
+from kpis import selectors, services, uploads
 from kpis.charts import history_figure
 from kpis.filters import KpiFilter
+from kpis.forms import entry_forms as build_entry_forms
 from kpis.models import Benchmark, Kpi, KpiValue, Measure
 from kpis.tables import KpiTable, with_status_order
 from plans.models import Department, Plan, user_can_edit
@@ -94,21 +96,19 @@ def department_update(request: HttpRequest, slug: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
 
     def entry_forms() -> list:
-        from django.contrib.auth import get_user_model
-
         kpis = selectors.plan_kpis(queryset=Kpi.objects.filter(plan=plan))
         # Each form says who entered the value it shows: load those users in one query, not one per KPI.
         entered = [v for k in kpis for v in k.values.all() if v.entered_by_id]
         people = get_user_model().objects.in_bulk({v.entered_by_id for v in entered}) if entered else {}
         for value in entered:
             value.entered_by = people[value.entered_by_id]
-        return services.entry_forms(plan=plan, kpis=kpis, data=data)
+        return build_entry_forms(plan=plan, kpis=kpis, data=data)
 
     forms = entry_forms()
     conflict = None
     if request.method == "POST" and all(f.is_valid() for f in forms):
         try:
-            saved = services.kpi_entries_save(forms=forms, user=request.user)
+            saved = services.kpi_entries_save(entries=[f.entry() for f in forms], user=request.user)
         except services.EntryConflict as exc:
             # Someone saved between this page's checks and its save. Check the forms again against what is
             # stored now, so the other person's value is shown beside the measure, as for any conflict.
@@ -132,8 +132,6 @@ def department_update(request: HttpRequest, slug: str) -> HttpResponse:
 def kpi_upload(request: HttpRequest, slug: str) -> HttpResponse:
     """GET: the template to download and the upload form. POST a file: a preview of every change and every
     error, nothing written. POST `confirm`: write the previewed rows, all or nothing."""
-    from kpis import uploads
-
     department = _department_for_editing(request, slug)
     plan = _plan_for_editing(department, request.GET.get("plan") or request.POST.get("plan"))
     kpis = selectors.plan_kpis(queryset=Kpi.objects.filter(plan=plan))
@@ -164,7 +162,7 @@ def kpi_upload(request: HttpRequest, slug: str) -> HttpResponse:
                 ctx["status"] = 400
             elif "confirm" in request.POST:
                 try:
-                    saved = services.kpi_entries_save(forms=[f for _, f in preview.forms], user=request.user)
+                    saved = services.kpi_entries_save(entries=[f.entry() for _, f in preview.forms], user=request.user)
                 except services.EntryConflict as exc:
                     ctx.update(file_error=f"{exc.kpi.description}: {exc.newest.entered_by.get_username()} saved a "
                                           "value after you downloaded the template. Nothing was saved. Download the "

@@ -4,13 +4,12 @@ a value or a date that is not a real figure keeps its printed text and gets a wo
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import re
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
@@ -239,8 +238,6 @@ def pipeline_totals_of(queryset: QuerySet[ProcurementEntry]) -> Totals:
     them), summed by PostgreSQL: rows are grouped by what the totals tell apart (the printed words of rows
     without a value, the kind of each date), so a council's whole pipeline comes back as a few dozen groups.
     1 query."""
-    from types import SimpleNamespace
-
     groups = (queryset.order_by()
               .values(unvalued_printed=Case(When(value__isnull=True, then=F("value_printed"))),
                       unvalued_status=Case(When(value__isnull=True, then=F("value_status"))),
@@ -348,64 +345,3 @@ def printed_order_sections(rows: list[ProcurementEntry]) -> None:
         entry.starts_table = entry.table_id != previous_table
         entry.starts_group = entry.starts_table or (entry.group, entry.subgroup) != previous_group
         previous_table, previous_group = entry.table_id, (entry.group, entry.subgroup)
-
-
-# --------------------------------------------------------------------------------------------------
-# Procurement Act 2023 pipeline notice
-# --------------------------------------------------------------------------------------------------
-
-NOTICE_THRESHOLD = Decimal(2_000_000)
-NOTICE_MONTHS = 18
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (the last day of the month when that month is shorter)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-@dataclass
-class Notice:
-    start: dt.date
-    end: dt.date  # exclusive
-    rows: list[ProcurementEntry]  # over the threshold, contract start in [start, end)
-    undated: list[ProcurementEntry]  # over the threshold, no real contract start
-    later: int  # over the threshold, contract start on or after `end`
-    earlier: int  # over the threshold, contract start before `start`
-    plan_years: list[tuple[dt.date, str]]  # (1 April, "2025-26") of plans holding such contracts
-
-    @property
-    def total(self) -> Decimal:
-        return sum((e.value for e in self.rows), Decimal(0))
-
-    @property
-    def last_day(self) -> dt.date:
-        return self.end - dt.timedelta(days=1)
-
-
-def notice_queryset(*, council: Council | None) -> QuerySet[ProcurementEntry]:
-    return pipeline_queryset(council=council).filter(value__gt=NOTICE_THRESHOLD)
-
-
-def pipeline_notice(*, start: dt.date, rows: list[ProcurementEntry]) -> Notice:
-    """Split the contracts over £2m (`rows`, from `notice_queryset()`, already fetched) by whether their
-    contract start falls in the 18 months from `start`. No queries."""
-    end = add_months(start, NOTICE_MONTHS)
-    inside, undated = [], []
-    later = earlier = 0
-    years: dict[int, str] = {}
-    for entry in rows:
-        years[entry.plan.financial_year] = entry.plan.year_label
-        if entry.contract_start is None:
-            undated.append(entry)
-        elif entry.contract_start < start:
-            earlier += 1
-        elif entry.contract_start >= end:
-            later += 1
-        else:
-            inside.append(entry)
-    inside.sort(key=lambda e: (e.contract_start, -(e.value or 0), e.title))
-    plan_years = [(dt.date(year, 4, 1), label) for year, label in sorted(years.items(), reverse=True)]
-    return Notice(start, end, inside, undated, later, earlier, plan_years)
-

@@ -14,7 +14,7 @@ from plans.models import Plan
 from plans.selectors import council_get, council_pick, councils_in_order, plan_get
 from plans.tables import PER_PAGE, table_export
 from plans.templatetags.plan_extras import money
-from procurement import selectors
+from procurement import notices, selectors
 from procurement.filters import NoticeForm, PipelineFilter
 from procurement.models import ProcurementEntry
 from procurement.tables import PipelineTable, PrintedPipelineTable
@@ -140,13 +140,13 @@ def pipeline_notice(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     start = form.start(today)
     council = council_get(slug=request.GET.get("council"))
-    over = list(selectors.notice_queryset(council=council))
-    notice = selectors.pipeline_notice(start=start, rows=over)
+    over = list(notices.notice_queryset(council=council))
+    notice = notices.pipeline_notice(start=start, rows=over)
     table = PipelineTable(notice.rows, caption="Contracts over £2m starting in the 18 months",
                           exclude=("group", "table"),
                           empty_text="No contract over £2m has a real contract start date in these 18 months.")
     if (export := table_export(request, table, name=f"pipeline-notice-{start.isoformat()}")) is not None:
         return export
-    ctx = {"form": form, "notice": notice, "table": table, "today": today, "threshold": selectors.NOTICE_THRESHOLD,
+    ctx = {"form": form, "notice": notice, "table": table, "today": today, "threshold": notices.NOTICE_THRESHOLD,
            "council": council}
     return render(request, "procurement/pipeline_notice.html", ctx)

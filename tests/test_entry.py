@@ -367,6 +367,9 @@ def test_a_benchmark_is_recorded_as_the_kind_the_target_names(client, plans, use
     bench.value = Decimal("95")
     bench.save()
     assert Kpi.objects.get(pk=kpi.pk).status == "off_track"
+    # And one deleted: no benchmark held, so no assessment.
+    bench.delete()
+    assert Kpi.objects.get(pk=kpi.pk).status == "none"
 
 
 def test_an_empty_form_saves_nothing_and_says_so(client, plans, users):
@@ -469,6 +472,7 @@ def test_the_service_refuses_a_value_saved_between_validation_and_saving(plans, 
     """The race the form cannot see: another lead saves after this form was validated. kpi_entries_save
     re-reads the newest entries under a row lock and raises EntryConflict; nothing of this save is written."""
     from kpis import services
+    from kpis.forms import entry_forms
     from kpis.selectors import plan_kpis
 
     kpis = plan_kpis(queryset=Kpi.objects.filter(plan=plans.cs))
@@ -476,14 +480,36 @@ def test_the_service_refuses_a_value_saved_between_validation_and_saving(plans, 
     homes = next(k for k in kpis if k.key == HOMES)
     data = {f"kpi-{k.pk}-year": "2025" for k in kpis} | {f"kpi-{k.pk}-seen": "0" for k in kpis}
     data |= {f"kpi-{pct.pk}-value": "85", f"kpi-{homes.pk}-value": "100"}
-    forms = services.entry_forms(plan=plans.cs, kpis=kpis, data=data)
+    forms = entry_forms(plan=plans.cs, kpis=kpis, data=data)
     assert all(f.is_valid() for f in forms)
     theirs = KpiValue.objects.create(kpi=pct, year=2025, kind="latest", printed="90", value=90, source="entry",
                                      entered_by=users.admin, entered_at=dt.datetime.now(dt.UTC), order=10_000)
     with pytest.raises(services.EntryConflict) as raised:
-        services.kpi_entries_save(forms=forms, user=users.lead)
+        services.kpi_entries_save(entries=[f.entry() for f in forms], user=users.lead)
     assert raised.value.kpi == pct and raised.value.newest == theirs
     assert entries() == [theirs] and not Benchmark.objects.exists()
+
+
+def test_the_service_saves_plain_data_without_a_form(plans, users):
+    """kpi_entries_save takes validated data (EntryData), not forms: any caller (a view, an upload, a command)
+    writes the same rows. An entry with neither value nor benchmark is skipped."""
+    from kpis.services import EntryData, kpi_entries_save
+
+    pct, homes = kpi_of(plans.cs, PCT), kpi_of(plans.cs, HOMES)
+    saved = kpi_entries_save(entries=[
+        EntryData(kpi=pct, year=2025, value="85", value_number=Decimal("85"), as_at=dt.date(2025, 12, 1),
+                  provisional=True, commentary=" Up on last year ", benchmark_number=Decimal("70"),
+                  benchmark_kind="national_average"),
+        EntryData(kpi=homes, year=2025),
+    ], user=users.lead)
+    assert saved == 2
+    (entry,) = entries()
+    assert (entry.kpi, entry.year, entry.printed, entry.value, entry.as_at, entry.as_at_precision, entry.provisional,
+            entry.commentary, entry.unit, entry.entered_by) == (
+        pct, 2025, "85", Decimal("85"), dt.date(2025, 12, 1), "month", True, "Up on last year", "percent", users.lead)
+    (bench,) = Benchmark.objects.all()
+    assert (bench.kpi, bench.year, bench.kind, bench.value) == (pct, 2025, "national_average", Decimal("70"))
+    assert Kpi.objects.get(pk=pct.pk).status == "on_track"  # 85 against the 2025-26 target "80%"
 
 
 def test_the_page_shows_a_change_saved_during_its_own_save(client, plans, users, monkeypatch):
@@ -494,11 +520,11 @@ def test_the_page_shows_a_change_saved_during_its_own_save(client, plans, users,
     pct = kpi_of(plans.cs, PCT)
     real_save = services.kpi_entries_save
 
-    def save_after_someone_else(*, forms, user):
+    def save_after_someone_else(*, entries, user):
         KpiValue.objects.create(kpi=pct, year=2025, kind="latest", printed="90", value=90, source="entry",
                                 entered_by=users.admin, entered_at=dt.datetime.now(dt.UTC), order=10_000)
         monkeypatch.setattr(services, "kpi_entries_save", real_save)
-        return real_save(forms=forms, user=user)
+        return real_save(entries=entries, user=user)
 
     monkeypatch.setattr(services, "kpi_entries_save", save_after_someone_else)
     client.force_login(users.lead)
@@ -530,6 +556,7 @@ def test_two_saves_at_once_write_one_and_refuse_the_other(load_plan):
     from django.db import connection
 
     from kpis import services
+    from kpis.forms import entry_forms
     from kpis.selectors import plan_kpis
 
     plan = load_plan("cs-2025-29")
@@ -543,10 +570,10 @@ def test_two_saves_at_once_write_one_and_refuse_the_other(load_plan):
             kpis = plan_kpis(queryset=Kpi.objects.filter(plan=plan, key=PCT))
             data = {f"kpi-{kpis[0].pk}-year": "2025", f"kpi-{kpis[0].pk}-seen": "0",
                     f"kpi-{kpis[0].pk}-value": value}
-            forms = services.entry_forms(plan=plan, kpis=kpis, data=data)
+            forms = entry_forms(plan=plan, kpis=kpis, data=data)
             assert all(f.is_valid() for f in forms)
             barrier.wait(timeout=10)
-            services.kpi_entries_save(forms=forms, user=user)
+            services.kpi_entries_save(entries=[f.entry() for f in forms], user=user)
             outcomes.append("saved")
         except services.EntryConflict:
             outcomes.append("conflict")
@@ -726,9 +753,10 @@ def test_a_rag_rated_measure_takes_a_rating(client, db, load_plan):
     """ASCH rates some measures Green/Amber/Red: a lead enters a rating, not a number."""
     from django.contrib.auth.models import User
 
+    from kpis.forms import entry_forms
     from kpis.models import Kpi, KpiValue
     from kpis.selectors import plan_kpis
-    from kpis.services import entry_forms, kpi_entries_save
+    from kpis.services import kpi_entries_save
 
     plan = load_plan("asch-2020-21")
     kpi = Kpi.objects.filter(plan=plan, unit="rag", values__kind="target", values__target_kind="rag").first()
@@ -747,7 +775,7 @@ def test_a_rag_rated_measure_takes_a_rating(client, db, load_plan):
     assert not red.is_valid() and red.errors["commentary"] == ["Explain the value: it is off track against its target"]
     [red] = forms_with("red", "Staffing shortfall")
     assert red.is_valid()
-    assert kpi_entries_save(forms=[red], user=lead) == 1
+    assert kpi_entries_save(entries=[red.entry()], user=lead) == 1
     entry = KpiValue.objects.get(kpi=kpi, source="entry")
     assert (entry.printed, entry.status, entry.note, entry.value) == ("Red", "rag", "Red", None)
     fresh = plan_kpis(queryset=Kpi.objects.filter(pk=kpi.pk))[0]
