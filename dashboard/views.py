@@ -42,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "status_figure": (charts.status_figure([(f.plan.department.name, f.status_counts) for f in rows])
                           if rows else None),
     }
-    return render(request, "plans/home.html", ctx)
+    return render(request, "dashboard/home.html", ctx)
 
 
 def department(request: HttpRequest, slug: str) -> HttpResponse:
@@ -70,7 +70,7 @@ def department(request: HttpRequest, slug: str) -> HttpResponse:
             risks=list(plan.risks.all()[:5]), risk_count=plan.risks.count(),
             pipeline=selectors.pipeline_totals(plan=plan),
         )
-    return render(request, "plans/department.html", ctx)
+    return render(request, "dashboard/department.html", ctx)
 
 
 def plan_summary(request: HttpRequest, slug: str) -> HttpResponse:
@@ -81,7 +81,7 @@ def plan_summary(request: HttpRequest, slug: str) -> HttpResponse:
     if export is not None:
         return export
     ctx = {"plan": plan, **summary, "tables": by_name(tables)}
-    return render(request, "plans/summary.html", ctx)
+    return render(request, "dashboard/summary.html", ctx)
 
 
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -92,7 +92,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if export is not None:
         return export
     ctx = {"plan": plan, **sections, "tables": tables}
-    return render(request, "plans/plan.html", ctx)
+    return render(request, "dashboard/plan.html", ctx)
 
 
 def deliverable(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -104,8 +104,8 @@ def deliverable(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
            "updates": list(item.updates.select_related("entered_by")),
            "can_edit": user_can_edit(request.user, item.plan.department),
            **selectors.deliverable_links(item=item)}
-    return render(request, "plans/deliverable.html", ctx)
+    return render(request, "dashboard/deliverable.html", ctx)
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "plans/accessibility.html")
+    return render(request, "dashboard/accessibility.html")
