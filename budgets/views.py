@@ -12,8 +12,8 @@ from django.shortcuts import render
 from budgets import selectors
 from budgets import tables as budget_tables
 from budgets.models import BudgetCell, BudgetColumn, BudgetTable
-from dashboard.page_tables import page_export
 from plans.charts import figure_dict, new_figure
+from plans.page_table import page_export
 from plans.selectors import council_get
 from plans.templatetags.plan_extras import money
 

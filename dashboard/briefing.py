@@ -14,11 +14,13 @@ from decimal import Decimal
 import django_tables2 as tables
 
 from budgets.models import Saving, ServicePressure
-from dashboard.page_tables import KPI_LINK, AmountColumn, PageTable, TextColumn, page_table
+from dashboard.page_tables import KPI_LINK
+from dashboard.selectors import division_budgets, plan_figures
 from kpis.assessment import NEAR, OFF_TRACK, pick_current
 from plans.models import DeliverableUpdate, Plan
+from plans.page_table import AmountColumn, PageTable, TextColumn, page_table
 from plans.parsing import fy_label
-from plans.selectors import division_budgets, plan_figures, previous_plan
+from plans.selectors import previous_plan
 from procurement.models import ProcurementEntry
 
 # How much of each list a two-page briefing holds; the full plan has the rest.

@@ -1,120 +1,20 @@
-"""The tables of the dashboard pages (council overview, department dashboard, plan, KPI and measure pages;
-the cabinet summary's are in dashboard/briefing.py) as django-tables2 tables, drawn as the pages drew them
-(templates/partials/page_table.html)
+"""The tables of the dashboard pages (council overview, department dashboard, plan page; the cabinet summary's
+are in dashboard/briefing.py, the KPI and measure pages' in kpis/page_tables.py) as django-tables2 tables built
+from plans/page_table.py, drawn as the pages drew them (templates/partials/page_table.html)
 and downloadable with the same rows and columns: `<page>?_export=csv|xlsx&_table=<name>`, the page's own
 query string kept (?year=, ?plan=). Built from data the page has already loaded: no queries."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
 from decimal import Decimal
-from html import unescape
 from typing import Any
 
 import django_tables2 as tables
-from django.http import HttpRequest
-from django.http.response import HttpResponseBase
-from django.template import Context, Template
-from django.utils.html import format_html, strip_tags
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from plans.tables import YEAR_CELL, MoneyColumn, table_export
+from plans.page_table import NUMERIC, AmountColumn, PageTable, TextColumn, page_table, plain
 from plans.templatetags.plan_extras import fy
-
-NUMERIC = {"td": {"class": "app-num"}, "th": {"class": "app-num"}}
-
-
-def page_export(request: HttpRequest, page_tables: Iterable[tables.Table], *, stem: str) -> HttpResponseBase | None:
-    """The page's answer to `?_export=csv|xlsx&_table=<name>`: that table's download (file `<stem>-<name>`),
-    or None to draw the page (no export asked, or no table of that name)."""
-    wanted = request.GET.get("_table")
-    table = next((t for t in page_tables if t.name == wanted), None)
-    return table_export(request, table, name=f"{stem}-{table.name}") if table is not None else None
-
-
-def by_name(page_tables: Iterable[tables.Table]) -> dict[str, tables.Table]:
-    """The tables for a template: `tables.off_track` is the table named "off-track"."""
-    return {t.name.replace("-", "_"): t for t in page_tables}
-
-
-# -- what a cell downloads as ------------------------------------------------------------------------------
-
-BREAKS = re.compile(r"<br\s*/?>|</?(?:li|ul|ol|p)\b[^>]*>", re.I)  # where the page starts a new line
-
-
-def shown_text(html: str) -> str:
-    """The text a cell shows: tags dropped, entities decoded, line breaks and list items as new lines."""
-    text = unescape(strip_tags(BREAKS.sub("\n", html)))
-    lines = (" ".join(line.split()) for line in text.splitlines())
-    return "\n".join(line for line in lines if line)
-
-
-def plain(value: Decimal | None) -> Decimal | int | None:
-    """A figure for a spreadsheet: whole numbers without decimal places."""
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral() else value.normalize()
-
-
-class TextColumn(tables.TemplateColumn):
-    """A cell drawn by template code exactly as the page drew it (`record` is the row); its download is the
-    text it shows, or `export(record)` where the download should be a plain figure instead."""
-
-    def __init__(self, template_code: str, *, export: Callable[[Any], Any] | None = None, numeric: bool = False,
-                 **kwargs):
-        if numeric:
-            kwargs.setdefault("attrs", NUMERIC)
-        super().__init__(template_code="{% load plan_extras %}" + template_code, **kwargs)
-        self.export = export
-        self.template = Template(self.template_code)  # compiled once, not once per cell
-
-    def render(self, record: Any, value: Any) -> str:
-        # Only the row: the cell is the same on the page and in the download, whatever the page's context.
-        return self.template.render(Context({"record": record, "value": value}))
-
-    def value(self, record: Any, **kwargs) -> Any:
-        if self.export is not None:
-            return self.export(record)
-        return shown_text(str(tables.Column.value(self, record=record, **kwargs)))
-
-
-class AmountColumn(MoneyColumn):
-    """Pounds (a plain number in the download); a cell that holds words instead ('Not stated', 'Not in
-    that plan') shows and downloads them."""
-
-    def render(self, value: Decimal | str) -> str:
-        return value if isinstance(value, str) else super().render(value)
-
-    def value(self, value: Decimal | str) -> Any:
-        return value if isinstance(value, str) else plain(value)
-
-
-class PageTable(tables.Table):
-    """A table on a dashboard page. `label` names it to screen readers in its download links (its caption,
-    or what the page's heading says it is); `region` wraps it in a focusable scrolling region of that name;
-    `row_headers` makes its first cells row headers."""
-
-    class Meta:
-        template_name = "partials/page_table.html"
-        orderable = False  # each keeps the page's order: off track first, the printed order, newest first
-        default = ""
-        attrs = {"class": "govuk-table govuk-body-s"}
-
-    def __init__(self, data: Iterable, *, name: str, label: str, caption: str = "",
-                 caption_class: str = "govuk-table__caption--m", region: str = "", row_headers: bool = True,
-                 small: bool = True, **kwargs):
-        if not small:
-            kwargs["attrs"] = {"class": "govuk-table"}
-        super().__init__(data, **kwargs)
-        self.name, self.label, self.caption, self.caption_class = name, label, caption, caption_class
-        self.region, self.row_headers = region, row_headers
-
-
-def page_table(name: str, data: Iterable, columns: list[tuple[str, tables.Column]], **kwargs) -> PageTable:
-    """A PageTable with these columns, in this order."""
-    return PageTable(data, name=name, extra_columns=columns, **kwargs)
-
 
 KPI_LINK = '<a class="govuk-link" href="{{ record.kpi.get_absolute_url }}">{{ record.kpi.description }}</a>'
 STATUS = '{% include "partials/status.html" with assessment=VALUE %}'
@@ -368,63 +268,3 @@ def all_tables(grouped: dict) -> list[PageTable]:
     for value in grouped.values():
         found += [pair[1] for pair in value] if isinstance(value, list) else [value]
     return found
-
-
-# -- KPI and measure pages ---------------------------------------------------------------------------------
-
-DOUBT = '{% if v.doubtful %}{% include "partials/doubtful.html" with reason=v.doubtful %} {% endif %}'
-AS_AT = ('{% if v.as_at %}As at {% if v.as_at_precision == "day" %}{{ v.as_at|date:"j M Y" }}{% else %}'
-         '{{ v.as_at|date:"M Y" }}{% endif %}. {% endif %}{% if v.provisional %}Provisional. {% endif %}')
-
-
-def history_table(history: list, *, charted: bool) -> PageTable:
-    """Every value of a measure by year (kpis.selectors.measure_history): the history chart's table."""
-    rows = [{"point": point, "v": v} for point in history for v in point.values]
-    with_v = "{% with v=record.v %}CODE{% endwith %}"
-    caption = f"Every value held, by year{'' if charted else ' (nothing numeric to chart)'}"
-    return page_table("history", rows, [
-        ("year", tables.Column(accessor="point__year_label", verbose_name="Year", attrs=YEAR_CELL)),
-        ("kind", TextColumn(with_v.replace("CODE", '{{ v.get_kind_display }}{% if v.kind == "latest" %} (part-year)'
-                                                   '{% endif %}'), verbose_name="Kind")),
-        ("printed", TextColumn('{{ record.v.printed|default:"(blank)" }}', verbose_name="As printed")),
-        ("plan", TextColumn(with_v.replace("CODE", (
-            '{% if v.is_entry %}Entered by {{ v.entered_by.get_full_name|default:v.entered_by.get_username }}, '
-            '{{ v.entered_at|date:"j M Y" }}{% else %}<a class="govuk-link" href="{{ v.kpi.get_absolute_url }}">'
-            '{{ v.kpi.plan.year_label }} {{ v.kpi.plan.get_kind_display|lower }}</a>{% endif %}')),
-            verbose_name="In plan")),
-        ("notes", TextColumn(with_v.replace("CODE", AS_AT + (
-            '{% if record.point.is_restated and v.kind != "target" %}<strong class="govuk-tag govuk-tag--yellow">'
-            'Restated</strong> plans print different figures for this year. {% endif %}' + DOUBT + '{{ v.note }}')),
-            verbose_name="Notes")),
-    ], label="Every value held, by year", caption=caption, region="Every value held, by year", row_headers=False)
-
-
-def kpi_tables(*, kpi, entries: list, history: list, charted: bool) -> list[PageTable]:
-    """The KPI page's tables: the values entered, its history across plans, and this plan's row as printed."""
-    with_v = "{% with v=record %}CODE{% endwith %}"
-    entered = page_table("entries", entries, [
-        ("when", TextColumn('{{ record.entered_at|date:"j M Y H:i" }}', verbose_name="When")),
-        ("who", TextColumn('{{ record.entered_by.get_full_name|default:record.entered_by.get_username }}',
-                           verbose_name="Who")),
-        ("year", tables.Column(accessor="year_label", verbose_name="Year", attrs=YEAR_CELL)),
-        ("was", TextColumn('{{ record.previous_printed|default:"(nothing)" }}{% if record.previous_printed %} '
-                           '<span class="app-muted">({% if record.previous_by %}entered by {{ record.previous_by }}'
-                           '{% else %}as printed in the plan{% endif %})</span>{% endif %}', verbose_name="Was")),
-        ("now", TextColumn('{{ record.printed }}{% if record.provisional %} (provisional){% endif %}'
-                           '{% if record.as_at %} as at {{ record.as_at|date:"M Y" }}{% endif %}', verbose_name="Now")),
-        ("commentary", tables.Column(verbose_name="Why")),
-    ], label="Values entered by performance leads, newest first",
-        caption="Values entered by performance leads, newest first", caption_class="govuk-visually-hidden",
-        row_headers=False)
-    printed = page_table("printed", list(kpi.values.all()), [
-        ("year", TextColumn('{{ record.year_label }}{% if record.column %} <span class="app-muted">(printed under '
-                            '{{ record.column }})</span>{% endif %}', verbose_name="Year")),
-        ("kind", tables.Column(accessor="get_kind_display", verbose_name="Kind")),
-        ("printed", TextColumn('{{ record.printed|default:"(blank)" }}', verbose_name="Printed")),
-        ("read_as", TextColumn('{% if record.kind == "target" %}{{ record.target_summary|capfirst }}'
-                               '{% elif record.value is not None %}{{ record.value|number }}{% elif record.status %}'
-                               '{{ record.get_status_display }}{% endif %}', numeric=True, verbose_name="Read as")),
-        ("notes", TextColumn(with_v.replace("CODE", AS_AT + DOUBT + "{{ v.note }}"), verbose_name="Notes")),
-    ], label=f"Values as printed in {kpi.plan.title}", caption=f"Values as printed in {kpi.plan.title}",
-        caption_class="govuk-visually-hidden", row_headers=False)
-    return [entered, history_table(history, charted=charted), printed]

@@ -9,5 +9,4 @@ urlpatterns = [
     path("plans/<slug:slug>/", views.plan_detail, name="plan"),
     path("plans/<slug:slug>/summary/", views.plan_summary, name="plan_summary"),
     path("plans/<slug:slug>/deliverables/<int:pk>/", views.deliverable, name="deliverable"),
-    path("plans/<slug:slug>/deliverables/<int:pk>/update/", views.deliverable_update, name="deliverable_update"),
 ]

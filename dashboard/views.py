@@ -1,15 +1,12 @@
 import datetime as dt
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 
-from dashboard import briefing, page_tables
-from kpis.forms import DeliverableUpdateForm
-from plans import charts, selectors
-from plans.models import Deliverable, DeliverableUpdate, user_can_edit
+from dashboard import briefing, charts, page_tables, selectors
+from plans import selectors as plan_selectors
+from plans.models import Deliverable, user_can_edit
+from plans.page_table import by_name, page_export
 
 
 def _today() -> dt.date:
@@ -30,13 +27,13 @@ def _year(request: HttpRequest) -> tuple[int | None, str]:
 
 def home(request: HttpRequest) -> HttpResponse:
     year, year_error = _year(request)
-    council = selectors.council_get(slug=request.GET.get("council"))
-    plans, years = selectors.current_plans(year=year, council=council)
+    council = plan_selectors.council_get(slug=request.GET.get("council"))
+    plans, years = plan_selectors.current_plans(year=year, council=council)
     figures = selectors.plan_figures(plans=plans, with_kpis=False)  # counts only: the stored statuses
     rows = [figures[p.id] for p in plans]
     shown_year = year if year is not None else (years[0] if years else None)
     departments_table, status_table = page_tables.overview_tables(rows, year=shown_year)
-    export = page_tables.page_export(request, [departments_table, status_table], stem=f"overview-{shown_year}")
+    export = page_export(request, [departments_table, status_table], stem=f"overview-{shown_year}")
     if export is not None:
         return export
     ctx = {
@@ -45,11 +42,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "status_figure": (charts.status_figure([(f.plan.department.name, f.status_counts) for f in rows])
                           if rows else None),
     }
-    return render(request, "plans/home.html", ctx)
+    return render(request, "dashboard/home.html", ctx)
 
 
 def department(request: HttpRequest, slug: str) -> HttpResponse:
-    dept = selectors.department_get(slug=slug)
+    dept = plan_selectors.department_get(slug=slug)
     plans = list(dept.plans.all())
     chosen = request.GET.get("plan")
     plan = next((p for p in plans if p.slug == chosen), plans[0] if plans else None)
@@ -63,39 +60,39 @@ def department(request: HttpRequest, slug: str) -> HttpResponse:
         contracts, upcoming = selectors.upcoming_contracts(plan=plan, today=today)
         dashboard = {"figures": figures, "divisions": divisions, "contracts": contracts, "upcoming": upcoming}
     tables = page_tables.department_tables(department=dept, plans=plans, plan=plan, **dashboard)
-    export = page_tables.page_export(request, tables, stem=f"{dept.slug}-{plan.slug}" if plan else dept.slug)
+    export = page_export(request, tables, stem=f"{dept.slug}-{plan.slug}" if plan else dept.slug)
     if export is not None:
         return export
-    ctx["tables"] = page_tables.by_name(tables)
+    ctx["tables"] = by_name(tables)
     if plan is not None:
         ctx.update(
             **dashboard, today=today, division_figure=charts.division_figure(divisions) if divisions else None,
             risks=list(plan.risks.all()[:5]), risk_count=plan.risks.count(),
             pipeline=selectors.pipeline_totals(plan=plan),
         )
-    return render(request, "plans/department.html", ctx)
+    return render(request, "dashboard/department.html", ctx)
 
 
 def plan_summary(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = selectors.plan_get(slug=slug)
+    plan = plan_selectors.plan_get(slug=slug)
     summary = briefing.plan_summary(plan=plan)
     tables = briefing.summary_tables(plan=plan, summary=summary)
-    export = page_tables.page_export(request, tables, stem=f"{plan.slug}-summary")
+    export = page_export(request, tables, stem=f"{plan.slug}-summary")
     if export is not None:
         return export
-    ctx = {"plan": plan, **summary, "tables": page_tables.by_name(tables)}
-    return render(request, "plans/summary.html", ctx)
+    ctx = {"plan": plan, **summary, "tables": by_name(tables)}
+    return render(request, "dashboard/summary.html", ctx)
 
 
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = selectors.plan_get(slug=slug)
+    plan = plan_selectors.plan_get(slug=slug)
     sections = selectors.plan_sections(plan=plan)
     tables = page_tables.plan_tables(plan=plan, sections=sections)
-    export = page_tables.page_export(request, page_tables.all_tables(tables), stem=plan.slug)
+    export = page_export(request, page_tables.all_tables(tables), stem=plan.slug)
     if export is not None:
         return export
     ctx = {"plan": plan, **sections, "tables": tables}
-    return render(request, "plans/plan.html", ctx)
+    return render(request, "dashboard/plan.html", ctx)
 
 
 def deliverable(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -107,25 +104,8 @@ def deliverable(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
            "updates": list(item.updates.select_related("entered_by")),
            "can_edit": user_can_edit(request.user, item.plan.department),
            **selectors.deliverable_links(item=item)}
-    return render(request, "plans/deliverable.html", ctx)
-
-
-@login_required
-def deliverable_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """A performance lead records a deliverable's progress: status, percentage complete, commentary."""
-    item = get_object_or_404(Deliverable.objects.select_related("plan__department"), plan__slug=slug, pk=pk)
-    if not user_can_edit(request.user, item.plan.department):
-        raise PermissionDenied
-    # request.POST, not `request.POST or None`: an empty POST must show the errors, not a fresh form.
-    form = DeliverableUpdateForm(request.POST if request.method == "POST" else None, initial={"as_of": _today()})
-    if request.method == "POST" and form.is_valid():
-        DeliverableUpdate.objects.create(deliverable=item, entered_by=request.user, **form.cleaned_data)
-        messages.success(request, "Progress update saved.")
-        return redirect(item.get_absolute_url())
-    updates = list(item.updates.select_related("entered_by"))  # the timeline, newest first
-    ctx = {"plan": item.plan, "item": item, "form": form, "updates": updates, "latest": updates[0] if updates else None}
-    return render(request, "plans/deliverable_update.html", ctx, status=400 if form.errors else 200)
+    return render(request, "dashboard/deliverable.html", ctx)
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "plans/accessibility.html")
+    return render(request, "dashboard/accessibility.html")

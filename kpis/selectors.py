@@ -81,3 +81,38 @@ def doubt_decisions(*, plan_slug: str) -> dict[tuple[str, int, str, str], DoubtD
     for decision in DoubtDecision.objects.filter(plan_slug=plan_slug).order_by("decided_at", "pk"):
         found[decision.value_key] = decision
     return found
+
+
+# -- A plan's KPI table, in the columns the plan printed (the plan and KPI pages) ----------------------------
+
+@dataclass
+class KpiRow:
+    kpi: Kpi
+    cells: list[list[KpiValue]]  # one list per column (a cell may hold several years' values)
+
+
+@dataclass
+class KpiTable:
+    columns: list[tuple[str, int]]  # (kind, year)
+    rows: list[KpiRow]
+
+    @property
+    def headers(self) -> list[str]:
+        return [f"{kind.title()} {fy_label(year)}" for kind, year in self.columns]
+
+
+def kpi_table(kpis: list[Kpi]) -> KpiTable:
+    """Arrange prefetched KPI values into the plan's columns (no queries). Each value sits in the column it was
+    printed in (KpiValue.printed_in): a 2016-17 figure printed in brackets in the 'Actual 2017-18' cell, or a
+    target printed in the 'Latest' column, stays in that cell; a column only such values name is still drawn."""
+    order = {"actual": 0, "latest": 1, "target": 2}
+    columns = sorted({value.printed_in for kpi in kpis for value in kpi.values.all()},
+                     key=lambda c: (order[c[0]], c[1]))
+    position = {column: i for i, column in enumerate(columns)}
+    rows = []
+    for kpi in kpis:
+        cells: list[list[KpiValue]] = [[] for _ in columns]
+        for value in kpi.values.all():
+            cells[position[value.printed_in]].append(value)
+        rows.append(KpiRow(kpi, cells))
+    return KpiTable(columns, rows)

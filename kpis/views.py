@@ -7,15 +7,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from dashboard import page_tables
-from kpis import selectors, services, uploads
+from kpis import page_tables, selectors, services, uploads
 from kpis.charts import history_figure
 from kpis.filters import KpiFilter
 from kpis.forms import entry_forms as build_entry_forms
 from kpis.models import Benchmark, Kpi, KpiValue, Measure
+from kpis.selectors import kpi_table
 from kpis.tables import KpiTable, with_status_order
 from plans.models import Department, Plan, user_can_edit
-from plans.selectors import kpi_table
 from plans.tables import PER_PAGE, table_export
 
 

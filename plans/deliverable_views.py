@@ -1,12 +1,25 @@
-"""Council-wide deliverable and risk tables, and the 2025-29 outcome -> objective -> action tree."""
+"""Council-wide deliverable and risk tables, the 2025-29 outcome -> objective -> action tree, and a performance
+lead's progress update on a deliverable."""
 
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from plans import selectors
 from plans.deliverable_tables import DeliverableTable, ObjectiveActionTable, RiskTable
 from plans.filters import DeliverableFilter, RiskFilter
+from plans.forms import DeliverableUpdateForm
+from plans.models import Deliverable, DeliverableUpdate, user_can_edit
 from plans.tables import PER_PAGE, table_export
+
+
+def _today() -> dt.date:
+    """Today's date (tests may replace this to pin an update's default date)."""
+    return dt.date.today()
 
 
 def deliverable_list(request: HttpRequest) -> HttpResponse:
@@ -42,3 +55,20 @@ def objective_tree(request: HttpRequest, slug: str) -> HttpResponse:
         return export
     ctx = {"plan": plan, "outcomes": outcomes, "objectives": objectives, "action_count": len(actions)}
     return render(request, "deliverables/objective_tree.html", ctx)
+
+
+@login_required
+def deliverable_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A performance lead records a deliverable's progress: status, percentage complete, commentary."""
+    item = get_object_or_404(Deliverable.objects.select_related("plan__department"), plan__slug=slug, pk=pk)
+    if not user_can_edit(request.user, item.plan.department):
+        raise PermissionDenied
+    # request.POST, not `request.POST or None`: an empty POST must show the errors, not a fresh form.
+    form = DeliverableUpdateForm(request.POST if request.method == "POST" else None, initial={"as_of": _today()})
+    if request.method == "POST" and form.is_valid():
+        DeliverableUpdate.objects.create(deliverable=item, entered_by=request.user, **form.cleaned_data)
+        messages.success(request, "Progress update saved.")
+        return redirect(item.get_absolute_url())
+    updates = list(item.updates.select_related("entered_by"))  # the timeline, newest first
+    ctx = {"plan": item.plan, "item": item, "form": form, "updates": updates, "latest": updates[0] if updates else None}
+    return render(request, "plans/deliverable_update.html", ctx, status=400 if form.errors else 200)

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
-from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from budgets.models import BudgetCell, BudgetRow, BudgetTable
-from kpis.models import Kpi, KpiValue
-from plans.models import Council, Deliverable, Department, Plan, StrategicObjective
-from procurement.models import ProcurementEntry
+from plans.models import Council, Deliverable, Department, Plan, Risk, StrategicObjective
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
@@ -66,90 +61,6 @@ def plan_get(*, slug: str) -> Plan:
     return get_object_or_404(Plan.objects.select_related("department"), slug=slug)
 
 
-@dataclass
-class KpiRow:
-    kpi: Kpi
-    cells: list[list[KpiValue]]  # one list per column (a cell may hold several years' values)
-
-
-@dataclass
-class KpiTable:
-    columns: list[tuple[str, int]]  # (kind, year)
-    rows: list[KpiRow]
-
-    @property
-    def headers(self) -> list[str]:
-        from plans.parsing import fy_label
-
-        return [f"{kind.title()} {fy_label(year)}" for kind, year in self.columns]
-
-
-def kpi_table(kpis: list[Kpi]) -> KpiTable:
-    """Arrange prefetched KPI values into the plan's columns (no queries). Each value sits in the column it was
-    printed in (KpiValue.printed_in): a 2016-17 figure printed in brackets in the 'Actual 2017-18' cell, or a
-    target printed in the 'Latest' column, stays in that cell; a column only such values name is still drawn."""
-    order = {"actual": 0, "latest": 1, "target": 2}
-    columns = sorted({value.printed_in for kpi in kpis for value in kpi.values.all()},
-                     key=lambda c: (order[c[0]], c[1]))
-    position = {column: i for i, column in enumerate(columns)}
-    rows = []
-    for kpi in kpis:
-        cells: list[list[KpiValue]] = [[] for _ in columns]
-        for value in kpi.values.all():
-            cells[position[value.printed_in]].append(value)
-        rows.append(KpiRow(kpi, cells))
-    return KpiTable(columns, rows)
-
-
-def plan_sections(*, plan: Plan) -> dict:
-    """Everything a plan holds, for the plan page. A fixed number of queries (one per prefetch),
-    whatever the size of the plan. Deliverables and their sub-actions (each deliverable's `subs`) are one
-    query."""
-    items = list(plan.deliverables.filter(objective__isnull=True).select_related("plan").order_by("order"))
-    subs: dict[int, list[Deliverable]] = {}
-    for d in items:
-        if d.parent_id is not None:
-            subs.setdefault(d.parent_id, []).append(d)
-    deliverables = [d for d in items if d.parent_id is None]
-    for d in deliverables:
-        d.subs = subs.get(d.pk, [])
-    by_section: OrderedDict[tuple[str, str], list[Deliverable]] = OrderedDict()
-    for d in deliverables:
-        by_section.setdefault((d.get_section_display(), d.part or d.council_priority), []).append(d)
-    statements: OrderedDict[str, list] = OrderedDict()
-    for s in plan.statements.all():
-        statements.setdefault(s.get_kind_display(), []).append(s)
-    kpis = list(plan.kpis.prefetch_related(Prefetch("values", queryset=KpiValue.objects.order_by("order"))))
-    kpi_groups: OrderedDict[str, list[Kpi]] = OrderedDict()
-    for kpi in kpis:
-        kpi_groups.setdefault(kpi.group or "", []).append(kpi)
-    tables = plan.budget_tables.prefetch_related(
-        "columns",
-        Prefetch("rows", queryset=BudgetRow.objects.prefetch_related(
-            Prefetch("cells", queryset=BudgetCell.objects.select_related("column").order_by("column__order")))),
-    )
-    outcomes = plan.outcomes.prefetch_related(
-        Prefetch("objectives", queryset=StrategicObjective.objects.prefetch_related(
-            Prefetch("actions", queryset=Deliverable.objects.select_related("plan").order_by("order"))))
-    )
-    return {
-        "statements": statements,
-        "divisions": list(plan.divisions.all()),
-        "workforce": list(plan.workforce.all()),
-        "headlines": list(plan.budget_headlines.all()),
-        "pressures": list(plan.pressures.all()),
-        "savings": list(plan.savings.all()),
-        "budget_tables": list(tables),
-        "deliverable_sections": by_section,
-        "outcomes": list(outcomes),
-        "kpi_tables": [(group, kpi_table(items)) for group, items in kpi_groups.items()],
-        "procurement_tables": list(plan.procurement_tables.prefetch_related(
-            Prefetch("entries", queryset=ProcurementEntry.objects.order_by("order")))),
-        "risks": list(plan.risks.all()),
-        "discrepancies": list(plan.discrepancies.all()),
-    }
-
-
 # -- Deliverables, risks and the 2025-29 objective tree (council-wide lists and the deliverable page) --------
 
 def deliverables_across_plans() -> QuerySet[Deliverable]:
@@ -161,8 +72,6 @@ def deliverables_across_plans() -> QuerySet[Deliverable]:
 
 def risks_across_plans() -> QuerySet:
     """Every risk with its plan and department, in document order. 1 query when evaluated."""
-    from plans.models import Risk
-
     return Risk.objects.select_related("plan__department").order_by(
         "plan__department__name", "-plan__financial_year", "order")
 
@@ -177,21 +86,6 @@ def deliverable_link_keys(*, item: Deliverable) -> list[str]:
     return keys
 
 
-def deliverable_links(*, item: Deliverable) -> dict:
-    """The KPIs of the same plan whose `links` name this deliverable, each with its assessment, and the
-    risks whose `refs` name it. 3 queries (KPIs, their values, risks); 2 when no KPI is linked (Django
-    skips the values query for no KPIs)."""
-    from plans.models import Risk
-
-    keys = deliverable_link_keys(item=item)
-    kpis = Kpi.objects.filter(plan_id=item.plan_id, links__overlap=keys).select_related("plan").prefetch_related(
-        Prefetch("values", queryset=KpiValue.objects.order_by("order"))).order_by("order")
-    return {
-        "linked_kpis": [(kpi, kpi.assessment()) for kpi in kpis],
-        "related_risks": list(Risk.objects.filter(plan_id=item.plan_id, refs__overlap=keys).order_by("order")),
-    }
-
-
 def objective_tree(*, plan: Plan) -> list:
     """The plan's outcomes -> strategic objectives -> actions (2025-29 shape). 3 queries (outcomes,
     objectives, actions); the actions carry their objective and outcome without further queries."""
@@ -200,82 +94,7 @@ def objective_tree(*, plan: Plan) -> list:
     return list(plan.outcomes.order_by("number").prefetch_related(Prefetch("objectives", queryset=objectives)))
 
 
-# -- Dashboards: council overview, department dashboard, cabinet summary ----------------------------------------
-
-@dataclass
-class PlanFigures:
-    """Headline figures of one plan, for tiles and comparisons."""
-
-    plan: Plan
-    net_cell: BudgetCell | None = None  # the controllable budget's total net cell
-    kpis: list = None  # [(kpi, assessment)], off track first
-    status_counts: dict = None  # status -> count
-    deliverables_by_priority: list = None  # [(priority, count)]
-
-    @property
-    def net_budget(self):
-        return self.net_cell.value if self.net_cell is not None else None
-
-    @property
-    def off_track(self) -> list:
-        return [(k, a) for k, a in self.kpis if a.status == "off_track"]
-
-
-def net_budgets(*, plans: list[Plan]) -> dict[int, BudgetCell]:
-    """Plan id -> the controllable budget's total net cell (its value, and the printed figure and note
-    where the printed total does not reconcile). 1 query."""
-    cells = BudgetCell.objects.filter(
-        row__table__plan__in=plans, row__table__kind=BudgetTable.Kind.CONTROLLABLE, row__kind=BudgetRow.Kind.TOTAL,
-        column__role="net").select_related("row__table")
-    return {cell.row.table.plan_id: cell for cell in cells}
-
-
-def division_budgets(*, plans: list[Plan]) -> dict[int, list[tuple[str, object, object]]]:
-    """Plan id -> [(division, gross, net)] from the controllable budget's division rows. 1 query."""
-    from collections import defaultdict
-
-    rows: dict = defaultdict(dict)
-    cells = (BudgetCell.objects.filter(row__table__plan__in=plans, row__table__kind=BudgetTable.Kind.CONTROLLABLE,
-                                       row__kind=BudgetRow.Kind.ROW, column__role__in=["gross", "net"])
-             .values_list("row__table__plan_id", "row__order", "row__division", "row__group", "column__role", "value")
-             .order_by("row__table__plan_id", "row__order"))
-    for plan_id, order, division, group, role, value in cells:
-        label = division or f"(unlabelled row{' in ' + group if group else ''})"
-        rows[plan_id].setdefault((order, label), {})[role] = value
-    return {pid: [(label, v.get("gross"), v.get("net")) for (_, label), v in sorted(r.items())]
-            for pid, r in rows.items()}
-
-
-def plan_figures(*, plans: list[Plan], with_kpis: bool = True) -> dict[int, PlanFigures]:
-    """Headline figures for several plans at once. 5 queries (net budgets, KPIs, their values, their
-    benchmarks, deliverables by priority), however many plans and rows. Without `with_kpis` (the overview:
-    counts only) the status counts are the stored assessments (Kpi.status) counted in SQL: 3 queries."""
-    from django.db.models import Count
-
-    from kpis.assessment import NONE
-    from kpis.selectors import plan_kpis
-
-    budgets = net_budgets(plans=plans)
-    figures = {p.id: PlanFigures(p, budgets.get(p.id), [], {}, []) for p in plans}
-    if with_kpis:
-        for kpi in plan_kpis(plans=plans):
-            figures[kpi.plan_id].kpis.append((kpi, kpi.assessment()))
-        for f in figures.values():
-            f.kpis.sort(key=lambda pair: pair[1].sort_key)
-            for _, assessment in f.kpis:
-                f.status_counts[assessment.status] = f.status_counts.get(assessment.status, 0) + 1
-    else:
-        counts = Kpi.objects.filter(plan__in=plans).values_list("plan_id", "status").annotate(n=Count("id")).order_by()
-        for plan_id, status, n in counts:
-            key = status or NONE
-            figures[plan_id].status_counts[key] = figures[plan_id].status_counts.get(key, 0) + n
-    counts = (Deliverable.objects.filter(plan__in=plans, parent__isnull=True)
-              .values_list("plan_id", "council_priority").annotate(n=Count("id"))
-              .order_by("plan_id", "council_priority"))
-    for plan_id, priority, n in counts:
-        figures[plan_id].deliverables_by_priority.append((priority or "Not linked to a priority", n))
-    return figures
-
+# -- Plans by year -------------------------------------------------------------------------------------------
 
 def current_plans(*, year: int | None, council: Council | None) -> tuple[list[Plan], list[int]]:
     """Each of the council's departments' plan for `year` (its newest plan for that year or before;
@@ -292,24 +111,7 @@ def current_plans(*, year: int | None, council: Council | None) -> tuple[list[Pl
     return list(chosen.values()), years
 
 
-def upcoming_contracts(*, plan: Plan, today, limit: int = 5) -> tuple[list, bool]:
-    """The plan's contracts starting soonest on or after `today`; when none is upcoming (an older plan),
-    its most recent starts instead, and False. 1 query (2 when none is upcoming)."""
-    entries = ProcurementEntry.objects.filter(plan=plan, contract_start__isnull=False)
-    upcoming = list(entries.filter(contract_start__gte=today).order_by("contract_start", "order")[:limit])
-    if upcoming:
-        return upcoming, True
-    return list(entries.order_by("-contract_start", "order")[:limit]), False
-
-
 def previous_plan(*, plan: Plan) -> Plan | None:
     """The same department's plan before this one. 1 query."""
     return (Plan.objects.filter(department_id=plan.department_id, financial_year__lt=plan.financial_year)
             .order_by("-financial_year").first())
-
-
-def pipeline_totals(*, plan: Plan) -> dict:
-    """Count and total estimated value of the plan's procurement pipeline. 1 query."""
-    from django.db.models import Count, Sum
-
-    return ProcurementEntry.objects.filter(plan=plan).aggregate(count=Count("id"), value=Sum("value"))
