@@ -8,8 +8,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from budgets.figures import cell_beside
+from budgets.models import BudgetCell, BudgetTable
+from budgets.templatetags.budget_extras import cell_text
 
 NO_VALUE = mark_safe('<span class="app-muted">–</span>\n')
 PROVISIONAL = mark_safe(' <abbr title="provisional">(prov.)</abbr>')
@@ -32,3 +36,17 @@ def kpi_values(values: Sequence[Any]) -> SafeString:
             line += " " + render_to_string("partials/doubtful.html", {"reason": v.doubtful})
         lines.append(line)
     return mark_safe("<br>".join(lines) + "\n")  # the template's file ended in a new line
+
+
+def budget_figure(cell: BudgetCell | None, *, table: BudgetTable) -> SafeString:
+    """One budget cell on the plan page, in pounds: the printed figure (a dash or blank as printed; a count or
+    an age as a plain number), a repaired figure marked with its printed text, and, where the printed figure
+    does not equal what its parts sum to, that reconciling figure beside it, marked, linked to the
+    discrepancy. Nothing for no cell."""
+    if not cell:
+        return mark_safe("\n")
+    figure = conditional_escape(cell_text(cell))
+    if cell.note:
+        figure = format_html('<span class="app-repaired" title="Printed {}; {}">{}</span>', cell.printed, cell.note,
+                             figure)
+    return mark_safe(figure + conditional_escape(cell_beside(cell, table)) + "\n")

@@ -20,7 +20,7 @@ from django.template import Context, Template
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
-from dashboard.cells import kpi_values
+from dashboard.cells import budget_figure, kpi_values
 from plans.tables import YEAR_CELL, MoneyColumn, table_export
 from plans.templatetags.plan_extras import fy
 
@@ -316,9 +316,8 @@ def plan_tables(*, plan, sections: dict) -> dict:
             ("division", TextColumn('{% if record.row.group and record.row.kind == "row" %}<span class="app-muted">'
                                     '{{ record.row.group }}: </span>{% endif %}'
                                     '{{ record.row.division|default:"(unlabelled row)" }}', verbose_name="Division")),
-            *[(f"c{c.pk}", TextColumn(
-                '{% include "budgets/cell.html" with cell=value table=record.row.table %}',
-                verbose_name=c.label, numeric=True,
+            *[(f"c{c.pk}", DrawnColumn(
+                functools.partial(budget_figure, table=table), verbose_name=c.label, numeric=True,
                 export=lambda record, key=f"c{c.pk}": _budget_export(record[key])))
               for c in columns],
         ], label=table.title, caption=_budget_caption(table), region=table.title)))
