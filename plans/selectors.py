@@ -101,6 +101,9 @@ def kpi_table(kpis: list[Kpi]) -> KpiTable:
     return KpiTable(columns, rows)
 
 
+PLAN_PAGE_VALUE_FIELDS = ("kpi", "year", "kind", "printed", "column", "provisional", "doubtful", "order")
+
+
 def plan_sections(*, plan: Plan) -> dict:
     """Everything a plan holds, for the plan page. A fixed number of queries (one per prefetch),
     whatever the size of the plan. Deliverables and their sub-actions (each deliverable's `subs`) are one
@@ -121,7 +124,8 @@ def plan_sections(*, plan: Plan) -> dict:
     for s in plan.statements.order_by("order"):
         statements.setdefault(s.get_kind_display(), []).append(s)
     kpis = list(plan.kpis.order_by("order").prefetch_related(
-        Prefetch("values", queryset=KpiValue.objects.order_by("order"))))
+        # Only what the KPI tables draw (dashboard.cells.kpi_values): a value has 34 columns, a large plan 500 values
+        Prefetch("values", queryset=KpiValue.objects.order_by("order").only(*PLAN_PAGE_VALUE_FIELDS))))
     kpi_groups: OrderedDict[str, list[Kpi]] = OrderedDict()
     for kpi in kpis:
         kpi_groups.setdefault(kpi.group or "", []).append(kpi)
