@@ -26,7 +26,7 @@ def kpi_values(values: Sequence[Any]) -> SafeString:
         return NO_VALUE
     lines = []
     for v in values:
-        line = format_html('<span class="app-value">{}</span>', v.printed or "–")
+        line: str = format_html('<span class="app-value">{}</span>', v.printed or "–")
         if v.provisional:
             line += PROVISIONAL
         read_as = v.read_as
