@@ -6,6 +6,7 @@ query string kept (?year=, ?plan=). Built from data the page has already loaded:
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from plans.page_table import NUMERIC, AmountColumn, PageTable, TextColumn, page_table, plain
+from dashboard.cells import budget_figure, kpi_values
+from plans.page_table import NUMERIC, AmountColumn, DrawnColumn, PageTable, TextColumn, page_table, plain
 from plans.templatetags.plan_extras import fy
 
 KPI_LINK = '<a class="govuk-link" href="{{ record.kpi.get_absolute_url }}">{{ record.kpi.description }}</a>'
@@ -196,9 +198,8 @@ def plan_tables(*, plan, sections: dict) -> dict:
             ("division", TextColumn('{% if record.row.group and record.row.kind == "row" %}<span class="app-muted">'
                                     '{{ record.row.group }}: </span>{% endif %}'
                                     '{{ record.row.division|default:"(unlabelled row)" }}', verbose_name="Division")),
-            *[(f"c{c.pk}", TextColumn(
-                '{% include "budgets/cell.html" with cell=value table=record.row.table %}',
-                verbose_name=c.label, numeric=True,
+            *[(f"c{c.pk}", DrawnColumn(
+                functools.partial(budget_figure, table=table), verbose_name=c.label, numeric=True,
                 export=lambda record, key=f"c{c.pk}": _budget_export(record[key])))
               for c in columns],
         ], label=table.title, caption=_budget_caption(table), region=table.title)))
@@ -232,7 +233,7 @@ def plan_tables(*, plan, sections: dict) -> dict:
                                    '</span>{% endfor %}', verbose_name="Measure")),
             # The status next to the measure: the printed columns after it can run past the screen's edge.
             ("status", _status("kpi.stored_assessment", "Status")),
-            *[(f"c{j}", TextColumn('{% include "partials/kpi_cell.html" with cell=value %}', verbose_name=header))
+            *[(f"c{j}", DrawnColumn(kpi_values, verbose_name=header))
               for j, header in enumerate(arranged.headers)],
             ("responsible", tables.Column(accessor="kpi__responsible", verbose_name="Responsible")),
         ], label=name, region=name)))

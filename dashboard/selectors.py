@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Sum
 
-from budgets.models import BudgetCell, BudgetRow, BudgetTable
+from budgets.models import BudgetCell, BudgetColumn, BudgetRow, BudgetTable
 from kpis.assessment import NONE
 from kpis.models import Kpi, KpiValue
 from kpis.selectors import kpi_table, plan_kpis
@@ -17,11 +17,14 @@ from plans.models import Deliverable, Plan, Risk, StrategicObjective
 from plans.selectors import deliverable_link_keys
 from procurement.models import ProcurementEntry
 
+PLAN_PAGE_VALUE_FIELDS = ("kpi", "year", "kind", "printed", "column", "provisional", "doubtful", "order")
+
 
 def plan_sections(*, plan: Plan) -> dict:
     """Everything a plan holds, for the plan page. A fixed number of queries (one per prefetch),
     whatever the size of the plan. Deliverables and their sub-actions (each deliverable's `subs`) are one
-    query."""
+    query. Each list is ordered by its own order only: the models' default ordering starts with the plan's
+    (department name, year, slug), which is the same for every row here and cost two joins per query."""
     items = list(plan.deliverables.filter(objective__isnull=True).select_related("plan").order_by("order"))
     subs: dict[int, list[Deliverable]] = {}
     for d in items:
@@ -34,36 +37,38 @@ def plan_sections(*, plan: Plan) -> dict:
     for d in deliverables:
         by_section.setdefault((d.get_section_display(), d.part or d.council_priority), []).append(d)
     statements: OrderedDict[str, list] = OrderedDict()
-    for s in plan.statements.all():
+    for s in plan.statements.order_by("order"):
         statements.setdefault(s.get_kind_display(), []).append(s)
-    kpis = list(plan.kpis.prefetch_related(Prefetch("values", queryset=KpiValue.objects.order_by("order"))))
+    kpis = list(plan.kpis.order_by("order").prefetch_related(
+        # Only what the KPI tables draw (dashboard.cells.kpi_values): a value has 34 columns, a large plan 500 values
+        Prefetch("values", queryset=KpiValue.objects.order_by("order").only(*PLAN_PAGE_VALUE_FIELDS))))
     kpi_groups: OrderedDict[str, list[Kpi]] = OrderedDict()
     for kpi in kpis:
         kpi_groups.setdefault(kpi.group or "", []).append(kpi)
-    tables = plan.budget_tables.prefetch_related(
-        "columns",
-        Prefetch("rows", queryset=BudgetRow.objects.prefetch_related(
+    tables = plan.budget_tables.order_by("order").prefetch_related(
+        Prefetch("columns", queryset=BudgetColumn.objects.order_by("order")),
+        Prefetch("rows", queryset=BudgetRow.objects.order_by("order").prefetch_related(
             Prefetch("cells", queryset=BudgetCell.objects.select_related("column").order_by("column__order")))),
     )
-    outcomes = plan.outcomes.prefetch_related(
-        Prefetch("objectives", queryset=StrategicObjective.objects.prefetch_related(
+    outcomes = plan.outcomes.order_by("number").prefetch_related(
+        Prefetch("objectives", queryset=StrategicObjective.objects.order_by("number").prefetch_related(
             Prefetch("actions", queryset=Deliverable.objects.select_related("plan").order_by("order"))))
     )
     return {
         "statements": statements,
-        "divisions": list(plan.divisions.all()),
-        "workforce": list(plan.workforce.all()),
-        "headlines": list(plan.budget_headlines.all()),
-        "pressures": list(plan.pressures.all()),
-        "savings": list(plan.savings.all()),
+        "divisions": list(plan.divisions.order_by("order")),
+        "workforce": list(plan.workforce.order_by("order")),
+        "headlines": list(plan.budget_headlines.order_by("order")),
+        "pressures": list(plan.pressures.order_by("order")),
+        "savings": list(plan.savings.order_by("order")),
         "budget_tables": list(tables),
         "deliverable_sections": by_section,
         "outcomes": list(outcomes),
         "kpi_tables": [(group, kpi_table(items)) for group, items in kpi_groups.items()],
-        "procurement_tables": list(plan.procurement_tables.prefetch_related(
+        "procurement_tables": list(plan.procurement_tables.order_by("order").prefetch_related(
             Prefetch("entries", queryset=ProcurementEntry.objects.order_by("order")))),
-        "risks": list(plan.risks.all()),
-        "discrepancies": list(plan.discrepancies.all()),
+        "risks": list(plan.risks.order_by("order")),
+        "discrepancies": list(plan.discrepancies.order_by("src_start", "pk")),
     }
 
 

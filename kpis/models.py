@@ -204,10 +204,9 @@ class KpiValue(Sourced):
         """(kind, year) of the table column the document printed this value in: its own, or the one `column`
         names ('Actual 2017-18', 'Latest 2019-20', 'Actual 2019-2020')."""
         kind, _, year = self.column.strip().partition(" ")
-        try:
-            if kind.lower() in self.Kind.values:
-                return kind.lower(), fy_start(year)
-        except ValueError:
+        try:  # Kind(...) looks the value up; Kind.values would build the list of values on every call
+            return self.Kind(kind.lower()).value, fy_start(year)
+        except ValueError:  # not a kind, or not a year
             pass
         return self.kind, self.year
 
