@@ -94,7 +94,7 @@ def bench_markdown(report: dict) -> str:
     lines = [f"`{command}`, run on {_when(report)} ({_commit(report)}), database `{report['database']}` "
              f"({scope['council']}, {scope['department']}, plan {scope['plan']}); {machine['cpus']} cores shared "
              f"with whatever else was running, gunicorn with {machine['gunicorn_workers']} workers; per page "
-             f"{report['requests_per_page']} sequential requests after {report.get('warmup', 5)} warm-up ones, "
+             f"{report['requests_per_page']} sequential requests (after {report.get('warmup', 5)} to warm up), "
              f"then wrk {machine['wrk']} for {report['wrk_seconds']} s (cached only)."]
     for name, seconds in report["timings"].items():
         line = f"`manage.py {name.removesuffix('_seconds')}`: {seconds:.1f} s"

@@ -144,6 +144,10 @@ def test_it_judges_each_target():
     bench.judge(crowded, mode="scale", export="")
     assert crowded.missed == ["ratio 0.30 < 0.4"]  # issue 15: cached pages 0.4 of the trivial view, at scale too
 
+    just_under = bench.Result("p", "Page", "/", queries_max=5, p95_ms=40.0, ratio=0.397)
+    bench.judge(just_under, mode="seed", export="")
+    assert just_under.missed == ["ratio 0.39 < 0.4"]  # never "0.40 < 0.4"
+
 
 def test_it_judges_an_uncached_page_by_its_queries_and_server_time_only():
     """Uncached pages are read one at a time (no wrk): the ratio is no target for them, p95 is."""
