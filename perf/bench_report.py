@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 from perf.bench import MAX_QUERIES, MIN_RATIO, P95_MS
@@ -162,21 +163,22 @@ def soak_markdown(report: dict) -> str:
 
 
 def replace_block(text: str, name: str, body: str) -> str:
-    """`text` with the block `name` (between its two markers) holding `body`; the block is appended when the
-    text has none. Everything outside the block is kept as it was."""
+    """`text` with the block `name` (between its two markers, each on a line of its own) holding `body`; the
+    block is appended when the text has none. Everything outside the block is kept as it was, a marker quoted
+    within a line of prose included."""
     start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
-    if text.count(start) > 1 or text.count(end) > 1:
+    starts = [m.start() for m in re.finditer(rf"^{re.escape(start)}[ \t]*$", text, re.MULTILINE)]
+    ends = [m.end() for m in re.finditer(rf"^{re.escape(end)}[ \t]*$", text, re.MULTILINE)]
+    if len(starts) > 1 or len(ends) > 1:
         raise ValueError(f"more than one {start} block")
     block = f"{start}\n\n{body.strip()}\n\n{end}"
-    if start not in text:
-        if end in text:
+    if not starts:
+        if ends:
             raise ValueError(f"{end} without {start}")
         return (text.rstrip("\n") + "\n\n" if text.strip() else "") + block + "\n"
-    begin = text.index(start)
-    close = text.find(end, begin)
-    if close < 0:
+    if not ends or ends[0] < starts[0]:
         raise ValueError(f"{start} without {end} after it")
-    return text[:begin] + block + text[close + len(end):]
+    return text[:starts[0]] + block + text[ends[0]:]
 
 
 def write_block(path: Path, name: str, body: str) -> None:

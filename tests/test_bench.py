@@ -200,6 +200,16 @@ def test_a_run_replaces_only_its_own_block_and_keeps_the_prose():
     assert "| newer |" in soaked
 
 
+def test_a_marker_quoted_in_prose_is_not_a_block():
+    """docs/performance.md names the markers in its prose: only a marker on a line of its own opens or closes
+    a block."""
+    doc = "Each run writes between `<!-- bench:seed -->` and `<!-- /bench:seed -->`.\n\n" + DOC
+    assert bench_report.replace_block(doc, "seed", "new") == doc.replace("old seed table", "new")
+    quoted_only = "Blocks: `<!-- bench:soak -->` ... `<!-- /bench:soak -->`.\n"
+    assert bench_report.replace_block(quoted_only, "soak", "x") == (
+        quoted_only + "\n<!-- bench:soak -->\n\nx\n\n<!-- /bench:soak -->\n")
+
+
 def test_a_block_not_yet_in_the_document_is_appended(tmp_path):
     text = bench_report.replace_block(DOC, "scale", "scale table")
     assert text == DOC + "\n<!-- bench:scale -->\n\nscale table\n\n<!-- /bench:scale -->\n"
@@ -213,8 +223,8 @@ def test_a_block_not_yet_in_the_document_is_appended(tmp_path):
 
 
 @pytest.mark.parametrize("broken", ["<!-- bench:seed -->\nno end", "<!-- /bench:seed -->\n<!-- bench:seed -->",
-                                    "no start <!-- /bench:seed -->",
-                                    "<!-- bench:seed --><!-- /bench:seed --><!-- bench:seed --><!-- /bench:seed -->"])
+                                    "no start\n<!-- /bench:seed -->",
+                                    "<!-- bench:seed -->\n<!-- /bench:seed -->\n<!-- bench:seed -->\n<!-- /bench:seed -->"])
 def test_it_refuses_a_document_whose_markers_are_broken(broken):
     with pytest.raises(ValueError):
         bench_report.replace_block(broken, "seed", "table")
