@@ -137,8 +137,9 @@ def soak_markdown(report: dict) -> str:
     writes = report["writes"]
     growth = report["worker_rss_growth_mb"]
     lines = [f"`make soak`, run on {_when(report)} ({_commit(report)}), database `{report['database']}`: "
-             f"{report['minutes']:g} minutes, {report['clients']} clients, {report.get('workers', 2)} gunicorn "
-             f"workers, a write every {report['write_interval_s']:g} s; client times, queueing included.", "",
+             f"{report['minutes']:g} minute{'' if report['minutes'] == 1 else 's'}, {report['clients']} clients, "
+             f"{report.get('workers', 2)} gunicorn workers, at most one write every {report['write_interval_s']:g} s "
+             "across the clients; client times, queueing included.", "",
              "| measure | figure | target | |", "| --- | ---: | --- | --- |"]
     rps, p95 = report["requests_per_second"], report["p95_ms"]
     rows = [
