@@ -70,16 +70,20 @@ test: install chromium
 	$(PY) -m pytest
 
 # Performance (docs/performance.md). The benchmark and the soak start their own gunicorn on loopback and stop it.
-# make bench: a fresh app_bench database (migrate, timed load_plans, seed users), then every page type measured.
-# make bench SCALE=1 [REGENERATE=1]: the synthetic 100-council installation in app_scale (generated once).
+# make bench: a fresh app_bench database (migrate, timed load_plans, seed users), then every page type measured
+# with the page cache and without it (PAGE_CACHE=false); the tables go into docs/performance.md (its bench:seed
+# block; the prose around the blocks stays).
+# make bench SCALE=1 [REGENERATE=1]: the synthetic 100-council installation in app_scale (generated once; block
+# bench:scale).
 wrk:
 	@command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)
 
 bench: install wrk
 	@if [ -n "$$DATABASE_URL" ]; then echo "make bench uses the embedded PostgreSQL: unset DATABASE_URL"; exit 2; fi
-	$(if $(filter 1 true yes,$(SCALE)),LOCAL_DATABASE_NAME=app_scale $(PY) manage.py bench --prepare --scale $(if $(filter 1 true yes,$(REGENERATE)),--regenerate,),LOCAL_DATABASE_NAME=app_bench $(PY) manage.py bench --prepare)
+	$(if $(filter 1 true yes,$(SCALE)),LOCAL_DATABASE_NAME=app_scale $(PY) manage.py bench --prepare --docs docs/performance.md --scale $(if $(filter 1 true yes,$(REGENERATE)),--regenerate,),LOCAL_DATABASE_NAME=app_bench $(PY) manage.py bench --prepare --docs docs/performance.md)
 
-# make soak [MINUTES=10 CLIENTS=6]: concurrent reads and writes against a fresh app_soak database.
+# make soak [MINUTES=10 CLIENTS=6]: concurrent reads and writes against a fresh app_soak database (block
+# bench:soak of docs/performance.md).
 soak: install
 	@if [ -n "$$DATABASE_URL" ]; then echo "make soak uses the embedded PostgreSQL: unset DATABASE_URL"; exit 2; fi
-	LOCAL_DATABASE_NAME=app_soak $(PY) manage.py soak --prepare --minutes $${MINUTES:-10} --clients $${CLIENTS:-6}
+	LOCAL_DATABASE_NAME=app_soak $(PY) manage.py soak --prepare --docs docs/performance.md --minutes $${MINUTES:-10} --clients $${CLIENTS:-6}

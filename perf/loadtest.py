@@ -24,7 +24,12 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.db import connections
+
+from config.localdb import ensure_server
+from plans.models import Role
 
 MANAGE = settings.BASE_DIR / "manage.py"
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -273,8 +278,10 @@ class Gunicorn:
     """gunicorn serving config.wsgi on a free loopback port, in its own process group so that stopping it
     stops its workers. Use as a context manager: the server is always stopped."""
 
-    def __init__(self, *, workers: int = 2, port: int | None = None, timeout: int = 30) -> None:
+    def __init__(self, *, workers: int = 2, port: int | None = None, timeout: int = 30,
+                 env: dict[str, str] | None = None) -> None:
         self.workers, self.port, self.timeout = workers, port or free_port(), timeout
+        self.env = env or {}  # settings over the production-like ones, e.g. PAGE_CACHE=false
         self.process: subprocess.Popen | None = None
         self.log = Path(tempfile.mkstemp(prefix="bench-gunicorn-", suffix=".log")[1])
 
@@ -285,7 +292,7 @@ class Gunicorn:
                 [str(GUNICORN), "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
                  "--workers", str(self.workers), "--timeout", str(self.timeout), "--access-logfile", "/dev/null",
                  "--error-logfile", "-"],
-                cwd=settings.BASE_DIR, env=server_environment(), stdout=log, stderr=subprocess.STDOUT,
+                cwd=settings.BASE_DIR, env={**server_environment(), **self.env}, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True)
         self._wait()
         return self
@@ -367,10 +374,6 @@ def reset_peak(pid: int) -> bool:
 
 def recreate_database(name: str) -> None:
     """Drop and create database `name` on the embedded server. Only for the benchmark's own databases."""
-    from django.db import connections
-
-    from config.localdb import ensure_server
-
     if os.environ.get("DATABASE_URL") or os.environ.get("PGHOST") or not name.startswith(("app_bench", "app_soak")):
         raise CommandError(f"Refusing to drop database {name!r}: only the embedded app_bench*/app_soak* databases "
                            "are recreated (run through `make bench` / `make soak`)")
@@ -384,10 +387,6 @@ def lead_account(*, username: str, department) -> str:
     """A performance lead of `department` for the benchmark to sign in as, created (or its password renewed)
     in the current database; returns a fresh random password. Embedded databases only, like
     seed_local_users: no benchmark account is ever made in production."""
-    from django.contrib.auth import get_user_model
-
-    from plans.models import Role
-
     if os.environ.get("DATABASE_URL") or getattr(settings, "PRODUCTION", False):
         raise CommandError("The benchmark signs in with an account it creates: embedded databases only")
     user, _ = get_user_model().objects.get_or_create(username=username, defaults={"first_name": "Benchmark",

@@ -1,12 +1,14 @@
 """The soak behind `manage.py soak` (docs/performance.md): gunicorn (2 workers) under concurrent clients for
 minutes, each client a browser with its own session: mixed reads of every page type, and writes through the
 real forms — KPI values on a department's update page and deliverable progress updates — by performance leads
-of two departments. Passes when there is no error, every write is found in the database afterwards, and the
-workers' memory stays flat after warm-up."""
+of two departments, one write every WRITE_INTERVAL seconds across all clients. Passes when there is no error,
+every write is found in the database afterwards, the workers' memory stays flat after warm-up, and the mixed
+load meets issue 15's targets (MIN_RPS requests/s, p95 client time under P95_MS)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 import threading
 import time
@@ -14,12 +16,18 @@ import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.management.base import CommandError
 
-from perf import bench, loadtest
+from kpis.models import Kpi, KpiValue
+from perf import bench, bench_pages, loadtest
+from plans.models import Deliverable, DeliverableUpdate, Plan
 
 RSS_GROWTH_LIMIT_MB = 30.0  # per worker, from the end of warm-up to the end
-WRITE_SHARE = 0.2  # of a client's actions; half KPI values, half deliverable progress
+WRITE_INTERVAL = 0.4  # seconds between two writes, across all clients; half KPI values, half deliverable progress
+MIN_RPS = 60.0  # targets of issue 15 for the mixed load: requests/s, and the p95 client time of every request
+P95_MS = 200.0
+WORKERS = 2
 VALUES = {"percent": (5, 95, 1), "count": (1, 5000, 0), "days": (1, 300, 0), "money": (1000, 900000, 0),
           "rate": (1, 900, 1), "ratio": (1, 10, 2), "pp": (1, 20, 1), "score": (1, 100, 1)}
 
@@ -47,6 +55,16 @@ class Tally:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     kpi_writes: list[str] = field(default_factory=list)
     deliverable_writes: list[str] = field(default_factory=list)
+    next_write: float = 0.0
+
+    def claim_write(self, now: float, interval: float = WRITE_INTERVAL) -> bool:
+        """Whether the calling client makes the next write: one write per `interval` across all clients (the
+        first as soon as asked), whatever their number and speed."""
+        with self.lock:
+            if now < self.next_write:
+                return False
+            self.next_write = now + interval
+            return True
 
     def record(self, kind: str, response: loadtest.Response | None, expected: set[int], what: str = "") -> bool:
         with self.lock:
@@ -69,11 +87,8 @@ def _value(unit: str, rng: random.Random) -> str:
     return f"{rng.uniform(low, high):.{places}f}"
 
 
-def soak_writers(scope: bench.Scope) -> list[Writer]:
+def soak_writers(scope: bench_pages.Scope) -> list[Writer]:
     """Leads of the first two departments (by name) of the council that have plans with KPIs."""
-    from kpis.models import Kpi
-    from plans.models import Deliverable, Plan
-
     plans = list(Plan.objects.filter(department__council=scope.council, kpis__isnull=False).distinct()
                  .select_related("department").order_by("department__name", "-financial_year", "slug"))
     chosen = {}
@@ -92,7 +107,7 @@ def soak_writers(scope: bench.Scope) -> list[Writer]:
     return writers
 
 
-def _client_loop(*, number: int, clients: int, server: loadtest.Gunicorn, pages: list[bench.Page],
+def _client_loop(*, number: int, clients: int, server: loadtest.Gunicorn, pages: list[bench_pages.Page],
                  writers: list[Writer], stop: float, run: str, tally: Tally) -> None:
     rng = random.Random(f"{run}-{number}")
     writer = writers[number % len(writers)]
@@ -108,11 +123,12 @@ def _client_loop(*, number: int, clients: int, server: loadtest.Gunicorn, pages:
     sequence = 0
     while time.monotonic() < stop:
         sequence += 1
+        write = tally.claim_write(time.monotonic())
         roll = rng.random()
         try:
-            if roll < WRITE_SHARE / 2 and my_kpis:
+            if write and roll < 0.5 and my_kpis:
                 _write_kpi(client, writer, rng.choice(my_kpis), f"soak {run} c{number} n{sequence} kpi", rng, tally)
-            elif roll < WRITE_SHARE and my_deliverables:
+            elif write and my_deliverables:
                 _write_deliverable(client, rng.choice(my_deliverables), f"soak {run} c{number} n{sequence} "
                                    "deliverable", rng, tally)
             else:
@@ -166,14 +182,9 @@ def _memory(server: loadtest.Gunicorn) -> dict:
 
 
 def soak_run(*, minutes: float, clients: int, warmup_seconds: float | None = None, log=print) -> dict:
-    from django.conf import settings
-
-    from kpis.models import KpiValue
-    from plans.models import DeliverableUpdate
-
     run = uuid.uuid4().hex[:8]
-    scope = bench.bench_scope()
-    pages = bench.bench_pages(scope)
+    scope = bench_pages.bench_scope()
+    pages = bench_pages.bench_pages(scope)
     writers = soak_writers(scope)
     seconds = minutes * 60
     warmup = warmup_seconds if warmup_seconds is not None else min(60.0, seconds / 5)
@@ -181,7 +192,7 @@ def soak_run(*, minutes: float, clients: int, warmup_seconds: float | None = Non
         f"(warm-up {warmup:.0f} s); writers {', '.join(w.username + ' (' + w.department_slug + ')' for w in writers)}")
     tally = Tally()
     samples = []
-    with loadtest.Gunicorn(workers=2) as server:
+    with loadtest.Gunicorn(workers=WORKERS) as server:
         start_pids = sorted(server.worker_pids())
         samples.append({"label": "start", **_memory(server)})
         began = time.monotonic()
@@ -231,12 +242,23 @@ def soak_run(*, minutes: float, clients: int, warmup_seconds: float | None = Non
     if any(g >= RSS_GROWTH_LIMIT_MB for g in growth.values()):
         problems.append(f"worker RSS grew by {max(growth.values())} MB after warm-up (limit {RSS_GROWTH_LIMIT_MB})")
     total = sum(tally.requests.values())
+    every = [ms for kind in tally.latencies.values() for ms in kind]
+    p50, p95 = loadtest.percentile(every, 50), loadtest.percentile(every, 95)
+    missed = []
+    if total / seconds < MIN_RPS:
+        missed.append(f"{total / seconds:.1f} requests/s < {MIN_RPS:g}")
+    if not p95 < P95_MS:  # also when nothing was measured (nan)
+        missed.append(f"p95 {p95:.0f} ms >= {P95_MS:g} ms")
     report = {
         "run": run,
         "database": settings.DATABASES["default"]["NAME"],
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "minutes": minutes, "clients": clients, "warmup_seconds": warmup,
+        "commit": bench.git_commit(),
+        "minutes": minutes, "clients": clients, "warmup_seconds": warmup, "workers": WORKERS,
+        "write_interval_s": WRITE_INTERVAL,
         "requests": total, "requests_per_second": round(total / seconds, 1),
+        "p50_ms": None if math.isnan(p50) else round(p50, 1), "p95_ms": None if math.isnan(p95) else round(p95, 1),
+        "targets": {"min_rps": MIN_RPS, "p95_ms": P95_MS},
         "by_kind": {kind: {"requests": n, "errors": tally.error_count.get(kind, 0),
                            "p50_ms": round(loadtest.percentile(tally.latencies[kind], 50), 1),
                            "p95_ms": round(loadtest.percentile(tally.latencies[kind], 95), 1)}
@@ -248,7 +270,8 @@ def soak_run(*, minutes: float, clients: int, warmup_seconds: float | None = Non
         "worker_rss_growth_mb": growth,
         "rss_growth_limit_mb": RSS_GROWTH_LIMIT_MB,
         "problems": problems,
-        "ok": not problems,
+        "missed": missed,
+        "ok": not problems and not missed,
     }
     if problems:
         report["server_log_tail"] = server_log
@@ -269,6 +292,9 @@ def soak_summary(report: dict) -> str:
                  f"from {report['clients']} clients; writes: {report['writes']['kpi_values']} KPI values, "
                  f"{report['writes']['deliverable_updates']} progress updates, {report['writes']['found']} found, "
                  f"{len(report['writes']['lost'])} lost")
+    lines.append(f"every request: p50 {report['p50_ms']} ms, p95 {report['p95_ms']} ms; targets >= "
+                 f"{report['targets']['min_rps']:g} requests/s, p95 < {report['targets']['p95_ms']:g} ms: "
+                 + ("met" if not report["missed"] else "missed: " + "; ".join(report["missed"])))
     lines.append(f"RSS MB master {mb(first['master'])} -> {mb(end['master'])}; workers start "
                  + ", ".join(mb(v) for v in first["workers"].values()) + " / after warm-up "
                  + ", ".join(mb(v) for v in warm["workers"].values()) + " / end "

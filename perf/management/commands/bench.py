@@ -8,7 +8,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from perf import bench, loadtest
+from perf import bench, bench_report, loadtest
+from plans.models import Council
 
 
 class Command(BaseCommand):
@@ -24,6 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--time-limit", type=float, default=300,
                             help="seconds of sequential requests per page before it is stopped and failed")
         parser.add_argument("--json", help="where to write the report (default bench.json / bench-scale.json)")
+        parser.add_argument("--docs", help="also write the tables into this markdown file, between the markers "
+                                           "<!-- bench:seed --> (or bench:scale) and <!-- /bench:seed -->, "
+                                           "keeping the rest (make bench: docs/performance.md)")
         parser.add_argument("--prepare", action="store_true",
                             help="seed: recreate this (app_bench*) database, migrate, time load_plans, seed users; "
                                  "--scale: migrate and generate the synthetic installation unless complete")
@@ -41,8 +45,12 @@ class Command(BaseCommand):
                                  log=self.stdout.write)
         default = "bench-scale.json" if options["scale"] else "bench.json"
         path = Path(options["json"]) if options["json"] else settings.BASE_DIR / default
-        bench.write_json(report, path)
-        self.stdout.write("\n" + bench.summary_table(report) + f"\n\nWritten to {path}")
+        bench_report.write_json(report, path)
+        self.stdout.write("\n" + bench_report.summary_table(report) + "\n\n" + bench_report.uncached_lines(report)
+                          + f"\n\nWritten to {path}")
+        if options["docs"]:
+            bench_report.write_block(Path(options["docs"]), report["mode"], bench_report.bench_markdown(report))
+            self.stdout.write(f"Tables written into {options['docs']} (block bench:{report['mode']})")
         if report["missed"]:
             self.stderr.write(self.style.ERROR("TARGETS MISSED:\n  " + "\n  ".join(report["missed"])))
             raise CommandError(f"{len(report['missed'])} target(s) missed (see above and {path})")
@@ -59,8 +67,6 @@ class Command(BaseCommand):
         return {"load_plans_seconds": round(seconds, 2)}
 
     def prepare_scale(self, options) -> dict[str, float]:
-        from plans.models import Council
-
         name = settings.DATABASES["default"]["NAME"]
         if os.environ.get("DATABASE_URL") or name == "app":
             raise CommandError("The scale installation lives in its own database: LOCAL_DATABASE_NAME=app_scale")
