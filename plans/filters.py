@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from typing import Any
 
 import django_filters
 from django import forms
@@ -125,8 +126,9 @@ class PlanScopedFilterSet(django_filters.FilterSet):
 
 
 class DeliverableFilterForm(forms.Form):
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns; a subclass's clean may return None
         for name in ("start", "end"):
             low, high = data.get(f"{name}_from"), data.get(f"{name}_to")
             if low and high and low > high:
