@@ -7,7 +7,7 @@ import itertools
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.conf import settings
@@ -45,7 +45,7 @@ class PageMiss:
 
     key: str
     scope: Scope
-    csrf_secret: str | None
+    csrf_secret: str | None = field(repr=False)  # kept out of error reports, which list request.META
 
     @staticmethod
     def of(request: HttpRequest) -> PageMiss | None:
