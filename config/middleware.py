@@ -5,14 +5,17 @@ from __future__ import annotations
 import hashlib
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import connections
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
@@ -20,6 +23,34 @@ from django.utils.cache import patch_cache_control
 # django.setup()), so models may be imported here.
 from plans.models import DataVersion
 from plans.tables import kept_download
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+# The set of councils a page shows, as a key of PageCacheMiddleware.kept: sorted DataVersion.key() arguments.
+Scope = tuple[tuple[str, str], ...]
+# Views whose pages PageCacheMiddleware never looks up or keeps (marked with page_cache_exempt).
+EXEMPT_VIEWS: set[Callable[..., HttpResponseBase]] = set()
+
+
+def page_cache_exempt(view: View) -> View:
+    """Mark a view whose pages are never cached: PageCacheMiddleware does not even ask for the data version."""
+    EXEMPT_VIEWS.add(view)
+    return view
+
+
+@dataclass(frozen=True)
+class PageMiss:
+    """What PageCacheMiddleware.process_view leaves in request.META (as Django's CSRF middleware leaves
+    CSRF_COOKIE there) when the page was not in the cache: where the response may be kept, and the CSRF
+    secret the request came with."""
+
+    key: str
+    scope: Scope
+    csrf_secret: str | None = field(repr=False)  # kept out of error reports, which list request.META
+
+    @staticmethod
+    def of(request: HttpRequest) -> PageMiss | None:
+        miss = request.META.get("PAGE_CACHE_MISS")
+        return miss if isinstance(miss, PageMiss) else None
 
 
 class SecurityHeadersMiddleware:
@@ -53,12 +84,12 @@ class ServerTimingMiddleware:
     returning, so `app` covers building the response and its first rows and says "streamed, to first byte";
     queries made while the rest streams are not counted (the headers are sent before the body)."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
         if not getattr(settings, "SERVER_TIMING", False):
             raise MiddlewareNotUsed
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         counter = QueryCounter()
         start = time.perf_counter()
         with ExitStack() as stack:
@@ -67,10 +98,12 @@ class ServerTimingMiddleware:
             response = self.get_response(request)
             # A FileResponse (static files) may be sent with wsgi.file_wrapper from its file, not its iterator:
             # drawing a chunk would lose it, so those are timed to the response object.
-            streamed = (response.streaming and not response.is_async
-                        and getattr(response, "file_to_stream", None) is None)
-            if streamed:
-                chunks = iter(response.streaming_content)
+            streamed = False
+            if (isinstance(response, StreamingHttpResponse) and not response.is_async
+                    and getattr(response, "file_to_stream", None) is None):
+                streamed = True
+                chunks = response.streaming_content
+                assert isinstance(chunks, Iterator), "a response that is not async streams a plain iterator"
                 first = next(chunks, None)
                 response.streaming_content = itertools.chain([] if first is None else [first], chunks)
         app_ms = (time.perf_counter() - start) * 1000
@@ -122,22 +155,22 @@ class PageCacheMiddleware:
         # Per set of councils shown, the version this process last saw and the keys it stored under it: once
         # that version moves on nothing can read them again, so they are deleted then rather than left to fill
         # the cache until it culls.
-        self.kept: dict[tuple[tuple[str, str], ...], tuple[str, set[str]]] = {}
+        self.kept: dict[Scope, tuple[str, set[str]]] = {}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        key = getattr(request, "_page_cache_key", None)  # set by process_view on a miss
-        if (key and response.status_code == 200 and not response.streaming and not response.cookies
-                and self.same_csrf_secret(request)
+        miss = PageMiss.of(request)  # set by process_view on a miss
+        if (miss and response.status_code == 200 and not response.streaming and not response.cookies
+                and self.same_csrf_secret(request, miss)
                 and "no-cache" not in response.get("Cache-Control", "") and len(response.content) <= self.MAX_BYTES):
-            cache.set(key, response, timeout=settings.PAGE_CACHE_SECONDS)
-            self.kept[request._page_cache_scope][1].add(key)
+            cache.set(miss.key, response, timeout=settings.PAGE_CACHE_SECONDS)
+            self.kept[miss.scope][1].add(miss.key)
         return response
 
-    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponseBase | None:
         """After URL resolution, so views marked `page_cache_exempt` (the health check) never pay the version
         query, and after the sign-in check when REQUIRE_SIGN_IN is on (settings.MIDDLEWARE puts this last)."""
-        if getattr(view_func, "page_cache_exempt", False) or request.method not in ("GET", "HEAD"):
+        if view_func in EXEMPT_VIEWS or request.method not in ("GET", "HEAD"):
             return None
         if "_export" in request.GET:  # downloads are the same for everyone: a kept file is served at once
             return kept_download(request)
@@ -155,8 +188,7 @@ class PageCacheMiddleware:
         key = f"page:{version}:{timezone.localdate().isoformat()}:{request.method}:{digest}:{whose}"
         cached = cache.get(key)
         if cached is None:
-            request._page_cache_key, request._page_cache_scope = key, scope
-            request._page_cache_secret = request.META.get("CSRF_COOKIE")
+            request.META["PAGE_CACHE_MISS"] = PageMiss(key, scope, request.META.get("CSRF_COOKIE"))
         return cached
 
     @staticmethod
@@ -165,7 +197,9 @@ class PageCacheMiddleware:
         that plan's council, one under a department's URL that department's; any other page (the overview,
         lists, search) may show every council's."""
         match = request.resolver_match
-        slug = match.kwargs.get("slug") if match else None
+        if match is None:  # only before URL resolution; process_view runs after it
+            return {}
+        slug = match.kwargs.get("slug")
         if slug is not None and "plans/<slug:slug>" in match.route:
             return {"plan_slug": slug}
         if slug is not None and "departments/<slug:slug>" in match.route:
@@ -173,14 +207,14 @@ class PageCacheMiddleware:
         return {}
 
     @staticmethod
-    def same_csrf_secret(request: HttpRequest) -> bool:
+    def same_csrf_secret(request: HttpRequest, miss: PageMiss) -> bool:
         """Whether the page can be kept as far as CSRF goes: a public page must not carry a token at all; a
         signed-in user's copy carries one for the secret already in their cookie (part of the key), not a new
         one made while the page was built (Django flags the cookie for re-sending whenever a token is used,
         to renew its expiry, so that flag says nothing here)."""
         if not request.user.is_authenticated:
             return not request.META.get("CSRF_COOKIE_USED") and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        return request.META.get("CSRF_COOKIE") == request._page_cache_secret
+        return request.META.get("CSRF_COOKIE") == miss.csrf_secret
 
     @staticmethod
     def whose_copy(request: HttpRequest, view_func) -> str | None:

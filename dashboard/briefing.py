@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypedDict
 
 import django_tables2 as tables
 
 from budgets.models import Saving, ServicePressure
 from dashboard.page_tables import KPI_LINK
 from dashboard.selectors import division_budgets, plan_figures
-from kpis.assessment import NEAR, OFF_TRACK, pick_current
+from kpis.assessment import NEAR, OFF_TRACK, Assessment, pick_current
+from kpis.models import Kpi, KpiValue
 from plans.models import DeliverableUpdate, Plan
 from plans.page_table import AmountColumn, PageTable, TextColumn, page_table
 from plans.parsing import fy_label
@@ -36,36 +38,43 @@ def division_key(name: str) -> str:
     return " ".join(name.lower().replace("&", "and").replace(",", " ").split())
 
 
+def _figure(value: object) -> KpiValue | None:
+    """A figure kpis.assessment picked (it holds them as plain objects): the KpiValue, or None for none."""
+    return value if isinstance(value, KpiValue) else None
+
+
 @dataclass
 class MeasureLine:
     """One measure of the briefing: what it is, where it stands and which way it is going."""
 
-    kpi: object
-    assessment: object
-    previous: object | None = None  # the figure for the year before the latest
-    points: list = field(default_factory=list)  # [KpiValue], one per year, oldest first
-    commentary: object | None = None  # the lead's newest entry with commentary
+    kpi: Kpi
+    assessment: Assessment
+    previous: KpiValue | None = None  # the figure for the year before the latest
+    points: list[KpiValue] = field(default_factory=list)  # one per year, oldest first, each with a value
+    commentary: KpiValue | None = None  # the lead's newest entry with commentary
 
     @property
-    def latest(self):
-        return self.assessment.value
+    def latest(self) -> KpiValue | None:
+        return _figure(self.assessment.value)
 
     @property
-    def target(self):
-        return self.assessment.target
+    def target(self) -> KpiValue | None:
+        return _figure(self.assessment.target)
 
     @property
     def arrow(self) -> str:
         """'up', 'down' or 'level': which way the figure moved (the status word says whether that is good)."""
-        if self.latest is None or self.previous is None:
+        latest, previous = self.latest, self.previous
+        # (pick_current picks only figures with a value: the last two tests never fail.)
+        if latest is None or previous is None or latest.value is None or previous.value is None:
             return ""
-        change = self.latest.value - self.previous.value
+        change = latest.value - previous.value
         return "up" if change > 0 else "down" if change < 0 else "level"
 
     @property
     def arrow_text(self) -> str:
         """The arrow in words, for screen readers and the download."""
-        if not self.arrow:
+        if not self.arrow or self.previous is None:  # (an arrow means there is a previous figure)
             return "No earlier figure"
         moved = {"up": "Up", "down": "Down", "level": "Level"}[self.arrow]
         return f"{moved} from {self.previous.printed.strip()} in {fy_label(self.previous.year)}"
@@ -77,9 +86,9 @@ class MeasureLine:
     @property
     def sparkline(self) -> str:
         """The SVG polyline points of the trend (at least two figures), scaled into the sparkline's box."""
-        if len(self.points) < 2:
+        values = [v.value for v in self.points if v.value is not None]  # all of them (see measure_line)
+        if len(values) < 2:
             return ""
-        values = [v.value for v in self.points]
         low, high = min(values), max(values)
         span = (high - low) or Decimal(1)
         step = (SPARK_WIDTH - 2 * SPARK_PAD) / (len(values) - 1)
@@ -97,11 +106,11 @@ class MeasureLine:
         return x, y
 
 
-def measure_line(kpi, assessment) -> MeasureLine:
+def measure_line(kpi: Kpi, assessment: Assessment) -> MeasureLine:
     """A MeasureLine from a KPI whose values are prefetched. No queries."""
     values = list(kpi.values.all())
     _, previous, _ = pick_current(values)
-    by_year: dict[int, object] = {}
+    by_year: dict[int, KpiValue] = {}
     # One figure a year, preferred as the assessment prefers them: a part-year latest over an actual, a
     # lead's entry over the document's, the newest entry last.
     for v in sorted((v for v in values if v.kind != "target" and v.value is not None),
@@ -110,7 +119,25 @@ def measure_line(kpi, assessment) -> MeasureLine:
         by_year[v.year] = v
     said = sorted((v for v in values if v.source == "entry" and v.commentary.strip()),
                   key=lambda v: v.entered_at.timestamp() if v.entered_at else 0)
-    return MeasureLine(kpi, assessment, previous, [by_year[y] for y in sorted(by_year)], said[-1] if said else None)
+    return MeasureLine(kpi, assessment, _figure(previous), [by_year[y] for y in sorted(by_year)],
+                       said[-1] if said else None)
+
+
+class DivisionChange(TypedDict):
+    """A division's net budget in the plan and in the department's previous plan (matched by name)."""
+
+    division: str
+    now: Decimal | None
+    then: Decimal | None
+    change: Decimal | None
+
+
+class MeasureChange(TypedDict):
+    """A measure whose status moved since the previous plan."""
+
+    kpi: Kpi
+    now: Assessment
+    then: Assessment
 
 
 def plan_summary(*, plan: Plan) -> dict:
@@ -125,7 +152,7 @@ def plan_summary(*, plan: Plan) -> dict:
     now, then = figures[plan.id], figures[before.id] if before else None
 
     earlier = {division_key(name): (name, net) for name, _, net in divisions.get(before.id, [])} if before else {}
-    compared = []
+    compared: list[DivisionChange] = []
     for name, _, net in divisions.get(plan.id, []):
         old = earlier.pop(division_key(name), None)
         compared.append({"division": name, "now": net, "then": old[1] if old else None,
@@ -133,17 +160,18 @@ def plan_summary(*, plan: Plan) -> dict:
     matched = sum(1 for d in compared if d["then"] is not None)
     compared.sort(key=lambda d: -(d["now"] or 0))
 
-    changed, unchanged = [], 0
+    changed: list[MeasureChange] = []
+    unchanged = 0
     if then:
         previous_status = {kpi.measure_id: a for kpi, a in then.kpis}
         for kpi, assessment in now.kpis:
-            old = previous_status.get(kpi.measure_id)
-            if old is None:
+            was = previous_status.get(kpi.measure_id)
+            if was is None:
                 continue
-            if old.status == assessment.status:
+            if was.status == assessment.status:
                 unchanged += 1
             else:
-                changed.append({"kpi": kpi, "now": assessment, "then": old})
+                changed.append({"kpi": kpi, "now": assessment, "then": was})
         # Worse first: what is off track now, then near target, then what improved.
         changed.sort(key=lambda c: (c["now"].sort_key, -c["then"].sort_key))
 

@@ -3,6 +3,7 @@ plans/charts.py for `json_script`."""
 
 from __future__ import annotations
 
+from dashboard.selectors import DivisionBudget
 from kpis.assessment import STATUS_LABELS
 from plans.charts import COLOURS, figure_dict, new_figure
 
@@ -25,7 +26,7 @@ def status_figure(rows: list[tuple[str, dict]]) -> dict:
     return figure_dict(fig)
 
 
-def division_figure(rows: list[tuple[str, object, object]]) -> dict:
+def division_figure(rows: list[DivisionBudget]) -> dict:
     """Horizontal bars of net budget by division: (division, gross, net) in pounds."""
     fig = new_figure(xaxis={"title": {"text": "Net budget (£)"}}, showlegend=False,
                      yaxis={"automargin": True, "autorange": "reversed"}, height=120 + 40 * len(rows))

@@ -7,6 +7,7 @@ query string kept (?year=, ?plan=). Built from data the page has already loaded:
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -132,6 +133,11 @@ def _budget_export(cell) -> Decimal | int | str | None:
     return plain(cell.value) if cell.value is not None else cell.printed.strip()
 
 
+def _budget_column_export(key: str) -> Callable[[dict[str, Any]], Decimal | int | str | None]:
+    """The download of one column of a budget table's rows (each row a dict holding its cells by column key)."""
+    return lambda record: _budget_export(record[key])
+
+
 def _budget_caption(table) -> str:
     note = f": {table.unit_note}" if table.unit_note else ""
     return format_html('{} <span class="app-caption-note">Figures in pounds (printed in {}){}</span>',
@@ -200,7 +206,7 @@ def plan_tables(*, plan, sections: dict) -> dict:
                                     '{{ record.row.division|default:"(unlabelled row)" }}', verbose_name="Division")),
             *[(f"c{c.pk}", DrawnColumn(
                 functools.partial(budget_figure, table=table), verbose_name=c.label, numeric=True,
-                export=lambda record, key=f"c{c.pk}": _budget_export(record[key])))
+                export=_budget_column_export(f"c{c.pk}")))
               for c in columns],
         ], label=table.title, caption=_budget_caption(table), region=table.title)))
     result["budget_tables"] = budgets

@@ -5,12 +5,13 @@ function's docstring states its query count."""
 from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Sum
 
 from budgets.models import BudgetCell, BudgetColumn, BudgetRow, BudgetTable
-from kpis.assessment import NONE
+from kpis.assessment import NONE, Assessment
 from kpis.models import Kpi, KpiValue
 from kpis.selectors import kpi_table, plan_kpis
 from plans.models import Deliverable, Plan, Risk, StrategicObjective
@@ -93,16 +94,16 @@ class PlanFigures:
 
     plan: Plan
     net_cell: BudgetCell | None = None  # the controllable budget's total net cell
-    kpis: list = None  # [(kpi, assessment)], off track first
-    status_counts: dict = None  # status -> count
-    deliverables_by_priority: list = None  # [(priority, count)]
+    kpis: list[tuple[Kpi, Assessment]] = field(default_factory=list)  # off track first
+    status_counts: dict[str, int] = field(default_factory=dict)  # status -> count
+    deliverables_by_priority: list[tuple[str, int]] = field(default_factory=list)  # [(priority, count)]
 
     @property
     def net_budget(self):
         return self.net_cell.value if self.net_cell is not None else None
 
     @property
-    def off_track(self) -> list:
+    def off_track(self) -> list[tuple[Kpi, Assessment]]:
         return [(k, a) for k, a in self.kpis if a.status == "off_track"]
 
 
@@ -115,9 +116,14 @@ def net_budgets(*, plans: list[Plan]) -> dict[int, BudgetCell]:
     return {cell.row.table.plan_id: cell for cell in cells}
 
 
-def division_budgets(*, plans: list[Plan]) -> dict[int, list[tuple[str, object, object]]]:
+# A division's row of the controllable budget: (division, gross, net), the figures as stored (None where blank).
+DivisionBudget = tuple[str, Decimal | None, Decimal | None]
+
+
+def division_budgets(*, plans: list[Plan]) -> dict[int, list[DivisionBudget]]:
     """Plan id -> [(division, gross, net)] from the controllable budget's division rows. 1 query."""
-    rows: dict = defaultdict(dict)
+    # plan id -> (row order, division) -> column role ("gross", "net") -> value
+    rows: defaultdict[int, dict[tuple[int, str], dict[str, Decimal | None]]] = defaultdict(dict)
     cells = (BudgetCell.objects.filter(row__table__plan__in=plans, row__table__kind=BudgetTable.Kind.CONTROLLABLE,
                                        row__kind=BudgetRow.Kind.ROW, column__role__in=["gross", "net"])
              .values_list("row__table__plan_id", "row__order", "row__division", "row__group", "column__role", "value")
@@ -147,10 +153,10 @@ def plan_figures(*, plans: list[Plan], with_kpis: bool = True) -> dict[int, Plan
         for plan_id, status, n in counts:
             key = status or NONE
             figures[plan_id].status_counts[key] = figures[plan_id].status_counts.get(key, 0) + n
-    counts = (Deliverable.objects.filter(plan__in=plans, parent__isnull=True)
-              .values_list("plan_id", "council_priority").annotate(n=Count("id"))
-              .order_by("plan_id", "council_priority"))
-    for plan_id, priority, n in counts:
+    priorities = (Deliverable.objects.filter(plan__in=plans, parent__isnull=True)
+                  .values_list("plan_id", "council_priority").annotate(n=Count("id"))
+                  .order_by("plan_id", "council_priority"))
+    for plan_id, priority, n in priorities:
         figures[plan_id].deliverables_by_priority.append((priority or "Not linked to a priority", n))
     return figures
 

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 
 from dashboard import briefing, charts, page_tables, selectors
@@ -25,7 +26,7 @@ def _year(request: HttpRequest) -> tuple[int | None, str]:
     return None, "Choose a financial year from the list."
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponseBase:
     year, year_error = _year(request)
     council = plan_selectors.council_get(slug=request.GET.get("council"))
     plans, years = plan_selectors.current_plans(year=year, council=council)
@@ -45,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/home.html", ctx)
 
 
-def department(request: HttpRequest, slug: str) -> HttpResponse:
+def department(request: HttpRequest, slug: str) -> HttpResponseBase:
     dept = plan_selectors.department_get(slug=slug)
     plans = list(dept.plans.all())
     chosen = request.GET.get("plan")
@@ -73,7 +74,7 @@ def department(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "dashboard/department.html", ctx)
 
 
-def plan_summary(request: HttpRequest, slug: str) -> HttpResponse:
+def plan_summary(request: HttpRequest, slug: str) -> HttpResponseBase:
     plan = plan_selectors.plan_get(slug=slug)
     summary = briefing.plan_summary(plan=plan)
     tables = briefing.summary_tables(plan=plan, summary=summary)
@@ -84,7 +85,7 @@ def plan_summary(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "dashboard/summary.html", ctx)
 
 
-def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def plan_detail(request: HttpRequest, slug: str) -> HttpResponseBase:
     plan = plan_selectors.plan_get(slug=slug)
     sections = selectors.plan_sections(plan=plan)
     tables = page_tables.plan_tables(plan=plan, sections=sections)

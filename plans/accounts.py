@@ -8,7 +8,16 @@ import ipaddress
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
+from django.template.response import SimpleTemplateResponse
+
+
+class SignedInRequest(HttpRequest):
+    """The request a view behind @login_required receives: its user is signed in, never AnonymousUser (the
+    annotation django-stubs suggests for such views)."""
+
+    user: User
 
 
 def client_address(request: HttpRequest) -> str:
@@ -44,7 +53,8 @@ def refused(request: HttpRequest, original_response: HttpResponse | None = None,
     view.setup(request)
     form = view.get_form_class()(request)  # unbound: nothing typed is echoed back
     response = view.render_to_response(view.get_context_data(form=form, throttled=True), status=429)
-    response.render()  # returned from middleware, where Django no longer renders template responses
+    if isinstance(response, SimpleTemplateResponse):  # as LoginView makes it; any other is rendered already
+        response.render()  # returned from middleware, where Django no longer renders template responses
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     return response
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 from django.apps import AppConfig
 
@@ -28,20 +29,32 @@ def remember_table_signatures() -> None:
 
     if getattr(utils.signature, "remembers", False):
         return
-    ask = utils.signature
+    utils.signature = RememberedSignature(utils.signature)
 
-    @functools.lru_cache(maxsize=4096)
-    def remembered(function, bound: bool):
-        return ask(function.__get__(object()) if bound else function)
 
-    def signature(fn):
+# django_tables2.utils.signature's answer: the argument names, and the name of the **kwargs catch-all if any.
+Signature = tuple[tuple[str, ...], str | None]
+
+
+class RememberedSignature:
+    """django_tables2.utils.signature, answering once per function (see remember_table_signatures)."""
+
+    remembers = True  # marks django_tables2.utils.signature as already replaced
+
+    def __init__(self, ask: Callable[[Callable[..., object]], Signature]) -> None:
+        self.ask = ask
+
+        @functools.lru_cache(maxsize=4096)
+        def remembered(function: Callable[..., object], bound: bool) -> Signature:
+            return ask(function.__get__(object()) if bound else function)
+
+        self.remembered = remembered
+
+    def __call__(self, fn: Callable[..., object]) -> Signature:
         function = getattr(fn, "__func__", None)
         if function is not None and getattr(fn, "__self__", None) is not None:
-            return remembered(function, True)
+            return self.remembered(function, True)
         try:
-            return remembered(fn, False)
+            return self.remembered(fn, False)
         except TypeError:  # unhashable
-            return ask(fn)
-
-    signature.remembers = True
-    utils.signature = signature
+            return self.ask(fn)

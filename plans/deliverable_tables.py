@@ -59,7 +59,7 @@ class DeliverableTable(CaptionedTable):
     order_end = _dates_nulls_last("end")
 
     def render_label(self, record: Deliverable) -> str:
-        if record.parent_id:
+        if record.parent is not None:  # no query when there is none: parent_id is None
             parent = record.parent.label
             return f"{parent} sub-action" if parent else "Sub-action"
         return record.label
@@ -86,7 +86,8 @@ class DeliverableTable(CaptionedTable):
         return value or "Not printed"
 
     def render_in_council_plan(self, value: bool | None) -> str:
-        return {True: "Yes", False: "No"}.get(value, "Not stated")
+        answers: dict[bool | None, str] = {True: "Yes", False: "No"}
+        return answers.get(value, "Not stated")
 
     def value_in_council_plan(self, value: bool | None) -> str:
         return self.render_in_council_plan(value)

@@ -7,9 +7,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 
 from plans import selectors
+from plans.accounts import SignedInRequest
 from plans.deliverable_tables import DeliverableTable, ObjectiveActionTable, RiskTable
 from plans.filters import DeliverableFilter, RiskFilter
 from plans.forms import DeliverableUpdateForm
@@ -22,7 +24,7 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
-def deliverable_list(request: HttpRequest) -> HttpResponse:
+def deliverable_list(request: HttpRequest) -> HttpResponseBase:
     filterset = DeliverableFilter(request.GET, queryset=selectors.deliverables_across_plans())
     # Bad input shows its errors beside the fields and lists nothing, rather than rows it did not filter.
     qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
@@ -33,7 +35,7 @@ def deliverable_list(request: HttpRequest) -> HttpResponse:
     return render(request, "deliverables/deliverable_list.html", ctx)
 
 
-def risk_list(request: HttpRequest) -> HttpResponse:
+def risk_list(request: HttpRequest) -> HttpResponseBase:
     filterset = RiskFilter(request.GET, queryset=selectors.risks_across_plans())
     qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     table = RiskTable(qs, caption="Risks")
@@ -43,7 +45,7 @@ def risk_list(request: HttpRequest) -> HttpResponse:
     return render(request, "deliverables/risk_list.html", ctx)
 
 
-def objective_tree(request: HttpRequest, slug: str) -> HttpResponse:
+def objective_tree(request: HttpRequest, slug: str) -> HttpResponseBase:
     plan = selectors.plan_get(slug=slug)
     outcomes = selectors.objective_tree(plan=plan)
     if not outcomes:
@@ -58,7 +60,7 @@ def objective_tree(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def deliverable_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def deliverable_update(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     """A performance lead records a deliverable's progress: status, percentage complete, commentary."""
     item = get_object_or_404(Deliverable.objects.select_related("plan__department"), plan__slug=slug, pk=pk)
     if not user_can_edit(request.user, item.plan.department):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from typing import Any
 
 import django_filters
 from django import forms
@@ -24,7 +25,7 @@ from plans.selectors import council_choices, council_pick, councils_in_order
 ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
-class MonthField(forms.CharField):
+class MonthField(forms.Field):
     """A month: '2021-04' (what a browser's month picker sends), '04/2021', 'Apr 2021' or 'April 2021'.
     Cleans to the first day of that month."""
 
@@ -35,8 +36,8 @@ class MonthField(forms.CharField):
                                                            "type": "month"}))
         super().__init__(**kwargs)
 
-    def to_python(self, value: str) -> dt.date | None:  # type: ignore[override]
-        text = (super().to_python(value) or "").strip()
+    def to_python(self, value: object) -> dt.date | None:
+        text = "" if value in self.empty_values else str(value).strip()  # what CharField would have cleaned
         if not text:
             return None
         if len(text) > 20:
@@ -125,8 +126,9 @@ class PlanScopedFilterSet(django_filters.FilterSet):
 
 
 class DeliverableFilterForm(forms.Form):
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns; a subclass's clean may return None
         for name in ("start", "end"):
             low, high = data.get(f"{name}_from"), data.get(f"{name}_to")
             if low and high and low > high:

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 
 from plans.models import DeliverableUpdate
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field `name`, declared as a ChoiceField (form.fields holds any Field), for setting its choices."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{type(form).__name__}.{name} is not a ChoiceField")
+    return field
 
 
 class DeliverableUpdateForm(forms.Form):
@@ -20,7 +29,7 @@ class DeliverableUpdateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = DeliverableUpdate.Status.choices
+        choice_field(self, "status").choices = DeliverableUpdate.Status.choices
         self.fields["percent_complete"].error_messages.update({
             "min_value": "The percentage complete must be between 0 and 100",
             "max_value": "The percentage complete must be between 0 and 100",
@@ -31,8 +40,9 @@ class DeliverableUpdateForm(forms.Form):
             field.widget.attrs["class"] = {"status": "govuk-select", "commentary": "govuk-textarea"}.get(
                 name, "govuk-input govuk-input--width-10")
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns; a subclass's clean may return None
         if data.get("status") == "complete" and data.get("percent_complete") not in (None, 100):
             self.add_error("percent_complete", "A complete deliverable is 100% complete, or leave it blank")
         as_of = data.get("as_of")

@@ -120,7 +120,10 @@ def kept_download(request: HttpRequest) -> HttpResponseBase | None:
 def _keep(source: str, slot: Path, filename: str) -> None:
     """Move a finished download into its slot and remove the slots of older versions of the same database's
     data (and those of other databases' data left untouched for a day: one folder may serve several)."""
-    epoch, version = _slot_key(slot)
+    key = _slot_key(slot)
+    if key is None:
+        raise ValueError(f"{slot.name} is not a download slot's name (made by _slot)")
+    epoch, version = key
     slot.mkdir(exist_ok=True)
     os.replace(source, slot / filename)
     for old in slot.parent.iterdir():
@@ -184,7 +187,7 @@ def in_one_order(queryset: QuerySet) -> QuerySet:
     in any order, so without it a page, the next page and the download could each list ties differently
     (a row shown twice, another never)."""
     query = queryset.query
-    ordering = query.order_by or (query.get_meta().ordering if query.default_ordering else ())
+    ordering = query.order_by or ((query.get_meta().ordering or ()) if query.default_ordering else ())
     return queryset.order_by(*ordering, "pk")
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models.functions import Coalesce
 
-from plans.models import Plan, Sourced, search_vector, stored_document, text_list
+from plans.models import Plan, SearchDocument, Sourced, search_vector, stored_document, text_list
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -64,7 +63,7 @@ def rows_figures(entry_model) -> dict[str, models.Expression]:
     }
 
 
-def procurement_document() -> SearchVector:
+def procurement_document() -> SearchDocument:
     return search_vector(("title", "A"), ("group", "B"), ("subgroup", "B"))
 
 

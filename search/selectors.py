@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import Count, F, Func, Model, QuerySet, TextField, Value, Window
+from django.db.models import Count, F, Func, QuerySet, TextField, Value, Window
+from django.db.models.expressions import Combinable
 from django.db.models.functions import NullIf
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
@@ -23,6 +25,7 @@ from plans.models import (
     Discrepancy,
     Plan,
     Risk,
+    Sourced,
     Statement,
     _document_lines,
 )
@@ -94,28 +97,54 @@ class Group:
         return len(self.hits) >= self.total
 
 
+# The highlighted texts of a result: "title" and "snippet" (blank for a kind without one).
+Marks = dict[str, SafeString]
+# A model searched: a transcribed record with a stored `search_document` (plans.models.stored_document).
+Searched = TypeVar("Searched", bound=Sourced)
+
+
 @dataclass(frozen=True)
-class Kind:
+class Kind(Generic[Searched]):
     key: str
     label: str
-    model: type[Model]
-    title: Callable[[], object]                  # text highlighted in full: the result's heading
-    snippet: Callable[[], object] | None         # longer text shown as the best-matching fragments
-    hit: Callable[[Model, dict], Hit]
+    model: type[Searched]
+    title: Callable[[], Combinable]              # text highlighted in full: the result's heading
+    snippet: Callable[[], Combinable] | None     # longer text shown as the best-matching fragments
+    hit: Callable[[Searched, Marks], Hit]
+
+    def group(self, *, q: str, department: str, limit: int, council: Council | None) -> Group:
+        """This kind's best `limit` matches for `q`, with their total. 1 query."""
+        rows = list(search_kind(kind=self, q=q, department=department, limit=limit, council=council))
+        hits = [self.hit(row, {name: highlighted(getattr(row, f"mark_{name}", "")) for name in ("title", "snippet")})
+                for row in rows]
+        total = getattr(rows[0], "total", 0) if rows else 0  # the window count search_kind annotates
+        return Group(self.key, self.label, total, hits)
 
 
-def _kpi_hit(k: Kpi, marks: dict) -> Hit:
+class SearchKind(Protocol):
+    """What search_run needs of a Kind, whatever its model (KINDS holds one Kind per model)."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+    def group(self, *, q: str, department: str, limit: int, council: Council | None) -> Group: ...
+
+
+def _kpi_hit(k: Kpi, marks: Marks) -> Hit:
     details = [("Group", k.group)] if k.group else []
     return Hit(marks["title"], k.get_absolute_url(), k.plan, details=details)
 
 
-def _deliverable_hit(d: Deliverable, marks: dict) -> Hit:
+def _deliverable_hit(d: Deliverable, marks: Marks) -> Hit:
     details = [("Ref", d.label)] if d.label else []
     details += [("Lead", d.lead)] if d.lead else []
     return Hit(marks["title"], d.get_absolute_url(), d.plan, marks["snippet"], details)
 
 
-def _procurement_hit(e: ProcurementEntry, marks: dict) -> Hit:
+def _procurement_hit(e: ProcurementEntry, marks: Marks) -> Hit:
     details = [(label, value) for label, value in (
         ("Service group", " – ".join(filter(None, [e.group, e.subgroup]))), ("Estimated value", e.value_printed),
         ("Procurement start", e.procurement_start_printed), ("Contract start", e.contract_start_printed),
@@ -124,17 +153,17 @@ def _procurement_hit(e: ProcurementEntry, marks: dict) -> Hit:
                details=details)
 
 
-def _risk_hit(r: Risk, marks: dict) -> Hit:
+def _risk_hit(r: Risk, marks: Marks) -> Hit:
     details = [("Owner", r.owner)] if r.owner else []
     return Hit(marks["title"], plan_list_url("risk_list", r.plan, "risks"), r.plan, marks["snippet"], details)
 
 
-def _statement_hit(s: Statement, marks: dict) -> Hit:
+def _statement_hit(s: Statement, marks: Marks) -> Hit:
     title = s.get_kind_display() + (f": {s.group}" if s.group else "")
     return Hit(highlighted(title), f"{s.plan.get_absolute_url()}#statements", s.plan, marks["snippet"])
 
 
-KINDS: list[Kind] = [
+KINDS: list[SearchKind] = [
     Kind("kpi", "Key performance measures", Kpi, lambda: F("description"), None, _kpi_hit),
     Kind("deliverable", "Deliverables and actions", Deliverable, lambda: F("title"),
          lambda: joined_text(joined("success_measures"), F("outcome")), _deliverable_hit),
@@ -153,8 +182,8 @@ def search_query(q: str) -> SearchQuery:
     return SearchQuery(q, search_type="websearch", config="english")
 
 
-def search_kind(*, kind: Kind, q: str, department: str = "", limit: int = RESULTS_PER_KIND,
-                council: Council | None = None) -> QuerySet:
+def search_kind(*, kind: Kind[Searched], q: str, department: str = "", limit: int = RESULTS_PER_KIND,
+                council: Council | None = None) -> QuerySet[Searched]:
     """The best `limit` matches of one kind, each with its rank, highlighted title and snippet, and the
     total number of matches (a window count). 1 query when evaluated."""
     query = search_query(q)
@@ -164,12 +193,14 @@ def search_kind(*, kind: Kind, q: str, department: str = "", limit: int = RESULT
         marks["snippet"] = SearchHeadline(kind.snippet(), query, config="english", start_sel=START,
                                           stop_sel=STOP, max_words=35, min_words=15, max_fragments=2,
                                           fragment_delimiter=" … ")
-    queryset = kind.model.objects.select_related("plan__department")
+    queryset = kind.model._default_manager.select_related("plan__department")  # `objects`, the only manager
     if council is not None:
         queryset = queryset.filter(plan__department__council=council)
     if department:
         queryset = queryset.filter(plan__department__slug=department)
-    return (queryset.filter(search_document=query)
+    # django-stubs' plugin types annotate() on a model type variable as on its bound (Sourced), losing which
+    # model this is: the rows are still `kind.model`'s.
+    return (queryset.filter(search_document=query)  # type: ignore[return-value]
             .annotate(rank=SearchRank(F("search_document"), query), total=Window(Count("pk")),
                       **{f"mark_{name}": expr for name, expr in marks.items()})
             .order_by("-rank", "-plan__financial_year", "plan__slug", "order")[:limit])
@@ -183,10 +214,7 @@ def search_run(*, q: str, department: str = "", kind: str = "", council: Council
         if kind and k.key != kind:
             continue
         limit = RESULTS_OF_ONE_KIND if kind else RESULTS_PER_KIND
-        rows = list(search_kind(kind=k, q=q, department=department, limit=limit, council=council))
-        hits = [k.hit(row, {name: highlighted(getattr(row, f"mark_{name}", "")) for name in ("title", "snippet")})
-                for row in rows]
-        groups.append(Group(k.key, k.label, rows[0].total if rows else 0, hits))
+        groups.append(k.group(q=q, department=department, limit=limit, council=council))
     return groups
 
 
@@ -246,7 +274,7 @@ def discrepancy_link(d: Discrepancy) -> str:
     """The page showing the record a discrepancy is about: its generic `target` where the loader knew it,
     else the part of the plan its record names; at worst the plan page's list of discrepancies. Needs the
     plan and content type loaded (no query)."""
-    model = d.content_type.model if d.content_type_id else ""
+    model = d.content_type.model if d.content_type is not None else ""  # no query when there is none
     plan = d.plan
     record = d.record.lower()
     if model == "deliverable" and d.object_id:

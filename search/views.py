@@ -7,9 +7,11 @@ import django_filters
 import django_tables2 as tables
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.html import format_html
 
+from plans.forms import choice_field
 from plans.models import Council, Discrepancy, Plan
 from plans.selectors import council_choices, council_get, council_pick, councils_in_order
 from plans.tables import table_export
@@ -34,9 +36,9 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, departments: list[tuple[str, str]], councils: list[Council], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [("", "All departments")] + departments
+        choice_field(self, "department").choices = [("", "All departments")] + departments
         if choices := council_choices(councils):  # the scope stays with the search: kept on resubmit
-            self.fields["council"].choices = choices
+            choice_field(self, "council").choices = choices
         else:
             del self.fields["council"]
 
@@ -132,7 +134,7 @@ def discrepancy_rows(discrepancies: list[Discrepancy]) -> list[dict]:
     } for i, d in enumerate(discrepancies)]
 
 
-def corrections(request: HttpRequest) -> HttpResponse:
+def corrections(request: HttpRequest) -> HttpResponseBase:
     """Queries: 1 the council (the scope, ?council=); 2 its plans with departments (documents and the plan
     filter); 3 discrepancies with plan, department and content type."""
     council = council_get(slug=request.GET.get("council"))
@@ -170,6 +172,7 @@ def source_document(request: HttpRequest, document: str) -> HttpResponse:
     ctx = {
         "document": document, "range_error": range_error, "start": start, "end": end,
         "plans": list(Plan.objects.filter(document=document).select_related("department").order_by("src_start")),
-        "lines": [(n, text, start is not None and start <= n <= end) for n, text in enumerate(lines, 1)],
+        "lines": [(n, text, start is not None and end is not None and start <= n <= end)
+                  for n, text in enumerate(lines, 1)],
     }
     return render(request, "search/source_document.html", ctx)

@@ -12,6 +12,7 @@ from plans.models.delivery import Deliverable, DeliverableQuerySet, Discrepancy,
 from plans.models.organisation import Council, Department, Plan, PlanQuerySet
 from plans.models.sourced import (
     ArrayText,
+    SearchDocument,
     Sourced,
     _document_lines,
     deliverable_document,
@@ -26,7 +27,7 @@ from plans.models.versions import DataVersion, LoadFingerprint, new_epoch
 __all__ = [
     "ArrayText", "ClosedPeriod", "Council", "DataVersion", "Deliverable", "DeliverableQuerySet", "DeliverableUpdate",
     "Department", "Discrepancy", "Division", "LoadFingerprint", "Outcome", "Plan", "PlanQuerySet", "Risk", "Role",
-    "Sourced", "Statement", "StrategicObjective", "Workforce", "deliverable_document", "new_epoch", "risk_document",
-    "search_vector", "statement_document", "stored_document", "text_list", "user_can_edit", "user_is_admin",
-    "_document_lines",
+    "SearchDocument", "Sourced", "Statement", "StrategicObjective", "Workforce", "deliverable_document",
+    "new_epoch", "risk_document", "search_vector", "statement_document", "stored_document", "text_list",
+    "user_can_edit", "user_is_admin", "_document_lines",
 ]

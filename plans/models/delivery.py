@@ -3,6 +3,8 @@ transcription found in the source documents."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
@@ -62,6 +64,9 @@ class Deliverable(Sourced):
     search_document = stored_document(deliverable_document())
 
     objects = DeliverableQuerySet.as_manager()
+
+    if TYPE_CHECKING:  # not a column: the plan page's selector sets it on the deliverables it lists
+        subs: list[Deliverable]  # the deliverable's sub-actions, in order
 
     class Meta:
         ordering = ["plan", "order"]

@@ -4,12 +4,13 @@ full-text search documents stored in its row."""
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias, overload
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models.expressions import CombinedExpression
 
 if TYPE_CHECKING:  # annotations only: Plan is a Sourced record itself (plans/models/organisation.py)
     from plans.models.organisation import Plan
@@ -28,17 +29,31 @@ class ArrayText(models.Func):
     output_field = models.TextField()
 
 
-def search_vector(*weighted: tuple[str | models.Expression, str]) -> SearchVector:
+# A record's full-text document: one weighted SearchVector, or several joined by `+` (at run time Django's
+# CombinedSearchVector, which the type information knows only as the CombinedExpression that `+` returns).
+SearchDocument: TypeAlias = SearchVector | CombinedExpression
+Weighted: TypeAlias = tuple[str | models.Expression, str]
+
+
+@overload
+def search_vector(weighted: Weighted, /) -> SearchVector: ...
+
+
+@overload
+def search_vector(*weighted: Weighted) -> SearchDocument: ...
+
+
+def search_vector(*weighted: Weighted) -> SearchDocument:
     """A record's full-text document: each (field, weight) parsed with the English configuration. The same
     expression builds the model's GIN index and the search query (search/selectors.py), so the index serves it."""
     parts = [SearchVector(field, weight=weight, config="english") for field, weight in weighted]
-    vector = parts[0]
+    vector: SearchDocument = parts[0]
     for part in parts[1:]:
         vector = vector + part
     return vector
 
 
-def stored_document(document: SearchVector) -> models.GeneratedField:
+def stored_document(document: SearchDocument) -> models.GeneratedField:
     """A record's full-text document stored in its row (PostgreSQL works it out whenever the row is written)
     and GIN-indexed as `<model>_search_idx`. Search reads it instead of parsing the text of every row it
     looks at: with a council chosen, PostgreSQL reads that council's rows and checks each one, and parsing
@@ -46,15 +61,15 @@ def stored_document(document: SearchVector) -> models.GeneratedField:
     return models.GeneratedField(expression=document, output_field=SearchVectorField(), db_persist=True)
 
 
-def statement_document() -> SearchVector:
+def statement_document() -> SearchDocument:
     return search_vector(("text", "A"), ("group", "B"))
 
 
-def deliverable_document() -> SearchVector:
+def deliverable_document() -> SearchDocument:
     return search_vector(("title", "A"), (ArrayText("success_measures"), "B"), ("outcome", "B"), ("lead", "C"))
 
 
-def risk_document() -> SearchVector:
+def risk_document() -> SearchDocument:
     return search_vector(("description", "A"), (ArrayText("mitigations"), "B"))
 
 
@@ -72,6 +87,9 @@ class Sourced(models.Model):
 
     class Meta:
         abstract = True
+
+    if TYPE_CHECKING:  # the subclasses' own foreign key; those without one override source_plan
+        plan: models.ForeignKey[Plan, Plan]
 
     @property
     def source_plan(self) -> Plan:
