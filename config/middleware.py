@@ -7,7 +7,7 @@ import itertools
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.conf import settings
@@ -40,12 +40,10 @@ def page_cache_exempt(view: View) -> View:
 @dataclass(frozen=True)
 class PageMiss:
     """What PageCacheMiddleware.process_view leaves in request.META (as Django's CSRF middleware leaves
-    CSRF_COOKIE there) when the page was not in the cache: where the response may be kept, and the CSRF
-    secret the request came with."""
+    CSRF_COOKIE there) when the page was not in the cache: where the response may be kept."""
 
     key: str
     scope: Scope
-    csrf_secret: str | None = field(repr=False)  # kept out of error reports, which list request.META
 
     @staticmethod
     def of(request: HttpRequest) -> PageMiss | None:
@@ -134,17 +132,17 @@ class QueryCounter:
 
 class PageCacheMiddleware:
     """Pages are cached whole, keyed by the data versions of what they show (plans.models.DataVersion: the global
-    version and the council's, or every council's), the day, the full URL and whose copy it is, so a repeat
-    read costs one query (three when signed in: session, user, version). Every write to a table that feeds a
-    page moves a version inside its own transaction (a database trigger), which makes the pages showing that
-    council stale at once in every app server: no page can show a figure older than the last write.
+    version and the council's, or every council's), the day and the full URL, so a repeat read costs one query.
+    Every write to a table that feeds a page moves a version inside its own transaction (a database trigger),
+    which makes the pages showing that council stale at once in every app server: no page can show a figure
+    older than the last write.
 
-    Whose copy: one for everyone not signed in; a signed-in user gets their own (the page names them, shows
-    what their roles allow and carries their CSRF token, so the key holds their id, name, staff flags and a
-    digest of their CSRF secret; a role change moves the global version). Only plain reads of this product's own
-    pages are kept: GET or HEAD, no flash message waiting, a 200 that sets no cookie, is not a download and
-    made no new CSRF secret; Django's own pages (the admin, password changes) are never cached. Off with
-    PAGE_CACHE=false."""
+    Only the public copy is kept: a page for someone not signed in, read with GET or HEAD, no flash message
+    waiting, a 200 that sets no cookie, is not a download and carries no CSRF token. A signed-in user's pages
+    name them, show what their roles allow and carry their token, so they are built for each request (and sent
+    `Cache-Control: private`): keeping a copy per user and CSRF secret was tried and dropped (issue 15), since
+    pages are fast enough built afresh and a personal page kept in a shared cache is a risk with no user asking
+    for it. Off with PAGE_CACHE=false."""
 
     MAX_BYTES = 2_000_000
 
@@ -161,7 +159,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         miss = PageMiss.of(request)  # set by process_view on a miss
         if (miss and response.status_code == 200 and not response.streaming and not response.cookies
-                and self.same_csrf_secret(request, miss)
+                and not request.META.get("CSRF_COOKIE_USED") and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
                 and "no-cache" not in response.get("Cache-Control", "") and len(response.content) <= self.MAX_BYTES):
             cache.set(miss.key, response, timeout=settings.PAGE_CACHE_SECONDS)
             self.kept[miss.scope][1].add(miss.key)
@@ -174,9 +172,8 @@ class PageCacheMiddleware:
             return None
         if "_export" in request.GET:  # downloads are the same for everyone: a kept file is served at once
             return kept_download(request)
-        whose = self.whose_copy(request, view_func)
-        if whose is None:
-            return None
+        if request.user.is_authenticated or request.COOKIES.get("messages"):
+            return None  # built for this user, or a flash message is waiting to be shown
         councils = self.councils_shown(request)
         version = DataVersion.key(**councils)
         scope = tuple(sorted(councils.items()))
@@ -185,10 +182,10 @@ class PageCacheMiddleware:
             cache.delete_many(kept)
             self.kept[scope] = (version, set())
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page:{version}:{timezone.localdate().isoformat()}:{request.method}:{digest}:{whose}"
+        key = f"page:{version}:{timezone.localdate().isoformat()}:{request.method}:{digest}"
         cached = cache.get(key)
         if cached is None:
-            request.META["PAGE_CACHE_MISS"] = PageMiss(key, scope, request.META.get("CSRF_COOKIE"))
+            request.META["PAGE_CACHE_MISS"] = PageMiss(key, scope)
         return cached
 
     @staticmethod
@@ -206,27 +203,4 @@ class PageCacheMiddleware:
             return {"department_slug": slug}
         return {}
 
-    @staticmethod
-    def same_csrf_secret(request: HttpRequest, miss: PageMiss) -> bool:
-        """Whether the page can be kept as far as CSRF goes: a public page must not carry a token at all; a
-        signed-in user's copy carries one for the secret already in their cookie (part of the key), not a new
-        one made while the page was built (Django flags the cookie for re-sending whenever a token is used,
-        to renew its expiry, so that flag says nothing here)."""
-        if not request.user.is_authenticated:
-            return not request.META.get("CSRF_COOKIE_USED") and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        return request.META.get("CSRF_COOKIE") == miss.csrf_secret
 
-    @staticmethod
-    def whose_copy(request: HttpRequest, view_func) -> str | None:
-        """Whose copy of the page to serve: "public", the signed-in user's own, or None when it must be built."""
-        if request.COOKIES.get("messages"):
-            return None  # a flash message is waiting to be shown
-        user = request.user
-        if not user.is_authenticated:
-            return "public"
-        secret = request.META.get("CSRF_COOKIE")
-        if (not secret or view_func.__module__.startswith("django.")
-                or "_messages" in request.session):
-            return None
-        who = f"{user.pk}|{user.get_username()}|{user.get_full_name()}|{user.is_staff}|{user.is_superuser}|{secret}"
-        return "user-" + hashlib.sha256(who.encode()).hexdigest()
