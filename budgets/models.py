@@ -5,12 +5,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypedDict
 
 from django.db import models
 
 from plans.models import Plan, Sourced, text_list
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
+
+class MoneyOptions(TypedDict):
+    """The DecimalField options every sum of money shares (typed, so mypy checks them against DecimalField)."""
+
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: MoneyOptions = {"max_digits": 16, "decimal_places": 2}
 
 
 class BudgetHeadline(Sourced):
