@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TypedDict
 
 from django.contrib.postgres.indexes import GinIndex
@@ -107,6 +108,12 @@ class ProcurementEntry(Sourced):
     notes = models.TextField(blank=True)
     order = models.PositiveIntegerField()
     search_document = stored_document(procurement_document())
+    # Not stored: set on rows in document order by procurement.selectors.printed_order_sections, for the
+    # template to print the document's headings between rows.
+    table_shown: int
+    table_difference: Decimal | None
+    starts_table: bool
+    starts_group: bool
 
     class Meta:
         ordering = ["plan", "order"]
