@@ -187,5 +187,5 @@ def benchmark_kind(kpi: Kpi, years: list[int]) -> str:
     the upper-middle quartile boundary), preferring a target for a year the plan covers; the national
     average when no target names one. From prefetched values: no query."""
     named = sorted(((v.year not in years, v.year), v.benchmark) for v in kpi.values.all()
-                   if v.kind == "target" and v.benchmark in Benchmark.Kind.values)
+                   if v.kind == KpiValue.Kind.TARGET and v.benchmark in Benchmark.Kind.values)
     return named[0][1] if named else BENCHMARK_KIND

@@ -46,7 +46,7 @@ class HistoryPoint:
                                                v.kpi.plan.financial_year, v.order))
 
 
-KIND_ORDER = {KpiValue.Kind.ACTUAL: 0, KpiValue.Kind.LATEST: 1, KpiValue.Kind.TARGET: 2}
+KIND_ORDER: dict[str, int] = {KpiValue.Kind.ACTUAL: 0, KpiValue.Kind.LATEST: 1, KpiValue.Kind.TARGET: 2}
 
 
 def measure_history(*, measure: Measure) -> list[HistoryPoint]:
