@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cached_property
 
+from django.contrib.auth.models import User
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import models
@@ -187,6 +189,18 @@ class KpiValue(Sourced):
     @property
     def is_entry(self) -> bool:
         return self.source == "entry"
+
+    def entrant(self) -> User:
+        """Who made this entry: every entry records its user (PROTECT keeps it); document values have none."""
+        if self.entered_by is None:
+            raise ValueError(f"KPI value {self.pk} is not an entry: no user made it")
+        return self.entered_by
+
+    def entry_time(self) -> dt.datetime:
+        """When this entry was made: every entry records it; document values have none."""
+        if self.entered_at is None:
+            raise ValueError(f"KPI value {self.pk} is not an entry: it has no entry time")
+        return self.entered_at
 
     @property
     def source_plan(self) -> Plan:

@@ -66,9 +66,7 @@ def value_shown_before(kpi: Kpi, year: int, entries: list[KpiValue]) -> tuple[st
     actual, as the assessment prefers). `entries` are the KPI's entries, newest first. No query."""
     for entry in entries:
         if entry.year == year:
-            if entry.entered_by is None:  # on_delete=PROTECT, and every entry is made by a signed-in user
-                raise ValueError(f"entry {entry.pk} records no user")
-            return entry.printed, entry.entered_by.get_username()
+            return entry.printed, entry.entrant().get_username()
     printed = [v for v in kpi.values.all()
                if v.year == year and v.kind != KpiValue.Kind.TARGET and v.source == "document" and v.printed.strip()]
     if not printed:
