@@ -4,10 +4,9 @@ figure beside it, marked, with the difference and a link to the discrepancy."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -24,6 +23,10 @@ def plain(value: Decimal | None) -> Decimal | int | None:
     return int(value) if value == value.to_integral() else value.normalize()
 
 
+# What a spreadsheet cell gets: printed text, a number, or nothing.
+Export = str | Decimal | int | None
+
+
 # -- a figure that may carry a repair, or a reconciling figure beside it ------------------------------
 
 
@@ -36,7 +39,7 @@ class Figure:
     and a link to the discrepancy."""
 
     text: str
-    export: Any
+    export: Export
     flag: str = ""  # "" | "repaired"
     printed: str = ""
     stored: str = ""
@@ -55,11 +58,14 @@ def corrections_url(plan_slug: str) -> str:
 
 def reconciling_words(cell: BudgetCell, shown: Callable[[Decimal], str]) -> str:
     """'the rows sum to £253,282,373; difference £1,153,394' in the unit the figure is shown in."""
-    return (f"{cell.get_reconciling_check_display()} {shown(cell.reconciling)}; "
-            f"difference {shown(cell.reconciling_difference)}")
+    reconciling, difference = cell.reconciling, cell.reconciling_difference
+    if reconciling is None or difference is None:
+        raise ValueError(f"{cell} has no reconciling figure: nothing to show beside it")
+    return (f"{cell.get_reconciling_check_display()} {shown(reconciling)}; "
+            f"difference {shown(difference)}")
 
 
-def figure(cell: BudgetCell | None, table: BudgetTable, differences: list[Difference] = (), *,
+def figure(cell: BudgetCell | None, table: BudgetTable, differences: Sequence[Difference] = (), *,
            as_printed_text: bool = False, in_pounds: bool = False, plan_slug: str = "") -> Figure:
     """`cell` shown in its table's printed unit (`in_pounds` to show pounds whatever the unit), or as its
     printed text (`as_printed_text`, for capital programmes). A column of counts or years shows plain
@@ -75,6 +81,7 @@ def figure(cell: BudgetCell | None, table: BudgetTable, differences: list[Differ
             return money(value)
         return number(value / table.multiplier)
 
+    export: Export
     if as_printed_text:
         text = cell.printed if not cell.note else (shown(cell.value) if cell.value is not None else "")
         export = text
@@ -87,9 +94,10 @@ def figure(cell: BudgetCell | None, table: BudgetTable, differences: list[Differ
     result = Figure(text, export, flag="repaired" if cell.note else "", printed=cell.printed or "(blank)",
                     stored=shown(cell.value) if cell.value is not None else "(blank)",
                     notes=[cell.note] if cell.note else [])
-    if cell.reconciling is not None:
+    difference = cell.reconciling_difference  # None when the printed figure has no reconciling figure
+    if difference is not None:
         result.beside = reconciling_words(cell, shown)
-        result.beside_flag = table.difference_flag(cell.reconciling_difference)
+        result.beside_flag = table.difference_flag(difference)
         result.link = corrections_url(plan_slug or table.plan.slug)
     return result
 
@@ -118,7 +126,7 @@ class FigureColumn(tables.Column):
             return shown
         return format_html("{}{}", shown, flagged_beside(value.beside_flag, value.beside, value.link))
 
-    def value(self, value: Figure) -> Any:
+    def value(self, value: Figure) -> Export:
         return value.export
 
 
@@ -132,9 +140,10 @@ def flagged_beside(flag: str, words: str, link: str) -> str:
 
 def cell_beside(cell: BudgetCell, table: BudgetTable) -> str:
     """flagged_beside for a cell shown in pounds (the plan page); empty when it equals its parts."""
-    if cell.reconciling is None:
+    difference = cell.reconciling_difference  # None when the printed figure has no reconciling figure
+    if difference is None:
         return ""
-    return flagged_beside(table.difference_flag(cell.reconciling_difference), reconciling_words(cell, money),
+    return flagged_beside(table.difference_flag(difference), reconciling_words(cell, money),
                           corrections_url(table.plan.slug))
 
 

@@ -226,7 +226,7 @@ def overview_table(totals: list[PlanTotal], *, name: str, caption: str) -> Overv
     data = []
     for item in totals:
         plan, table = item.plan, item.table
-        if item.cell is not None:
+        if item.cell is not None and table is not None:  # a total cell comes with its table
             net = figure(item.cell, table, in_pounds=True, plan_slug=plan.slug)
         else:
             net = Figure("no controllable budget table printed" if table is None else "no total row printed", None)
@@ -326,7 +326,7 @@ def year_totals_table(budget: DepartmentBudget, *, name: str, caption: str) -> Y
                                   "plan_url": reverse("plan_budget", args=[year.plan.slug])}
         for role in ("gross", "income", "grants", "net"):
             cells = [c for c in year.total.cells.all() if c.column.role == role] if year.total else []
-            if len(cells) == 1 and cells[0].value is not None:
+            if len(cells) == 1 and cells[0].value is not None and year.table is not None:  # total implies table
                 record[role] = figure(cells[0], year.table, in_pounds=True, plan_slug=year.plan.slug)
             else:
                 total = year.total_amount(role)

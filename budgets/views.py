@@ -6,7 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import django_tables2 as tables
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from budgets import selectors
@@ -21,7 +22,7 @@ from plans.templatetags.plan_extras import money
 YEAR_COLOURS = ["#1d70b8", "#f47738", "#00703c", "#4c2c92", "#d4351c"]
 
 
-def _answer(request: HttpRequest, page_tables: list[tables.Table], *, stem: str) -> HttpResponse | None:
+def _answer(request: HttpRequest, page_tables: list[tables.Table], *, stem: str) -> HttpResponseBase | None:
     """`?_export=csv|xlsx&_table=<name>` downloads that one table (only it is built); otherwise sorting is
     configured on every table the page shows."""
     if (response := page_export(request, page_tables, stem=stem)) is not None:
@@ -73,7 +74,7 @@ def _hbar_figure(labels: list[str], values: list[Decimal | None], *, name: str,
     return figure_dict(fig)
 
 
-def budget_index(request: HttpRequest) -> HttpResponse:
+def budget_index(request: HttpRequest) -> HttpResponseBase:
     totals = selectors.budget_overview(council=council_get(slug=request.GET.get("council")))
     overview = budget_tables.overview_table(
         totals, name="net-by-plan", caption="Net controllable budget by department and plan year (pounds)")
@@ -96,7 +97,7 @@ def budget_index(request: HttpRequest) -> HttpResponse:
     return render(request, "budgets/index.html", ctx)
 
 
-def plan_budget(request: HttpRequest, slug: str) -> HttpResponse:
+def plan_budget(request: HttpRequest, slug: str) -> HttpResponseBase:
     plan = selectors.plan_budget_get(slug=slug)
     budget = selectors.plan_budget(plan=plan)
     page_tables: list[tables.Table] = []
@@ -158,7 +159,7 @@ def plan_budget(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "budgets/plan.html", ctx)
 
 
-def department_budget(request: HttpRequest, slug: str) -> HttpResponse:
+def department_budget(request: HttpRequest, slug: str) -> HttpResponseBase:
     budget = selectors.department_budget(slug=slug)
     comparison = budget_tables.comparison_table(
         budget, name="net-by-division", caption="Net budget by division and plan year (pounds)")
@@ -172,7 +173,7 @@ def department_budget(request: HttpRequest, slug: str) -> HttpResponse:
     fig = new_figure(barmode="group", height=max(360, 70 * len(budget.divisions) + 120),
                      margin={"l": 20, "r": 30, "t": 10, "b": 60})
     for i, year in enumerate(budget.table_years):
-        values = [h.lines[i].net if h.lines[i] else None for h in budget.divisions]
+        values = [line.net if line else None for line in (h.lines[i] for h in budget.divisions)]
         fig.add_bar(orientation="h", name=year.plan.year_label, y=[h.label for h in budget.divisions],
                     x=_bar(values), marker={"color": YEAR_COLOURS[i % len(YEAR_COLOURS)]},
                     customdata=[money(v) if v is not None else "not in this year's table" for v in values],

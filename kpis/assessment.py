@@ -27,26 +27,65 @@ target for other figures.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol, TypeVar
 
 from django.db import models
 
-from plans.parsing import fy_label
+from plans.parsing import TargetKind, fy_label
 
 
-class TargetKind(models.TextChoices):
-    """The kinds of target a KPI value holds (KpiValue.target_kind, which is this enum): defined with the rules
-    that judge them, because kpis/models.py imports this module."""
+class ValueKind(models.TextChoices):
+    """What a KPI value is (KpiValue.kind, whose choices are this enum, as KpiValue.Kind): defined with the
+    rules that tell them apart, because kpis/models.py imports this module."""
 
-    NUMBER = "number", "Number"
-    COMPARATOR = "comparator", "Comparator"
-    RANGE = "range", "Range"
-    TREND = "trend", "Trend"
-    BENCHMARK = "benchmark", "Benchmark"
-    RAG = "rag", "RAG rating"
-    NONE = "none", "No target"
+    ACTUAL = "actual", "Actual"
+    LATEST = "latest", "Latest"
+    TARGET = "target", "Target"
+
+
+class AssessedValue(Protocol):
+    """What the rules read of a KPI value: a KpiValue, or a stand-in holding the same fields (the synthetic
+    data's, which copies only these). `doubtful` is read where present (getattr)."""
+
+    @property
+    def year(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def value(self) -> Decimal | None: ...
+    @property
+    def printed(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def note(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def entered_at(self) -> dt.datetime | None: ...
+    @property
+    def target_kind(self) -> str: ...
+    @property
+    def target_reason(self) -> str: ...
+    @property
+    def comparator(self) -> str: ...
+    @property
+    def direction(self) -> str: ...
+    @property
+    def target_value(self) -> Decimal | None: ...
+    @property
+    def target_low(self) -> Decimal | None: ...
+    @property
+    def target_high(self) -> Decimal | None: ...
+    def get_kind_display(self) -> str: ...
+    def get_status_display(self) -> str: ...
+
+
+V = TypeVar("V", bound=AssessedValue)
 
 
 ON_TRACK, NEAR, OFF_TRACK, NONE = "on_track", "near", "off_track", "none"
@@ -71,8 +110,8 @@ class Assessment:
     reason: str
     travel: str = UNKNOWN
     travel_reason: str = ""
-    value: object | None = None  # the KpiValue assessed
-    target: object | None = None  # the KpiValue holding the target
+    value: AssessedValue | None = None  # the KpiValue assessed
+    target: AssessedValue | None = None  # the KpiValue holding the target
     tolerance: Decimal | None = None
     doubtful: str = ""  # why a figure the status rests on is doubted; blank when none is
 
@@ -107,25 +146,33 @@ def _fmt(value: Decimal) -> str:
     return f"{normal:,.0f}" if normal == normal.to_integral() else f"{normal:,f}"
 
 
-def _numeric(values: Iterable) -> list:
-    return [v for v in values if v.kind != "target" and v.value is not None]
+def _held(figure: Decimal | None, what: str) -> Decimal:
+    """A figure the rules rely on: pick_current picks only values holding one, and the loader stores a number,
+    comparator or range target's figures with it. Missing, it is an error, not a silent 'no assessment'."""
+    if figure is None:
+        raise ValueError(f"no {what} held")
+    return figure
 
 
-def pick_current(values: Sequence) -> tuple[object | None, object | None, object | None]:
+def _numeric(values: Iterable[V]) -> list[V]:
+    return [v for v in values if v.kind != ValueKind.TARGET and v.value is not None]
+
+
+def pick_current(values: Sequence[V]) -> tuple[V | None, V | None, V | None]:
     """(latest figure, the figure for the year before it, the target it is judged against).
 
     The latest figure is the most recent year's number (a part-year 'latest' beats an 'actual' of the
     same year, and a value entered by a performance lead beats the document's, the newest entry first). Its
     target is the target for the same year, else the next year's (plans commonly set the
     coming year's target beside the current part-year figure)."""
-    figures = sorted(_numeric(values), key=lambda v: (v.year, v.kind == "latest", v.source == "entry",
+    figures = sorted(_numeric(values), key=lambda v: (v.year, v.kind == ValueKind.LATEST, v.source == "entry",
                                                        v.entered_at.timestamp() if v.entered_at else 0))
     current = figures[-1] if figures else None
     previous = None
     if current is not None:
         earlier = [v for v in figures if v.year < current.year]
         previous = earlier[-1] if earlier else None
-    targets = {v.year: v for v in values if v.kind == "target" and v.printed.strip() not in {"", "-", "\u2013"}}
+    targets = {v.year: v for v in values if v.kind == ValueKind.TARGET and v.printed.strip() not in {"", "-", "\u2013"}}
     target = None
     if current is not None:
         target = targets.get(current.year) or targets.get(current.year + 1)
@@ -134,12 +181,14 @@ def pick_current(values: Sequence) -> tuple[object | None, object | None, object
     return current, previous, target
 
 
-def travel(current, previous, higher_is_better: bool | None) -> tuple[str, str]:
+def travel(current: AssessedValue | None, previous: AssessedValue | None,
+           higher_is_better: bool | None) -> tuple[str, str]:
     if current is None or previous is None:
         return UNKNOWN, "No earlier figure to compare with"
-    change = current.value - previous.value
-    words = (f"{_fmt(current.value)} in {fy_label(current.year)} "
-             f"against {_fmt(previous.value)} in {fy_label(previous.year)}")
+    now, before = _held(current.value, "figure"), _held(previous.value, "earlier figure")
+    change = now - before
+    words = (f"{_fmt(now)} in {fy_label(current.year)} "
+             f"against {_fmt(before)} in {fy_label(previous.year)}")
     if change == 0:
         return NO_CHANGE, words
     if higher_is_better is None:
@@ -148,7 +197,8 @@ def travel(current, previous, higher_is_better: bool | None) -> tuple[str, str]:
     return (IMPROVING if better else WORSENING), words
 
 
-def _doubts(status: str, current, previous, target) -> list[str]:
+def _doubts(status: str, current: AssessedValue | None, previous: AssessedValue | None,
+            target: AssessedValue | None) -> list[str]:
     """What a status compares that is marked doubtful, in words (none for 'no assessment', which compares
     nothing). The previous figure counts only for trend targets, the only rule that compares it."""
     if status == NONE:
@@ -156,12 +206,13 @@ def _doubts(status: str, current, previous, target) -> list[str]:
     used = [current, target]
     if target is not None and target.target_kind == TargetKind.TREND:
         used.append(previous)
-    return [f"The {v.year_label} {v.get_kind_display().lower()} '{v.printed.strip()}' is marked doubtful: "
-            f"{v.doubtful.rstrip('.')}" for v in used if v is not None and getattr(v, "doubtful", "")]
+    doubted = [(v, why) for v in used if v is not None and (why := str(getattr(v, "doubtful", "")))]
+    return [f"The {fy_label(v.year)} {v.get_kind_display().lower()} '{v.printed.strip()}' is marked doubtful: "
+            f"{why.rstrip('.')}" for v, why in doubted]
 
 
-def assess(*, values: Sequence, unit: str, higher_is_better: bool | None, tolerance: Decimal | None = None,
-           benchmarks: dict | None = None) -> Assessment:
+def assess(*, values: Sequence[AssessedValue], unit: str, higher_is_better: bool | None,
+           tolerance: Decimal | None = None, benchmarks: dict | None = None) -> Assessment:
     """Assess a KPI from its values (actual, latest and target KpiValues, any order). No queries.
 
     `benchmarks` maps a financial year to a benchmark figure held for it (e.g. the national average)."""
@@ -182,7 +233,7 @@ def assess(*, values: Sequence, unit: str, higher_is_better: bool | None, tolera
     if kind == TargetKind.RAG:
         rating = (current.note if current is not None and current.status == "rag" else "").lower()
         aimed = target.printed.strip().lower()
-        latest_rag = [v for v in values if v.kind != "target" and v.status == "rag"]
+        latest_rag = [v for v in values if v.kind != ValueKind.TARGET and v.status == "rag"]
         if not rating and latest_rag:
             rating = latest_rag[-1].note.lower()
         if not rating:
@@ -192,11 +243,11 @@ def assess(*, values: Sequence, unit: str, higher_is_better: bool | None, tolera
         return result(NEAR if rating.startswith("amber") else OFF_TRACK,
                       f"Rated {rating.title()} against a target of {aimed.title()}")
     if current is None:
-        statuses = [v for v in values if v.kind != "target" and v.status]
+        statuses = [v for v in values if v.kind != ValueKind.TARGET and v.status]
         why = statuses[-1].get_status_display().lower() if statuses else "no figure printed"
         return result(NONE, f"No figure to assess ({why})")
 
-    value = current.value
+    value = _held(current.value, "figure")
     against = f"{_fmt(value)} ({current.get_kind_display().lower()} {fy_label(current.year)}) against the " \
               f"{fy_label(target.year)} target '{target.printed.strip()}'"
 
@@ -205,7 +256,7 @@ def assess(*, values: Sequence, unit: str, higher_is_better: bool | None, tolera
         tol = (tolerance if tolerance is not None
                else default_tolerance(unit, goal if goal is not None else target.target_high))
         if kind == TargetKind.RANGE:
-            low, high = target.target_low, target.target_high
+            low, high = _held(target.target_low, "range low end"), _held(target.target_high, "range high end")
             if low <= value <= high:
                 return result(ON_TRACK, f"Within range: {against}", tol)
             gap = (low - value) if value < low else (value - high)
@@ -215,6 +266,7 @@ def assess(*, values: Sequence, unit: str, higher_is_better: bool | None, tolera
             if higher_is_better is None:
                 return result(NONE, f"The plan does not say whether higher is better, so {against} is not assessed")
             comparator = "ge" if higher_is_better else "le"
+        goal = _held(goal, "target figure")
         met = {"lt": value < goal, "le": value <= goal, "gt": value > goal, "ge": value >= goal,
                "eq": value == goal}[comparator]
         if met:
@@ -225,11 +277,12 @@ def assess(*, values: Sequence, unit: str, higher_is_better: bool | None, tolera
     if kind == TargetKind.TREND:
         if previous is None:
             return result(NONE, f"No earlier figure to show a trend ({against})")
-        change = value - previous.value
+        before = _held(previous.value, "earlier figure")
+        change = value - before
         direction = target.direction
-        tol = tolerance if tolerance is not None else default_tolerance(unit, previous.value)
+        tol = tolerance if tolerance is not None else default_tolerance(unit, before)
         compared = (f"{_fmt(value)} in {fy_label(current.year)} "
-                    f"against {_fmt(previous.value)} in {fy_label(previous.year)}")
+                    f"against {_fmt(before)} in {fy_label(previous.year)}")
         if direction == "maintain":
             worse = (change < 0) if higher_is_better is not False else (change > 0)
             if not worse or abs(change) <= tol:

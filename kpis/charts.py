@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kpis.assessment import TargetKind
+from kpis.models import KpiValue
 from kpis.selectors import HistoryPoint
 from plans.charts import COLOURS, figure_dict, new_figure
 
@@ -44,11 +44,12 @@ def history_figure(points: list[HistoryPoint], *, unit: str) -> dict | None:
                             hovertemplate="%{x}: %{customdata}<extra>" + name + "</extra>", **style)
 
     for kind, name, style in (
-        ("actual", "Actual", {"mode": "lines+markers+text", "line": {"color": COLOURS["actual"], "width": 3},
-                              "marker": {"size": 9, "symbol": "circle"}}),
-        ("latest", "Latest (part-year)", {"mode": "markers", "marker": {"size": 12, "symbol": "circle-open",
-                                                                             "color": COLOURS["latest"],
-                                                                             "line": {"width": 3}}}),
+        (KpiValue.Kind.ACTUAL, "Actual",
+         {"mode": "lines+markers+text", "line": {"color": COLOURS["actual"], "width": 3},
+          "marker": {"size": 9, "symbol": "circle"}}),
+        (KpiValue.Kind.LATEST, "Latest (part-year)",
+         {"mode": "markers", "marker": {"size": 12, "symbol": "circle-open", "color": COLOURS["latest"],
+                                        "line": {"width": 3}}}),
     ):
         xs, ys, texts, hovers, restated_x, restated_y, restated_t = [], [], [], [], [], [], []
         for point in points:
@@ -75,15 +76,17 @@ def history_figure(points: list[HistoryPoint], *, unit: str) -> dict | None:
     tx, ty, tt = [], [], []
     bx, bbase, bheight, btext = [], [], [], []
     for point in points:
-        if point.kind != "target":
+        if point.kind != KpiValue.Kind.TARGET:
             continue
         target = point.values[-1]
-        if target.target_kind == TargetKind.RANGE and target.target_low is not None:
+        if (target.target_kind == KpiValue.TargetKind.RANGE and target.target_low is not None
+                and target.target_high is not None):
             bx.append(labels[point.year])
             bbase.append(_f(target.target_low))
             bheight.append(_f(target.target_high - target.target_low))
             btext.append(target.printed.strip())
-        elif target.target_value is not None and target.target_kind in {TargetKind.NUMBER, TargetKind.COMPARATOR}:
+        elif target.target_value is not None and target.target_kind in {KpiValue.TargetKind.NUMBER,
+                                                                          KpiValue.TargetKind.COMPARATOR}:
             tx.append(labels[point.year])
             ty.append(_f(target.target_value))
             tt.append(target.printed.strip() + (DOUBTFUL if target.doubtful else ""))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any, cast
 
 from django import forms
 
@@ -30,11 +31,15 @@ class KpiEntryForm(forms.Form):
                                  label="Commentary")
     benchmark = forms.CharField(required=False, max_length=50, label="National average (optional)")
     seen = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Set by the spreadsheet upload on a valid row, for its preview: what the KPI shows for that year now.
+    previous: str
+    previous_by: str
 
     def __init__(self, *args, kpi: Kpi, years: list[int], closed: set[int], newest: KpiValue | None, **kwargs):
         super().__init__(*args, **kwargs)
         self.kpi, self.years, self.closed, self.newest = kpi, years, closed, newest
-        self.fields["year"].choices = [(y, fy_label(y)) for y in years]
+        # The stubs type self.fields as plain Fields; "year" is the TypedChoiceField declared above.
+        cast(forms.TypedChoiceField, self.fields["year"]).choices = [(y, fy_label(y)) for y in years]
         self.fields["year"].error_messages["required"] = "Choose the financial year the value is for"
         self.fields["as_at"].error_messages["max_length"] = "Enter the as-at month as year and month, like 2025-12"
         for name in ("value", "benchmark"):
@@ -117,8 +122,9 @@ class KpiEntryForm(forms.Form):
             raise forms.ValidationError("Enter the as-at month as year and month, like 2025-12",
                                         code="bad_month") from None
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns (its stubs allow None)
         year, as_at = data.get("year"), data.get("as_at")
         value = data.get("value_number") if data.get("value_number") is not None else (data.get("rating") or None)
         if year is None:
@@ -138,8 +144,8 @@ class KpiEntryForm(forms.Form):
         seen = data.get("seen") or 0
         newest = self.newest
         if newest is not None and newest.pk != seen and newest.is_entry:
-            who = newest.entered_by.get_full_name() or newest.entered_by.username
-            when = newest.entered_at.strftime("%-d %B %Y at %H:%M")
+            who = newest.entrant().get_full_name() or newest.entrant().username
+            when = newest.entry_time().strftime("%-d %B %Y at %H:%M")
             self.add_error(None, forms.ValidationError(
                 f"{who} saved {newest.printed} for {newest.year_label} on {when}, after you opened this page. Your "
                 "value was not saved: check theirs, then save again if yours should replace it.", code="conflict"))
@@ -148,7 +154,7 @@ class KpiEntryForm(forms.Form):
             self.add_error("commentary", "Explain the value: it is off track against its target")
         return data
 
-    def would_be_off_track(self, data: dict) -> bool:
+    def would_be_off_track(self, data: dict[str, Any]) -> bool:
         rating = data.get("rating") or ""
         entry = KpiValue(kpi=self.kpi, year=data["year"], kind=KpiValue.Kind.LATEST, value=data["value_number"],
                          printed=data.get("value", ""), source="entry", entered_at=dt.datetime.max, order=10**9,
@@ -187,5 +193,5 @@ def benchmark_kind(kpi: Kpi, years: list[int]) -> str:
     the upper-middle quartile boundary), preferring a target for a year the plan covers; the national
     average when no target names one. From prefetched values: no query."""
     named = sorted(((v.year not in years, v.year), v.benchmark) for v in kpi.values.all()
-                   if v.kind == "target" and v.benchmark in Benchmark.Kind.values)
+                   if v.kind == KpiValue.Kind.TARGET and v.benchmark in Benchmark.Kind.values)
     return named[0][1] if named else BENCHMARK_KIND

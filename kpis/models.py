@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cached_property
 
+from django.contrib.auth.models import User
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.urls import reverse
 
-from kpis.assessment import NONE, Assessment, TargetKind, assess
+from kpis.assessment import NONE, Assessment, ValueKind, assess
 from plans.models import Department, Plan, Sourced, search_vector, stored_document, text_list
-from plans.parsing import fy_label, fy_start
+from plans.parsing import TargetKind, fy_label, fy_start
 from plans.templatetags.plan_extras import number
 
 
@@ -105,7 +107,7 @@ class Kpi(Sourced):
 
     def benchmark_figures(self) -> dict:
         """Year -> the newest benchmark figure of the kind the targets name (from prefetched benchmarks)."""
-        kinds = {v.year: v.benchmark for v in self.values.all() if v.kind == "target" and v.benchmark}
+        kinds = {v.year: v.benchmark for v in self.values.all() if v.kind == KpiValue.Kind.TARGET and v.benchmark}
         figures: dict = {}
         for bench in sorted(self.benchmarks.all(), key=lambda b: b.entered_at):
             if kinds.get(bench.year, bench.kind) == bench.kind:
@@ -123,10 +125,7 @@ class KpiValue(Sourced):
     """One cell of a KPI row: an actual, a latest (part-year) value, or a target, for one financial year.
     The printed text is kept beside what was parsed from it. Targets carry their structure."""
 
-    class Kind(models.TextChoices):
-        ACTUAL = "actual", "Actual"
-        LATEST = "latest", "Latest"
-        TARGET = "target", "Target"
+    Kind = ValueKind  # defined in kpis/assessment.py, with the rules that tell the kinds apart
 
     class Status(models.TextChoices):
         NUMBER = "", "Figure"
@@ -139,7 +138,7 @@ class KpiValue(Sourced):
         RAG = "rag", "RAG rating"
         TEXT = "text", "Text"
 
-    TargetKind = TargetKind  # defined in kpis/assessment.py, with the rules that judge each kind
+    TargetKind = TargetKind  # defined in plans/parsing/values.py, with the parser that reads each kind
 
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="values")
     year = models.PositiveSmallIntegerField(help_text="Start year of the financial year")
@@ -190,6 +189,18 @@ class KpiValue(Sourced):
     @property
     def is_entry(self) -> bool:
         return self.source == "entry"
+
+    def entrant(self) -> User:
+        """Who made this entry: every entry records its user (PROTECT keeps it); document values have none."""
+        if self.entered_by is None:
+            raise ValueError(f"KPI value {self.pk} is not an entry: no user made it")
+        return self.entered_by
+
+    def entry_time(self) -> dt.datetime:
+        """When this entry was made: every entry records it; document values have none."""
+        if self.entered_at is None:
+            raise ValueError(f"KPI value {self.pk} is not an entry: it has no entry time")
+        return self.entered_at
 
     @property
     def source_plan(self) -> Plan:

@@ -46,7 +46,7 @@ class HistoryPoint:
                                                v.kpi.plan.financial_year, v.order))
 
 
-KIND_ORDER = {KpiValue.Kind.ACTUAL: 0, KpiValue.Kind.LATEST: 1, KpiValue.Kind.TARGET: 2}
+KIND_ORDER: dict[str, int] = {KpiValue.Kind.ACTUAL: 0, KpiValue.Kind.LATEST: 1, KpiValue.Kind.TARGET: 2}
 
 
 def measure_history(*, measure: Measure) -> list[HistoryPoint]:
@@ -105,9 +105,8 @@ def kpi_table(kpis: list[Kpi]) -> KpiTable:
     """Arrange prefetched KPI values into the plan's columns (no queries). Each value sits in the column it was
     printed in (KpiValue.printed_in): a 2016-17 figure printed in brackets in the 'Actual 2017-18' cell, or a
     target printed in the 'Latest' column, stays in that cell; a column only such values name is still drawn."""
-    order = {"actual": 0, "latest": 1, "target": 2}
     columns = sorted({value.printed_in for kpi in kpis for value in kpi.values.all()},
-                     key=lambda c: (order[c[0]], c[1]))
+                     key=lambda c: (KIND_ORDER[c[0]], c[1]))
     position = {column: i for i, column in enumerate(columns)}
     rows = []
     for kpi in kpis:

@@ -66,12 +66,12 @@ def value_shown_before(kpi: Kpi, year: int, entries: list[KpiValue]) -> tuple[st
     actual, as the assessment prefers). `entries` are the KPI's entries, newest first. No query."""
     for entry in entries:
         if entry.year == year:
-            return entry.printed, entry.entered_by.get_username()
+            return entry.printed, entry.entrant().get_username()
     printed = [v for v in kpi.values.all()
-               if v.year == year and v.kind != "target" and v.source == "document" and v.printed.strip()]
+               if v.year == year and v.kind != KpiValue.Kind.TARGET and v.source == "document" and v.printed.strip()]
     if not printed:
         return "", ""
-    return max(printed, key=lambda v: (v.value is not None, v.kind == "latest", v.order)).printed, ""
+    return max(printed, key=lambda v: (v.value is not None, v.kind == KpiValue.Kind.LATEST, v.order)).printed, ""
 
 
 ASSESS_BATCH = 2000

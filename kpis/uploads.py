@@ -60,8 +60,9 @@ def template_rows(*, plan: Plan, kpis: list[Kpi]) -> list[list[str]]:
     for kpi in kpis:
         current = newest.get(kpi.pk)
         bench = Benchmark.Kind(benchmark_kind(kpi, years)).label
-        rows.append([kpi.key, neutralise(kpi.description), fy_label(plan.financial_year), "", "", "", "", "", bench,
-                     str(current.pk if current else 0)])
+        # str(): neutralise is typed object -> object; for a text it returns a text.
+        rows.append([kpi.key, str(neutralise(kpi.description)), fy_label(plan.financial_year), "", "", "", "", "",
+                     bench, str(current.pk if current else 0)])
     return rows
 
 
@@ -190,7 +191,8 @@ def preview(*, plan: Plan, kpis: list[Kpi], rows: list[dict]) -> Preview:
         columns = {v: k for k, v in FIELDS.items()}
         for name, messages in form.errors.items():
             for message in messages:
-                result.errors.append(RowError(number, columns.get(name, "Measure"), message))
+                # str(): an ErrorList yields its messages as texts; the stubs allow ValidationError too.
+                result.errors.append(RowError(number, columns.get(name, "Measure"), str(message)))
     return result
 
 

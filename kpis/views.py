@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -18,7 +19,7 @@ from plans.models import Department, Plan, user_can_edit
 from plans.tables import PER_PAGE, table_export
 
 
-def kpi(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+def kpi(request: HttpRequest, slug: str, key: str) -> HttpResponseBase:
     item = get_object_or_404(
         Kpi.objects.select_related("plan__department", "measure__department").prefetch_related(
             Prefetch("values", queryset=KpiValue.objects.select_related("entered_by").order_by("order", "entered_at")),
@@ -26,7 +27,7 @@ def kpi(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         plan__slug=slug, key=key,
     )
     history = selectors.measure_history(measure=item.measure)
-    entries = sorted((v for v in item.values.all() if v.is_entry), key=lambda v: v.entered_at, reverse=True)
+    entries = sorted((v for v in item.values.all() if v.is_entry), key=lambda v: v.entry_time(), reverse=True)
     figure = history_figure(history, unit=item.unit)
     tables = page_tables.kpi_tables(kpi=item, entries=entries, history=history, charted=bool(figure))
     export = page_tables.page_export(request, tables, stem=f"{item.plan.slug}-{item.key}")
@@ -42,7 +43,7 @@ def kpi(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     return render(request, "kpis/kpi.html", ctx)
 
 
-def measure(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+def measure(request: HttpRequest, slug: str, key: str) -> HttpResponseBase:
     item = get_object_or_404(Measure.objects.select_related("department"), department__slug=slug, key=key)
     kpis = list(item.kpis.select_related("plan").order_by("plan__financial_year"))
     history = selectors.measure_history(measure=item)
@@ -56,7 +57,7 @@ def measure(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     return render(request, "kpis/measure.html", ctx)
 
 
-def kpi_list(request: HttpRequest) -> HttpResponse:
+def kpi_list(request: HttpRequest) -> HttpResponseBase:
     filterset = KpiFilter(request.GET, queryset=Kpi.objects.all())
     kpis = filterset.qs if filterset.is_valid() else Kpi.objects.none()
     table = KpiTable(with_status_order(selectors.kpis_for_table(queryset=kpis)), caption="Key performance measures")
@@ -136,8 +137,8 @@ def kpi_upload(request: HttpRequest, slug: str) -> HttpResponse:
     kpis = selectors.plan_kpis(queryset=Kpi.objects.filter(plan=plan))
     fmt = request.GET.get("template")
     if fmt in {"csv", "xlsx"}:
-        rows = uploads.template_rows(plan=plan, kpis=kpis)
-        body = uploads.template_csv(rows) if fmt == "csv" else uploads.template_xlsx(rows)
+        template = uploads.template_rows(plan=plan, kpis=kpis)
+        body = uploads.template_csv(template) if fmt == "csv" else uploads.template_xlsx(template)
         content_type = ("text/csv" if fmt == "csv"
                         else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response = HttpResponse(body, content_type=content_type)
@@ -163,7 +164,7 @@ def kpi_upload(request: HttpRequest, slug: str) -> HttpResponse:
                 try:
                     saved = services.kpi_entries_save(entries=[f.entry() for _, f in preview.forms], user=request.user)
                 except services.EntryConflict as exc:
-                    ctx.update(file_error=f"{exc.kpi.description}: {exc.newest.entered_by.get_username()} saved a "
+                    ctx.update(file_error=f"{exc.kpi.description}: {exc.newest.entrant().get_username()} saved a "
                                           "value after you downloaded the template. Nothing was saved. Download the "
                                           "template again.", status=409)
                 else:

@@ -84,8 +84,8 @@ def load_budget(loader: FixtureReader, data: dict, capital: list) -> None:
         record = f"budget.savings[{i}]"
         loader.check_keys(item, SAVING_KEYS, record)
         printed = loader.text(item, "printed", record)
-        parsed = loader.money(printed, record, "printed")
-        value = parsed
+        printed_amount = loader.money(printed, record, "printed")
+        value = printed_amount
         if item.get("value") is not None:
             value = loader.decimal(item["value"], record, "value")
         year = None
@@ -99,7 +99,7 @@ def load_budget(loader: FixtureReader, data: dict, capital: list) -> None:
             description=loader.text(item, "description", record), printed=printed, amount=value, year=year,
             order=i, **loader.src(item, record),
         )
-        if value != parsed:
+        if value != printed_amount:
             note = loader.text(item, "note", record, required=True)
             loader.discrepancy(f"Saving: {saving.title}", "amount", printed, fmt(value), note, saving,
                              loader.src(item, record))

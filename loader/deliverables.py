@@ -133,8 +133,8 @@ def load_outcomes(loader: FixtureReader, items: list) -> None:
                 supporting_departments=loader.texts(obj_data, "supporting_departments", orecord),
                 dates_printed=loader.text(obj_data, "dates", orecord), **loader.src(obj_data, orecord),
             )
-            for name, value in fields.items():
-                setattr(objective, name, value)
+            for name, field_value in fields.items():
+                setattr(objective, name, field_value)
             objective.save()
             loader.report.add("objectives")
             for k, action in enumerate(obj_data.get("actions") or [], 1):
@@ -146,8 +146,9 @@ def load_outcomes(loader: FixtureReader, items: list) -> None:
                 end, end_precision = dates(loader, end_printed, f"Action {key}", "end", src)
                 order += 1
                 title = loader.text(action, "title", arecord, required=True)
-                fields = dict(
-                    parent=None, objective=objective, refs=[], number=f"{objective.number}.{k}",
+                obj = Deliverable(
+                    plan=loader.plan, key=key, parent=None, objective=objective, refs=[],
+                    number=f"{objective.number}.{k}",
                     section=Deliverable.Section.OBJECTIVE, council_priority=outcome.title, title=title,
                     lead=loader.text(action, "lead", arecord), start_printed="", start=None, start_precision="",
                     end_printed=end_printed, end=end, end_precision=end_precision,
@@ -158,7 +159,6 @@ def load_outcomes(loader: FixtureReader, items: list) -> None:
                     key_risks=loader.texts(action, "key_risks", arecord),
                     notes=loader.text(action, "notes", arecord), order=order, **src,
                 )
-                obj = Deliverable(plan=loader.plan, key=key, **fields)
                 loader.loaded_deliverables.append((obj, True))
                 actions.append(obj)
                 loader.report.add("deliverables")

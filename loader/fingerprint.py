@@ -32,8 +32,15 @@ LOADER_MODULES = (
 )
 
 
+def _module_file(name: str) -> Path:
+    path = importlib.import_module(name).__file__
+    if path is None:  # a namespace package has no file: every loader module is a plain module or package
+        raise ValueError(f"{name} has no source file to fingerprint")
+    return Path(path)
+
+
 def loader_files() -> list[Path]:
-    return [Path(importlib.import_module(name).__file__) for name in LOADER_MODULES]
+    return [_module_file(name) for name in LOADER_MODULES]
 
 
 def fixtures_fingerprint() -> str:

@@ -13,6 +13,7 @@ from kpis.selectors import doubt_decisions
 from loader.reader import FixtureReader
 from loader.schema import KPI_KEYS, TARGET_KEYS, VALUE_KEYS
 from plans import parsing
+from plans.parsing import TargetKind
 
 
 def load_kpis(loader: FixtureReader, items: list, refs: set[str]) -> None:
@@ -55,8 +56,8 @@ def load_kpis(loader: FixtureReader, items: list, refs: set[str]) -> None:
                        else loader.decimal(item["tolerance"], record, "tolerance")),
             order=i, **src,
         )
-        for name, value in fields.items():
-            setattr(kpi, name, value)
+        for name, field_value in fields.items():
+            setattr(kpi, name, field_value)
         kpis.append(kpi)
         if not isinstance(item.get("values", []), list):
             loader.fail(record, "values", "must be a list")
@@ -109,17 +110,17 @@ def kpi_value(loader: FixtureReader, kpi: Kpi, data: dict, record: str, order: i
             if not qualitative:
                 loader.fail(record, "target", f"target {printed!r} is not understood: give target: {{kind: ...}} "
                                             "(see fixtures/README.md) or qualitative: true")
-            spec = parsing.TargetSpec("none", reason="text")
+            spec = parsing.TargetSpec(TargetKind.NONE, reason="text")
         obj.target_kind, obj.comparator, obj.direction = spec.kind, spec.comparator, spec.direction
         obj.target_value, obj.target_low, obj.target_high = spec.value, spec.low, spec.high
         obj.benchmark, obj.maintain, obj.target_reason = spec.benchmark, spec.maintain, spec.reason
-        if spec.kind == "rag":
+        if spec.kind == TargetKind.RAG:
             obj.status, obj.note = KpiValue.Status.RAG, parsing.clean(printed)
         # A target row's `value` is the single figure aimed at, when there is one.
-        obj.value = spec.value if spec.kind in {"number", "comparator"} else None
+        obj.value = spec.value if spec.kind in {TargetKind.NUMBER, TargetKind.COMPARATOR} else None
         obj.note = ""
-        if spec.kind not in {"number", "comparator"}:
-            obj.status = KpiValue.Status.TEXT if spec.kind != "none" else parsed.status
+        if spec.kind not in {TargetKind.NUMBER, TargetKind.COMPARATOR}:
+            obj.status = KpiValue.Status.TEXT if spec.kind != TargetKind.NONE else parsed.status
     elif not parsed.ok and not qualitative and not any(k in data for k in ("value", "status")):
         loader.fail(record, "printed", f"{printed!r} is not understood: give value/as_at/status explicitly "
                                      "or qualitative: true")
@@ -171,9 +172,10 @@ def as_at(loader: FixtureReader, raw: Any, record: str) -> tuple[dt.date | None,
 
 def explicit_target(loader: FixtureReader, data: Any, record: str) -> parsing.TargetSpec:
     loader.check_keys(data, TARGET_KEYS, f"{record}.target")
-    kind = loader.text(data, "kind", f"{record}.target", required=True)
-    if kind not in KpiValue.TargetKind.values:
-        loader.fail(record, "target.kind", f"{kind!r} is not one of {', '.join(KpiValue.TargetKind.values)}")
+    text = loader.text(data, "kind", f"{record}.target", required=True)
+    if text not in TargetKind.values:
+        loader.fail(record, "target.kind", f"{text!r} is not one of {', '.join(TargetKind.values)}")
+    kind = TargetKind(text)
 
     def num(key: str) -> Decimal | None:
         if data.get(key) is None:
@@ -189,5 +191,5 @@ def explicit_target(loader: FixtureReader, data: Any, record: str) -> parsing.Ta
     return parsing.TargetSpec(
         kind, comparator=comparator, value=num("value"), low=num("low"), high=num("high"),
         direction=loader.text(data, "direction", record), benchmark=loader.text(data, "benchmark", record),
-        maintain=bool(data.get("maintain")), reason="text" if kind == "none" else "",
+        maintain=bool(data.get("maintain")), reason="text" if kind == TargetKind.NONE else "",
     )

@@ -52,7 +52,10 @@ def load_plan(loader: FixtureReader, data: dict) -> None:
     loader.line_count = len(doc_path.read_text(encoding="utf-8").splitlines())
     loader.plan_range = (1, loader.line_count)
     plan_src = loader.src(data, record)
-    loader.plan_range = (plan_src["src_start"], plan_src["src_end"])
+    start, end = plan_src["src_start"], plan_src["src_end"]
+    if start is None or end is None:  # a required src gives both lines, or the load fails
+        raise ValueError(f"{record}: src has no lines")
+    loader.plan_range = (start, end)
     council, _ = Council.objects.get_or_create(slug=COUNCIL["slug"], defaults={"name": COUNCIL["name"]})
     department, _ = Department.objects.get_or_create(
         council=council, slug=dept_slug, defaults={"name": DEPARTMENTS[dept_slug]}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, Protocol
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -19,6 +19,13 @@ from plans.models import Deliverable, Discrepancy, Plan
 
 def fmt(value: Decimal | None) -> str:
     return "" if value is None else f"{value:,}"
+
+
+class Keyed(Protocol):
+    """A stored record the fixture names by key (a KPI, a deliverable)."""
+
+    @property
+    def key(self) -> str: ...
 
 
 class FixtureReader:
@@ -41,7 +48,7 @@ class FixtureReader:
         self.next_order = 0
 
     # -- checks --------------------------------------------------------------------------------
-    def fail(self, record: str, fieldname: str, message: str) -> None:
+    def fail(self, record: str, fieldname: str, message: str) -> NoReturn:
         raise FixtureError(self.file, record, fieldname, message)
 
     def check_keys(self, data: Any, allowed: set[str], record: str) -> dict:
@@ -131,7 +138,7 @@ class FixtureReader:
             self.fail(record, key, f"{value!r} is not a whole number")
         return value
 
-    def refuse_dropped(self, section: str, found: models.Model, entries: int, newest: Any, what: str,
+    def refuse_dropped(self, section: str, found: Keyed, entries: int, newest: Any, what: str,
                        identity: str) -> None:
         """A record the fixture no longer has, carrying entries made in the product, is neither deleted (the
         entries are the only copy of a lead's work) nor kept behind the fixture's back (a plan page would then
@@ -149,8 +156,8 @@ class FixtureReader:
         """Insert the new objects and update the existing ones, two statements in all."""
         new = [o for o in objs if o.pk is None]
         old = [o for o in objs if o.pk is not None]
-        model.objects.bulk_create(new)
+        model._default_manager.bulk_create(new)  # the default manager: `objects` on every model loaded
         if old:
             # `key` too: a deliverable keyed by position keeps its row under its new key (loader/matching.py).
             fields = [f.name for f in model._meta.concrete_fields if not f.primary_key and f.name != "plan"]
-            model.objects.bulk_update(old, fields)
+            model._default_manager.bulk_update(old, fields)

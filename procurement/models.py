@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import TypedDict
+
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.db.models.expressions import BaseExpression
 from django.db.models.functions import Coalesce
 
 from plans.models import Plan, SearchDocument, Sourced, search_vector, stored_document, text_list
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
+
+class MoneyOptions(TypedDict):
+    """The DecimalField options every sum of money shares (typed, so mypy checks them against DecimalField)."""
+
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: MoneyOptions = {"max_digits": 16, "decimal_places": 2}
 
 
 # The columns a printed table may or may not have (ETE prints no procurement start; only 2025-29 prints adverts).
@@ -51,7 +63,7 @@ class ProcurementTable(Sourced):
         return getattr(self, f"prints_{column}")
 
 
-def rows_figures(entry_model) -> dict[str, models.Expression]:
+def rows_figures(entry_model) -> dict[str, BaseExpression]:
     """ProcurementTable's stored figures as expressions over its rows (`entry_model`: ProcurementEntry, or
     its historical model in a migration)."""
     rows = entry_model.objects.filter(table=models.OuterRef("pk")).order_by().values("table")
@@ -95,6 +107,12 @@ class ProcurementEntry(Sourced):
     notes = models.TextField(blank=True)
     order = models.PositiveIntegerField()
     search_document = stored_document(procurement_document())
+    # Not stored: set on rows in document order by procurement.selectors.printed_order_sections, for the
+    # template to print the document's headings between rows.
+    table_shown: int
+    table_difference: Decimal | None
+    starts_table: bool
+    starts_group: bool
 
     class Meta:
         ordering = ["plan", "order"]

@@ -37,7 +37,7 @@ class Notice:
 
     @property
     def total(self) -> Decimal:
-        return sum((e.value for e in self.rows), Decimal(0))
+        return sum((e.value for e in self.rows if e.value is not None), Decimal(0))  # every row has one
 
     @property
     def last_day(self) -> dt.date:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from types import SimpleNamespace
+from typing import Any, Protocol
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
@@ -76,7 +76,27 @@ class Shown:
         return f"{self.text} ({self.word.lower()})" if self.text else self.word
 
 
-def shown_value(entry: ProcurementEntry) -> Shown:
+class PrintedValue(Protocol):
+    """What shown_value reads: a pipeline row, or the rows without a value that PostgreSQL grouped."""
+
+    @property
+    def value(self) -> Decimal | None: ...
+    @property
+    def value_printed(self) -> str: ...
+    @property
+    def value_status(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class UnvaluedRows:
+    """Rows without a value sharing their printed text and status (pipeline_totals_of's groups)."""
+
+    value_printed: str
+    value_status: str
+    value: None = None
+
+
+def shown_value(entry: PrintedValue) -> Shown:
     if entry.value is not None:
         return Shown(entry.value_printed)
     printed = entry.value_printed.strip()
@@ -151,10 +171,10 @@ def filter_choices(*, plan: Plan | None = None, council: Council | None = None) 
     """The choices of the pipeline filters (departments and plans that print a pipeline, their printed
     tables, the value bands printed, the service groups), the tables printed with no rows, and the optional
     columns the tables print. 1 query."""
-    tables = ProcurementTable.objects.select_related("plan__department").annotate(
+    queryset = ProcurementTable.objects.select_related("plan__department").annotate(
         groups=ArrayAgg("entries__group", distinct=True, filter=~Q(entries__group=""), default=[]),
     ).order_by("plan__department__name", "-plan__financial_year", "plan__slug", "order")
-    tables = tables.filter(plan=plan) if plan is not None else tables.filter(plan__department__council=council)
+    queryset = queryset.filter(plan=plan) if plan is not None else queryset.filter(plan__department__council=council)
     departments: dict[str, str] = {}
     plans: dict[str, str] = {}
     table_choices = []
@@ -162,7 +182,7 @@ def filter_choices(*, plan: Plan | None = None, council: Council | None = None) 
     columns: set[str] = set()
     bands = set()
     groups: set[str] = set()
-    tables = list(tables)
+    tables = list(queryset)
     seen: dict[tuple, int] = {}
     for t in tables:
         t.groups = sorted(g for g in t.groups if g)  # a table with no rows aggregates to [None]
@@ -238,7 +258,8 @@ def pipeline_totals_of(queryset: QuerySet[ProcurementEntry]) -> Totals:
     them), summed by PostgreSQL: rows are grouped by what the totals tell apart (the printed words of rows
     without a value, the kind of each date), so a council's whole pipeline comes back as a few dozen groups.
     1 query."""
-    groups = (queryset.order_by()
+    # Mapping: the date kinds are columns named at run time (DATE_FIELDS), which a TypedDict cannot name.
+    groups: Iterable[Mapping[str, Any]] = (queryset.order_by()
               .values(unvalued_printed=Case(When(value__isnull=True, then=F("value_printed"))),
                       unvalued_status=Case(When(value__isnull=True, then=F("value_status"))),
                       **{f"{name}_kind": _date_kind(name) for name in DATE_FIELDS})
@@ -251,8 +272,8 @@ def pipeline_totals_of(queryset: QuerySet[ProcurementEntry]) -> Totals:
         unvalued = group["rows"] - group["valued"]
         if unvalued:
             totals.unvalued += unvalued
-            word = shown_value(SimpleNamespace(value=None, value_printed=group["unvalued_printed"],
-                                               value_status=group["unvalued_status"])).word
+            word = shown_value(UnvaluedRows(value_printed=group["unvalued_printed"],
+                                            value_status=group["unvalued_status"])).word
             totals.unvalued_words[word] = totals.unvalued_words.get(word, 0) + unvalued
         kinds = {group[f"{name}_kind"] for name in DATE_FIELDS}
         totals.not_real_dates += group["rows"] if "problem" in kinds else 0
@@ -308,7 +329,9 @@ def timeline_reason(entry: ProcurementEntry) -> str:
             reasons.append(f"its table prints no {label}")
         elif shown.word:
             reasons.append(f"{label} left blank")
-    if not reasons and entry.contract_start < entry.procurement_start:
+    # No reason left means both dates are real dates (shown_date gives every missing date a word).
+    if (not reasons and entry.contract_start is not None and entry.procurement_start is not None
+            and entry.contract_start < entry.procurement_start):
         reasons.append("contract start is printed before procurement start")
     if not reasons:
         return ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.db.models import F, QuerySet
+from django.db.models.expressions import OrderBy
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -31,7 +32,8 @@ def render_shown(shown: Shown):
     return format_html("{}{}", word, detail)
 
 
-def _nulls_last(queryset: QuerySet, name: str, is_descending: bool, *then: str):
+def _nulls_last(queryset: QuerySet[ProcurementEntry], name: str, is_descending: bool,
+                *then: str | OrderBy) -> tuple[QuerySet[ProcurementEntry], bool]:
     expression = F(name).desc(nulls_last=True) if is_descending else F(name).asc(nulls_last=True)
     return queryset.order_by(expression, *then, *TIE), True
 

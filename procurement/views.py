@@ -3,9 +3,11 @@ pipeline-notice view."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -37,6 +39,14 @@ def _value_label(entry: ProcurementEntry) -> str:
     return money(entry.value)
 
 
+def _span(entry: ProcurementEntry) -> tuple[dt.date, dt.date]:
+    """A bar's procurement start and contract start (pipeline_timeline gives a bar only to a row with both)."""
+    start, end = entry.procurement_start, entry.contract_start
+    if start is None or end is None:
+        raise ValueError(f"{entry.title!r} has no bar: a date is not a real date")
+    return start, end
+
+
 def timeline_figure(bars: list[ProcurementEntry]) -> dict:
     """One horizontal bar per contract from procurement start to contract start, ordered by procurement start
     (first at the top), labelled with its value; bars are thicker for larger values (log scale)."""
@@ -54,11 +64,12 @@ def timeline_figure(bars: list[ProcurementEntry]) -> dict:
         return round(0.3 + 0.55 * (math.log10(entry.value) - low) / (high - low), 3)
 
     day_ms = 86_400_000
+    spans = [_span(e) for e in bars]
     fig.add_bar(
         orientation="h",
         y=list(range(len(bars))),
-        base=[e.procurement_start.isoformat() for e in bars],
-        x=[(e.contract_start - e.procurement_start).days * day_ms for e in bars],
+        base=[start.isoformat() for start, _end in spans],
+        x=[(end - start).days * day_ms for start, end in spans],
         width=[width(e) for e in bars],
         marker={"color": BAR_COLOUR, "line": {"color": "#0b0c0c", "width": 1}},
         text=[_value_label(e) for e in bars],
@@ -77,7 +88,7 @@ def timeline_figure(bars: list[ProcurementEntry]) -> dict:
     return figure_dict(fig)
 
 
-def _pipeline_page(request: HttpRequest, *, plan: Plan | None) -> HttpResponse:
+def _pipeline_page(request: HttpRequest, *, plan: Plan | None) -> HttpResponseBase:
     councils = councils_in_order() if plan is None else []
     council = council_pick(councils, request.GET.get("council")) if plan is None else None
     choices = selectors.filter_choices(plan=plan, council=council)
@@ -127,15 +138,15 @@ def _pipeline_page(request: HttpRequest, *, plan: Plan | None) -> HttpResponse:
     return render(request, "procurement/pipeline.html", ctx)
 
 
-def pipeline(request: HttpRequest) -> HttpResponse:
+def pipeline(request: HttpRequest) -> HttpResponseBase:
     return _pipeline_page(request, plan=None)
 
 
-def plan_procurement(request: HttpRequest, slug: str) -> HttpResponse:
+def plan_procurement(request: HttpRequest, slug: str) -> HttpResponseBase:
     return _pipeline_page(request, plan=plan_get(slug=slug))
 
 
-def pipeline_notice(request: HttpRequest) -> HttpResponse:
+def pipeline_notice(request: HttpRequest) -> HttpResponseBase:
     form = NoticeForm(request.GET or None)
     today = timezone.localdate()
     start = form.start(today)

@@ -36,9 +36,10 @@ def cell_text(cell: BudgetCell | None) -> str:
 @register.filter
 def reconciling_flag(cell: BudgetCell, table: BudgetTable) -> str:
     """'rounding' or 'does not add up', for a cell whose printed figure differs from its parts."""
-    if cell.reconciling is None:
+    difference = cell.reconciling_difference  # None when the printed figure has no reconciling figure
+    if difference is None:
         return ""
-    return table.difference_flag(cell.reconciling_difference)
+    return table.difference_flag(difference)
 
 
 @register.filter

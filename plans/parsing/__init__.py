@@ -28,6 +28,7 @@ from plans.parsing.values import (
     STATUS_WORDS,
     UNIT_WORDS,
     Status,
+    TargetKind,
     TargetSpec,
     Value,
     parse_target,
@@ -36,7 +37,7 @@ from plans.parsing.values import (
 
 __all__ = [
     "DASHES", "FOOTNOTE_MARKS", "FY_RE", "MONEY_RE", "MONEY_WORDS", "MONTHS", "QUARTILES", "RAG_WORDS", "SCALES",
-    "STATUS_WORDS", "UNIT_WORDS", "Money", "PrintedDate", "Status", "TargetSpec", "Value", "clean", "fy_label",
-    "fy_of", "fy_start", "parse_date", "parse_flag", "parse_money", "parse_months", "parse_src", "parse_target",
-    "parse_value",
+    "STATUS_WORDS", "UNIT_WORDS", "Money", "PrintedDate", "Status", "TargetKind", "TargetSpec", "Value", "clean",
+    "fy_label", "fy_of", "fy_start", "parse_date", "parse_flag", "parse_money", "parse_months", "parse_src",
+    "parse_target", "parse_value",
 ]

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import models
+
 from plans.parsing.printed import FOOTNOTE_MARKS, MONTHS, SCALES, _year, clean, parse_date
 
 # --------------------------------------------------------------------------------------------------
@@ -177,11 +179,24 @@ def parse_value(printed: str | None) -> Value:
 # Targets
 # --------------------------------------------------------------------------------------------------
 
+class TargetKind(models.TextChoices):
+    """The kinds of target parse_target reads (KpiValue.target_kind, whose choices are this enum): defined with
+    the parser that tells them apart, so parsing, the loader and the assessment rules share the one enum."""
+
+    NUMBER = "number", "Number"
+    COMPARATOR = "comparator", "Comparator"
+    RANGE = "range", "Range"
+    TREND = "trend", "Trend"
+    BENCHMARK = "benchmark", "Benchmark"
+    RAG = "rag", "RAG rating"
+    NONE = "none", "No target"
+
+
 @dataclass(frozen=True)
 class TargetSpec:
-    """A target as structure. kind: number | comparator | range | trend | benchmark | rag | none."""
+    """A target as structure."""
 
-    kind: str
+    kind: TargetKind
     comparator: str = ""  # lt | le | gt | ge | eq
     value: Decimal | None = None
     low: Decimal | None = None
@@ -220,19 +235,19 @@ def parse_target(printed: str | None) -> TargetSpec | None:
     while low and low[-1] in FOOTNOTE_MARKS:
         low = low[:-1].rstrip()
     if low in {"", "-", "\u2013"}:
-        return TargetSpec("none", reason="not_set")
+        return TargetSpec(TargetKind.NONE, reason="not_set")
     if low in {"tbc", "to be confirmed", "tbc*"}:
-        return TargetSpec("none", reason="tbc")
+        return TargetSpec(TargetKind.NONE, reason="tbc")
     if low in {"monitor", "monitor only", "for monitoring", "monitoring"} or low.startswith("monitor ("):
-        return TargetSpec("none", reason="monitor")
+        return TargetSpec(TargetKind.NONE, reason="monitor")
     if low in {"n/a", "not applicable", "n/av"}:
-        return TargetSpec("none", reason="not_applicable")
+        return TargetSpec(TargetKind.NONE, reason="not_applicable")
     if low.startswith("baseline") or re.search(r"\b(establish|set|agree)\w* (a )?baseline", low):
-        return TargetSpec("none", reason="baseline")
+        return TargetSpec(TargetKind.NONE, reason="baseline")
     if low.startswith("data not available"):
-        return TargetSpec("none", reason="text")
+        return TargetSpec(TargetKind.NONE, reason="text")
     if low in RAG_WORDS:
-        return TargetSpec("rag", extra={"rating": low})
+        return TargetSpec(TargetKind.RAG, extra={"rating": low})
 
     maintain = bool(re.match(r"^(to )?maintain", low))
     body = re.sub(r"^(to )?(maintain|achieve|remain|be)( performance)?\s*", "", low).strip()
@@ -242,7 +257,7 @@ def parse_target(printed: str | None) -> TargetSpec | None:
     if m:
         lo, unit = _num(m.group(1))
         hi, unit2 = _num(m.group(2))
-        return TargetSpec("range", low=lo, high=hi, unit=unit or unit2, maintain=maintain)
+        return TargetSpec(TargetKind.RANGE, low=lo, high=hi, unit=unit or unit2, maintain=maintain)
     # Comparators: "<17%", ">70%", "Less than £155,000", "2% or less", "at least 90%", "≥ 95%"
     comparators = [
         (r"^(?:<=|≤|no more than|not more than|at most)\s*(.+)$", "le"),
@@ -256,11 +271,11 @@ def parse_target(printed: str | None) -> TargetSpec | None:
         m = re.match(pattern, body)
         if m and re.fullmatch(_NUM, m.group(1).strip()):
             value, unit = _num(m.group(1).strip())
-            return TargetSpec("comparator", comparator=comparator, value=value, unit=unit, maintain=maintain)
+            return TargetSpec(TargetKind.COMPARATOR, comparator=comparator, value=value, unit=unit, maintain=maintain)
     # A plain number: "90%", "£33m", "2,706"
     if re.fullmatch(_NUM, body):
         value, unit = _num(body)
-        return TargetSpec("number", value=value, unit=unit, maintain=maintain)
+        return TargetSpec(TargetKind.NUMBER, value=value, unit=unit, maintain=maintain)
 
     # Benchmarks against national / regional figures or quartiles.
     bench_value = None
@@ -270,7 +285,7 @@ def parse_target(printed: str | None) -> TargetSpec | None:
     if "quartile" in low:
         for pattern, name in QUARTILES:
             if re.search(pattern, low):
-                return TargetSpec("benchmark", benchmark=name, comparator="ge", maintain=maintain)
+                return TargetSpec(TargetKind.BENCHMARK, benchmark=name, comparator="ge", maintain=maintain)
     if "national" in low or "statistical neighbour" in low or "regional" in low or "england" in low:
         benchmark = (
             "statistical_neighbours" if "neighbour" in low
@@ -278,25 +293,25 @@ def parse_target(printed: str | None) -> TargetSpec | None:
             else "national_average"
         )
         if re.search(r"gap|difference", low):
-            return TargetSpec("benchmark", benchmark=benchmark, direction="narrow_gap", maintain=maintain)
+            return TargetSpec(TargetKind.BENCHMARK, benchmark=benchmark, direction="narrow_gap", maintain=maintain)
         if re.search(r"\b(lower|below|less|smaller|fewer)\b", low):
-            return TargetSpec("benchmark", benchmark=benchmark, comparator="lt", value=bench_value,
+            return TargetSpec(TargetKind.BENCHMARK, benchmark=benchmark, comparator="lt", value=bench_value,
                               maintain=maintain)
         if re.search(r"\b(above|exceed|better|higher|greater|more)\b", low):
-            return TargetSpec("benchmark", benchmark=benchmark, comparator="gt", value=bench_value,
+            return TargetSpec(TargetKind.BENCHMARK, benchmark=benchmark, comparator="gt", value=bench_value,
                               maintain=maintain)
         if re.search(r"\b(in line|equal|match|at)\b", low):
-            return TargetSpec("benchmark", benchmark=benchmark, comparator="eq", value=bench_value,
+            return TargetSpec(TargetKind.BENCHMARK, benchmark=benchmark, comparator="eq", value=bench_value,
                               maintain=maintain)
         return None
 
     # Trends against the previous value.
     if re.search(r"\b(increas\w*|improv\w*|higher|more|upward|rise|grow\w*)\b", low):
-        return TargetSpec("trend", direction="increase", benchmark="previous_year", maintain=maintain)
+        return TargetSpec(TargetKind.TREND, direction="increase", benchmark="previous_year", maintain=maintain)
     if re.search(r"\b(reduc\w*|decreas\w*|lower|fewer|downward|fall|decline)\b", low):
-        return TargetSpec("trend", direction="decrease", benchmark="previous_year", maintain=maintain)
+        return TargetSpec(TargetKind.TREND, direction="decrease", benchmark="previous_year", maintain=maintain)
     if re.search(r"\bgap\b.*\bnarrow", low):
-        return TargetSpec("trend", direction="narrow_gap", benchmark="previous_year")
+        return TargetSpec(TargetKind.TREND, direction="narrow_gap", benchmark="previous_year")
     if maintain:
-        return TargetSpec("trend", direction="maintain", benchmark="previous_year", maintain=True)
+        return TargetSpec(TargetKind.TREND, direction="maintain", benchmark="previous_year", maintain=True)
     return None

@@ -23,11 +23,12 @@ class Command(BaseCommand):
             if files or dry_run:
                 report = plans_load(paths=files or None, dry_run=dry_run)
             else:
-                report, fingerprint = plans_load_if_changed(force=force)
-                if report is None:
+                loaded, fingerprint = plans_load_if_changed(force=force)
+                if loaded is None:
                     self.stdout.write(f"Fixtures unchanged since the last load (fingerprint {fingerprint[:12]}): "
                                       "not reloaded (load_plans --force reloads)")
                     return
+                report = loaded
         except FixtureError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from exc
         verb = "Validated (dry run, nothing written)" if dry_run else "Loaded"
