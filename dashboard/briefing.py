@@ -113,8 +113,8 @@ def measure_line(kpi: Kpi, assessment: Assessment) -> MeasureLine:
     by_year: dict[int, KpiValue] = {}
     # One figure a year, preferred as the assessment prefers them: a part-year latest over an actual, a
     # lead's entry over the document's, the newest entry last.
-    for v in sorted((v for v in values if v.kind != "target" and v.value is not None),
-                    key=lambda v: (v.kind == "latest", v.source == "entry",
+    for v in sorted((v for v in values if v.kind != KpiValue.Kind.TARGET and v.value is not None),
+                    key=lambda v: (v.kind == KpiValue.Kind.LATEST, v.is_entry,
                                    v.entered_at.timestamp() if v.entered_at else 0)):
         by_year[v.year] = v
     said = sorted((v for v in values if v.source == "entry" and v.commentary.strip()),
