@@ -61,12 +61,18 @@ def reconciling_words(cell: BudgetCell, shown: Callable[[Decimal], str]) -> str:
     reconciling, difference = cell.reconciling, cell.reconciling_difference
     if reconciling is None or difference is None:
         raise ValueError(f"{cell} has no reconciling figure: nothing to show beside it")
-    return (f"{cell.get_reconciling_check_display()} {shown(reconciling)}; "
-            f"difference {shown(difference)}")
+    return f"{cell.get_reconciling_check_display()} {shown(reconciling)}; difference {shown(difference)}"
 
 
-def figure(cell: BudgetCell | None, table: BudgetTable, differences: Sequence[Difference] = (), *,
-           as_printed_text: bool = False, in_pounds: bool = False, plan_slug: str = "") -> Figure:
+def figure(
+    cell: BudgetCell | None,
+    table: BudgetTable,
+    differences: Sequence[Difference] = (),
+    *,
+    as_printed_text: bool = False,
+    in_pounds: bool = False,
+    plan_slug: str = "",
+) -> Figure:
     """`cell` shown in its table's printed unit (`in_pounds` to show pounds whatever the unit), or as its
     printed text (`as_printed_text`, for capital programmes). A column of counts or years shows plain
     numbers; a printed dash or blank shows as printed (no value is stored for it)."""
@@ -89,11 +95,19 @@ def figure(cell: BudgetCell | None, table: BudgetTable, differences: Sequence[Di
         text, export = cell.printed.strip(), cell.printed.strip() or None
     else:
         text = shown(cell.value)
-        export = plain(cell.value if in_pounds or table.multiplier == 1 or unit != BudgetColumn.Unit.POUNDS
-                        else cell.value / table.multiplier)
-    result = Figure(text, export, flag="repaired" if cell.note else "", printed=cell.printed or "(blank)",
-                    stored=shown(cell.value) if cell.value is not None else "(blank)",
-                    notes=[cell.note] if cell.note else [])
+        export = plain(
+            cell.value
+            if in_pounds or table.multiplier == 1 or unit != BudgetColumn.Unit.POUNDS
+            else cell.value / table.multiplier
+        )
+    result = Figure(
+        text,
+        export,
+        flag="repaired" if cell.note else "",
+        printed=cell.printed or "(blank)",
+        stored=shown(cell.value) if cell.value is not None else "(blank)",
+        notes=[cell.note] if cell.note else [],
+    )
     difference = cell.reconciling_difference  # None when the printed figure has no reconciling figure
     if difference is not None:
         result.beside = reconciling_words(cell, shown)
@@ -119,7 +133,10 @@ class FigureColumn(tables.Column):
                 '<strong class="app-figure__flag">{}</strong></summary>'
                 '<div class="app-figure__note"><span class="govuk-visually-hidden">Repaired figure. </span>'
                 "Printed: <q>{}</q><br>Stored: {}<br>{}</div></details>",
-                value.text, value.flag, value.printed, value.stored,
+                value.text,
+                value.flag,
+                value.printed,
+                value.stored,
                 format_html_join("", "{}<br>", ((n,) for n in value.notes)),
             )
         if not value.beside:
@@ -133,9 +150,13 @@ class FigureColumn(tables.Column):
 def flagged_beside(flag: str, words: str, link: str) -> str:
     """What follows a printed figure that differs from its parts: the mark, then the reconciling figure under
     it, short, and linked to the discrepancy. The one markup for budget cells and headlines on every page."""
-    return format_html(' <strong class="app-figure__flag">{}</strong><br><span class="govuk-body-s app-muted '
-                       'app-figure__beside">{} (<a class="govuk-link" href="{}">discrepancy</a>)</span>',
-                       flag, words, link)
+    return format_html(
+        ' <strong class="app-figure__flag">{}</strong><br><span class="govuk-body-s app-muted '
+        'app-figure__beside">{} (<a class="govuk-link" href="{}">discrepancy</a>)</span>',
+        flag,
+        words,
+        link,
+    )
 
 
 def cell_beside(cell: BudgetCell, table: BudgetTable) -> str:
@@ -143,8 +164,9 @@ def cell_beside(cell: BudgetCell, table: BudgetTable) -> str:
     difference = cell.reconciling_difference  # None when the printed figure has no reconciling figure
     if difference is None:
         return ""
-    return flagged_beside(table.difference_flag(difference), reconciling_words(cell, money),
-                          corrections_url(table.plan.slug))
+    return flagged_beside(
+        table.difference_flag(difference), reconciling_words(cell, money), corrections_url(table.plan.slug)
+    )
 
 
 def headline_beside(headline: BudgetHeadline, plan_slug: str) -> str:
@@ -152,6 +174,5 @@ def headline_beside(headline: BudgetHeadline, plan_slug: str) -> str:
     something else; empty when they agree."""
     if headline.reconciling is None:
         return ""
-    words = (f"{headline.note} sum to {money(headline.reconciling)}; "
-             f"difference {money(headline.reconciling_difference)}")
+    words = f"{headline.note} sum to {money(headline.reconciling)}; difference {money(headline.reconciling_difference)}"
     return flagged_beside("does not add up", words, corrections_url(plan_slug))

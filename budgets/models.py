@@ -84,7 +84,8 @@ class BudgetTable(Sourced):
     unit = models.CharField(max_length=20, help_text="Unit as printed")
     multiplier = models.PositiveIntegerField(default=1, help_text="Printed figure x multiplier = pounds")
     rounding = models.PositiveSmallIntegerField(
-        default=0, help_text="Printed units a sum may be out by because the printed figures are rounded")
+        default=0, help_text="Printed units a sum may be out by because the printed figures are rounded"
+    )
     unit_note = models.TextField(blank=True)
     notes = text_list()
     order = models.PositiveIntegerField()
@@ -117,16 +118,22 @@ class BudgetTable(Sourced):
             if categories is not None and gross is not None and categories != gross:
                 differences.append(Difference(row, by_role[BudgetColumn.Role.GROSS], "categories", categories, gross))
             if gross is not None and net is not None:
-                expected = (gross + (row.amount(BudgetColumn.Role.INCOME, checked=True) or 0)
-                            + (row.amount(BudgetColumn.Role.GRANTS, checked=True) or 0))
+                expected = (
+                    gross
+                    + (row.amount(BudgetColumn.Role.INCOME, checked=True) or 0)
+                    + (row.amount(BudgetColumn.Role.GRANTS, checked=True) or 0)
+                )
                 if expected != net:
                     differences.append(Difference(row, by_role[BudgetColumn.Role.NET], "net", expected, net))
         for position, row in enumerate(rows):
             if row.kind == BudgetRow.Kind.ROW:
                 continue
             # A total sums the plain rows printed above it; a subtotal, those of its group.
-            members = [r for r in rows[:position] if r.kind == BudgetRow.Kind.ROW
-                       and (row.kind == BudgetRow.Kind.TOTAL or r.group == row.group)]
+            members = [
+                r
+                for r in rows[:position]
+                if r.kind == BudgetRow.Kind.ROW and (row.kind == BudgetRow.Kind.TOTAL or r.group == row.group)
+            ]
             for column in columns:
                 stated = row.cell_for(column)
                 if stated is None or (stated.value is None and not stated.printed):
@@ -260,7 +267,6 @@ class BudgetCell(models.Model):
         return self.amount - self.reconciling
 
 
-
 @dataclass(frozen=True)
 class Difference:
     """A reconciliation check that does not hold on the stored figures: `stated` is the figure the table
@@ -278,10 +284,15 @@ class Difference:
 
     @property
     def note(self) -> str:
-        what = {"categories": "the cost categories sum to", "net": "gross + income + grants =",
-                "rows": "the rows above sum to"}[self.check]
-        return (f"{what} {_pounds(self.expected)} but the table prints {_pounds(self.stated)} "
-                f"(difference {_pounds(self.amount)})")
+        what = {
+            "categories": "the cost categories sum to",
+            "net": "gross + income + grants =",
+            "rows": "the rows above sum to",
+        }[self.check]
+        return (
+            f"{what} {_pounds(self.expected)} but the table prints {_pounds(self.stated)} "
+            f"(difference {_pounds(self.amount)})"
+        )
 
 
 def _pounds(value: Decimal) -> str:

@@ -30,7 +30,8 @@ def _with_contents(tables: QuerySet[BudgetTable]) -> QuerySet[BudgetTable]:
     """Budget tables with their columns, rows and cells (with column): 4 queries."""
     cells = BudgetCell.objects.select_related("column").order_by("column__order")
     return tables.prefetch_related(
-        "columns", Prefetch("rows", queryset=BudgetRow.objects.prefetch_related(Prefetch("cells", queryset=cells))))
+        "columns", Prefetch("rows", queryset=BudgetRow.objects.prefetch_related(Prefetch("cells", queryset=cells)))
+    )
 
 
 # -- the overview ------------------------------------------------------------------------------------
@@ -51,12 +52,21 @@ def budget_overview(*, council: Council | None) -> list[PlanTotal]:
     """Every plan of the council with its controllable budget's total net (the total row's Net Budget cell,
     in pounds), departments in name order, plans oldest first. 2 queries: plans with departments; total net
     cells with their row, table and column."""
-    plans = list(Plan.objects.filter(department__council=council).select_related("department")
-                 .order_by("department__name", "financial_year", "slug"))
-    cells = (BudgetCell.objects
-             .filter(row__kind=BudgetRow.Kind.TOTAL, column__role=BudgetColumn.Role.NET,
-                     row__table__kind=BudgetTable.Kind.CONTROLLABLE, row__table__plan__in=[p.pk for p in plans])
-             .select_related("row__table", "column").order_by("row__table__order", "row__order"))
+    plans = list(
+        Plan.objects.filter(department__council=council)
+        .select_related("department")
+        .order_by("department__name", "financial_year", "slug")
+    )
+    cells = (
+        BudgetCell.objects.filter(
+            row__kind=BudgetRow.Kind.TOTAL,
+            column__role=BudgetColumn.Role.NET,
+            row__table__kind=BudgetTable.Kind.CONTROLLABLE,
+            row__table__plan__in=[p.pk for p in plans],
+        )
+        .select_related("row__table", "column")
+        .order_by("row__table__order", "row__order")
+    )
     first: dict[int, BudgetCell] = {}
     for cell in cells:
         first.setdefault(cell.row.table.plan_id, cell)
@@ -91,9 +101,13 @@ def _printed_amount(row: BudgetRow, role: str) -> Decimal | None:
 def division_lines(table: BudgetTable) -> list[DivisionLine]:
     """The table's plain rows (not subtotals or totals) as division lines, in printed order (no query
     when the table's rows and cells are prefetched). A figure printed blank stays blank (None)."""
-    return [DivisionLine(label=row.label, group=row.group, row=row,
-                         amounts={role: _printed_amount(row, role) for role in ROLES})
-            for row in table.rows.all() if row.kind == BudgetRow.Kind.ROW]
+    return [
+        DivisionLine(
+            label=row.label, group=row.group, row=row, amounts={role: _printed_amount(row, role) for role in ROLES}
+        )
+        for row in table.rows.all()
+        if row.kind == BudgetRow.Kind.ROW
+    ]
 
 
 def area_lines(lines: list[DivisionLine]) -> list[DivisionLine]:
@@ -103,8 +117,9 @@ def area_lines(lines: list[DivisionLine]) -> list[DivisionLine]:
     for line in lines:
         key = line.group or f"row:{line.label}"
         if key not in areas:
-            areas[key] = DivisionLine(label=line.group or line.label, group=line.group, members=0,
-                                      amounts={role: None for role in ROLES})
+            areas[key] = DivisionLine(
+                label=line.group or line.label, group=line.group, members=0, amounts={role: None for role in ROLES}
+            )
         area = areas[key]
         area.members += 1
         for role, value in line.amounts.items():
@@ -163,8 +178,7 @@ def _overlaps(record: Sourced, others: list[Sourced]) -> bool:
     if not record.src_start:
         return False
     end = record.src_end or record.src_start
-    return any(o.src_start and o.src_start <= end and record.src_start <= (o.src_end or o.src_start)
-               for o in others)
+    return any(o.src_start and o.src_start <= end and record.src_start <= (o.src_end or o.src_start) for o in others)
 
 
 def plan_budget_get(*, slug: str) -> Plan:
@@ -184,14 +198,18 @@ def plan_budget(*, plan: Plan) -> PlanBudget:
     savings = list(plan.savings.all())
     budget_records: list[Sourced] = [*tables, *headlines, *pressures, *savings]
     discrepancies = [
-        d for d in plan.discrepancies.select_related("content_type")
+        d
+        for d in plan.discrepancies.select_related("content_type")
         if (d.content_type.app_label == "budgets" if d.content_type else _overlaps(d, budget_records))
     ]
     return PlanBudget(
         plan=plan,
         controllable=[t for t in tables if t.kind == BudgetTable.Kind.CONTROLLABLE],
         capital=[t for t in tables if t.kind == BudgetTable.Kind.CAPITAL],
-        headlines=headlines, pressures=pressures, savings=savings, discrepancies=discrepancies,
+        headlines=headlines,
+        pressures=pressures,
+        savings=savings,
+        discrepancies=discrepancies,
         differences={t.pk: t.reconciliation() for t in tables},
     )
 
@@ -271,22 +289,30 @@ def department_budget(*, slug: str) -> DepartmentBudget:
     division_key). 8 queries: department; plans; their controllable tables, columns, rows, cells (with
     column); pressures; savings (the department 404s before any other query)."""
     department = get_object_or_404(Department, slug=slug)
-    controllable = Prefetch("budget_tables", queryset=_with_contents(
-        BudgetTable.objects.filter(kind=BudgetTable.Kind.CONTROLLABLE)))
-    plans = list(department.plans.order_by("financial_year", "slug").prefetch_related(
-        controllable, "pressures", "savings"))
+    controllable = Prefetch(
+        "budget_tables", queryset=_with_contents(BudgetTable.objects.filter(kind=BudgetTable.Kind.CONTROLLABLE))
+    )
+    plans = list(
+        department.plans.order_by("financial_year", "slug").prefetch_related(controllable, "pressures", "savings")
+    )
     years = []
     for plan in plans:
         table = next(iter(plan.budget_tables.all()), None)
         rows = list(table.rows.all()) if table else []
         pressures = list(plan.pressures.all())
         savings = list(plan.savings.all())
-        years.append(YearBudget(
-            plan=plan, table=table, total=next((r for r in rows if r.kind == BudgetRow.Kind.TOTAL), None),
-            lines=division_lines(table) if table else [], pressures=pressure_totals(pressures),
-            pressure_count=len(pressures), savings=sum((s.amount or Decimal(0) for s in savings), Decimal(0)),
-            saving_count=len(savings),
-        ))
+        years.append(
+            YearBudget(
+                plan=plan,
+                table=table,
+                total=next((r for r in rows if r.kind == BudgetRow.Kind.TOTAL), None),
+                lines=division_lines(table) if table else [],
+                pressures=pressure_totals(pressures),
+                pressure_count=len(pressures),
+                savings=sum((s.amount or Decimal(0) for s in savings), Decimal(0)),
+                saving_count=len(savings),
+            )
+        )
     with_tables = [y for y in years if y.table]
     histories: OrderedDict[str, DivisionHistory] = OrderedDict()
     for i, year in enumerate(with_tables):

@@ -44,8 +44,9 @@ class PrintedBudgetTable(tables.Table):
 
     def render_label(self, value: str, record: dict) -> str:
         if record["kind"] == "heading":
-            return format_html('{}<span class="govuk-visually-hidden"> (group heading for the rows below)</span>',
-                               value)
+            return format_html(
+                '{}<span class="govuk-visually-hidden"> (group heading for the rows below)</span>', value
+            )
         return value
 
     def value_label(self, value: str) -> str:
@@ -107,8 +108,15 @@ class AreaTable(tables.Table):
 
 
 def _amount_rows(lines: list[DivisionLine]) -> list[dict]:
-    return [{"label": line.label, "group": line.group, "members": line.members,
-             **{role: line.amounts.get(role) for role in ("gross", "income", "grants", "net")}} for line in lines]
+    return [
+        {
+            "label": line.label,
+            "group": line.group,
+            "members": line.members,
+            **{role: line.amounts.get(role) for role in ("gross", "income", "grants", "net")},
+        }
+        for line in lines
+    ]
 
 
 def division_table(lines: list[DivisionLine], *, has_grants: bool, name: str, caption: str) -> DivisionTable:
@@ -144,17 +152,20 @@ class HeadlineTable(tables.Table):
 def _total_footer(key: str) -> Callable:
     def footer(table: tables.Table) -> str:
         return money(sum((row[key] or Decimal(0) for row in table.data), Decimal(0)))
+
     return footer
 
 
 class PressureTable(tables.Table):
     title = tables.Column(verbose_name="Service pressure", footer="Total")
     ongoing = MoneyColumn(verbose_name="Ongoing", default="", footer=_total_footer("ongoing"))
-    ongoing_contingency = MoneyColumn(verbose_name="Ongoing contingency", default="",
-                                      footer=_total_footer("ongoing_contingency"))
+    ongoing_contingency = MoneyColumn(
+        verbose_name="Ongoing contingency", default="", footer=_total_footer("ongoing_contingency")
+    )
     one_off = MoneyColumn(verbose_name="One-off", default="", footer=_total_footer("one_off"))
-    one_off_contingency = MoneyColumn(verbose_name="One-off contingency", default="",
-                                      footer=_total_footer("one_off_contingency"))
+    one_off_contingency = MoneyColumn(
+        verbose_name="One-off contingency", default="", footer=_total_footer("one_off_contingency")
+    )
     total = MoneyColumn(verbose_name="Total", footer=_total_footer("total"))
 
     class Meta:
@@ -162,8 +173,14 @@ class PressureTable(tables.Table):
 
 
 def pressure_table(lines: list[PressureLine], *, name: str, caption: str) -> PressureTable:
-    data = [{"title": line.title, "total": line.total,
-             **{kind: line.amounts.get(kind) for kind in ServicePressure.Kind.values}} for line in lines]
+    data = [
+        {
+            "title": line.title,
+            "total": line.total,
+            **{kind: line.amounts.get(kind) for kind in ServicePressure.Kind.values},
+        }
+        for line in lines
+    ]
     return named(PressureTable(data), name, caption)
 
 
@@ -179,8 +196,16 @@ class SavingTable(tables.Table):
 
 
 def saving_table(savings: list[Saving], *, name: str, caption: str) -> SavingTable:
-    data = [{"title": s.title, "description": s.description, "year": fy_label(s.year) if s.year else "",
-             "printed": s.printed, "amount": s.amount} for s in savings]
+    data = [
+        {
+            "title": s.title,
+            "description": s.description,
+            "year": fy_label(s.year) if s.year else "",
+            "printed": s.printed,
+            "amount": s.amount,
+        }
+        for s in savings
+    ]
     return named(SavingTable(data), name, caption)
 
 
@@ -235,12 +260,18 @@ def overview_table(totals: list[PlanTotal], *, name: str, caption: str) -> Overv
             unit = table.unit if table.multiplier == 1 else f"{table.unit} (shown in pounds)"
             if table.unit_note:
                 unit += " (the figures are pounds)"
-        data.append({
-            "department": plan.department.name,
-            "department_url": reverse("department_budget", args=[plan.department.slug]),
-            "year": plan.year_label, "plan": plan.title, "plan_url": reverse("plan_budget", args=[plan.slug]),
-            "net": net, "net_value": item.net, "unit": unit,
-        })
+        data.append(
+            {
+                "department": plan.department.name,
+                "department_url": reverse("department_budget", args=[plan.department.slug]),
+                "year": plan.year_label,
+                "plan": plan.title,
+                "plan_url": reverse("plan_budget", args=[plan.slug]),
+                "net": net,
+                "net_value": item.net,
+                "unit": unit,
+            }
+        )
     return named(OverviewTable(data), name, caption)
 
 
@@ -265,8 +296,13 @@ def comparison_table(budget: DepartmentBudget, *, name: str, caption: str) -> Co
             record[f"net_{year.plan.financial_year}"] = line.net if line else None
         record["names"] = "; ".join(f"“{n}” in {', '.join(y)}" for n, y in history.names) if history.renamed else ""
         data.append(record)
-    extra = [(f"net_{y.plan.financial_year}", MoneyColumn(verbose_name=f"Net {y.plan.year_label}",
-                                                         default="not in this year's table")) for y in years]
+    extra = [
+        (
+            f"net_{y.plan.financial_year}",
+            MoneyColumn(verbose_name=f"Net {y.plan.year_label}", default="not in this year's table"),
+        )
+        for y in years
+    ]
     return named(ComparisonTable(data, extra_columns=extra, sequence=("label", "...", "names")), name, caption)
 
 
@@ -289,8 +325,14 @@ def division_year_table(budget: DepartmentBudget, *, name: str, caption: str) ->
     for history in budget.divisions:
         for year, line in zip(years, history.lines, strict=False):
             if line:
-                data.append({"label": line.label, "matched": history.label, "year": year.plan.year_label,
-                             **{role: line.amounts.get(role) for role in ("gross", "income", "grants", "net")}})
+                data.append(
+                    {
+                        "label": line.label,
+                        "matched": history.label,
+                        "year": year.plan.year_label,
+                        **{role: line.amounts.get(role) for role in ("gross", "income", "grants", "net")},
+                    }
+                )
     return named(DivisionYearTable(data), name, caption)
 
 
@@ -322,8 +364,11 @@ class YearTotalsTable(tables.Table):
 def year_totals_table(budget: DepartmentBudget, *, name: str, caption: str) -> YearTotalsTable:
     data = []
     for year in budget.years:
-        record: dict[str, Any] = {"year": year.plan.year_label, "plan": year.plan.title,
-                                  "plan_url": reverse("plan_budget", args=[year.plan.slug])}
+        record: dict[str, Any] = {
+            "year": year.plan.year_label,
+            "plan": year.plan.title,
+            "plan_url": reverse("plan_budget", args=[year.plan.slug]),
+        }
         for role in ("gross", "income", "grants", "net"):
             cells = [c for c in year.total.cells.all() if c.column.role == role] if year.total else []
             if len(cells) == 1 and cells[0].value is not None and year.table is not None:  # total implies table
@@ -337,4 +382,3 @@ def year_totals_table(budget: DepartmentBudget, *, name: str, caption: str) -> Y
         record["savings"] = year.savings if year.saving_count else None
         data.append(record)
     return named(YearTotalsTable(data), name, caption)
-

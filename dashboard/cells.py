@@ -47,6 +47,7 @@ def budget_figure(cell: BudgetCell | None, *, table: BudgetTable) -> SafeString:
         return mark_safe("\n")
     figure = conditional_escape(cell_text(cell))
     if cell.note:
-        figure = format_html('<span class="app-repaired" title="Printed {}; {}">{}</span>', cell.printed, cell.note,
-                             figure)
+        figure = format_html(
+            '<span class="app-repaired" title="Printed {}; {}">{}</span>', cell.printed, cell.note, figure
+        )
     return mark_safe(figure + conditional_escape(cell_beside(cell, table)) + "\n")

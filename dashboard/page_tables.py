@@ -33,86 +33,183 @@ def _money_or(value: Decimal | None, words: str) -> Decimal | str:
 
 # -- council overview --------------------------------------------------------------------------------------
 
+
 def overview_tables(rows: list, *, year: int | None) -> list[PageTable]:
     """`rows` are selectors.PlanFigures, one per department."""
-    departments = page_table("departments", rows, [
-        ("department", TextColumn('<a class="govuk-link" href="{{ record.plan.department.get_absolute_url }}">'
-                                  '{{ record.plan.department.name }}</a>', verbose_name="Department")),
-        ("plan", TextColumn(
-            '<a class="govuk-link" href="{{ record.plan.get_absolute_url }}">{{ record.plan.title }}</a><br>'
-            '<span class="app-muted">for {{ record.plan.year_label }}{% if record.plan.status == "draft" %}, draft'
-            '{% endif %}</span><br>'
-            '<a class="govuk-link govuk-body-s" href="{% url \'plan_summary\' record.plan.slug %}">'
-            'Cabinet summary</a>', verbose_name="Plan",
-            # the link to the cabinet summary is a way on, not part of the record
-            export=lambda f: f"{f.plan.title}\nfor {f.plan.year_label}"
-                             f"{', draft' if f.plan.status == 'draft' else ''}")),
-        ("net", TextColumn('{% include "partials/net_budget.html" with cell=record.net_cell %}', numeric=True,
-                           verbose_name="Net controllable budget",
-                           export=lambda f: plain(f.net_budget) if f.net_cell is not None else "Not printed")),
-        ("kpis", TextColumn('{% include "partials/status_counts.html" with counts=record.status_counts %}',
-                            verbose_name="KPIs by status")),
-        ("deliverables", TextColumn(
-            '<ul class="govuk-list app-list-tight govuk-body-s">'
-            '{% for priority, n in record.deliverables_by_priority %}'
-            '<li>{{ priority }}: {{ n }}</li>{% empty %}<li>None printed</li>{% endfor %}</ul>',
-            verbose_name="Deliverables by priority")),
-    ], label=f"Departments and their plans for {fy(year)}", caption=f"Departments and their plans for {fy(year)}",
-        region="Departments", small=False)
-    counts = [{"department": f.plan.department.name, **{s: f.status_counts.get(s, 0) for s in
-                                                         ("off_track", "near", "on_track", "none")}} for f in rows]
-    chart = page_table("kpi-status", counts, [
-        ("department", tables.Column(verbose_name="Department")),
-        ("off_track", tables.Column(verbose_name="Off track", attrs=NUMERIC)),
-        ("near", tables.Column(verbose_name="Near target", attrs=NUMERIC)),
-        ("on_track", tables.Column(verbose_name="On track", attrs=NUMERIC)),
-        ("none", tables.Column(verbose_name="No assessment", attrs=NUMERIC)),
-    ], label="The chart's figures: key performance measures by status and department", caption="The chart's figures",
-        caption_class="govuk-table__caption--s")
+    departments = page_table(
+        "departments",
+        rows,
+        [
+            (
+                "department",
+                TextColumn(
+                    '<a class="govuk-link" href="{{ record.plan.department.get_absolute_url }}">'
+                    "{{ record.plan.department.name }}</a>",
+                    verbose_name="Department",
+                ),
+            ),
+            (
+                "plan",
+                TextColumn(
+                    '<a class="govuk-link" href="{{ record.plan.get_absolute_url }}">{{ record.plan.title }}</a><br>'
+                    '<span class="app-muted">for {{ record.plan.year_label }}'
+                    '{% if record.plan.status == "draft" %}, draft'
+                    "{% endif %}</span><br>"
+                    '<a class="govuk-link govuk-body-s" href="{% url \'plan_summary\' record.plan.slug %}">'
+                    "Cabinet summary</a>",
+                    verbose_name="Plan",
+                    # the link to the cabinet summary is a way on, not part of the record
+                    export=lambda f: (
+                        f"{f.plan.title}\nfor {f.plan.year_label}{', draft' if f.plan.status == 'draft' else ''}"
+                    ),
+                ),
+            ),
+            (
+                "net",
+                TextColumn(
+                    '{% include "partials/net_budget.html" with cell=record.net_cell %}',
+                    numeric=True,
+                    verbose_name="Net controllable budget",
+                    export=lambda f: plain(f.net_budget) if f.net_cell is not None else "Not printed",
+                ),
+            ),
+            (
+                "kpis",
+                TextColumn(
+                    '{% include "partials/status_counts.html" with counts=record.status_counts %}',
+                    verbose_name="KPIs by status",
+                ),
+            ),
+            (
+                "deliverables",
+                TextColumn(
+                    '<ul class="govuk-list app-list-tight govuk-body-s">'
+                    "{% for priority, n in record.deliverables_by_priority %}"
+                    "<li>{{ priority }}: {{ n }}</li>{% empty %}<li>None printed</li>{% endfor %}</ul>",
+                    verbose_name="Deliverables by priority",
+                ),
+            ),
+        ],
+        label=f"Departments and their plans for {fy(year)}",
+        caption=f"Departments and their plans for {fy(year)}",
+        region="Departments",
+        small=False,
+    )
+    counts = [
+        {
+            "department": f.plan.department.name,
+            **{s: f.status_counts.get(s, 0) for s in ("off_track", "near", "on_track", "none")},
+        }
+        for f in rows
+    ]
+    chart = page_table(
+        "kpi-status",
+        counts,
+        [
+            ("department", tables.Column(verbose_name="Department")),
+            ("off_track", tables.Column(verbose_name="Off track", attrs=NUMERIC)),
+            ("near", tables.Column(verbose_name="Near target", attrs=NUMERIC)),
+            ("on_track", tables.Column(verbose_name="On track", attrs=NUMERIC)),
+            ("none", tables.Column(verbose_name="No assessment", attrs=NUMERIC)),
+        ],
+        label="The chart's figures: key performance measures by status and department",
+        caption="The chart's figures",
+        caption_class="govuk-table__caption--s",
+    )
     return [departments, chart]
 
 
 # -- department dashboard ----------------------------------------------------------------------------------
 
-def department_tables(*, department, plans: list, plan, figures=None, divisions=(), contracts=(),
-                      upcoming: bool = False) -> list[PageTable]:
+
+def department_tables(
+    *, department, plans: list, plan, figures=None, divisions=(), contracts=(), upcoming: bool = False
+) -> list[PageTable]:
     """The dashboard of `plan` (None: the department has no plan) and the department's plans over time."""
-    result = [page_table("plans", [{"plan": p, "shown": p == plan} for p in plans], [
-        ("plan", TextColumn('<a class="govuk-link" href="{{ record.plan.get_absolute_url }}">'
-                            '{{ record.plan.title }}</a>', verbose_name="Plan")),
-        ("year", tables.Column(accessor="plan__year_label", verbose_name="For year")),
-        ("period", tables.Column(accessor="plan__period", verbose_name="Period")),
-        ("director", tables.Column(accessor="plan__executive_director", verbose_name="Executive director")),
-        ("status", tables.Column(accessor="plan__get_status_display", verbose_name="Status")),
-        ("dashboard", TextColumn(
-            '{% if record.shown %}Shown above{% else %}<a class="govuk-link" href="?plan={{ record.plan.slug }}">'
-            'Show dashboard<span class="govuk-visually-hidden"> for {{ record.plan.year_label }}</span></a>{% endif %}',
-            verbose_name=mark_safe('<span class="govuk-visually-hidden">Dashboard</span>'),
-            exclude_from_export=True)),  # a way to another dashboard, not part of the record
-    ], label=f"{department.name} plans", caption=f"{department.name} plans", caption_class="govuk-visually-hidden",
-        row_headers=False, small=False)]
+    result = [
+        page_table(
+            "plans",
+            [{"plan": p, "shown": p == plan} for p in plans],
+            [
+                (
+                    "plan",
+                    TextColumn(
+                        '<a class="govuk-link" href="{{ record.plan.get_absolute_url }}">{{ record.plan.title }}</a>',
+                        verbose_name="Plan",
+                    ),
+                ),
+                ("year", tables.Column(accessor="plan__year_label", verbose_name="For year")),
+                ("period", tables.Column(accessor="plan__period", verbose_name="Period")),
+                ("director", tables.Column(accessor="plan__executive_director", verbose_name="Executive director")),
+                ("status", tables.Column(accessor="plan__get_status_display", verbose_name="Status")),
+                (
+                    "dashboard",
+                    TextColumn(
+                        "{% if record.shown %}Shown above{% else %}"
+                        '<a class="govuk-link" href="?plan={{ record.plan.slug }}">Show dashboard'
+                        '<span class="govuk-visually-hidden"> for {{ record.plan.year_label }}</span></a>{% endif %}',
+                        verbose_name=mark_safe('<span class="govuk-visually-hidden">Dashboard</span>'),
+                        exclude_from_export=True,
+                    ),
+                ),  # a way to another dashboard, not part of the record
+            ],
+            label=f"{department.name} plans",
+            caption=f"{department.name} plans",
+            caption_class="govuk-visually-hidden",
+            row_headers=False,
+            small=False,
+        )
+    ]
     if plan is None:
         return result
     kpis = [{"kpi": kpi, "assessment": assessment} for kpi, assessment in figures.kpis[:15]]
-    result.append(page_table("kpis", kpis, [
-        ("measure", TextColumn(KPI_LINK, verbose_name="Measure")),
-        ("status", _status("assessment", "Status")),
-        ("travel", tables.Column(accessor="assessment__travel_label", verbose_name="Direction of travel")),
-        ("reason", tables.Column(accessor="assessment__reason", verbose_name="Why")),
-    ], label="Key performance measures, off track first", region="Key performance measures"))
-    result.append(page_table("divisions", [{"division": n, "gross": g, "net": net} for n, g, net in divisions], [
-        ("division", tables.Column(verbose_name="Division")),
-        ("gross", AmountColumn(verbose_name="Gross")),
-        ("net", AmountColumn(verbose_name="Net")),
-    ], label=f"Net controllable budget by division ({plan.year_label})",
-        caption=f"Net controllable budget by division ({plan.year_label})", caption_class="govuk-table__caption--s"))
-    result.append(page_table("contracts", [
-        {"title": e.title, "start": e.contract_start_printed,
-         "value": _money_or(e.value, e.value_printed or "Not stated")} for e in contracts], [
-        ("title", tables.Column(verbose_name="Contract")),
-        ("start", tables.Column(verbose_name="Contract start")),
-        ("value", AmountColumn(verbose_name="Estimated value")),
-    ], label="Contracts starting soonest" if upcoming else "Latest contract starts in this plan"))
+    result.append(
+        page_table(
+            "kpis",
+            kpis,
+            [
+                ("measure", TextColumn(KPI_LINK, verbose_name="Measure")),
+                ("status", _status("assessment", "Status")),
+                ("travel", tables.Column(accessor="assessment__travel_label", verbose_name="Direction of travel")),
+                ("reason", tables.Column(accessor="assessment__reason", verbose_name="Why")),
+            ],
+            label="Key performance measures, off track first",
+            region="Key performance measures",
+        )
+    )
+    result.append(
+        page_table(
+            "divisions",
+            [{"division": n, "gross": g, "net": net} for n, g, net in divisions],
+            [
+                ("division", tables.Column(verbose_name="Division")),
+                ("gross", AmountColumn(verbose_name="Gross")),
+                ("net", AmountColumn(verbose_name="Net")),
+            ],
+            label=f"Net controllable budget by division ({plan.year_label})",
+            caption=f"Net controllable budget by division ({plan.year_label})",
+            caption_class="govuk-table__caption--s",
+        )
+    )
+    result.append(
+        page_table(
+            "contracts",
+            [
+                {
+                    "title": e.title,
+                    "start": e.contract_start_printed,
+                    "value": _money_or(e.value, e.value_printed or "Not stated"),
+                }
+                for e in contracts
+            ],
+            [
+                ("title", tables.Column(verbose_name="Contract")),
+                ("start", tables.Column(verbose_name="Contract start")),
+                ("value", AmountColumn(verbose_name="Estimated value")),
+            ],
+            label="Contracts starting soonest" if upcoming else "Latest contract starts in this plan",
+        )
+    )
     return result
 
 
@@ -122,8 +219,10 @@ NOT_A_DATE = '{% if PROBLEM %} <strong class="govuk-tag govuk-tag--yellow">Not a
 
 
 def _printed_date(field: str, verbose_name: str) -> TextColumn:
-    return TextColumn("{{ record." + field + "_printed }}" + NOT_A_DATE.replace("PROBLEM", f"record.{field}_problem"),
-                      verbose_name=verbose_name)
+    return TextColumn(
+        "{{ record." + field + "_printed }}" + NOT_A_DATE.replace("PROBLEM", f"record.{field}_problem"),
+        verbose_name=verbose_name,
+    )
 
 
 def _budget_export(cell) -> Decimal | int | str | None:
@@ -140,8 +239,9 @@ def _budget_column_export(key: str) -> Callable[[dict[str, Any]], Decimal | int 
 
 def _budget_caption(table) -> str:
     note = f": {table.unit_note}" if table.unit_note else ""
-    return format_html('{} <span class="app-caption-note">Figures in pounds (printed in {}){}</span>',
-                       table.title, table.unit, note)
+    return format_html(
+        '{} <span class="app-caption-note">Figures in pounds (printed in {}){}</span>', table.title, table.unit, note
+    )
 
 
 def plan_tables(*, plan, sections: dict) -> dict:
@@ -149,48 +249,108 @@ def plan_tables(*, plan, sections: dict) -> dict:
     and lists for the repeated ones (budget tables, deliverable sections, KPI groups, procurement tables)."""
     plain_large = {"row_headers": False, "small": False}
     result: dict[str, Any] = {
-        "divisions": page_table("divisions", sections["divisions"], [
-            ("name", tables.Column(verbose_name="Division")),
-            ("director", tables.Column(verbose_name="Director")),
-        ], label="Divisions", caption="Divisions", **plain_large),
-        "workforce": page_table("workforce", sections["workforce"], [
-            ("division", TextColumn('{{ record.division|default:"Whole department" }}', verbose_name="Service area")),
-            ("headcount_printed", tables.Column(verbose_name="Headcount", attrs=NUMERIC)),
-            ("fte_printed", tables.Column(verbose_name="FTE", attrs=NUMERIC)),
-            ("note", tables.Column(verbose_name="Note")),
-        ], label="Workforce", caption="Workforce", **plain_large),
-        "pressures": page_table("pressures", sections["pressures"], [
-            ("title", tables.Column(verbose_name="Pressure")),
-            ("kind", tables.Column(accessor="get_kind_display", verbose_name="Kind")),
-            ("amount", AmountColumn(verbose_name="Amount")),
-        ], label="Service pressures funded", caption="Service pressures funded", **plain_large),
-        "savings": page_table("savings", sections["savings"], [
-            ("title", TextColumn('{{ record.title }}{% if record.description %}<br><span class="app-muted">'
-                                 '{{ record.description }}</span>{% endif %}', verbose_name="Saving")),
-            ("amount", AmountColumn(verbose_name="Amount")),
-        ], label="Savings", caption="Savings", **plain_large),
-        "risks": page_table("risks", sections["risks"], [
-            ("description", TextColumn(
-                '{% if record.section or record.council_priority %}<span class="app-muted">{{ record.section }}'
-                '{% if record.section and record.council_priority %} – {% endif %}'
-                '{{ record.council_priority }}</span>'
-                '<br>{% endif %}{{ record.description }}{% if record.refs %} <span class="app-muted">'
-                '({{ record.refs|join:", " }})</span>{% endif %}', verbose_name="Risk")),
-            ("type", tables.Column(verbose_name="Type")),
-            ("mitigations", TextColumn(
-                '{% if record.mitigation_intro %}{{ record.mitigation_intro }}{% endif %}'
-                '{% include "partials/bullets.html" with items=record.mitigations %}',
-                verbose_name="Management actions")),
-            ("owner", tables.Column(verbose_name="Owner")),
-        ], label="Risks", region="Risks", row_headers=False),
-        "discrepancies": page_table("discrepancies", sections["discrepancies"], [
-            ("record", tables.Column(verbose_name="Record")),
-            ("field", tables.Column(verbose_name="Field")),
-            ("printed", tables.Column(verbose_name="Printed")),
-            ("stored", tables.Column(verbose_name="Stored")),
-            ("note", tables.Column(verbose_name="Explanation")),
-            ("src_label", tables.Column(verbose_name="Where")),
-        ], label="Source discrepancies", region="Source discrepancies", row_headers=False),
+        "divisions": page_table(
+            "divisions",
+            sections["divisions"],
+            [
+                ("name", tables.Column(verbose_name="Division")),
+                ("director", tables.Column(verbose_name="Director")),
+            ],
+            label="Divisions",
+            caption="Divisions",
+            **plain_large,
+        ),
+        "workforce": page_table(
+            "workforce",
+            sections["workforce"],
+            [
+                (
+                    "division",
+                    TextColumn('{{ record.division|default:"Whole department" }}', verbose_name="Service area"),
+                ),
+                ("headcount_printed", tables.Column(verbose_name="Headcount", attrs=NUMERIC)),
+                ("fte_printed", tables.Column(verbose_name="FTE", attrs=NUMERIC)),
+                ("note", tables.Column(verbose_name="Note")),
+            ],
+            label="Workforce",
+            caption="Workforce",
+            **plain_large,
+        ),
+        "pressures": page_table(
+            "pressures",
+            sections["pressures"],
+            [
+                ("title", tables.Column(verbose_name="Pressure")),
+                ("kind", tables.Column(accessor="get_kind_display", verbose_name="Kind")),
+                ("amount", AmountColumn(verbose_name="Amount")),
+            ],
+            label="Service pressures funded",
+            caption="Service pressures funded",
+            **plain_large,
+        ),
+        "savings": page_table(
+            "savings",
+            sections["savings"],
+            [
+                (
+                    "title",
+                    TextColumn(
+                        '{{ record.title }}{% if record.description %}<br><span class="app-muted">'
+                        "{{ record.description }}</span>{% endif %}",
+                        verbose_name="Saving",
+                    ),
+                ),
+                ("amount", AmountColumn(verbose_name="Amount")),
+            ],
+            label="Savings",
+            caption="Savings",
+            **plain_large,
+        ),
+        "risks": page_table(
+            "risks",
+            sections["risks"],
+            [
+                (
+                    "description",
+                    TextColumn(
+                        '{% if record.section or record.council_priority %}<span class="app-muted">{{ record.section }}'
+                        "{% if record.section and record.council_priority %} – {% endif %}"
+                        "{{ record.council_priority }}</span>"
+                        '<br>{% endif %}{{ record.description }}{% if record.refs %} <span class="app-muted">'
+                        '({{ record.refs|join:", " }})</span>{% endif %}',
+                        verbose_name="Risk",
+                    ),
+                ),
+                ("type", tables.Column(verbose_name="Type")),
+                (
+                    "mitigations",
+                    TextColumn(
+                        "{% if record.mitigation_intro %}{{ record.mitigation_intro }}{% endif %}"
+                        '{% include "partials/bullets.html" with items=record.mitigations %}',
+                        verbose_name="Management actions",
+                    ),
+                ),
+                ("owner", tables.Column(verbose_name="Owner")),
+            ],
+            label="Risks",
+            region="Risks",
+            row_headers=False,
+        ),
+        "discrepancies": page_table(
+            "discrepancies",
+            sections["discrepancies"],
+            [
+                ("record", tables.Column(verbose_name="Record")),
+                ("field", tables.Column(verbose_name="Field")),
+                ("printed", tables.Column(verbose_name="Printed")),
+                ("stored", tables.Column(verbose_name="Stored")),
+                ("note", tables.Column(verbose_name="Explanation")),
+                ("src_label", tables.Column(verbose_name="Where")),
+            ],
+            label="Source discrepancies",
+            region="Source discrepancies",
+            row_headers=False,
+        ),
     }
 
     budgets = []
@@ -200,15 +360,41 @@ def plan_tables(*, plan, sections: dict) -> dict:
         for row in table.rows.all():
             cells = {cell.column_id: cell for cell in row.cells.all()}
             rows.append({"row": row, **{f"c{c.pk}": cells.get(c.pk) for c in columns}})
-        budgets.append((table, page_table(f"budget-{i}", rows, [
-            ("division", TextColumn('{% if record.row.group and record.row.kind == "row" %}<span class="app-muted">'
-                                    '{{ record.row.group }}: </span>{% endif %}'
-                                    '{{ record.row.division|default:"(unlabelled row)" }}', verbose_name="Division")),
-            *[(f"c{c.pk}", DrawnColumn(
-                functools.partial(budget_figure, table=table), verbose_name=c.label, numeric=True,
-                export=_budget_column_export(f"c{c.pk}")))
-              for c in columns],
-        ], label=table.title, caption=_budget_caption(table), region=table.title)))
+        budgets.append(
+            (
+                table,
+                page_table(
+                    f"budget-{i}",
+                    rows,
+                    [
+                        (
+                            "division",
+                            TextColumn(
+                                '{% if record.row.group and record.row.kind == "row" %}<span class="app-muted">'
+                                "{{ record.row.group }}: </span>{% endif %}"
+                                '{{ record.row.division|default:"(unlabelled row)" }}',
+                                verbose_name="Division",
+                            ),
+                        ),
+                        *[
+                            (
+                                f"c{c.pk}",
+                                DrawnColumn(
+                                    functools.partial(budget_figure, table=table),
+                                    verbose_name=c.label,
+                                    numeric=True,
+                                    export=_budget_column_export(f"c{c.pk}"),
+                                ),
+                            )
+                            for c in columns
+                        ],
+                    ],
+                    label=table.title,
+                    caption=_budget_caption(table),
+                    region=table.title,
+                ),
+            )
+        )
     result["budget_tables"] = budgets
 
     deliverables = []
@@ -217,54 +403,129 @@ def plan_tables(*, plan, sections: dict) -> dict:
         for d in items:
             rows.append({"item": d, "label": d.label, "sub": False})
             rows += [{"item": s, "label": "", "sub": True} for s in d.subs]
-        deliverables.append((key, page_table(f"deliverables-{i}", rows, [
-            ("label", tables.Column(verbose_name="Ref")),
-            ("title", TextColumn('{% if record.sub %}– {% endif %}<a class="govuk-link" '
-                                 'href="{{ record.item.get_absolute_url }}">{{ record.item.title }}</a>',
-                                 verbose_name="Deliverable")),
-            ("lead", tables.Column(accessor="item__lead", verbose_name="Lead")),
-            ("start", tables.Column(accessor="item__start_printed", verbose_name="Start")),
-            ("end", tables.Column(accessor="item__end_printed", verbose_name="End")),
-            ("measures", TextColumn('{% include "partials/bullets.html" with items=record.item.success_measures %}',
-                                    verbose_name="Success measures")),
-        ], label=f"Deliverables: {key[1] or key[0]}", region=f"Deliverables: {key[1] or key[0]}", row_headers=False)))
+        deliverables.append(
+            (
+                key,
+                page_table(
+                    f"deliverables-{i}",
+                    rows,
+                    [
+                        ("label", tables.Column(verbose_name="Ref")),
+                        (
+                            "title",
+                            TextColumn(
+                                '{% if record.sub %}– {% endif %}<a class="govuk-link" '
+                                'href="{{ record.item.get_absolute_url }}">{{ record.item.title }}</a>',
+                                verbose_name="Deliverable",
+                            ),
+                        ),
+                        ("lead", tables.Column(accessor="item__lead", verbose_name="Lead")),
+                        ("start", tables.Column(accessor="item__start_printed", verbose_name="Start")),
+                        ("end", tables.Column(accessor="item__end_printed", verbose_name="End")),
+                        (
+                            "measures",
+                            TextColumn(
+                                '{% include "partials/bullets.html" with items=record.item.success_measures %}',
+                                verbose_name="Success measures",
+                            ),
+                        ),
+                    ],
+                    label=f"Deliverables: {key[1] or key[0]}",
+                    region=f"Deliverables: {key[1] or key[0]}",
+                    row_headers=False,
+                ),
+            )
+        )
     result["deliverable_sections"] = deliverables
 
     kpi_groups = []
     for i, (group, arranged) in enumerate(sections["kpi_tables"], 1):
         rows = [{"kpi": row.kpi, **{f"c{j}": cell for j, cell in enumerate(row.cells)}} for row in arranged.rows]
         name = f"Key performance measures{': ' + group if group else ''}"
-        kpi_groups.append((group, page_table(f"kpis-{i}", rows, [
-            ("measure", TextColumn(KPI_LINK + '{% for f in record.kpi.footnotes %}<br><span class="app-muted">{{ f }}'
-                                   '</span>{% endfor %}', verbose_name="Measure")),
-            # The status next to the measure: the printed columns after it can run past the screen's edge.
-            ("status", _status("kpi.stored_assessment", "Status")),
-            *[(f"c{j}", DrawnColumn(kpi_values, verbose_name=header))
-              for j, header in enumerate(arranged.headers)],
-            ("responsible", tables.Column(accessor="kpi__responsible", verbose_name="Responsible")),
-        ], label=name, region=name)))
+        kpi_groups.append(
+            (
+                group,
+                page_table(
+                    f"kpis-{i}",
+                    rows,
+                    [
+                        (
+                            "measure",
+                            TextColumn(
+                                KPI_LINK + '{% for f in record.kpi.footnotes %}<br><span class="app-muted">{{ f }}'
+                                "</span>{% endfor %}",
+                                verbose_name="Measure",
+                            ),
+                        ),
+                        # The status next to the measure: the printed columns after it can run past the screen's edge.
+                        ("status", _status("kpi.stored_assessment", "Status")),
+                        *[
+                            (f"c{j}", DrawnColumn(kpi_values, verbose_name=header))
+                            for j, header in enumerate(arranged.headers)
+                        ],
+                        ("responsible", tables.Column(accessor="kpi__responsible", verbose_name="Responsible")),
+                    ],
+                    label=name,
+                    region=name,
+                ),
+            )
+        )
     result["kpi_tables"] = kpi_groups
 
     procurement = []
     for i, table in enumerate(sections["procurement_tables"], 1):
-        caption = format_html("{}{}", table.title, format_html(' <span class="app-caption-note">{}</span>', table.band)
-                              if table.band else "")
-        procurement.append((table, page_table(f"procurement-{i}", list(table.entries.all()), [
-            ("title", TextColumn('{{ record.title }}{% if record.notes %}<br><span class="app-muted">{{ record.notes }}'
-                                 '</span>{% endif %}', verbose_name="Contract")),
-            ("group", TextColumn('{{ record.group }}{% if record.subgroup %} – {{ record.subgroup }}{% endif %}',
-                                 verbose_name="Service group")),
-            ("value", TextColumn('{% if record.value is not None %}{{ record.value|money }}{% else %}'
-                                 '{{ record.value_printed|default:"Not stated" }}{% endif %}', numeric=True,
-                                 verbose_name="Estimated value",
-                                 export=lambda e: plain(e.value) if e.value is not None
-                                 else (e.value_printed or "Not stated"))),
-            ("procurement_start", _printed_date("procurement_start", "Procurement start")),
-            ("advert", _printed_date("advert", "Advert")),
-            ("contract_start", _printed_date("contract_start", "Contract start")),
-            ("length_printed", tables.Column(verbose_name="Length")),
-            ("statutory_printed", tables.Column(verbose_name="Statutory")),
-        ], label=table.title, caption=caption, region=table.title, row_headers=False)))
+        caption = format_html(
+            "{}{}",
+            table.title,
+            format_html(' <span class="app-caption-note">{}</span>', table.band) if table.band else "",
+        )
+        procurement.append(
+            (
+                table,
+                page_table(
+                    f"procurement-{i}",
+                    list(table.entries.all()),
+                    [
+                        (
+                            "title",
+                            TextColumn(
+                                '{{ record.title }}{% if record.notes %}<br><span class="app-muted">{{ record.notes }}'
+                                "</span>{% endif %}",
+                                verbose_name="Contract",
+                            ),
+                        ),
+                        (
+                            "group",
+                            TextColumn(
+                                "{{ record.group }}{% if record.subgroup %} – {{ record.subgroup }}{% endif %}",
+                                verbose_name="Service group",
+                            ),
+                        ),
+                        (
+                            "value",
+                            TextColumn(
+                                "{% if record.value is not None %}{{ record.value|money }}{% else %}"
+                                '{{ record.value_printed|default:"Not stated" }}{% endif %}',
+                                numeric=True,
+                                verbose_name="Estimated value",
+                                export=lambda e: (
+                                    plain(e.value) if e.value is not None else (e.value_printed or "Not stated")
+                                ),
+                            ),
+                        ),
+                        ("procurement_start", _printed_date("procurement_start", "Procurement start")),
+                        ("advert", _printed_date("advert", "Advert")),
+                        ("contract_start", _printed_date("contract_start", "Contract start")),
+                        ("length_printed", tables.Column(verbose_name="Length")),
+                        ("statutory_printed", tables.Column(verbose_name="Statutory")),
+                    ],
+                    label=table.title,
+                    caption=caption,
+                    region=table.title,
+                    row_headers=False,
+                ),
+            )
+        )
     result["procurement_tables"] = procurement
     return result
 

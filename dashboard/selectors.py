@@ -40,20 +40,32 @@ def plan_sections(*, plan: Plan) -> dict:
     statements: OrderedDict[str, list] = OrderedDict()
     for s in plan.statements.order_by("order"):
         statements.setdefault(s.get_kind_display(), []).append(s)
-    kpis = list(plan.kpis.order_by("order").prefetch_related(
-        # Only what the KPI tables draw (dashboard.cells.kpi_values): a value has 34 columns, a large plan 500 values
-        Prefetch("values", queryset=KpiValue.objects.order_by("order").only(*PLAN_PAGE_VALUE_FIELDS))))
+    kpis = list(
+        plan.kpis.order_by("order").prefetch_related(
+            # Only what the KPI tables draw (dashboard.cells.kpi_values): a value has 34 columns, a large plan
+            # 500 values
+            Prefetch("values", queryset=KpiValue.objects.order_by("order").only(*PLAN_PAGE_VALUE_FIELDS))
+        )
+    )
     kpi_groups: OrderedDict[str, list[Kpi]] = OrderedDict()
     for kpi in kpis:
         kpi_groups.setdefault(kpi.group or "", []).append(kpi)
     tables = plan.budget_tables.order_by("order").prefetch_related(
         Prefetch("columns", queryset=BudgetColumn.objects.order_by("order")),
-        Prefetch("rows", queryset=BudgetRow.objects.order_by("order").prefetch_related(
-            Prefetch("cells", queryset=BudgetCell.objects.select_related("column").order_by("column__order")))),
+        Prefetch(
+            "rows",
+            queryset=BudgetRow.objects.order_by("order").prefetch_related(
+                Prefetch("cells", queryset=BudgetCell.objects.select_related("column").order_by("column__order"))
+            ),
+        ),
     )
     outcomes = plan.outcomes.order_by("number").prefetch_related(
-        Prefetch("objectives", queryset=StrategicObjective.objects.order_by("number").prefetch_related(
-            Prefetch("actions", queryset=Deliverable.objects.select_related("plan").order_by("order"))))
+        Prefetch(
+            "objectives",
+            queryset=StrategicObjective.objects.order_by("number").prefetch_related(
+                Prefetch("actions", queryset=Deliverable.objects.select_related("plan").order_by("order"))
+            ),
+        )
     )
     return {
         "statements": statements,
@@ -66,8 +78,11 @@ def plan_sections(*, plan: Plan) -> dict:
         "deliverable_sections": by_section,
         "outcomes": list(outcomes),
         "kpi_tables": [(group, kpi_table(items)) for group, items in kpi_groups.items()],
-        "procurement_tables": list(plan.procurement_tables.order_by("order").prefetch_related(
-            Prefetch("entries", queryset=ProcurementEntry.objects.order_by("order")))),
+        "procurement_tables": list(
+            plan.procurement_tables.order_by("order").prefetch_related(
+                Prefetch("entries", queryset=ProcurementEntry.objects.order_by("order"))
+            )
+        ),
         "risks": list(plan.risks.order_by("order")),
         "discrepancies": list(plan.discrepancies.order_by("src_start", "pk")),
     }
@@ -78,8 +93,12 @@ def deliverable_links(*, item: Deliverable) -> dict:
     risks whose `refs` name it. 3 queries (KPIs, their values, risks); 2 when no KPI is linked (Django
     skips the values query for no KPIs)."""
     keys = deliverable_link_keys(item=item)
-    kpis = Kpi.objects.filter(plan_id=item.plan_id, links__overlap=keys).select_related("plan").prefetch_related(
-        Prefetch("values", queryset=KpiValue.objects.order_by("order"))).order_by("order")
+    kpis = (
+        Kpi.objects.filter(plan_id=item.plan_id, links__overlap=keys)
+        .select_related("plan")
+        .prefetch_related(Prefetch("values", queryset=KpiValue.objects.order_by("order")))
+        .order_by("order")
+    )
     return {
         "linked_kpis": [(kpi, kpi.assessment()) for kpi in kpis],
         "related_risks": list(Risk.objects.filter(plan_id=item.plan_id, refs__overlap=keys).order_by("order")),
@@ -87,6 +106,7 @@ def deliverable_links(*, item: Deliverable) -> dict:
 
 
 # -- Dashboards: council overview, department dashboard, cabinet summary ----------------------------------------
+
 
 @dataclass
 class PlanFigures:
@@ -111,8 +131,11 @@ def net_budgets(*, plans: list[Plan]) -> dict[int, BudgetCell]:
     """Plan id -> the controllable budget's total net cell (its value, and the printed figure and note
     where the printed total does not reconcile). 1 query."""
     cells = BudgetCell.objects.filter(
-        row__table__plan__in=plans, row__table__kind=BudgetTable.Kind.CONTROLLABLE, row__kind=BudgetRow.Kind.TOTAL,
-        column__role="net").select_related("row__table")
+        row__table__plan__in=plans,
+        row__table__kind=BudgetTable.Kind.CONTROLLABLE,
+        row__kind=BudgetRow.Kind.TOTAL,
+        column__role="net",
+    ).select_related("row__table")
     return {cell.row.table.plan_id: cell for cell in cells}
 
 
@@ -124,15 +147,22 @@ def division_budgets(*, plans: list[Plan]) -> dict[int, list[DivisionBudget]]:
     """Plan id -> [(division, gross, net)] from the controllable budget's division rows. 1 query."""
     # plan id -> (row order, division) -> column role ("gross", "net") -> value
     rows: defaultdict[int, dict[tuple[int, str], dict[str, Decimal | None]]] = defaultdict(dict)
-    cells = (BudgetCell.objects.filter(row__table__plan__in=plans, row__table__kind=BudgetTable.Kind.CONTROLLABLE,
-                                       row__kind=BudgetRow.Kind.ROW, column__role__in=["gross", "net"])
-             .values_list("row__table__plan_id", "row__order", "row__division", "row__group", "column__role", "value")
-             .order_by("row__table__plan_id", "row__order"))
+    cells = (
+        BudgetCell.objects.filter(
+            row__table__plan__in=plans,
+            row__table__kind=BudgetTable.Kind.CONTROLLABLE,
+            row__kind=BudgetRow.Kind.ROW,
+            column__role__in=["gross", "net"],
+        )
+        .values_list("row__table__plan_id", "row__order", "row__division", "row__group", "column__role", "value")
+        .order_by("row__table__plan_id", "row__order")
+    )
     for plan_id, order, division, group, role, value in cells:
         label = division or f"(unlabelled row{' in ' + group if group else ''})"
         rows[plan_id].setdefault((order, label), {})[role] = value
-    return {pid: [(label, v.get("gross"), v.get("net")) for (_, label), v in sorted(r.items())]
-            for pid, r in rows.items()}
+    return {
+        pid: [(label, v.get("gross"), v.get("net")) for (_, label), v in sorted(r.items())] for pid, r in rows.items()
+    }
 
 
 def plan_figures(*, plans: list[Plan], with_kpis: bool = True) -> dict[int, PlanFigures]:
@@ -153,9 +183,12 @@ def plan_figures(*, plans: list[Plan], with_kpis: bool = True) -> dict[int, Plan
         for plan_id, status, n in counts:
             key = status or NONE
             figures[plan_id].status_counts[key] = figures[plan_id].status_counts.get(key, 0) + n
-    priorities = (Deliverable.objects.filter(plan__in=plans, parent__isnull=True)
-                  .values_list("plan_id", "council_priority").annotate(n=Count("id"))
-                  .order_by("plan_id", "council_priority"))
+    priorities = (
+        Deliverable.objects.filter(plan__in=plans, parent__isnull=True)
+        .values_list("plan_id", "council_priority")
+        .annotate(n=Count("id"))
+        .order_by("plan_id", "council_priority")
+    )
     for plan_id, priority, n in priorities:
         figures[plan_id].deliverables_by_priority.append((priority or "Not linked to a priority", n))
     return figures

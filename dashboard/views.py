@@ -38,10 +38,16 @@ def home(request: HttpRequest) -> HttpResponseBase:
     if export is not None:
         return export
     ctx = {
-        "rows": rows, "years": years, "year": shown_year, "year_error": year_error, "council": council,
-        "departments_table": departments_table, "status_table": status_table,
-        "status_figure": (charts.status_figure([(f.plan.department.name, f.status_counts) for f in rows])
-                          if rows else None),
+        "rows": rows,
+        "years": years,
+        "year": shown_year,
+        "year_error": year_error,
+        "council": council,
+        "departments_table": departments_table,
+        "status_table": status_table,
+        "status_figure": (
+            charts.status_figure([(f.plan.department.name, f.status_counts) for f in rows]) if rows else None
+        ),
     }
     return render(request, "dashboard/home.html", ctx)
 
@@ -67,8 +73,11 @@ def department(request: HttpRequest, slug: str) -> HttpResponseBase:
     ctx["tables"] = by_name(tables)
     if plan is not None:
         ctx.update(
-            **dashboard, today=today, division_figure=charts.division_figure(divisions) if divisions else None,
-            risks=list(plan.risks.all()[:5]), risk_count=plan.risks.count(),
+            **dashboard,
+            today=today,
+            division_figure=charts.division_figure(divisions) if divisions else None,
+            risks=list(plan.risks.all()[:5]),
+            risk_count=plan.risks.count(),
             pipeline=selectors.pipeline_totals(plan=plan),
         )
     return render(request, "dashboard/department.html", ctx)
@@ -99,12 +108,17 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponseBase:
 def deliverable(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     item = get_object_or_404(
         Deliverable.objects.select_related("plan__department", "parent", "objective__outcome"),
-        plan__slug=slug, pk=pk,
+        plan__slug=slug,
+        pk=pk,
     )
-    ctx = {"plan": item.plan, "item": item, "sub_actions": list(item.sub_actions.all()),
-           "updates": list(item.updates.select_related("entered_by")),
-           "can_edit": user_can_edit(request.user, item.plan.department),
-           **selectors.deliverable_links(item=item)}
+    ctx = {
+        "plan": item.plan,
+        "item": item,
+        "sub_actions": list(item.sub_actions.all()),
+        "updates": list(item.updates.select_related("entered_by")),
+        "can_edit": user_can_edit(request.user, item.plan.department),
+        **selectors.deliverable_links(item=item),
+    }
     return render(request, "dashboard/deliverable.html", ctx)
 
 

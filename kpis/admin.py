@@ -22,10 +22,16 @@ class EnteredValueAdmin(ReadOnlyAdmin):
 class DoubtForm(forms.ModelForm):
     """Mark the printed value doubtful, or clear the mark: either way with the reason."""
 
-    is_doubtful = forms.BooleanField(required=False, label="Mark as doubtful",
-                                     help_text="Tick: probably a printing or extraction error. Untick: clear the mark.")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
-                             help_text="Why you mark or clear it. Shown beside the figure when it is marked.")
+    is_doubtful = forms.BooleanField(
+        required=False,
+        label="Mark as doubtful",
+        help_text="Tick: probably a printing or extraction error. Untick: clear the mark.",
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Why you mark or clear it. Shown beside the figure when it is marked.",
+    )
 
     class Meta:
         model = PrintedValue
@@ -82,8 +88,9 @@ class PrintedValueAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not user_is_admin(request.user):
             raise PermissionDenied
-        kpi_value_doubt_set(value=obj, doubtful=form.cleaned_data["is_doubtful"], reason=form.cleaned_data["reason"],
-                            by=request.user)
+        kpi_value_doubt_set(
+            value=obj, doubtful=form.cleaned_data["is_doubtful"], reason=form.cleaned_data["reason"], by=request.user
+        )
 
     def log_change(self, request, obj, message):
         super().log_change(request, obj, message)
@@ -94,8 +101,18 @@ class PrintedValueAdmin(admin.ModelAdmin):
 class DoubtDecisionAdmin(ReadOnlyAdmin):
     """Who marked or cleared a doubt on a printed value, when, what it was and why."""
 
-    list_display = ["decided_at", "decided_by", "plan_slug", "kpi_key", "year_label", "kind", "printed", "doubtful",
-                    "was", "reason"]
+    list_display = [
+        "decided_at",
+        "decided_by",
+        "plan_slug",
+        "kpi_key",
+        "year_label",
+        "kind",
+        "printed",
+        "doubtful",
+        "was",
+        "reason",
+    ]
     list_filter = ["plan_slug", "doubtful"]
 
     def has_module_permission(self, request):

@@ -165,8 +165,15 @@ def pick_current(values: Sequence[V]) -> tuple[V | None, V | None, V | None]:
     same year, and a value entered by a performance lead beats the document's, the newest entry first). Its
     target is the target for the same year, else the next year's (plans commonly set the
     coming year's target beside the current part-year figure)."""
-    figures = sorted(_numeric(values), key=lambda v: (v.year, v.kind == ValueKind.LATEST, v.source == "entry",
-                                                       v.entered_at.timestamp() if v.entered_at else 0))
+    figures = sorted(
+        _numeric(values),
+        key=lambda v: (
+            v.year,
+            v.kind == ValueKind.LATEST,
+            v.source == "entry",
+            v.entered_at.timestamp() if v.entered_at else 0,
+        ),
+    )
     current = figures[-1] if figures else None
     previous = None
     if current is not None:
@@ -181,14 +188,14 @@ def pick_current(values: Sequence[V]) -> tuple[V | None, V | None, V | None]:
     return current, previous, target
 
 
-def travel(current: AssessedValue | None, previous: AssessedValue | None,
-           higher_is_better: bool | None) -> tuple[str, str]:
+def travel(
+    current: AssessedValue | None, previous: AssessedValue | None, higher_is_better: bool | None
+) -> tuple[str, str]:
     if current is None or previous is None:
         return UNKNOWN, "No earlier figure to compare with"
     now, before = _held(current.value, "figure"), _held(previous.value, "earlier figure")
     change = now - before
-    words = (f"{_fmt(now)} in {fy_label(current.year)} "
-             f"against {_fmt(before)} in {fy_label(previous.year)}")
+    words = f"{_fmt(now)} in {fy_label(current.year)} against {_fmt(before)} in {fy_label(previous.year)}"
     if change == 0:
         return NO_CHANGE, words
     if higher_is_better is None:
@@ -197,8 +204,9 @@ def travel(current: AssessedValue | None, previous: AssessedValue | None,
     return (IMPROVING if better else WORSENING), words
 
 
-def _doubts(status: str, current: AssessedValue | None, previous: AssessedValue | None,
-            target: AssessedValue | None) -> list[str]:
+def _doubts(
+    status: str, current: AssessedValue | None, previous: AssessedValue | None, target: AssessedValue | None
+) -> list[str]:
     """What a status compares that is marked doubtful, in words (none for 'no assessment', which compares
     nothing). The previous figure counts only for trend targets, the only rule that compares it."""
     if status == NONE:
@@ -207,12 +215,21 @@ def _doubts(status: str, current: AssessedValue | None, previous: AssessedValue 
     if target is not None and target.target_kind == TargetKind.TREND:
         used.append(previous)
     doubted = [(v, why) for v in used if v is not None and (why := str(getattr(v, "doubtful", "")))]
-    return [f"The {fy_label(v.year)} {v.get_kind_display().lower()} '{v.printed.strip()}' is marked doubtful: "
-            f"{why.rstrip('.')}" for v, why in doubted]
+    return [
+        f"The {fy_label(v.year)} {v.get_kind_display().lower()} '{v.printed.strip()}' is marked doubtful: "
+        f"{why.rstrip('.')}"
+        for v, why in doubted
+    ]
 
 
-def assess(*, values: Sequence[AssessedValue], unit: str, higher_is_better: bool | None,
-           tolerance: Decimal | None = None, benchmarks: dict | None = None) -> Assessment:
+def assess(
+    *,
+    values: Sequence[AssessedValue],
+    unit: str,
+    higher_is_better: bool | None,
+    tolerance: Decimal | None = None,
+    benchmarks: dict | None = None,
+) -> Assessment:
     """Assess a KPI from its values (actual, latest and target KpiValues, any order). No queries.
 
     `benchmarks` maps a financial year to a benchmark figure held for it (e.g. the national average)."""
@@ -240,21 +257,28 @@ def assess(*, values: Sequence[AssessedValue], unit: str, higher_is_better: bool
             return result(NONE, "No rating held")
         if rating == aimed or RAG_ORDER.get(rating, -1) >= RAG_ORDER.get(aimed, 99):
             return result(ON_TRACK, f"Rated {rating.title()} against a target of {aimed.title()}")
-        return result(NEAR if rating.startswith("amber") else OFF_TRACK,
-                      f"Rated {rating.title()} against a target of {aimed.title()}")
+        return result(
+            NEAR if rating.startswith("amber") else OFF_TRACK,
+            f"Rated {rating.title()} against a target of {aimed.title()}",
+        )
     if current is None:
         statuses = [v for v in values if v.kind != ValueKind.TARGET and v.status]
         why = statuses[-1].get_status_display().lower() if statuses else "no figure printed"
         return result(NONE, f"No figure to assess ({why})")
 
     value = _held(current.value, "figure")
-    against = f"{_fmt(value)} ({current.get_kind_display().lower()} {fy_label(current.year)}) against the " \
-              f"{fy_label(target.year)} target '{target.printed.strip()}'"
+    against = (
+        f"{_fmt(value)} ({current.get_kind_display().lower()} {fy_label(current.year)}) against the "
+        f"{fy_label(target.year)} target '{target.printed.strip()}'"
+    )
 
     if kind in {TargetKind.NUMBER, TargetKind.COMPARATOR, TargetKind.RANGE}:
         goal = target.target_value if kind != TargetKind.RANGE else None
-        tol = (tolerance if tolerance is not None
-               else default_tolerance(unit, goal if goal is not None else target.target_high))
+        tol = (
+            tolerance
+            if tolerance is not None
+            else default_tolerance(unit, goal if goal is not None else target.target_high)
+        )
         if kind == TargetKind.RANGE:
             low, high = _held(target.target_low, "range low end"), _held(target.target_high, "range high end")
             if low <= value <= high:
@@ -267,8 +291,9 @@ def assess(*, values: Sequence[AssessedValue], unit: str, higher_is_better: bool
                 return result(NONE, f"The plan does not say whether higher is better, so {against} is not assessed")
             comparator = "ge" if higher_is_better else "le"
         goal = _held(goal, "target figure")
-        met = {"lt": value < goal, "le": value <= goal, "gt": value > goal, "ge": value >= goal,
-               "eq": value == goal}[comparator]
+        met = {"lt": value < goal, "le": value <= goal, "gt": value > goal, "ge": value >= goal, "eq": value == goal}[
+            comparator
+        ]
         if met:
             return result(ON_TRACK, f"Target met: {against}", tol)
         gap = abs(value - goal)
@@ -281,8 +306,7 @@ def assess(*, values: Sequence[AssessedValue], unit: str, higher_is_better: bool
         change = value - before
         direction = target.direction
         tol = tolerance if tolerance is not None else default_tolerance(unit, before)
-        compared = (f"{_fmt(value)} in {fy_label(current.year)} "
-                    f"against {_fmt(before)} in {fy_label(previous.year)}")
+        compared = f"{_fmt(value)} in {fy_label(current.year)} against {_fmt(before)} in {fy_label(previous.year)}"
         if direction == "maintain":
             worse = (change < 0) if higher_is_better is not False else (change > 0)
             if not worse or abs(change) <= tol:

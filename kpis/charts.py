@@ -31,8 +31,10 @@ def history_figure(points: list[HistoryPoint], *, unit: str) -> dict | None:
     years = sorted({p.year for p in points})
     labels = {p.year: p.year_label for p in points}
     suffix = "%" if unit == "percent" else ""
-    fig = new_figure(xaxis={"type": "category", "title": {"text": "Financial year"}},
-                     yaxis={"title": {"text": "Value" + (" (%)" if suffix else "")}, "ticksuffix": suffix})
+    fig = new_figure(
+        xaxis={"type": "category", "title": {"text": "Financial year"}},
+        yaxis={"title": {"text": "Value" + (" (%)" if suffix else "")}, "ticksuffix": suffix},
+    )
     drawn = False
 
     def add(name, xs, ys, texts, hovers=None, **style):
@@ -40,16 +42,34 @@ def history_figure(points: list[HistoryPoint], *, unit: str) -> dict | None:
         nonlocal drawn
         if xs:
             drawn = True
-            fig.add_scatter(x=xs, y=ys, name=name, text=texts, customdata=hovers or texts,
-                            hovertemplate="%{x}: %{customdata}<extra>" + name + "</extra>", **style)
+            fig.add_scatter(
+                x=xs,
+                y=ys,
+                name=name,
+                text=texts,
+                customdata=hovers or texts,
+                hovertemplate="%{x}: %{customdata}<extra>" + name + "</extra>",
+                **style,
+            )
 
     for kind, name, style in (
-        (KpiValue.Kind.ACTUAL, "Actual",
-         {"mode": "lines+markers+text", "line": {"color": COLOURS["actual"], "width": 3},
-          "marker": {"size": 9, "symbol": "circle"}}),
-        (KpiValue.Kind.LATEST, "Latest (part-year)",
-         {"mode": "markers", "marker": {"size": 12, "symbol": "circle-open", "color": COLOURS["latest"],
-                                        "line": {"width": 3}}}),
+        (
+            KpiValue.Kind.ACTUAL,
+            "Actual",
+            {
+                "mode": "lines+markers+text",
+                "line": {"color": COLOURS["actual"], "width": 3},
+                "marker": {"size": 9, "symbol": "circle"},
+            },
+        ),
+        (
+            KpiValue.Kind.LATEST,
+            "Latest (part-year)",
+            {
+                "mode": "markers",
+                "marker": {"size": 12, "symbol": "circle-open", "color": COLOURS["latest"], "line": {"width": 3}},
+            },
+        ),
     ):
         xs, ys, texts, hovers, restated_x, restated_y, restated_t = [], [], [], [], [], [], []
         for point in points:
@@ -67,11 +87,19 @@ def history_figure(points: list[HistoryPoint], *, unit: str) -> dict | None:
                 if other.value is not None and other.value != shown.value:
                     restated_x.append(labels[point.year])
                     restated_y.append(_f(other.value))
-                    restated_t.append(f"{other.printed.strip()} (printed in the {other.kpi.plan.year_label} plan)"
-                                      f"{DOUBTFUL if other.doubtful else ''}")
+                    restated_t.append(
+                        f"{other.printed.strip()} (printed in the {other.kpi.plan.year_label} plan)"
+                        f"{DOUBTFUL if other.doubtful else ''}"
+                    )
         add(name, xs, ys, texts, hovers, textposition="top center", **style)
-        add(f"{name}: earlier printed figure", restated_x, restated_y, restated_t,
-            mode="markers", marker={"size": 10, "symbol": "x-thin-open", "color": "#505a5f", "line": {"width": 2}})
+        add(
+            f"{name}: earlier printed figure",
+            restated_x,
+            restated_y,
+            restated_t,
+            mode="markers",
+            marker={"size": 10, "symbol": "x-thin-open", "color": "#505a5f", "line": {"width": 2}},
+        )
 
     tx, ty, tt = [], [], []
     bx, bbase, bheight, btext = [], [], [], []
@@ -79,24 +107,45 @@ def history_figure(points: list[HistoryPoint], *, unit: str) -> dict | None:
         if point.kind != KpiValue.Kind.TARGET:
             continue
         target = point.values[-1]
-        if (target.target_kind == KpiValue.TargetKind.RANGE and target.target_low is not None
-                and target.target_high is not None):
+        if (
+            target.target_kind == KpiValue.TargetKind.RANGE
+            and target.target_low is not None
+            and target.target_high is not None
+        ):
             bx.append(labels[point.year])
             bbase.append(_f(target.target_low))
             bheight.append(_f(target.target_high - target.target_low))
             btext.append(target.printed.strip())
-        elif target.target_value is not None and target.target_kind in {KpiValue.TargetKind.NUMBER,
-                                                                          KpiValue.TargetKind.COMPARATOR}:
+        elif target.target_value is not None and target.target_kind in {
+            KpiValue.TargetKind.NUMBER,
+            KpiValue.TargetKind.COMPARATOR,
+        }:
             tx.append(labels[point.year])
             ty.append(_f(target.target_value))
             tt.append(target.printed.strip() + (DOUBTFUL if target.doubtful else ""))
     if bx:
         drawn = True
-        fig.add_bar(x=bx, y=bheight, base=bbase, name="Target range", text=btext, width=0.5, opacity=0.3,
-                    marker={"color": COLOURS["target"], "pattern": {"shape": "/"}}, textposition="none",
-                    hovertemplate="%{x}: target range %{text}<extra></extra>")
-    add("Target", tx, ty, tt, mode="markers+lines", line={"color": COLOURS["target"], "dash": "dash"},
-        marker={"size": 11, "symbol": "x", "color": COLOURS["target"]})
+        fig.add_bar(
+            x=bx,
+            y=bheight,
+            base=bbase,
+            name="Target range",
+            text=btext,
+            width=0.5,
+            opacity=0.3,
+            marker={"color": COLOURS["target"], "pattern": {"shape": "/"}},
+            textposition="none",
+            hovertemplate="%{x}: target range %{text}<extra></extra>",
+        )
+    add(
+        "Target",
+        tx,
+        ty,
+        tt,
+        mode="markers+lines",
+        line={"color": COLOURS["target"], "dash": "dash"},
+        marker={"size": 11, "symbol": "x", "color": COLOURS["target"]},
+    )
     if not drawn:
         return None
     fig.update_xaxes(categoryorder="array", categoryarray=[labels[y] for y in years])

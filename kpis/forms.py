@@ -27,8 +27,9 @@ class KpiEntryForm(forms.Form):
     year = forms.TypedChoiceField(coerce=int, label="Financial year")
     as_at = forms.CharField(required=False, max_length=7, label="As at (month)", help_text="For example 2025-12")
     provisional = forms.BooleanField(required=False, label="Provisional")
-    commentary = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
-                                 label="Commentary")
+    commentary = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="Commentary"
+    )
     benchmark = forms.CharField(required=False, max_length=50, label="National average (optional)")
     seen = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # Set by the spreadsheet upload on a valid row, for its preview: what the KPI shows for that year now.
@@ -45,31 +46,46 @@ class KpiEntryForm(forms.Form):
         for name in ("value", "benchmark"):
             self.fields[name].error_messages["max_length"] = "Enter a number, like 12.5 (that is too long to be one)"
         self.fields["year"].error_messages["invalid_choice"] = (
-            f"That year is outside the years this plan covers ({fy_label(years[0])} to {fy_label(years[-1])})")
+            f"That year is outside the years this plan covers ({fy_label(years[0])} to {fy_label(years[-1])})"
+        )
         self.fields["value"].label = f"Latest value ({kpi.get_unit_display()})"
         self.benchmark_kind = benchmark_kind(kpi, years)
         self.benchmark_kind_label = Benchmark.Kind(self.benchmark_kind).label
         self.fields["benchmark"].label = f"{self.benchmark_kind_label} (optional)"
         for name, field in self.fields.items():
-            css = {"value": "govuk-input govuk-input--width-10", "as_at": "govuk-input govuk-input--width-5",
-                   "benchmark": "govuk-input govuk-input--width-10", "year": "govuk-select",
-                   "commentary": "govuk-textarea", "provisional": "govuk-checkboxes__input"}.get(name)
+            css = {
+                "value": "govuk-input govuk-input--width-10",
+                "as_at": "govuk-input govuk-input--width-5",
+                "benchmark": "govuk-input govuk-input--width-10",
+                "year": "govuk-select",
+                "commentary": "govuk-textarea",
+                "provisional": "govuk-checkboxes__input",
+            }.get(name)
             if css:
                 field.widget.attrs["class"] = css
 
     def has_entry(self) -> bool:
         data = self.cleaned_data
-        return bool(data.get("value_number") is not None or data.get("rating")
-                    or data.get("benchmark_number") is not None)
+        return bool(
+            data.get("value_number") is not None or data.get("rating") or data.get("benchmark_number") is not None
+        )
 
     def entry(self) -> EntryData:
         """The validated entry, as the save service takes it (call after is_valid())."""
         data = self.cleaned_data
-        return EntryData(kpi=self.kpi, year=data["year"], seen=data.get("seen") or 0, value=data.get("value") or "",
-                         value_number=data.get("value_number"), rating=data.get("rating") or "",
-                         as_at=data.get("as_at"), provisional=data.get("provisional", False),
-                         commentary=data.get("commentary", ""), benchmark_number=data.get("benchmark_number"),
-                         benchmark_kind=self.benchmark_kind)
+        return EntryData(
+            kpi=self.kpi,
+            year=data["year"],
+            seen=data.get("seen") or 0,
+            value=data.get("value") or "",
+            value_number=data.get("value_number"),
+            rating=data.get("rating") or "",
+            as_at=data.get("as_at"),
+            provisional=data.get("provisional", False),
+            commentary=data.get("commentary", ""),
+            benchmark_number=data.get("benchmark_number"),
+            benchmark_kind=self.benchmark_kind,
+        )
 
     # -- field rules ------------------------------------------------------------------------------------
     def _number(self, raw: str, field: str) -> Decimal | None:
@@ -93,8 +109,9 @@ class KpiEntryForm(forms.Form):
         self.cleaned_data["value_number"], self.cleaned_data["rating"] = None, ""
         if self.kpi.unit == Kpi.Unit.RAG:  # a RAG-rated measure takes a rating, not a number
             if raw and raw.lower() not in {"green", "amber", "red"}:
-                raise forms.ValidationError(f"Enter the rating as Green, Amber or Red, not “{raw[:40]}”",
-                                            code="not_a_rating")
+                raise forms.ValidationError(
+                    f"Enter the rating as Green, Amber or Red, not “{raw[:40]}”", code="not_a_rating"
+                )
             self.cleaned_data["rating"] = raw.title()
             return self.cleaned_data["value"]
         self.cleaned_data["value_number"] = self._number(raw, "value")
@@ -109,7 +126,9 @@ class KpiEntryForm(forms.Form):
         if year not in self.years:  # choices already refuse this; kept for uploads, which pass any year
             raise forms.ValidationError(
                 f"{fy_label(year)} is outside the years this plan covers ({fy_label(self.years[0])} to "
-                f"{fy_label(self.years[-1])})", code="year_not_covered")
+                f"{fy_label(self.years[-1])})",
+                code="year_not_covered",
+            )
         return year
 
     def clean_as_at(self) -> dt.date | None:
@@ -119,8 +138,9 @@ class KpiEntryForm(forms.Form):
         try:
             return dt.date.fromisoformat(raw + "-01")
         except ValueError:
-            raise forms.ValidationError("Enter the as-at month as year and month, like 2025-12",
-                                        code="bad_month") from None
+            raise forms.ValidationError(
+                "Enter the as-at month as year and month, like 2025-12", code="bad_month"
+            ) from None
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -135,20 +155,31 @@ class KpiEntryForm(forms.Form):
                 self.add_error("value", "Enter the latest value, or clear the other fields for this measure")
             return data
         if year in self.closed:
-            self.add_error("year", f"{fy_label(year)} is closed for {self.kpi.plan.department.name}: values for it "
-                                   "can no longer be changed. Ask an administrator if it must be reopened")
+            self.add_error(
+                "year",
+                f"{fy_label(year)} is closed for {self.kpi.plan.department.name}: values for it "
+                "can no longer be changed. Ask an administrator if it must be reopened",
+            )
             return data
         if as_at is not None and not (dt.date(year, 4, 1) <= as_at <= dt.date(year + 1, 3, 1)):
-            self.add_error("as_at", f"The as-at month must be within {fy_label(year)} (April {year} to March "
-                                    f"{year + 1}), not {month_label(as_at)}")
+            self.add_error(
+                "as_at",
+                f"The as-at month must be within {fy_label(year)} (April {year} to March "
+                f"{year + 1}), not {month_label(as_at)}",
+            )
         seen = data.get("seen") or 0
         newest = self.newest
         if newest is not None and newest.pk != seen and newest.is_entry:
             who = newest.entrant().get_full_name() or newest.entrant().username
             when = newest.entry_time().strftime("%-d %B %Y at %H:%M")
-            self.add_error(None, forms.ValidationError(
-                f"{who} saved {newest.printed} for {newest.year_label} on {when}, after you opened this page. Your "
-                "value was not saved: check theirs, then save again if yours should replace it.", code="conflict"))
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    f"{who} saved {newest.printed} for {newest.year_label} on {when}, after you opened this page. Your "
+                    "value was not saved: check theirs, then save again if yours should replace it.",
+                    code="conflict",
+                ),
+            )
             data["seen"] = newest.pk  # saving again replaces it knowingly
         if value is not None and not (data.get("commentary") or "").strip() and self.would_be_off_track(data):
             self.add_error("commentary", "Explain the value: it is off track against its target")
@@ -156,16 +187,30 @@ class KpiEntryForm(forms.Form):
 
     def would_be_off_track(self, data: dict[str, Any]) -> bool:
         rating = data.get("rating") or ""
-        entry = KpiValue(kpi=self.kpi, year=data["year"], kind=KpiValue.Kind.LATEST, value=data["value_number"],
-                         printed=data.get("value", ""), source="entry", entered_at=dt.datetime.max, order=10**9,
-                         status="rag" if rating else "", note=rating)
+        entry = KpiValue(
+            kpi=self.kpi,
+            year=data["year"],
+            kind=KpiValue.Kind.LATEST,
+            value=data["value_number"],
+            printed=data.get("value", ""),
+            source="entry",
+            entered_at=dt.datetime.max,
+            order=10**9,
+            status="rag" if rating else "",
+            note=rating,
+        )
         values = [v for v in self.kpi.values.all()] + [entry]
         prefetched = "benchmarks" in getattr(self.kpi, "_prefetched_objects_cache", {})
         benchmarks = self.kpi.benchmark_figures() if prefetched else {}
         if data.get("benchmark_number") is not None:
             benchmarks[data["year"]] = data["benchmark_number"]
-        result = assess(values=values, unit=self.kpi.unit, higher_is_better=self.kpi.higher_is_better,
-                        tolerance=self.kpi.tolerance, benchmarks=benchmarks)
+        result = assess(
+            values=values,
+            unit=self.kpi.unit,
+            higher_is_better=self.kpi.higher_is_better,
+            tolerance=self.kpi.tolerance,
+            benchmarks=benchmarks,
+        )
         if rating:
             return result.status == OFF_TRACK  # a rating is judged from the newest rating, this one
         return result.status == OFF_TRACK and result.value is entry
@@ -180,8 +225,11 @@ def entry_forms(*, plan: Plan, kpis: list[Kpi], data=None) -> list[KpiEntryForm]
     for kpi in kpis:
         current = newest.get(kpi.pk)
         initial = {"year": plan.financial_year, "seen": current.pk if current else 0}
-        forms.append(KpiEntryForm(data, prefix=f"kpi-{kpi.pk}", kpi=kpi, years=years, closed=closed, newest=current,
-                                  initial=initial))
+        forms.append(
+            KpiEntryForm(
+                data, prefix=f"kpi-{kpi.pk}", kpi=kpi, years=years, closed=closed, newest=current, initial=initial
+            )
+        )
     return forms
 
 
@@ -192,6 +240,9 @@ def benchmark_kind(kpi: Kpi, years: list[int]) -> str:
     """The benchmark the KPI's targets are judged against ('Maintain upper-middle quartile performance' ->
     the upper-middle quartile boundary), preferring a target for a year the plan covers; the national
     average when no target names one. From prefetched values: no query."""
-    named = sorted(((v.year not in years, v.year), v.benchmark) for v in kpi.values.all()
-                   if v.kind == KpiValue.Kind.TARGET and v.benchmark in Benchmark.Kind.values)
+    named = sorted(
+        ((v.year not in years, v.year), v.benchmark)
+        for v in kpi.values.all()
+        if v.kind == KpiValue.Kind.TARGET and v.benchmark in Benchmark.Kind.values
+    )
     return named[0][1] if named else BENCHMARK_KIND

@@ -67,8 +67,12 @@ class Kpi(Sourced):
     links = text_list()
     footnotes = text_list()
     tolerance = models.DecimalField(
-        max_digits=20, decimal_places=4, null=True, blank=True,
-        help_text="How far from the target still counts as 'near' (default: 2 points for %, else 5% of target)")
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="How far from the target still counts as 'near' (default: 2 points for %, else 5% of target)",
+    )
     order = models.PositiveIntegerField()
     # The assessment's status and direction of travel, stored so that council-wide lists filter, sort and
     # page in SQL instead of assessing every KPI per request. kpis.services.kpis_assess writes them after
@@ -91,8 +95,13 @@ class Kpi(Sourced):
         """Status against target and direction of travel, from `values` (prefetch them: no query then)."""
         if benchmarks is None and "benchmarks" in getattr(self, "_prefetched_objects_cache", {}):
             benchmarks = self.benchmark_figures()
-        return assess(values=list(self.values.all()), unit=self.unit, higher_is_better=self.higher_is_better,
-                      tolerance=self.tolerance, benchmarks=benchmarks)
+        return assess(
+            values=list(self.values.all()),
+            unit=self.unit,
+            higher_is_better=self.higher_is_better,
+            tolerance=self.tolerance,
+            benchmarks=benchmarks,
+        )
 
     @property
     def stored_assessment(self) -> Assessment:
@@ -168,16 +177,18 @@ class KpiValue(Sourced):
     doubtful = models.TextField(blank=True)
     order = models.PositiveIntegerField()
     # Values entered by performance leads sit beside the documents' values, never over them.
-    source = models.CharField(max_length=10, choices=[("document", "Source document"), ("entry", "Entered")],
-                              default="document")
+    source = models.CharField(
+        max_length=10, choices=[("document", "Source document"), ("entry", "Entered")], default="document"
+    )
     commentary = models.TextField(blank=True)
     entered_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     entered_at = models.DateTimeField(null=True, blank=True)
     # The value shown before this entry was saved (the audit trail's "old"), copied so that reloading the
     # documents never breaks the history.
     previous_printed = models.TextField(blank=True)
-    previous_by = models.CharField(max_length=150, blank=True,
-                                   help_text="Who entered the previous value; blank for the document")
+    previous_by = models.CharField(
+        max_length=150, blank=True, help_text="Who entered the previous value; blank for the document"
+    )
 
     class Meta:
         ordering = ["kpi", "order"]
@@ -241,9 +252,12 @@ class KpiValue(Sourced):
         if kind == TargetKind.RANGE:
             return f"between {number(self.target_low)} and {number(self.target_high)}"
         if kind == TargetKind.TREND:
-            return {"increase": "increase on the previous year", "decrease": "decrease on the previous year",
-                    "maintain": "maintain the previous year's level",
-                    "narrow_gap": "narrow the gap"}.get(self.direction, "trend")
+            return {
+                "increase": "increase on the previous year",
+                "decrease": "decrease on the previous year",
+                "maintain": "maintain the previous year's level",
+                "narrow_gap": "narrow the gap",
+            }.get(self.direction, "trend")
         if kind == TargetKind.BENCHMARK:
             bench = self.benchmark.replace("_", " ")
             if self.direction == "narrow_gap":
@@ -331,4 +345,3 @@ class Benchmark(models.Model):
     @property
     def year_label(self) -> str:
         return fy_label(self.year)
-

@@ -41,9 +41,16 @@ class HistoryPoint:
     @property
     def latest(self) -> KpiValue:
         """The figure a chart shows: the newest entered value, else the newest plan's printed figure."""
-        return max(self.values, key=lambda v: (v.value is not None, v.source == "entry",
-                                               v.entered_at.timestamp() if v.entered_at else 0,
-                                               v.kpi.plan.financial_year, v.order))
+        return max(
+            self.values,
+            key=lambda v: (
+                v.value is not None,
+                v.source == "entry",
+                v.entered_at.timestamp() if v.entered_at else 0,
+                v.kpi.plan.financial_year,
+                v.order,
+            ),
+        )
 
 
 KIND_ORDER: dict[str, int] = {KpiValue.Kind.ACTUAL: 0, KpiValue.Kind.LATEST: 1, KpiValue.Kind.TARGET: 2}
@@ -51,8 +58,11 @@ KIND_ORDER: dict[str, int] = {KpiValue.Kind.ACTUAL: 0, KpiValue.Kind.LATEST: 1, 
 
 def measure_history(*, measure: Measure) -> list[HistoryPoint]:
     """Every value of a measure, year by year, joined across the plans it appears in. One query."""
-    values = (KpiValue.objects.filter(kpi__measure=measure).select_related("kpi__plan", "entered_by")
-              .order_by("year", "kpi__plan__financial_year", "order", "entered_at"))
+    values = (
+        KpiValue.objects.filter(kpi__measure=measure)
+        .select_related("kpi__plan", "entered_by")
+        .order_by("year", "kpi__plan__financial_year", "order", "entered_at")
+    )
     points: dict[tuple[int, str], HistoryPoint] = {}
     for value in values:
         points.setdefault((value.year, value.kind), HistoryPoint(value.year, value.kind)).values.append(value)
@@ -62,10 +72,14 @@ def measure_history(*, measure: Measure) -> list[HistoryPoint]:
 def kpis_for_table(*, queryset):
     """KPIs ready for a table row: plan and department joined, values and benchmarks prefetched for
     whichever rows are fetched (a page, or a chunk of a download). 3 queries per fetch."""
-    return (queryset.select_related("plan__department", "measure__department")
-            .prefetch_related(Prefetch("values", queryset=KpiValue.objects.order_by("order", "entered_at")),
-                              Prefetch("benchmarks", queryset=Benchmark.objects.order_by("entered_at")))
-            .order_by("plan__department__name", "-plan__financial_year", "order"))
+    return (
+        queryset.select_related("plan__department", "measure__department")
+        .prefetch_related(
+            Prefetch("values", queryset=KpiValue.objects.order_by("order", "entered_at")),
+            Prefetch("benchmarks", queryset=Benchmark.objects.order_by("entered_at")),
+        )
+        .order_by("plan__department__name", "-plan__financial_year", "order")
+    )
 
 
 def plan_kpis(*, plans=None, queryset=None) -> list:
@@ -84,6 +98,7 @@ def doubt_decisions(*, plan_slug: str) -> dict[tuple[str, int, str, str], DoubtD
 
 
 # -- A plan's KPI table, in the columns the plan printed (the plan and KPI pages) ----------------------------
+
 
 @dataclass
 class KpiRow:
@@ -105,8 +120,9 @@ def kpi_table(kpis: list[Kpi]) -> KpiTable:
     """Arrange prefetched KPI values into the plan's columns (no queries). Each value sits in the column it was
     printed in (KpiValue.printed_in): a 2016-17 figure printed in brackets in the 'Actual 2017-18' cell, or a
     target printed in the 'Latest' column, stays in that cell; a column only such values name is still drawn."""
-    columns = sorted({value.printed_in for kpi in kpis for value in kpi.values.all()},
-                     key=lambda c: (KIND_ORDER[c[0]], c[1]))
+    columns = sorted(
+        {value.printed_in for kpi in kpis for value in kpi.values.all()}, key=lambda c: (KIND_ORDER[c[0]], c[1])
+    )
     position = {column: i for i, column in enumerate(columns)}
     rows = []
     for kpi in kpis:

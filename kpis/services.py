@@ -48,8 +48,11 @@ class EntryConflict(Exception):
 def entries_newest_first(*, kpis: list[Kpi]) -> dict[int, list[KpiValue]]:
     """KPI id -> its entered values, newest first, with who entered them. 1 query."""
     found: dict[int, list[KpiValue]] = {}
-    entries = (KpiValue.objects.filter(kpi__in=kpis, source="entry").select_related("entered_by")
-               .order_by("kpi_id", "-entered_at", "-pk"))
+    entries = (
+        KpiValue.objects.filter(kpi__in=kpis, source="entry")
+        .select_related("entered_by")
+        .order_by("kpi_id", "-entered_at", "-pk")
+    )
     for entry in entries:
         found.setdefault(entry.kpi_id, []).append(entry)
     return found
@@ -67,8 +70,11 @@ def value_shown_before(kpi: Kpi, year: int, entries: list[KpiValue]) -> tuple[st
     for entry in entries:
         if entry.year == year:
             return entry.printed, entry.entrant().get_username()
-    printed = [v for v in kpi.values.all()
-               if v.year == year and v.kind != KpiValue.Kind.TARGET and v.source == "document" and v.printed.strip()]
+    printed = [
+        v
+        for v in kpi.values.all()
+        if v.year == year and v.kind != KpiValue.Kind.TARGET and v.source == "document" and v.printed.strip()
+    ]
     if not printed:
         return "", ""
     return max(printed, key=lambda v: (v.value is not None, v.kind == KpiValue.Kind.LATEST, v.order)).printed, ""
@@ -82,7 +88,7 @@ def kpis_assess(*, kpis: QuerySet[Kpi]) -> int:
     their values and benchmarks by the rules in kpis/assessment.py. 4 queries per 2,000 KPIs."""
     ids = list(kpis.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), ASSESS_BATCH):
-        batch = plan_kpis(queryset=Kpi.objects.filter(pk__in=ids[start:start + ASSESS_BATCH]))
+        batch = plan_kpis(queryset=Kpi.objects.filter(pk__in=ids[start : start + ASSESS_BATCH]))
         for kpi in batch:
             result = kpi.assessment()
             kpi.status, kpi.travel, kpi.status_doubtful = result.status, result.travel, bool(result.doubtful)
@@ -102,8 +108,16 @@ def kpi_value_doubt_set(*, value: KpiValue, doubtful: bool, reason: str, by) -> 
         raise ValueError("Only figures printed in the documents are marked doubtful")
     kpi = Kpi.objects.select_related("plan").get(pk=value.kpi_id)
     decision = DoubtDecision.objects.create(
-        plan_slug=kpi.plan.slug, kpi_key=kpi.key, year=value.year, kind=value.kind, printed=value.printed,
-        doubtful=doubtful, reason=reason, was=value.doubtful, decided_by=by)
+        plan_slug=kpi.plan.slug,
+        kpi_key=kpi.key,
+        year=value.year,
+        kind=value.kind,
+        printed=value.printed,
+        doubtful=doubtful,
+        reason=reason,
+        was=value.doubtful,
+        decided_by=by,
+    )
     value.doubtful = reason if doubtful else ""
     value.save(update_fields=["doubtful"])
     kpis_assess(kpis=Kpi.objects.filter(pk=kpi.pk))
@@ -131,18 +145,34 @@ def kpi_entries_save(*, entries: list[EntryData], user) -> int:
             raise EntryConflict(kpi, current)
         if data.value_number is not None or data.rating:
             previous_printed, previous_by = value_shown_before(kpi, data.year, entered.get(kpi.pk, []))
-            values.append(KpiValue(
-                kpi=kpi, year=data.year, kind=KpiValue.Kind.LATEST, printed=data.rating or data.value.strip(),
-                value=data.value_number, unit="percent" if kpi.unit == Kpi.Unit.PERCENT else "",
-                as_at=data.as_at, as_at_precision="month" if data.as_at else "",
-                provisional=data.provisional, status="rag" if data.rating else "", note=data.rating,
-                commentary=data.commentary.strip(),
-                source="entry", entered_by=user, entered_at=now, previous_printed=previous_printed,
-                previous_by=previous_by, order=10_000,
-            ))
+            values.append(
+                KpiValue(
+                    kpi=kpi,
+                    year=data.year,
+                    kind=KpiValue.Kind.LATEST,
+                    printed=data.rating or data.value.strip(),
+                    value=data.value_number,
+                    unit="percent" if kpi.unit == Kpi.Unit.PERCENT else "",
+                    as_at=data.as_at,
+                    as_at_precision="month" if data.as_at else "",
+                    provisional=data.provisional,
+                    status="rag" if data.rating else "",
+                    note=data.rating,
+                    commentary=data.commentary.strip(),
+                    source="entry",
+                    entered_by=user,
+                    entered_at=now,
+                    previous_printed=previous_printed,
+                    previous_by=previous_by,
+                    order=10_000,
+                )
+            )
         if data.benchmark_number is not None:
-            benchmarks.append(Benchmark(kpi=kpi, year=data.year, kind=data.benchmark_kind,
-                                        value=data.benchmark_number, entered_by=user))
+            benchmarks.append(
+                Benchmark(
+                    kpi=kpi, year=data.year, kind=data.benchmark_kind, value=data.benchmark_number, entered_by=user
+                )
+            )
     KpiValue.objects.bulk_create(values)
     Benchmark.objects.bulk_create(benchmarks)
     kpis_assess(kpis=Kpi.objects.filter(pk__in=kpi_ids))

@@ -7,9 +7,15 @@ from kpis.assessment import DOUBT_CAVEAT, NEAR, OFF_TRACK, ON_TRACK, STATUS_LABE
 
 def with_status_order(kpis: QuerySet) -> QuerySet:
     """Annotate `status_order` (off track, near, on track, then the rest) so 'sort by status' is SQL."""
-    return kpis.annotate(status_order=Case(
-        When(status=OFF_TRACK, then=Value(0)), When(status=NEAR, then=Value(1)), When(status=ON_TRACK, then=Value(2)),
-        default=Value(3), output_field=IntegerField()))
+    return kpis.annotate(
+        status_order=Case(
+            When(status=OFF_TRACK, then=Value(0)),
+            When(status=NEAR, then=Value(1)),
+            When(status=ON_TRACK, then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        )
+    )
 
 
 class KpiTable(tables.Table):
@@ -42,10 +48,14 @@ class KpiTable(tables.Table):
         if not latest:
             return ""
         if latest.doubtful:
-            return format_html('{} ({}) <strong class="govuk-tag govuk-tag--yellow app-doubtful">'
-                               'Doubtful figure</strong>'
-                               ' <span class="app-muted">{}</span>', latest.printed.strip(), latest.year_label,
-                               latest.doubtful)
+            return format_html(
+                '{} ({}) <strong class="govuk-tag govuk-tag--yellow app-doubtful">'
+                "Doubtful figure</strong>"
+                ' <span class="app-muted">{}</span>',
+                latest.printed.strip(),
+                latest.year_label,
+                latest.doubtful,
+            )
         return f"{latest.printed.strip()} ({latest.year_label})"
 
     def value_latest(self, record):
@@ -60,11 +70,15 @@ class KpiTable(tables.Table):
         return target.printed.strip() if target else ""
 
     def render_status(self, record):
-        caveat = (format_html(' <span class="app-doubt-caveat">{}</span>', DOUBT_CAVEAT)
-                  if record.status_doubtful else "")
-        return format_html('<strong class="govuk-tag app-tag-{}">{}</strong>{}',
-                           (record.status or "none").replace("_", ""),
-                           STATUS_LABELS.get(record.status, STATUS_LABELS["none"]), caveat)
+        caveat = (
+            format_html(' <span class="app-doubt-caveat">{}</span>', DOUBT_CAVEAT) if record.status_doubtful else ""
+        )
+        return format_html(
+            '<strong class="govuk-tag app-tag-{}">{}</strong>{}',
+            (record.status or "none").replace("_", ""),
+            STATUS_LABELS.get(record.status, STATUS_LABELS["none"]),
+            caveat,
+        )
 
     def value_status(self, record):
         # The download keeps the bare word (a spreadsheet filters on it); its latest figure says what is doubted.

@@ -18,10 +18,27 @@ from plans.models import ClosedPeriod, Plan
 from plans.parsing import fy_label, fy_start
 from plans.tables import neutralise
 
-COLUMNS = ["KPI key", "Measure", "Financial year", "Latest value", "As at (YYYY-MM)", "Provisional (Y/N)",
-           "Commentary", "Benchmark", "Benchmark is", "Version"]  # "Measure" and "Benchmark is" are for reading only
-FIELDS = {"Latest value": "value", "As at (YYYY-MM)": "as_at", "Provisional (Y/N)": "provisional",
-          "Commentary": "commentary", "Benchmark": "benchmark", "Financial year": "year", "Version": "seen"}
+COLUMNS = [
+    "KPI key",
+    "Measure",
+    "Financial year",
+    "Latest value",
+    "As at (YYYY-MM)",
+    "Provisional (Y/N)",
+    "Commentary",
+    "Benchmark",
+    "Benchmark is",
+    "Version",
+]  # "Measure" and "Benchmark is" are for reading only
+FIELDS = {
+    "Latest value": "value",
+    "As at (YYYY-MM)": "as_at",
+    "Provisional (Y/N)": "provisional",
+    "Commentary": "commentary",
+    "Benchmark": "benchmark",
+    "Financial year": "year",
+    "Version": "seen",
+}
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 SALT = "kpi-upload"
@@ -61,8 +78,20 @@ def template_rows(*, plan: Plan, kpis: list[Kpi]) -> list[list[str]]:
         current = newest.get(kpi.pk)
         bench = Benchmark.Kind(benchmark_kind(kpi, years)).label
         # str(): neutralise is typed object -> object; for a text it returns a text.
-        rows.append([kpi.key, str(neutralise(kpi.description)), fy_label(plan.financial_year), "", "", "", "", "",
-                     bench, str(current.pk if current else 0)])
+        rows.append(
+            [
+                kpi.key,
+                str(neutralise(kpi.description)),
+                fy_label(plan.financial_year),
+                "",
+                "",
+                "",
+                "",
+                "",
+                bench,
+                str(current.pk if current else 0),
+            ]
+        )
     return rows
 
 
@@ -120,7 +149,8 @@ def read_upload(upload) -> list[dict]:
             table = list(csv.reader(io.StringIO(text)))
         except csv.Error:  # e.g. a cell longer than the csv module's field limit
             raise UploadError(
-                "The CSV file cannot be read as the template: a cell is too long or badly quoted") from None
+                "The CSV file cannot be read as the template: a cell is too long or badly quoted"
+            ) from None
     elif name.endswith(".xlsx"):
         from openpyxl import load_workbook  # heavy and Excel-only: see template_xlsx
 
@@ -132,7 +162,7 @@ def read_upload(upload) -> list[dict]:
             raise UploadError("The file is not an Excel workbook (.xlsx) that can be opened") from None
     else:
         raise UploadError("Upload the template as a .csv or .xlsx file")
-    if not table or [h.strip() for h in table[0][:len(COLUMNS)]] != COLUMNS:
+    if not table or [h.strip() for h in table[0][: len(COLUMNS)]] != COLUMNS:
         raise UploadError("The first row must be the template's column names: " + ", ".join(COLUMNS))
     if len(table) - 1 > MAX_ROWS:
         raise UploadError(f"The file has {len(table) - 1} rows; the most accepted is {MAX_ROWS}")
@@ -154,11 +184,16 @@ def preview(*, plan: Plan, kpis: list[Kpi], rows: list[dict]) -> Preview:
             continue
         kpi = by_key.get(row["KPI key"])
         if kpi is None:
-            result.errors.append(RowError(number, "KPI key",
-                                          f"“{row['KPI key'][:60]}” is not a measure of {plan.title}"))
+            result.errors.append(
+                RowError(number, "KPI key", f"“{row['KPI key'][:60]}” is not a measure of {plan.title}")
+            )
             continue
-        data = {"value": row["Latest value"], "as_at": row["As at (YYYY-MM)"], "commentary": row["Commentary"],
-                "benchmark": row["Benchmark"]}
+        data = {
+            "value": row["Latest value"],
+            "as_at": row["As at (YYYY-MM)"],
+            "commentary": row["Commentary"],
+            "benchmark": row["Benchmark"],
+        }
         if row["Provisional (Y/N)"].upper() in {"Y", "YES", "TRUE"}:
             data["provisional"] = "on"
         elif row["Provisional (Y/N)"] and row["Provisional (Y/N)"].upper() not in {"N", "NO", "FALSE"}:
@@ -184,8 +219,9 @@ def preview(*, plan: Plan, kpis: list[Kpi], rows: list[dict]) -> Preview:
         if form.is_valid():
             if form.has_entry():
                 # What the preview shows as "was": the value the KPI shows for that year now.
-                form.previous, form.previous_by = value_shown_before(kpi, form.cleaned_data["year"],
-                                                                     entered.get(kpi.pk, []))
+                form.previous, form.previous_by = value_shown_before(
+                    kpi, form.cleaned_data["year"], entered.get(kpi.pk, [])
+                )
                 result.forms.append((number, form))
             continue
         columns = {v: k for k, v in FIELDS.items()}
@@ -201,8 +237,9 @@ def rows_from_payload(payload: str, *, plan: Plan) -> list[dict]:
     try:
         data = signing.loads(payload, salt=SALT, max_age=3600)
     except signing.BadSignature:
-        raise UploadError("The upload could not be confirmed (it was changed or is over an hour old). "
-                          "Upload the file again") from None
+        raise UploadError(
+            "The upload could not be confirmed (it was changed or is over an hour old). Upload the file again"
+        ) from None
     if data.get("plan") != plan.slug:
         raise UploadError("The upload was for another plan. Upload the file again")
     return data["rows"]

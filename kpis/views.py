@@ -23,8 +23,10 @@ def kpi(request: HttpRequest, slug: str, key: str) -> HttpResponseBase:
     item = get_object_or_404(
         Kpi.objects.select_related("plan__department", "measure__department").prefetch_related(
             Prefetch("values", queryset=KpiValue.objects.select_related("entered_by").order_by("order", "entered_at")),
-            Prefetch("benchmarks", queryset=Benchmark.objects.select_related("entered_by"))),
-        plan__slug=slug, key=key,
+            Prefetch("benchmarks", queryset=Benchmark.objects.select_related("entered_by")),
+        ),
+        plan__slug=slug,
+        key=key,
     )
     history = selectors.measure_history(measure=item.measure)
     entries = sorted((v for v in item.values.all() if v.is_entry), key=lambda v: v.entry_time(), reverse=True)
@@ -34,10 +36,17 @@ def kpi(request: HttpRequest, slug: str, key: str) -> HttpResponseBase:
     if export is not None:
         return export
     ctx = {
-        "plan": item.plan, "kpi": item, "assessment": item.assessment(), "table": kpi_table([item]),
-        "entries": entries, "benchmarks": list(item.benchmarks.all()),
+        "plan": item.plan,
+        "kpi": item,
+        "assessment": item.assessment(),
+        "table": kpi_table([item]),
+        "entries": entries,
+        "benchmarks": list(item.benchmarks.all()),
         "can_edit": user_can_edit(request.user, item.plan.department),
-        "history": history, "figure": figure, "tables": page_tables.by_name(tables), "history_table": tables[1],
+        "history": history,
+        "figure": figure,
+        "tables": page_tables.by_name(tables),
+        "history_table": tables[1],
         "siblings": list(item.measure.kpis.select_related("plan").exclude(pk=item.pk).order_by("plan__financial_year")),
     }
     return render(request, "kpis/kpi.html", ctx)
@@ -68,6 +77,7 @@ def kpi_list(request: HttpRequest) -> HttpResponseBase:
 
 
 # -- Entering values ---------------------------------------------------------------------------------------------
+
 
 def _department_for_editing(request: HttpRequest, slug: str) -> Department:
     """The department, if the signed-in user may edit it: 404 for an unknown department, 403 otherwise."""
@@ -122,9 +132,14 @@ def department_update(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.info(request, "Nothing was entered, so nothing was saved.")
             return redirect(f"{reverse('department_update', args=[department.slug])}?plan={plan.slug}")
-    ctx = {"department": department, "plan": plan, "forms": forms, "conflict": conflict,
-           "plans": plans,
-           "has_errors": any(f.errors for f in forms) or conflict is not None}
+    ctx = {
+        "department": department,
+        "plan": plan,
+        "forms": forms,
+        "conflict": conflict,
+        "plans": plans,
+        "has_errors": any(f.errors for f in forms) or conflict is not None,
+    }
     return render(request, "kpis/update.html", ctx, status=400 if ctx["has_errors"] else 200)
 
 
@@ -139,8 +154,9 @@ def kpi_upload(request: HttpRequest, slug: str) -> HttpResponse:
     if fmt in {"csv", "xlsx"}:
         template = uploads.template_rows(plan=plan, kpis=kpis)
         body = uploads.template_csv(template) if fmt == "csv" else uploads.template_xlsx(template)
-        content_type = ("text/csv" if fmt == "csv"
-                        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        content_type = (
+            "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{plan.slug}-kpi-values.{fmt}"'
         return response
@@ -164,9 +180,12 @@ def kpi_upload(request: HttpRequest, slug: str) -> HttpResponse:
                 try:
                     saved = services.kpi_entries_save(entries=[f.entry() for _, f in preview.forms], user=request.user)
                 except services.EntryConflict as exc:
-                    ctx.update(file_error=f"{exc.kpi.description}: {exc.newest.entrant().get_username()} saved a "
-                                          "value after you downloaded the template. Nothing was saved. Download the "
-                                          "template again.", status=409)
+                    ctx.update(
+                        file_error=f"{exc.kpi.description}: {exc.newest.entrant().get_username()} saved a "
+                        "value after you downloaded the template. Nothing was saved. Download the "
+                        "template again.",
+                        status=409,
+                    )
                 else:
                     messages.success(request, f"{saved} value{'s' if saved != 1 else ''} saved from the upload.")
                     return redirect(f"{reverse('department_update', args=[department.slug])}?plan={plan.slug}")

@@ -30,7 +30,7 @@ def load_budget(loader: FixtureReader, data: dict, capital: list) -> None:
         parsed = parsing.parse_money(printed)
         value = parsed.value
         if parsed.status == "lower_bound" and not item.get("note"):
-            loader.fail(record, "note", "a lower bound (\"exceeding ...\") stores no value: say so in a note")
+            loader.fail(record, "note", 'a lower bound ("exceeding ...") stores no value: say so in a note')
         if item.get("value") is not None:
             value = loader.decimal(item["value"], record, "value")
             if value != parsing.parse_money(printed).value and not item.get("note"):
@@ -41,9 +41,18 @@ def load_budget(loader: FixtureReader, data: dict, capital: list) -> None:
             reconciling = loader.decimal(item["rows_sum"], record, "rows_sum")
             if value is None or not item.get("note"):
                 loader.fail(record, "rows_sum", "rows_sum needs a printed figure and a note saying which parts")
-        headlines.append(BudgetHeadline(plan=loader.plan, label=loader.text(item, "label", record, required=True),
-                                        printed=printed, value=value, note=loader.text(item, "note", record),
-                                        reconciling=reconciling, order=i, **loader.src(item, record)))
+        headlines.append(
+            BudgetHeadline(
+                plan=loader.plan,
+                label=loader.text(item, "label", record, required=True),
+                printed=printed,
+                value=value,
+                note=loader.text(item, "note", record),
+                reconciling=reconciling,
+                order=i,
+                **loader.src(item, record),
+            )
+        )
     BudgetHeadline.objects.bulk_create(headlines)
     loader.report.add("budget headlines", len(headlines))
 
@@ -75,8 +84,11 @@ def load_budget(loader: FixtureReader, data: dict, capital: list) -> None:
             elif not parsed.ok or value is None:
                 loader.fail(arecord, "printed", f"{printed!r} is not an amount: give value (pounds) and note")
             order += 1
-            pressures.append(ServicePressure(plan=loader.plan, title=title, kind=kind, printed=printed,
-                                             amount=value, order=order, **src))
+            pressures.append(
+                ServicePressure(
+                    plan=loader.plan, title=title, kind=kind, printed=printed, amount=value, order=order, **src
+                )
+            )
     ServicePressure.objects.bulk_create(pressures)
     loader.report.add("pressure amounts", len(pressures))
 
@@ -95,14 +107,20 @@ def load_budget(loader: FixtureReader, data: dict, capital: list) -> None:
             except ValueError as exc:
                 loader.fail(record, "year", str(exc))
         saving = Saving.objects.create(
-            plan=loader.plan, title=loader.text(item, "title", record, required=True),
-            description=loader.text(item, "description", record), printed=printed, amount=value, year=year,
-            order=i, **loader.src(item, record),
+            plan=loader.plan,
+            title=loader.text(item, "title", record, required=True),
+            description=loader.text(item, "description", record),
+            printed=printed,
+            amount=value,
+            year=year,
+            order=i,
+            **loader.src(item, record),
         )
         if value != printed_amount:
             note = loader.text(item, "note", record, required=True)
-            loader.discrepancy(f"Saving: {saving.title}", "amount", printed, fmt(value), note, saving,
-                             loader.src(item, record))
+            loader.discrepancy(
+                f"Saving: {saving.title}", "amount", printed, fmt(value), note, saving, loader.src(item, record)
+            )
         loader.report.add("savings")
 
     tables = list(data.get("tables") or []) + list(capital)
@@ -125,13 +143,21 @@ def load_budget_table(loader: FixtureReader, data: dict, order: int) -> None:
     if not isinstance(rounding, int) or rounding < 0 or rounding > 10:
         loader.fail(record, "rounding", "must be a whole number of printed units from 0 to 10")
     table = BudgetTable.objects.create(
-        plan=loader.plan, title=title, kind=kind, unit=loader.text(data, "unit", record, required=True),
-        multiplier=multiplier, rounding=rounding, unit_note=loader.text(data, "unit_note", record),
-        notes=loader.texts(data, "notes", record), order=order, **loader.src(data, record),
+        plan=loader.plan,
+        title=title,
+        kind=kind,
+        unit=loader.text(data, "unit", record, required=True),
+        multiplier=multiplier,
+        rounding=rounding,
+        unit_note=loader.text(data, "unit_note", record),
+        notes=loader.texts(data, "notes", record),
+        order=order,
+        **loader.src(data, record),
     )
     if table.unit_note:
-        loader.discrepancy(f"Budget table: {title}", "unit", table.unit, table.unit, table.unit_note, table,
-                         loader.src(data, record))
+        loader.discrepancy(
+            f"Budget table: {title}", "unit", table.unit, table.unit, table.unit_note, table, loader.src(data, record)
+        )
     columns = []
     for j, col in enumerate(data.get("columns") or [], 1):
         crecord = f"{record}.columns[{j}]"
@@ -144,8 +170,11 @@ def load_budget_table(loader: FixtureReader, data: dict, order: int) -> None:
             loader.fail(crecord, "unit", f"{unit!r} is not one of {', '.join(BudgetColumn.Unit.values)}")
         if unit != BudgetColumn.Unit.POUNDS and role != BudgetColumn.Role.OTHER:
             loader.fail(crecord, "unit", "only an `other` column (not summed as money) may hold counts or years")
-        columns.append(BudgetColumn(table=table, label=loader.text(col, "label", crecord, required=True),
-                                    role=role, unit=unit, order=j))
+        columns.append(
+            BudgetColumn(
+                table=table, label=loader.text(col, "label", crecord, required=True), role=role, unit=unit, order=j
+            )
+        )
     if not columns:
         loader.fail(record, "columns", "at least one column is required")
     BudgetColumn.objects.bulk_create(columns)
@@ -163,25 +192,41 @@ def load_budget_table(loader: FixtureReader, data: dict, order: int) -> None:
             found = len(cells_data) if isinstance(cells_data, list) else 0
             loader.fail(rrecord, "cells", f"{found} cells for {len(columns)} columns")
         src = loader.src(item, rrecord)
-        row = BudgetRow.objects.create(table=table, division=division, group=loader.text(item, "group", rrecord),
-                                       kind=row_kind, note=loader.text(item, "note", rrecord), order=j, **src)
+        row = BudgetRow.objects.create(
+            table=table,
+            division=division,
+            group=loader.text(item, "group", rrecord),
+            kind=row_kind,
+            note=loader.text(item, "note", rrecord),
+            order=j,
+            **src,
+        )
         cells = []
         for col, cell in zip(columns, cells_data, strict=False):
             cells.append(budget_cell(loader, row, col, cell, multiplier, f"{rrecord}.{col.label}", src))
         BudgetCell.objects.bulk_create(cells)
         for cell in cells:
             if cell.note:
-                loader.discrepancy(f"{title}: {division or 'unlabelled row'}", cell.column.label, cell.printed,
-                                 fmt(cell.value), cell.note, row, src)
+                loader.discrepancy(
+                    f"{title}: {division or 'unlabelled row'}",
+                    cell.column.label,
+                    cell.printed,
+                    fmt(cell.value),
+                    cell.note,
+                    row,
+                    src,
+                )
         rows.append((row, cells))
     loader.report.add("budget rows", len(rows))
     reconcile(loader, record, table, columns, rows)
-    BudgetCell.objects.bulk_update([c for _, cells in rows for c in cells if c.reconciling_check],
-                                   ["reconciling", "reconciling_check"])
+    BudgetCell.objects.bulk_update(
+        [c for _, cells in rows for c in cells if c.reconciling_check], ["reconciling", "reconciling_check"]
+    )
 
 
-def budget_cell(loader: FixtureReader, row: BudgetRow, col: BudgetColumn, cell: Any, multiplier: int, record: str,
-                src: dict) -> BudgetCell:
+def budget_cell(
+    loader: FixtureReader, row: BudgetRow, col: BudgetColumn, cell: Any, multiplier: int, record: str, src: dict
+) -> BudgetCell:
     note = ""
     explicit = None
     rows_sum = None
@@ -192,8 +237,12 @@ def budget_cell(loader: FixtureReader, row: BudgetRow, col: BudgetColumn, cell: 
             # A printed total that does not equal its rows: kept as printed; the fixture names what the
             # rows sum to (checked against them in reconcile) and why, in `note`.
             if row.kind == BudgetRow.Kind.ROW or cell.get("value") is not None or not cell.get("note"):
-                loader.fail(record, "rows_sum", "rows_sum belongs to a total or subtotal cell, with a note "
-                                              "and no value (the printed figure is what is stored)")
+                loader.fail(
+                    record,
+                    "rows_sum",
+                    "rows_sum belongs to a total or subtotal cell, with a note "
+                    "and no value (the printed figure is what is stored)",
+                )
             rows_sum = loader.decimal(cell["rows_sum"], record, "rows_sum")
         if cell.get("value") is not None:
             try:
@@ -212,8 +261,7 @@ def budget_cell(loader: FixtureReader, row: BudgetRow, col: BudgetColumn, cell: 
     value = printed_value if explicit is None else explicit * multiplier
     if value != printed_value and not note:
         loader.fail(record, "note", "a value that differs from the printed figure needs a note with the arithmetic")
-    if (isinstance(cell, dict) and explicit is None and note and rows_sum is None
-            and cell.get("reconciling") is None):
+    if isinstance(cell, dict) and explicit is None and note and rows_sum is None and cell.get("reconciling") is None:
         loader.fail(record, "value", "a note without a value: give the repaired value (or drop the note)")
     if rows_sum is not None:
         made = BudgetCell(row=row, column=col, printed=printed, printed_value=printed_value, value=value)
@@ -223,18 +271,33 @@ def budget_cell(loader: FixtureReader, row: BudgetRow, col: BudgetColumn, cell: 
         # A row figure the document prints wrong (a sign missing), proved by the row's own figures: kept
         # as printed; the checks use what the row gives, shown beside the printed figure.
         if explicit is not None or not note or printed_value is None:
-            loader.fail(record, "reconciling", "reconciling needs a printed figure, a note with the arithmetic "
-                                             "and no value (the printed figure is what is stored)")
-        made = BudgetCell(row=row, column=col, printed=printed, printed_value=printed_value, value=value,
-                          reconciling=loader.decimal(cell["reconciling"], record, "reconciling") * multiplier,
-                          reconciling_check=BudgetCell.Check.ARITHMETIC)
+            loader.fail(
+                record,
+                "reconciling",
+                "reconciling needs a printed figure, a note with the arithmetic "
+                "and no value (the printed figure is what is stored)",
+            )
+        made = BudgetCell(
+            row=row,
+            column=col,
+            printed=printed,
+            printed_value=printed_value,
+            value=value,
+            reconciling=loader.decimal(cell["reconciling"], record, "reconciling") * multiplier,
+            reconciling_check=BudgetCell.Check.ARITHMETIC,
+        )
         made.misprint_note = note
         return made
     return BudgetCell(row=row, column=col, printed=printed, printed_value=printed_value, value=value, note=note)
 
 
-def reconcile(loader: FixtureReader, record: str, table: BudgetTable, columns: list[BudgetColumn],
-              rows: list[tuple[BudgetRow, list[BudgetCell]]]) -> None:
+def reconcile(
+    loader: FixtureReader,
+    record: str,
+    table: BudgetTable,
+    columns: list[BudgetColumn],
+    rows: list[tuple[BudgetRow, list[BudgetCell]]],
+) -> None:
     """Categories sum to gross; gross + income + grants = net; rows sum to subtotals and totals.
 
     A printed figure is never altered to make a check hold. A table printed in rounded figures may
@@ -245,8 +308,15 @@ def reconcile(loader: FixtureReader, record: str, table: BudgetTable, columns: l
     roles = [c.role for c in columns]
     allowed = Decimal(table.rounding * table.multiplier)
 
-    def check(where: str, fieldname: str, message: str, expected: Decimal, stated: BudgetCell | None,
-              kind: str, row: BudgetRow) -> None:
+    def check(
+        where: str,
+        fieldname: str,
+        message: str,
+        expected: Decimal,
+        stated: BudgetCell | None,
+        kind: str,
+        row: BudgetRow,
+    ) -> None:
         stated_value = stated.checked_amount if stated is not None else Decimal(0)
         difference = stated_value - expected
         # rows_sum documents a total against its rows only; the row's own checks still hold exactly
@@ -259,11 +329,25 @@ def reconcile(loader: FixtureReader, record: str, table: BudgetTable, columns: l
         what = f"{table.title}: {row.division or 'unlabelled row'}"
         printed = stated.printed if stated is not None else ""
         if documented is not None:
-            loader.discrepancy(what, fieldname, printed, fmt(stated_value),
-                             f"{message}; the printed figure is kept: {documented[1]}", row, srcs)
+            loader.discrepancy(
+                what,
+                fieldname,
+                printed,
+                fmt(stated_value),
+                f"{message}; the printed figure is kept: {documented[1]}",
+                row,
+                srcs,
+            )
         elif abs(difference) <= allowed:
-            loader.discrepancy(what, fieldname, printed, fmt(stated_value),
-                             f"{message}: rounding in the printed figures; kept as printed", row, srcs)
+            loader.discrepancy(
+                what,
+                fieldname,
+                printed,
+                fmt(stated_value),
+                f"{message}: rounding in the printed figures; kept as printed",
+                row,
+                srcs,
+            )
         else:
             loader.fail(where, fieldname, message)
         if stated is not None:
@@ -276,10 +360,16 @@ def reconcile(loader: FixtureReader, record: str, table: BudgetTable, columns: l
     for row, cells in rows:
         for cell in cells:
             if getattr(cell, "misprint_note", ""):
-                loader.discrepancy(f"{table.title}: {row.division or 'unlabelled row'}", cell.column.label,
-                                 cell.printed, fmt(cell.value), f"{cell.misprint_note}; the printed figure is "
-                                 f"kept, with what the row's own figures give ({fmt(cell.reconciling)}) beside it",
-                                 row, {"src_start": row.src_start, "src_end": row.src_end})
+                loader.discrepancy(
+                    f"{table.title}: {row.division or 'unlabelled row'}",
+                    cell.column.label,
+                    cell.printed,
+                    fmt(cell.value),
+                    f"{cell.misprint_note}; the printed figure is "
+                    f"kept, with what the row's own figures give ({fmt(cell.reconciling)}) beside it",
+                    row,
+                    {"src_start": row.src_start, "src_end": row.src_end},
+                )
 
     def cell_of(cells: list[BudgetCell], role: str) -> BudgetCell | None:
         return next((c for c, r in zip(cells, roles, strict=False) if r == role), None)
@@ -289,15 +379,29 @@ def reconcile(loader: FixtureReader, record: str, table: BudgetTable, columns: l
         gross, net = amount(cells, "gross"), amount(cells, "net")
         categories = amount(cells, "category")
         if categories is not None and gross is not None:
-            check(where, "gross", f"cost categories sum to {fmt(categories)} but gross is {fmt(gross)} "
-                                  f"(difference {fmt(gross - categories)})", categories,
-                  cell_of(cells, "gross"), BudgetCell.Check.CATEGORIES, row)
+            check(
+                where,
+                "gross",
+                f"cost categories sum to {fmt(categories)} but gross is {fmt(gross)} "
+                f"(difference {fmt(gross - categories)})",
+                categories,
+                cell_of(cells, "gross"),
+                BudgetCell.Check.CATEGORIES,
+                row,
+            )
         if gross is not None and net is not None:
             income = amount(cells, "income") or Decimal(0)
             grants = amount(cells, "grants") or Decimal(0)
-            check(where, "net", f"gross {fmt(gross)} + income {fmt(income)} + grants {fmt(grants)} "
-                                f"= {fmt(gross + income + grants)} but net is {fmt(net)}",
-                  gross + income + grants, cell_of(cells, "net"), BudgetCell.Check.NET, row)
+            check(
+                where,
+                "net",
+                f"gross {fmt(gross)} + income {fmt(income)} + grants {fmt(grants)} "
+                f"= {fmt(gross + income + grants)} but net is {fmt(net)}",
+                gross + income + grants,
+                cell_of(cells, "net"),
+                BudgetCell.Check.NET,
+                row,
+            )
     for position, (row, cells) in enumerate(rows):
         if row.kind == BudgetRow.Kind.ROW:
             continue
@@ -311,12 +415,21 @@ def reconcile(loader: FixtureReader, record: str, table: BudgetTable, columns: l
             if stated.value is None and not stated.printed:
                 continue  # nothing printed in this column of the total row
             total = sum((c[k].checked_amount for _, c in members), Decimal(0))
-            check(f"{record}: {row.kind} row {row.division!r} ({row.src_label})", col.label,
-                  f"the {len(members)} rows above sum to {fmt(total)} but the {row.kind} is "
-                  f"{fmt(stated.value)} (difference {fmt(stated.amount - total)})", total, stated,
-                  BudgetCell.Check.ROWS, row)
+            check(
+                f"{record}: {row.kind} row {row.division!r} ({row.src_label})",
+                col.label,
+                f"the {len(members)} rows above sum to {fmt(total)} but the {row.kind} is "
+                f"{fmt(stated.value)} (difference {fmt(stated.amount - total)})",
+                total,
+                stated,
+                BudgetCell.Check.ROWS,
+                row,
+            )
     for _, cells in rows:
         for cell in cells:
             if getattr(cell, "documented", None) is not None and not cell.reconciling_check:
-                loader.fail(record, "rows_sum", f"{cell.printed!r}: rows_sum given but the rows agree with "
-                                              "the printed total (drop rows_sum)")
+                loader.fail(
+                    record,
+                    "rows_sum",
+                    f"{cell.printed!r}: rows_sum given but the rows agree with the printed total (drop rows_sum)",
+                )

@@ -32,8 +32,16 @@ def load_deliverables(loader: FixtureReader, items: list) -> set[str]:
     subs: list[Deliverable] = []
     order = 0
 
-    def save(item: dict, record: str, parent: Deliverable | None, key: str, section: str, priority: str,
-             part_default: str = "", positional: bool = True) -> Deliverable:
+    def save(
+        item: dict,
+        record: str,
+        parent: Deliverable | None,
+        key: str,
+        section: str,
+        priority: str,
+        part_default: str = "",
+        positional: bool = True,
+    ) -> Deliverable:
         nonlocal order
         order += 1
         src = loader.src(item, record)
@@ -45,17 +53,29 @@ def load_deliverables(loader: FixtureReader, items: list) -> set[str]:
         if flag is not None and not isinstance(flag, bool):
             loader.fail(record, "in_council_plan", "must be true, false or null")
         fields = dict(
-            parent=parent, objective=None, refs=loader.texts(item, "refs", record),
-            number=loader.text(item, "number", record), part=loader.text(item, "part", record) or part_default,
+            parent=parent,
+            objective=None,
+            refs=loader.texts(item, "refs", record),
+            number=loader.text(item, "number", record),
+            part=loader.text(item, "part", record) or part_default,
             section=section,
-            council_priority=loader.text(item, "council_priority", record) or priority, title=title,
-            lead=loader.text(item, "lead", record), start_printed=start_printed, start=start,
-            start_precision=start_precision, end_printed=end_printed, end=end, end_precision=end_precision,
+            council_priority=loader.text(item, "council_priority", record) or priority,
+            title=title,
+            lead=loader.text(item, "lead", record),
+            start_printed=start_printed,
+            start=start,
+            start_precision=start_precision,
+            end_printed=end_printed,
+            end=end,
+            end_precision=end_precision,
             resources=loader.texts(item, "resources", record),
             interdependencies=loader.texts(item, "interdependencies", record),
             success_measures=loader.texts(item, "success_measures", record),
-            outcome=loader.text(item, "outcome", record), in_council_plan=flag,
-            notes=loader.text(item, "notes", record), order=order, **src,
+            outcome=loader.text(item, "outcome", record),
+            in_council_plan=flag,
+            notes=loader.text(item, "notes", record),
+            order=order,
+            **src,
         )
         obj = Deliverable(plan=loader.plan, key=key, **fields)
         loader.loaded_deliverables.append((obj, positional))
@@ -79,8 +99,12 @@ def load_deliverables(loader: FixtureReader, items: list) -> set[str]:
         numbered = f"no-{part + ' ' if part else ''}{number}"
         key = " ".join(refs) or (numbered if number else f"{section}-{i}")
         if number and numbered in seen_refs:
-            loader.fail(record, "number", f"action {number} is already used by {seen_refs[numbered]} (numbers are "
-                                        "unique within a plan, or within a `part` such as 'Public Health')")
+            loader.fail(
+                record,
+                "number",
+                f"action {number} is already used by {seen_refs[numbered]} (numbers are "
+                "unique within a plan, or within a `part` such as 'Public Health')",
+            )
         if number:
             seen_refs[numbered] = record
         record = f"{record} ({key})"
@@ -123,15 +147,21 @@ def load_outcomes(loader: FixtureReader, items: list) -> None:
             loader.check_keys(obj_data, OBJECTIVE_KEYS, orecord)
             onumber = loader.whole_number(obj_data, "number", orecord)
             if onumber in kept_objectives:
-                loader.fail(orecord, "number", f"objective {onumber} is already used by {kept_objectives[onumber]} "
-                                             "(objective numbers are unique within a plan)")
+                loader.fail(
+                    orecord,
+                    "number",
+                    f"objective {onumber} is already used by {kept_objectives[onumber]} "
+                    "(objective numbers are unique within a plan)",
+                )
             kept_objectives[onumber] = orecord
             objective = objectives.get(onumber) or StrategicObjective(number=onumber)
             fields = dict(
-                outcome=outcome, title=loader.text(obj_data, "title", orecord, required=True),
+                outcome=outcome,
+                title=loader.text(obj_data, "title", orecord, required=True),
                 lead_directors=loader.texts(obj_data, "lead_directors", orecord),
                 supporting_departments=loader.texts(obj_data, "supporting_departments", orecord),
-                dates_printed=loader.text(obj_data, "dates", orecord), **loader.src(obj_data, orecord),
+                dates_printed=loader.text(obj_data, "dates", orecord),
+                **loader.src(obj_data, orecord),
             )
             for name, field_value in fields.items():
                 setattr(objective, name, field_value)
@@ -147,17 +177,30 @@ def load_outcomes(loader: FixtureReader, items: list) -> None:
                 order += 1
                 title = loader.text(action, "title", arecord, required=True)
                 obj = Deliverable(
-                    plan=loader.plan, key=key, parent=None, objective=objective, refs=[],
+                    plan=loader.plan,
+                    key=key,
+                    parent=None,
+                    objective=objective,
+                    refs=[],
                     number=f"{objective.number}.{k}",
-                    section=Deliverable.Section.OBJECTIVE, council_priority=outcome.title, title=title,
-                    lead=loader.text(action, "lead", arecord), start_printed="", start=None, start_precision="",
-                    end_printed=end_printed, end=end, end_precision=end_precision,
+                    section=Deliverable.Section.OBJECTIVE,
+                    council_priority=outcome.title,
+                    title=title,
+                    lead=loader.text(action, "lead", arecord),
+                    start_printed="",
+                    start=None,
+                    start_precision="",
+                    end_printed=end_printed,
+                    end=end,
+                    end_precision=end_precision,
                     supporting_departments=loader.texts(action, "supporting_departments", arecord),
                     support_required=loader.texts(action, "support_required", arecord),
                     timescale=loader.text(action, "timescale", arecord),
                     success_measures=loader.texts(action, "success_measures", arecord),
                     key_risks=loader.texts(action, "key_risks", arecord),
-                    notes=loader.text(action, "notes", arecord), order=order, **src,
+                    notes=loader.text(action, "notes", arecord),
+                    order=order,
+                    **src,
                 )
                 loader.loaded_deliverables.append((obj, True))
                 actions.append(obj)
@@ -173,25 +216,36 @@ def save_deliverables(loader: FixtureReader, actions: list[Deliverable]) -> None
     updated in place, so progress updates stay on it; the rest inserted; stored rows the fixture no
     longer has deleted, or the load refused if one carries progress updates. About six statements."""
     stored = list(Deliverable.objects.filter(plan=loader.plan))
-    updates = {row["deliverable_id"]: row for row in DeliverableUpdate.objects.filter(deliverable__plan=loader.plan)
-               .values("deliverable_id").annotate(entries=models.Count("pk"), newest=models.Max("as_of"))}
+    updates = {
+        row["deliverable_id"]: row
+        for row in DeliverableUpdate.objects.filter(deliverable__plan=loader.plan)
+        .values("deliverable_id")
+        .annotate(entries=models.Count("pk"), newest=models.Max("as_of"))
+    }
     matched = deliverables_match(stored=stored, loaded=loader.loaded_deliverables)
     for row in sorted(matched.dropped, key=lambda r: r.order):
         if row.pk in updates:
-            loader.refuse_dropped("deliverables", row, updates[row.pk]["entries"], updates[row.pk]["newest"],
-                                "progress updates", f"its key ({row.key}: refs or number), or for a row "
-                                "without them its title or its place")
+            loader.refuse_dropped(
+                "deliverables",
+                row,
+                updates[row.pk]["entries"],
+                updates[row.pk]["newest"],
+                "progress updates",
+                f"its key ({row.key}: refs or number), or for a row without them its title or its place",
+            )
     for row, title in matched.retitled:
         if row.pk in updates:
             # Keyed by position (no refs or number): a corrected title, or another row in its place.
             loader.report.notices.append(
                 f"{loader.file}: deliverable {row.key} has progress updates and its title changed from "
-                f"{row.title[:80]!r} to {title[:80]!r}: check that its updates still describe it")
+                f"{row.title[:80]!r} to {title[:80]!r}: check that its updates still describe it"
+            )
     # Keys are unique in a plan: move the keys that change or go out of the way before writing the new ones.
     moving = matched.rekeyed + [row.pk for row in matched.dropped]
     if moving:
         Deliverable.objects.filter(pk__in=moving).update(
-            key=Concat(models.Value("~"), Cast("id", output_field=models.CharField())))
+            key=Concat(models.Value("~"), Cast("id", output_field=models.CharField()))
+        )
     loader.save_all(Deliverable, loader.tops)
     for sub in loader.subs:
         sub.parent = sub.parent  # re-point parent_id at the now-saved parent

@@ -23,12 +23,32 @@ from plans.models import LoadFingerprint, Plan
 # The modules a load runs to validate, parse and write (and the models whose save() and querysets it calls).
 # A module added to the loader belongs here; a view or template does not (it changes no stored row).
 LOADER_MODULES = (
-    "loader.services", "loader.schema", "loader.reader", "loader.plans", "loader.deliverables", "loader.budgets",
-    "loader.kpis", "loader.procurement", "loader.matching", "loader.fingerprint",
-    "plans.parsing", "plans.parsing.printed", "plans.parsing.values",
-    "plans.models", "plans.models.sourced", "plans.models.organisation", "plans.models.contents",
-    "plans.models.delivery", "plans.models.access", "plans.models.versions",
-    "kpis.models", "kpis.services", "kpis.assessment", "kpis.selectors", "budgets.models", "procurement.models",
+    "loader.services",
+    "loader.schema",
+    "loader.reader",
+    "loader.plans",
+    "loader.deliverables",
+    "loader.budgets",
+    "loader.kpis",
+    "loader.procurement",
+    "loader.matching",
+    "loader.fingerprint",
+    "plans.parsing",
+    "plans.parsing.printed",
+    "plans.parsing.values",
+    "plans.models",
+    "plans.models.sourced",
+    "plans.models.organisation",
+    "plans.models.contents",
+    "plans.models.delivery",
+    "plans.models.access",
+    "plans.models.versions",
+    "kpis.models",
+    "kpis.services",
+    "kpis.assessment",
+    "kpis.selectors",
+    "budgets.models",
+    "procurement.models",
 )
 
 

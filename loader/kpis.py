@@ -48,13 +48,21 @@ def load_kpis(loader: FixtureReader, items: list, refs: set[str]) -> None:
             measures[measure_key] = Measure(department=loader.plan.department, key=measure_key, title=description)
         kpi = existing.get(key) or Kpi(plan=loader.plan, key=key)
         fields = dict(
-            measure=measures[measure_key], description=description, unit=unit,
-            unit_note=loader.text(item, "unit_note", record), higher_is_better=hib,
-            responsible=loader.text(item, "responsible", record), section=loader.text(item, "section", record),
-            group=loader.text(item, "group", record), links=links, footnotes=loader.texts(item, "footnotes", record),
-            tolerance=(None if item.get("tolerance") is None
-                       else loader.decimal(item["tolerance"], record, "tolerance")),
-            order=i, **src,
+            measure=measures[measure_key],
+            description=description,
+            unit=unit,
+            unit_note=loader.text(item, "unit_note", record),
+            higher_is_better=hib,
+            responsible=loader.text(item, "responsible", record),
+            section=loader.text(item, "section", record),
+            group=loader.text(item, "group", record),
+            links=links,
+            footnotes=loader.texts(item, "footnotes", record),
+            tolerance=(
+                None if item.get("tolerance") is None else loader.decimal(item["tolerance"], record, "tolerance")
+            ),
+            order=i,
+            **src,
         )
         for name, field_value in fields.items():
             setattr(kpi, name, field_value)
@@ -69,11 +77,16 @@ def load_kpis(loader: FixtureReader, items: list, refs: set[str]) -> None:
     loader.save_all(Kpi, kpis)
     dropped = Kpi.objects.filter(plan=loader.plan).exclude(pk__in=[k.pk for k in kpis])
     entered = models.Count("values", filter=models.Q(values__source="entry"), distinct=True)
-    found = (dropped.annotate(entries=entered + models.Count("benchmarks", distinct=True))
-             .filter(entries__gt=0).order_by("order").first())
+    found = (
+        dropped.annotate(entries=entered + models.Count("benchmarks", distinct=True))
+        .filter(entries__gt=0)
+        .order_by("order")
+        .first()
+    )
     if found is not None:
-        loader.refuse_dropped("kpis", found, found.entries, None, "entered values and benchmarks",
-                            f"its key ({found.key})")
+        loader.refuse_dropped(
+            "kpis", found, found.entries, None, "entered values and benchmarks", f"its key ({found.key})"
+        )
     dropped.delete()
     for value in values:
         value.kpi = value.kpi
@@ -93,14 +106,27 @@ def kpi_value(loader: FixtureReader, kpi: Kpi, data: dict, record: str, order: i
         loader.fail(record, "year", str(exc))
     record = f"{record} ({kind} {parsing.fy_label(year)})"
     if "printed" not in data:
-        loader.fail(record, "printed", "is required (use \"\" for an empty cell)")
+        loader.fail(record, "printed", 'is required (use "" for an empty cell)')
     printed = "" if data["printed"] is None else str(data["printed"])
     src = loader.src(data, record, required=False) if data.get("src") else kpi_src
     parsed = parsing.parse_value(printed)
-    obj = KpiValue(kpi=kpi, year=year, kind=kind, printed=printed, column=loader.text(data, "column", record),
-                   order=order, value=parsed.value, unit=parsed.unit, as_at=parsed.as_at,
-                   as_at_precision=parsed.as_at_precision, provisional=parsed.provisional,
-                   status=parsed.status, note=parsed.note, footnote=parsed.footnote, **src)
+    obj = KpiValue(
+        kpi=kpi,
+        year=year,
+        kind=kind,
+        printed=printed,
+        column=loader.text(data, "column", record),
+        order=order,
+        value=parsed.value,
+        unit=parsed.unit,
+        as_at=parsed.as_at,
+        as_at_precision=parsed.as_at_precision,
+        provisional=parsed.provisional,
+        status=parsed.status,
+        note=parsed.note,
+        footnote=parsed.footnote,
+        **src,
+    )
     qualitative = data.get("qualitative") is True
     if kind == KpiValue.Kind.TARGET:
         spec = parsing.parse_target(printed)
@@ -108,8 +134,12 @@ def kpi_value(loader: FixtureReader, kpi: Kpi, data: dict, record: str, order: i
             spec = explicit_target(loader, data["target"], record)
         if spec is None:
             if not qualitative:
-                loader.fail(record, "target", f"target {printed!r} is not understood: give target: {{kind: ...}} "
-                                            "(see fixtures/README.md) or qualitative: true")
+                loader.fail(
+                    record,
+                    "target",
+                    f"target {printed!r} is not understood: give target: {{kind: ...}} "
+                    "(see fixtures/README.md) or qualitative: true",
+                )
             spec = parsing.TargetSpec(TargetKind.NONE, reason="text")
         obj.target_kind, obj.comparator, obj.direction = spec.kind, spec.comparator, spec.direction
         obj.target_value, obj.target_low, obj.target_high = spec.value, spec.low, spec.high
@@ -122,8 +152,9 @@ def kpi_value(loader: FixtureReader, kpi: Kpi, data: dict, record: str, order: i
         if spec.kind not in {TargetKind.NUMBER, TargetKind.COMPARATOR}:
             obj.status = KpiValue.Status.TEXT if spec.kind != TargetKind.NONE else parsed.status
     elif not parsed.ok and not qualitative and not any(k in data for k in ("value", "status")):
-        loader.fail(record, "printed", f"{printed!r} is not understood: give value/as_at/status explicitly "
-                                     "or qualitative: true")
+        loader.fail(
+            record, "printed", f"{printed!r} is not understood: give value/as_at/status explicitly or qualitative: true"
+        )
     if qualitative and kind != KpiValue.Kind.TARGET:
         obj.status, obj.value, obj.note = KpiValue.Status.TEXT, None, parsing.clean(printed)
     if "value" in data:
@@ -189,7 +220,13 @@ def explicit_target(loader: FixtureReader, data: Any, record: str) -> parsing.Ta
     if comparator and comparator not in {"lt", "le", "gt", "ge", "eq"}:
         loader.fail(record, "target.comparator", f"{comparator!r} is not lt, le, gt, ge or eq")
     return parsing.TargetSpec(
-        kind, comparator=comparator, value=num("value"), low=num("low"), high=num("high"),
-        direction=loader.text(data, "direction", record), benchmark=loader.text(data, "benchmark", record),
-        maintain=bool(data.get("maintain")), reason="text" if kind == TargetKind.NONE else "",
+        kind,
+        comparator=comparator,
+        value=num("value"),
+        low=num("low"),
+        high=num("high"),
+        direction=loader.text(data, "direction", record),
+        benchmark=loader.text(data, "benchmark", record),
+        maintain=bool(data.get("maintain")),
+        reason="text" if kind == TargetKind.NONE else "",
     )

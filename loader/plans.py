@@ -61,12 +61,20 @@ def load_plan(loader: FixtureReader, data: dict) -> None:
         council=council, slug=dept_slug, defaults={"name": DEPARTMENTS[dept_slug]}
     )
     fields = dict(
-        department=department, title=loader.text(data, "title", record, required=True), kind=kind,
-        period=loader.text(data, "period", record, required=True), financial_year=year,
+        department=department,
+        title=loader.text(data, "title", record, required=True),
+        kind=kind,
+        period=loader.text(data, "period", record, required=True),
+        financial_year=year,
         executive_director=loader.text(data, "executive_director", record),
         executive_director_title=loader.text(data, "executive_director_title", record),
-        date=date, date_printed=loader.text(data, "date_printed", record), status=status,
-        document=document, notes=loader.texts(data, "notes", record), fixture=loader.file, **plan_src,
+        date=date,
+        date_printed=loader.text(data, "date_printed", record),
+        status=status,
+        document=document,
+        notes=loader.texts(data, "notes", record),
+        fixture=loader.file,
+        **plan_src,
     )
     loader.plan, _ = Plan.objects.update_or_create(slug=slug, defaults=fields)
 
@@ -79,11 +87,17 @@ def load_statements(loader: FixtureReader, items: list) -> None:
         kind = loader.text(item, "kind", record, required=True)
         if kind not in Statement.Kind.values:
             loader.fail(record, "kind", f"{kind!r} is not one of {', '.join(Statement.Kind.values)}")
-        objs.append(Statement(
-            plan=loader.plan, kind=kind, group=loader.text(item, "group", record),
-            number=loader.text(item, "number", record), text=loader.text(item, "text", record, required=True),
-            order=i, **loader.src(item, record),
-        ))
+        objs.append(
+            Statement(
+                plan=loader.plan,
+                kind=kind,
+                group=loader.text(item, "group", record),
+                number=loader.text(item, "number", record),
+                text=loader.text(item, "text", record, required=True),
+                order=i,
+                **loader.src(item, record),
+            )
+        )
     Statement.objects.bulk_create(objs)
     loader.report.add("statements", len(objs))
 
@@ -93,8 +107,15 @@ def load_divisions(loader: FixtureReader, items: list) -> None:
     for i, item in enumerate(items, 1):
         record = f"divisions[{i}]"
         loader.check_keys(item, DIVISION_KEYS, record)
-        objs.append(Division(plan=loader.plan, name=loader.text(item, "name", record, required=True),
-                             director=loader.text(item, "director", record), order=i, **loader.src(item, record)))
+        objs.append(
+            Division(
+                plan=loader.plan,
+                name=loader.text(item, "name", record, required=True),
+                director=loader.text(item, "director", record),
+                order=i,
+                **loader.src(item, record),
+            )
+        )
     Division.objects.bulk_create(objs)
     loader.report.add("divisions", len(objs))
 
@@ -106,12 +127,19 @@ def load_workforce(loader: FixtureReader, items: list) -> None:
         loader.check_keys(item, WORKFORCE_KEYS, record)
         headcount = loader.text(item, "headcount", record)
         fte = loader.text(item, "fte", record)
-        objs.append(Workforce(
-            plan=loader.plan, division=loader.text(item, "division", record), headcount_printed=headcount,
-            headcount=loader.first_number(headcount, record, "headcount"), fte_printed=fte,
-            fte=loader.first_number(fte, record, "fte"), note=loader.text(item, "note", record), order=i,
-            **loader.src(item, record),
-        ))
+        objs.append(
+            Workforce(
+                plan=loader.plan,
+                division=loader.text(item, "division", record),
+                headcount_printed=headcount,
+                headcount=loader.first_number(headcount, record, "headcount"),
+                fte_printed=fte,
+                fte=loader.first_number(fte, record, "fte"),
+                note=loader.text(item, "note", record),
+                order=i,
+                **loader.src(item, record),
+            )
+        )
     Workforce.objects.bulk_create(objs)
     loader.report.add("workforce", len(objs))
 
@@ -121,9 +149,15 @@ def load_discrepancies(loader: FixtureReader, items: list) -> None:
     for i, item in enumerate(items, 1):
         record = f"discrepancies[{i}]"
         loader.check_keys(item, DISCREPANCY_KEYS, record)
-        loader.discrepancy(loader.text(item, "record", record, required=True), loader.text(item, "field", record),
-                         loader.text(item, "printed", record), loader.text(item, "stored", record),
-                         loader.text(item, "note", record, required=True), None, loader.src(item, record))
+        loader.discrepancy(
+            loader.text(item, "record", record, required=True),
+            loader.text(item, "field", record),
+            loader.text(item, "printed", record),
+            loader.text(item, "stored", record),
+            loader.text(item, "note", record, required=True),
+            None,
+            loader.src(item, record),
+        )
 
 
 def load_risks(loader: FixtureReader, items: list) -> None:
@@ -131,13 +165,20 @@ def load_risks(loader: FixtureReader, items: list) -> None:
     for i, item in enumerate(items, 1):
         record = f"risks[{i}]"
         loader.check_keys(item, RISK_KEYS, record)
-        objs.append(Risk(
-            plan=loader.plan, description=loader.text(item, "description", record, required=True),
-            refs=loader.texts(item, "refs", record), type=loader.text(item, "type", record),
-            mitigation_intro=loader.text(item, "mitigation_intro", record),
-            mitigations=loader.texts(item, "mitigations", record), owner=loader.text(item, "owner", record),
-            council_priority=loader.text(item, "council_priority", record),
-            section=loader.text(item, "section", record), order=i, **loader.src(item, record),
-        ))
+        objs.append(
+            Risk(
+                plan=loader.plan,
+                description=loader.text(item, "description", record, required=True),
+                refs=loader.texts(item, "refs", record),
+                type=loader.text(item, "type", record),
+                mitigation_intro=loader.text(item, "mitigation_intro", record),
+                mitigations=loader.texts(item, "mitigations", record),
+                owner=loader.text(item, "owner", record),
+                council_priority=loader.text(item, "council_priority", record),
+                section=loader.text(item, "section", record),
+                order=i,
+                **loader.src(item, record),
+            )
+        )
     Risk.objects.bulk_create(objs)
     loader.report.add("risks", len(objs))

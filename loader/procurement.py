@@ -21,9 +21,14 @@ def load_procurement(loader: FixtureReader, tables: list) -> None:
         printed_total = loader.text(item, "printed_total", record)
         src = loader.src(item, record)
         table = ProcurementTable.objects.create(
-            plan=loader.plan, title=title, band=loader.text(item, "band", record), printed_total=printed_total,
-            total=loader.money(printed_total, record, "printed_total"), notes=loader.texts(item, "notes", record),
-            order=i, **src,
+            plan=loader.plan,
+            title=title,
+            band=loader.text(item, "band", record),
+            printed_total=printed_total,
+            total=loader.money(printed_total, record, "printed_total"),
+            notes=loader.texts(item, "notes", record),
+            order=i,
+            **src,
         )
         entries = []
         for j, row in enumerate(item.get("rows") or [], 1):
@@ -44,19 +49,32 @@ def load_procurement(loader: FixtureReader, tables: list) -> None:
                 fields[fieldname] = parsed.date
                 fields[f"{fieldname}_problem"] = parsed.problem
                 if parsed.problem:
-                    loader.discrepancy(f"Procurement: {name}", fieldname.replace("_", " "), printed, "",
-                                     parsed.problem, None, rsrc)
+                    loader.discrepancy(
+                        f"Procurement: {name}", fieldname.replace("_", " "), printed, "", parsed.problem, None, rsrc
+                    )
             length = loader.text(row, "length", rrecord)
             statutory = loader.text(row, "statutory", rrecord)
             order += 1
-            entries.append(ProcurementEntry(
-                table=table, plan=loader.plan, group=loader.text(row, "group", rrecord),
-                subgroup=loader.text(row, "subgroup", rrecord), title=name, value_printed=value_printed,
-                value=money.value, value_status=money.status, length_printed=length,
-                length_months=parsing.parse_months(length), statutory_printed=statutory,
-                statutory=parsing.parse_flag(statutory), notes=loader.text(row, "notes", rrecord), order=order,
-                **fields, **rsrc,
-            ))
+            entries.append(
+                ProcurementEntry(
+                    table=table,
+                    plan=loader.plan,
+                    group=loader.text(row, "group", rrecord),
+                    subgroup=loader.text(row, "subgroup", rrecord),
+                    title=name,
+                    value_printed=value_printed,
+                    value=money.value,
+                    value_status=money.status,
+                    length_printed=length,
+                    length_months=parsing.parse_months(length),
+                    statutory_printed=statutory,
+                    statutory=parsing.parse_flag(statutory),
+                    notes=loader.text(row, "notes", rrecord),
+                    order=order,
+                    **fields,
+                    **rsrc,
+                )
+            )
         ProcurementEntry.objects.bulk_create(entries)
         loader.report.add("procurement entries", len(entries))
         if table.total is not None:
@@ -64,9 +82,14 @@ def load_procurement(loader: FixtureReader, tables: list) -> None:
             if rows_sum != table.total:
                 note = loader.text(item, "total_note", record)
                 if not note:
-                    loader.fail(record, "printed_total", f"rows sum to {fmt(rows_sum)} but the printed total is "
-                                                       f"{fmt(table.total)}: check the rows, or give total_note "
-                                                       "with the arithmetic if the document is wrong")
-                loader.discrepancy(f"Procurement table: {title}", "total", printed_total, fmt(rows_sum), note,
-                                 table, src)
+                    loader.fail(
+                        record,
+                        "printed_total",
+                        f"rows sum to {fmt(rows_sum)} but the printed total is "
+                        f"{fmt(table.total)}: check the rows, or give total_note "
+                        "with the arithmetic if the document is wrong",
+                    )
+                loader.discrepancy(
+                    f"Procurement table: {title}", "total", printed_total, fmt(rows_sum), note, table, src
+                )
     ProcurementTable.objects.filter(plan=loader.plan).summarise()

@@ -99,12 +99,26 @@ class FixtureReader:
             self.fail(record, "src", f"lines {start}-{end} are outside the plan's lines {lo}-{hi}")
         return {"src_start": start, "src_end": end}
 
-    def discrepancy(self, record: str, fieldname: str, printed: str, stored: str, note: str,
-                    obj: models.Model | None = None, src: dict | None = None) -> None:
+    def discrepancy(
+        self,
+        record: str,
+        fieldname: str,
+        printed: str,
+        stored: str,
+        note: str,
+        obj: models.Model | None = None,
+        src: dict | None = None,
+    ) -> None:
         Discrepancy.objects.create(
-            plan=self.plan, record=record[:300], field=fieldname, printed=printed, stored=stored, note=note,
+            plan=self.plan,
+            record=record[:300],
+            field=fieldname,
+            printed=printed,
+            stored=stored,
+            note=note,
             content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
-            object_id=obj.pk if obj is not None else None, **(src or {}),
+            object_id=obj.pk if obj is not None else None,
+            **(src or {}),
         )
         self.report.add("discrepancies")
 
@@ -138,18 +152,22 @@ class FixtureReader:
             self.fail(record, key, f"{value!r} is not a whole number")
         return value
 
-    def refuse_dropped(self, section: str, found: Keyed, entries: int, newest: Any, what: str,
-                       identity: str) -> None:
+    def refuse_dropped(self, section: str, found: Keyed, entries: int, newest: Any, what: str, identity: str) -> None:
         """A record the fixture no longer has, carrying entries made in the product, is neither deleted (the
         entries are the only copy of a lead's work) nor kept behind the fixture's back (a plan page would then
         show a record its document does not print, with nothing saying why). The load is refused, writing
         nothing, and the message names the record and what hangs off it, so whoever edited the fixture decides:
         put the record back, or, if it was only edited, keep what identifies it."""
         when = f", newest {newest}" if newest else ""
-        self.fail(section, found.key, (
-            f"{found} is no longer in the fixture but carries {entries} {what} entered in the product{when}. "
-            "Nothing was written: put it back (a load never deletes entries); if it was only edited, keep "
-            f"{identity}"))
+        self.fail(
+            section,
+            found.key,
+            (
+                f"{found} is no longer in the fixture but carries {entries} {what} entered in the product{when}. "
+                "Nothing was written: put it back (a load never deletes entries); if it was only edited, keep "
+                f"{identity}"
+            ),
+        )
 
     @staticmethod
     def save_all(model: type[models.Model], objs: list) -> None:

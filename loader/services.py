@@ -47,8 +47,17 @@ from plans.models import Council, Discrepancy, Division, Plan, Risk, Statement, 
 from procurement.models import ProcurementTable
 
 # Imported from here by the commands, the tests and perf/synthetic.py.
-__all__ = ["COUNCIL", "DEPARTMENTS", "FixtureError", "LoadReport", "PlanLoader", "fixture_paths", "measures_apply",
-           "plans_load", "plans_load_if_changed"]
+__all__ = [
+    "COUNCIL",
+    "DEPARTMENTS",
+    "FixtureError",
+    "LoadReport",
+    "PlanLoader",
+    "fixture_paths",
+    "measures_apply",
+    "plans_load",
+    "plans_load_if_changed",
+]
 
 
 class PlanLoader(FixtureReader):
@@ -84,8 +93,18 @@ class PlanLoader(FixtureReader):
         objectives and actions are matched by key instead: progress updates and entered values hang off them
         (Outcome is not here: deleting it cascaded to the actions and tripped over their PROTECTed updates)."""
         plan = self.plan
-        for model in (Statement, Division, Workforce, BudgetHeadline, ServicePressure, Saving, BudgetTable,
-                      ProcurementTable, Risk, Discrepancy):
+        for model in (
+            Statement,
+            Division,
+            Workforce,
+            BudgetHeadline,
+            ServicePressure,
+            Saving,
+            BudgetTable,
+            ProcurementTable,
+            Risk,
+            Discrepancy,
+        ):
             model.objects.filter(plan=plan).delete()
         # An explicit id list, not a join: on freshly loaded tables (no statistics yet) PostgreSQL plans the
         # joined form as a nested loop over the whole table.
@@ -105,10 +124,17 @@ def measures_apply(*, path: Path, report: LoadReport, strict: bool) -> None:
     except yaml.YAMLError as exc:
         raise FixtureError(file, "YAML", "", f"not valid YAML: {exc}") from exc
     items = data.get("measures") or []
-    members = {(str(m.get("plan")), str(m.get("kpi"))) for item in items if isinstance(item, dict)
-               for m in item.get("members") or [] if isinstance(m, dict)}
-    loaded = {(k.plan.slug, k.key): k for k in Kpi.objects.select_related("plan").filter(
-        plan__slug__in={plan for plan, _ in members})}
+    members = {
+        (str(m.get("plan")), str(m.get("kpi")))
+        for item in items
+        if isinstance(item, dict)
+        for m in item.get("members") or []
+        if isinstance(m, dict)
+    }
+    loaded = {
+        (k.plan.slug, k.key): k
+        for k in Kpi.objects.select_related("plan").filter(plan__slug__in={plan for plan, _ in members})
+    }
     loaded_plans = {plan for plan, _ in loaded}
     seen: set[str] = set()
     for i, item in enumerate(items, 1):
@@ -136,7 +162,8 @@ def measures_apply(*, path: Path, report: LoadReport, strict: bool) -> None:
         if len(departments) > 1:
             raise FixtureError(file, f"{record} ({key})", "members", "members come from different departments")
         measure, _ = Measure.objects.update_or_create(
-            department_id=departments.pop(), key=key,
+            department_id=departments.pop(),
+            key=key,
             defaults={"title": str(item.get("title") or kpis[-1].description), "why": str(item.get("why") or "")},
         )
         Kpi.objects.filter(pk__in=[k.pk for k in kpis]).update(measure=measure)
@@ -155,9 +182,15 @@ def plans_load(*, paths: Iterable[Path] | None = None, dry_run: bool = False) ->
     A full load records its fingerprint (loader.fingerprint), which plans_load_if_changed compares."""
     report = LoadReport()
     if Council.objects.filter(is_synthetic=True).exists():  # never real plans beside the scale benchmark's data
-        raise FixtureError(f"database {connection.settings_dict['NAME']}", "", "", (
-            "it holds synthetic benchmark councils (manage.py generate_scale). Real plans are never loaded beside "
-            "synthetic data: load them into a database without it (the default, LOCAL_DATABASE_NAME unset)"))
+        raise FixtureError(
+            f"database {connection.settings_dict['NAME']}",
+            "",
+            "",
+            (
+                "it holds synthetic benchmark councils (manage.py generate_scale). Real plans are never loaded beside "
+                "synthetic data: load them into a database without it (the default, LOCAL_DATABASE_NAME unset)"
+            ),
+        )
     paths = list(paths) if paths is not None else fixture_paths()
     full = paths == fixture_paths()
     fingerprint = fixtures_fingerprint() if full else ""  # read before loading: a file saved meanwhile reloads

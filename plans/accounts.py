@@ -45,8 +45,9 @@ def account_name(request: HttpRequest, credentials: dict | None) -> str:
     return str(username).replace("\x00", "").strip().lower()[:255]
 
 
-def refused(request: HttpRequest, original_response: HttpResponse | None = None,
-            credentials: dict | None = None) -> HttpResponse:
+def refused(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
     """settings.AXES_LOCKOUT_CALLABLE: the sign-in page saying to wait, with status 429 and Retry-After. It shows
     an empty form and nothing of the password check, so it does not say whether the password was right."""
     view = SignInView()

@@ -41,8 +41,12 @@ def database_backup(*, output: Path, database: str | None = None) -> Path:
     """A consistent snapshot (pg_dump runs in one repeatable-read transaction) in pg_dump's custom format."""
     args, env = _connection_args(database)
     output.parent.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run([_binary("pg_dump"), "--format=custom", "--no-owner", "--file", str(output), *args],
-                            env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [_binary("pg_dump"), "--format=custom", "--no-owner", "--file", str(output), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
     return output
@@ -54,9 +58,12 @@ def database_is_empty(name: str) -> bool:
         if cursor.fetchone() is None:
             return True
     args, env = _connection_args(name)
-    result = subprocess.run([_binary("psql"), *args, "-tAc",
-                             "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"],
-                            env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [_binary("psql"), *args, "-tAc", "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         raise BackupError(f"cannot inspect database {name}: {result.stderr.strip()}")
     return result.stdout.strip() == "0"
@@ -68,14 +75,20 @@ def database_restore(*, source: Path, database: str) -> None:
     if not source.exists():
         raise BackupError(f"{source}: no such backup file")
     if not database_is_empty(database):
-        raise BackupError(f"Database {database!r} is not empty. Restore into a new database "
-                          f"(RESTORE_DB=<new name>) or drop this one first; nothing was changed.")
+        raise BackupError(
+            f"Database {database!r} is not empty. Restore into a new database "
+            f"(RESTORE_DB=<new name>) or drop this one first; nothing was changed."
+        )
     with connections["default"].cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
         if cursor.fetchone() is None:
             cursor.execute(f'CREATE DATABASE "{database.replace(chr(34), "")}"')
     args, env = _connection_args(database)
-    result = subprocess.run([_binary("pg_restore"), "--no-owner", "--single-transaction", "--exit-on-error", *args,
-                             str(source)], env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [_binary("pg_restore"), "--no-owner", "--single-transaction", "--exit-on-error", *args, str(source)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         raise BackupError(f"pg_restore failed, nothing was restored: {result.stderr.strip()}")

@@ -24,8 +24,16 @@ LAYOUT = {
     "paper_bgcolor": "#ffffff",
 }
 # GOV.UK palette; shapes/dashes as well as colour tell series apart.
-COLOURS = {"actual": "#1d70b8", "latest": "#003078", "target": "#d4351c", "range": "#f3f2f1",
-           "income": "#00703c", "grants": "#4c2c92", "gross": "#1d70b8", "net": "#0b0c0c"}
+COLOURS = {
+    "actual": "#1d70b8",
+    "latest": "#003078",
+    "target": "#d4351c",
+    "range": "#f3f2f1",
+    "income": "#00703c",
+    "grants": "#4c2c92",
+    "gross": "#1d70b8",
+    "net": "#0b0c0c",
+}
 
 
 class Figure:

@@ -13,8 +13,10 @@ from plans.models import Deliverable, Plan
 def _bullets(items: list[str]):
     if not items:
         return ""
-    return format_html('<ul class="govuk-list govuk-list--bullet app-list-tight">{}</ul>',
-                       format_html_join("", "<li>{}</li>", ((item,) for item in items)))
+    return format_html(
+        '<ul class="govuk-list govuk-list--bullet app-list-tight">{}</ul>',
+        format_html_join("", "<li>{}</li>", ((item,) for item in items)),
+    )
 
 
 def plan_label(plan: Plan) -> str:
@@ -44,8 +46,12 @@ class DeliverableTable(CaptionedTable):
     class Meta(CaptionedTable.Meta):
         pass
 
-    label = tables.Column(verbose_name="Ref", accessor="pk", empty_values=(),
-                          order_by=("plan__department__name", "-plan__financial_year", "order"))
+    label = tables.Column(
+        verbose_name="Ref",
+        accessor="pk",
+        empty_values=(),
+        order_by=("plan__department__name", "-plan__financial_year", "order"),
+    )
     title = tables.Column(verbose_name="Deliverable", linkify=True, attrs={"a": {"class": "govuk-link"}})
     department = tables.Column(accessor="plan__department__name", verbose_name="Department")
     plan = tables.Column(accessor="plan", verbose_name="Plan", order_by=("plan__financial_year", "plan__slug"))
@@ -100,8 +106,12 @@ class RiskTable(CaptionedTable):
     description = tables.Column(verbose_name="Risk")
     department = tables.Column(accessor="plan__department__name", verbose_name="Department")
     plan = tables.Column(accessor="plan", verbose_name="Plan", order_by=("plan__financial_year", "plan__slug"))
-    grouped_under = tables.Column(accessor="council_priority", verbose_name="Council priority or part",
-                                  empty_values=(), order_by=("section", "council_priority"))
+    grouped_under = tables.Column(
+        accessor="council_priority",
+        verbose_name="Council priority or part",
+        empty_values=(),
+        order_by=("section", "council_priority"),
+    )
     refs = tables.Column(verbose_name="Deliverable refs", empty_values=(), orderable=False)
     type = tables.Column(verbose_name="Type")
     mitigations = tables.Column(verbose_name="Mitigations", empty_values=(), orderable=False)
@@ -127,8 +137,11 @@ class RiskTable(CaptionedTable):
 
     def render_mitigations(self, record):
         if record.mitigation_intro:
-            return format_html('<p class="govuk-body-s govuk-!-margin-bottom-1">{}</p>{}', record.mitigation_intro,
-                               _bullets(record.mitigations))
+            return format_html(
+                '<p class="govuk-body-s govuk-!-margin-bottom-1">{}</p>{}',
+                record.mitigation_intro,
+                _bullets(record.mitigations),
+            )
         return _bullets(record.mitigations)
 
     def value_mitigations(self, record) -> str:

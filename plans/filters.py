@@ -32,8 +32,9 @@ class MonthField(forms.Field):
     default_error_messages = {"invalid": "Enter a month and year, for example 2021-04 or April 2021"}
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10",
-                                                           "type": "month"}))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "type": "month"})
+        )
         super().__init__(**kwargs)
 
     def to_python(self, value: object) -> dt.date | None:
@@ -96,8 +97,12 @@ class PlanScopedFilterSet(django_filters.FilterSet):
 
     council = django_filters.ChoiceFilter(label="Council", method="keep", empty_label=None)
     department = django_filters.ModelChoiceFilter(
-        field_name="plan__department", queryset=Department.objects.none(), to_field_name="slug",
-        label="Department", empty_label="All departments")
+        field_name="plan__department",
+        queryset=Department.objects.none(),
+        to_field_name="slug",
+        label="Department",
+        empty_label="All departments",
+    )
     plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.none(), to_field_name="slug", empty_label="All plans")
     plan_order: tuple[str, ...] = ("department__name", "-financial_year", "slug")
 
@@ -109,8 +114,9 @@ class PlanScopedFilterSet(django_filters.FilterSet):
         super().__init__(data, queryset, **kwargs)
         self.council = council
         self.filters["department"].queryset = Department.objects.filter(council=council)
-        self.filters["plan"].queryset = (Plan.objects.filter(department__council=council)
-                                         .select_related("department").order_by(*self.plan_order))
+        self.filters["plan"].queryset = (
+            Plan.objects.filter(department__council=council).select_related("department").order_by(*self.plan_order)
+        )
         if choices := council_choices(councils):
             self.filters["council"].extra["choices"] = choices
         else:
@@ -145,17 +151,35 @@ class DeliverableFilter(PlanScopedFilterSet):
     end_from = MonthFilter(label="Ends from", help_text="Month, for example 2021-04")
     end_to = MonthFilter(label="Ends by", help_text="Month, for example 2023-03")
     undated = django_filters.ChoiceFilter(
-        label="Dates printed as words or blank", method="keep", empty_label="Leave out when a date range is set",
+        label="Dates printed as words or blank",
+        method="keep",
+        empty_label="Leave out when a date range is set",
         choices=[("include", "Include (such as Ongoing)")],
-        help_text="For example Ongoing, Underway, To be confirmed")
+        help_text="For example Ongoing, Underway, To be confirmed",
+    )
     in_council_plan = django_filters.ChoiceFilter(
-        label="Listed in the Council Plan", method="filter_in_council_plan", empty_label="Any",
-        choices=[("yes", "Yes"), ("no", "No"), ("not-stated", "Not stated")])
+        label="Listed in the Council Plan",
+        method="filter_in_council_plan",
+        empty_label="Any",
+        choices=[("yes", "Yes"), ("no", "No"), ("not-stated", "Not stated")],
+    )
 
     class Meta:
         model = Deliverable
-        fields = ["council", "department", "plan", "council_priority", "section", "lead", "start_from", "start_to",
-                  "end_from", "end_to", "undated", "in_council_plan"]
+        fields = [
+            "council",
+            "department",
+            "plan",
+            "council_priority",
+            "section",
+            "lead",
+            "start_from",
+            "start_to",
+            "end_from",
+            "end_to",
+            "undated",
+            "in_council_plan",
+        ]
         form = DeliverableFilterForm
 
     def set_choices(self) -> None:

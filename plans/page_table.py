@@ -66,8 +66,9 @@ class TextColumn(tables.TemplateColumn):
     """A cell drawn by template code exactly as the page drew it (`record` is the row); its download is the
     text it shows, or `export(record)` where the download should be a plain figure instead."""
 
-    def __init__(self, template_code: str, *, export: Callable[[Any], Any] | None = None, numeric: bool = False,
-                 **kwargs):
+    def __init__(
+        self, template_code: str, *, export: Callable[[Any], Any] | None = None, numeric: bool = False, **kwargs
+    ):
         if numeric:
             kwargs.setdefault("attrs", NUMERIC)
         super().__init__(template_code="{% load plan_extras %}" + template_code, **kwargs)
@@ -117,9 +118,19 @@ class PageTable(tables.Table):
         default = ""
         attrs = {"class": "govuk-table govuk-body-s"}
 
-    def __init__(self, data: Iterable, *, name: str, label: str, caption: str = "",
-                 caption_class: str = "govuk-table__caption--m", region: str = "", row_headers: bool = True,
-                 small: bool = True, **kwargs):
+    def __init__(
+        self,
+        data: Iterable,
+        *,
+        name: str,
+        label: str,
+        caption: str = "",
+        caption_class: str = "govuk-table__caption--m",
+        region: str = "",
+        row_headers: bool = True,
+        small: bool = True,
+        **kwargs,
+    ):
         if not small:
             kwargs["attrs"] = {"class": "govuk-table"}
         super().__init__(data, **kwargs)

@@ -50,8 +50,12 @@ def council_get(*, slug: str | None) -> Council | None:
 def department_get(*, slug: str) -> Department:
     """Department slugs are unique within a council; URLs carry the slug alone, so a real council's
     department wins over a synthetic one of the same slug (the generator prefixes its slugs anyway)."""
-    department = (Department.objects.filter(slug=slug).order_by("council__is_synthetic", "council__name")
-                  .prefetch_related(Prefetch("plans", queryset=Plan.objects.order_by("-financial_year"))).first())
+    department = (
+        Department.objects.filter(slug=slug)
+        .order_by("council__is_synthetic", "council__name")
+        .prefetch_related(Prefetch("plans", queryset=Plan.objects.order_by("-financial_year")))
+        .first()
+    )
     if department is None:
         raise Http404("No such department")
     return department
@@ -63,17 +67,20 @@ def plan_get(*, slug: str) -> Plan:
 
 # -- Deliverables, risks and the 2025-29 objective tree (council-wide lists and the deliverable page) --------
 
+
 def deliverables_across_plans() -> QuerySet[Deliverable]:
     """Every deliverable, sub-action and 2025-29 action with its plan, department and parent, in document
     order. 1 query when evaluated."""
     return Deliverable.objects.select_related("plan__department", "parent").order_by(
-        "plan__department__name", "-plan__financial_year", "order")
+        "plan__department__name", "-plan__financial_year", "order"
+    )
 
 
 def risks_across_plans() -> QuerySet:
     """Every risk with its plan and department, in document order. 1 query when evaluated."""
     return Risk.objects.select_related("plan__department").order_by(
-        "plan__department__name", "-plan__financial_year", "order")
+        "plan__department__name", "-plan__financial_year", "order"
+    )
 
 
 def deliverable_link_keys(*, item: Deliverable) -> list[str]:
@@ -96,11 +103,15 @@ def objective_tree(*, plan: Plan) -> list:
 
 # -- Plans by year -------------------------------------------------------------------------------------------
 
+
 def current_plans(*, year: int | None, council: Council | None) -> tuple[list[Plan], list[int]]:
     """Each of the council's departments' plan for `year` (its newest plan for that year or before;
     default: the newest year held), and every year that has a plan. 1 query."""
-    plans = list(Plan.objects.filter(department__council=council).select_related("department")
-                 .order_by("department__name", "-financial_year", "slug"))
+    plans = list(
+        Plan.objects.filter(department__council=council)
+        .select_related("department")
+        .order_by("department__name", "-financial_year", "slug")
+    )
     years = sorted({p.financial_year for p in plans}, reverse=True)
     if year is None and years:
         year = years[0]
@@ -113,5 +124,8 @@ def current_plans(*, year: int | None, council: Council | None) -> tuple[list[Pl
 
 def previous_plan(*, plan: Plan) -> Plan | None:
     """The same department's plan before this one. 1 query."""
-    return (Plan.objects.filter(department_id=plan.department_id, financial_year__lt=plan.financial_year)
-            .order_by("-financial_year").first())
+    return (
+        Plan.objects.filter(department_id=plan.department_id, financial_year__lt=plan.financial_year)
+        .order_by("-financial_year")
+        .first()
+    )

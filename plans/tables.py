@@ -103,8 +103,9 @@ def _kept(slot: Path | None) -> Path | None:
 
 
 def _served(path: Path, export_format: str) -> FileResponse:
-    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name,
-                        content_type=CONTENT_TYPES[export_format])
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=path.name, content_type=CONTENT_TYPES[export_format]
+    )
 
 
 def kept_download(request: HttpRequest) -> HttpResponseBase | None:
@@ -131,7 +132,8 @@ def _keep(source: str, slot: Path, filename: str) -> None:
         if not old.is_dir() or other is None:
             continue
         if (other[0] == epoch and other[1] < version) or (
-                other[0] != epoch and time.time() - old.stat().st_mtime > 86_400):
+            other[0] != epoch and time.time() - old.stat().st_mtime > 86_400
+        ):
             shutil.rmtree(old, ignore_errors=True)
 
 
@@ -170,7 +172,8 @@ def export_response(table: tables.Table, *, export_format: str, name: str, url: 
         writer = csv.writer(_Echo())
         lines = (writer.writerow(row) for row in export_rows(table))
         response: HttpResponseBase = StreamingHttpResponse(
-            _teed(lines, slot, filename) if slot is not None else lines, content_type=CONTENT_TYPES["csv"])
+            _teed(lines, slot, filename) if slot is not None else lines, content_type=CONTENT_TYPES["csv"]
+        )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     handle = _xlsx_file(export_rows(table), name)
@@ -191,8 +194,9 @@ def in_one_order(queryset: QuerySet) -> QuerySet:
     return queryset.order_by(*ordering, "pk")
 
 
-def table_export(request: HttpRequest, table: tables.Table, *, name: str,
-                 per_page: int | None = None) -> HttpResponseBase | None:
+def table_export(
+    request: HttpRequest, table: tables.Table, *, name: str, per_page: int | None = None
+) -> HttpResponseBase | None:
     """Configure sorting (and, with `per_page`, paging from ?page=); answer `?_export=csv|xlsx` with the
     download of every row matching the filters, else None (render the page)."""
     tables.RequestConfig(request, paginate=False).configure(table)

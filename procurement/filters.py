@@ -36,30 +36,40 @@ class PipelineForm(forms.Form):
 
 class PipelineFilter(django_filters.FilterSet):
     council = django_filters.ChoiceFilter(label="Council", method="keep", empty_label=None)
-    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Contract title contains",
-                                  max_length=200)
-    department = django_filters.ChoiceFilter(field_name="plan__department__slug", label="Department",
-                                             empty_label="All departments")
+    q = django_filters.CharFilter(
+        field_name="title", lookup_expr="icontains", label="Contract title contains", max_length=200
+    )
+    department = django_filters.ChoiceFilter(
+        field_name="plan__department__slug", label="Department", empty_label="All departments"
+    )
     plan = django_filters.ChoiceFilter(field_name="plan__slug", label="Plan", empty_label="All plans")
     table = django_filters.ChoiceFilter(method="filter_table", label="Table as printed", empty_label="All tables")
     band = django_filters.ChoiceFilter(method="filter_band", label="Value band as printed", empty_label="Any band")
     group = django_filters.ChoiceFilter(field_name="group", label="Service group", empty_label="All groups")
-    value_min = django_filters.NumberFilter(field_name="value", lookup_expr="gte", label="Estimated value at least (£)",
-                                            **MONEY_FIELD)
-    value_max = django_filters.NumberFilter(field_name="value", lookup_expr="lte", label="Estimated value at most (£)",
-                                            **MONEY_FIELD)
-    procurement_start_from = django_filters.DateFilter(field_name="procurement_start", lookup_expr="gte",
-                                                       label="Procurement start from", **DATE_WIDGET)
-    procurement_start_to = django_filters.DateFilter(field_name="procurement_start", lookup_expr="lte",
-                                                     label="Procurement start to", **DATE_WIDGET)
-    contract_start_from = django_filters.DateFilter(field_name="contract_start", lookup_expr="gte",
-                                                    label="Contract start from", **DATE_WIDGET)
-    contract_start_to = django_filters.DateFilter(field_name="contract_start", lookup_expr="lte",
-                                                  label="Contract start to", **DATE_WIDGET)
-    statutory = django_filters.ChoiceFilter(choices=STATUTORY, method="filter_statutory", label="Statutory",
-                                            empty_label="Any")
-    timeline = django_filters.ChoiceFilter(choices=TIMELINE, method="filter_timeline", label="On the timeline",
-                                           empty_label="Any")
+    value_min = django_filters.NumberFilter(
+        field_name="value", lookup_expr="gte", label="Estimated value at least (£)", **MONEY_FIELD
+    )
+    value_max = django_filters.NumberFilter(
+        field_name="value", lookup_expr="lte", label="Estimated value at most (£)", **MONEY_FIELD
+    )
+    procurement_start_from = django_filters.DateFilter(
+        field_name="procurement_start", lookup_expr="gte", label="Procurement start from", **DATE_WIDGET
+    )
+    procurement_start_to = django_filters.DateFilter(
+        field_name="procurement_start", lookup_expr="lte", label="Procurement start to", **DATE_WIDGET
+    )
+    contract_start_from = django_filters.DateFilter(
+        field_name="contract_start", lookup_expr="gte", label="Contract start from", **DATE_WIDGET
+    )
+    contract_start_to = django_filters.DateFilter(
+        field_name="contract_start", lookup_expr="lte", label="Contract start to", **DATE_WIDGET
+    )
+    statutory = django_filters.ChoiceFilter(
+        choices=STATUTORY, method="filter_statutory", label="Statutory", empty_label="Any"
+    )
+    timeline = django_filters.ChoiceFilter(
+        choices=TIMELINE, method="filter_timeline", label="On the timeline", empty_label="Any"
+    )
 
     DATE_FILTERS = ("procurement_start_from", "procurement_start_to", "contract_start_from", "contract_start_to")
 
@@ -67,8 +77,16 @@ class PipelineFilter(django_filters.FilterSet):
         form = PipelineForm
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, *, choices: selectors.FilterChoices, one_plan: bool = False,
-                 councils: list | None = None, **kwargs):
+    def __init__(
+        self,
+        data=None,
+        queryset=None,
+        *,
+        choices: selectors.FilterChoices,
+        one_plan: bool = False,
+        councils: list | None = None,
+        **kwargs,
+    ):
         super().__init__(data, queryset, **kwargs)
         council_names = [] if one_plan else council_choices(councils or [])
         if council_names:
@@ -91,8 +109,11 @@ class PipelineFilter(django_filters.FilterSet):
         """The date fields a valid date filter applies to (rows with no real date there cannot match)."""
         if not self.is_valid():
             return []
-        return [field for field in ("procurement_start", "contract_start")
-                if any(self.form.cleaned_data.get(f"{field}_{end}") for end in ("from", "to"))]
+        return [
+            field
+            for field in ("procurement_start", "contract_start")
+            if any(self.form.cleaned_data.get(f"{field}_{end}") for end in ("from", "to"))
+        ]
 
     def qs_without_dates(self) -> QuerySet:
         """The rows matching every filter except the date filters."""
@@ -116,8 +137,9 @@ class PipelineFilter(django_filters.FilterSet):
         return queryset.filter(statutory={"yes": True, "no": False, "unknown": None}[value])
 
     def filter_timeline(self, queryset, name, value):
-        dated = Q(procurement_start__isnull=False, contract_start__isnull=False,
-                  contract_start__gte=F("procurement_start"))
+        dated = Q(
+            procurement_start__isnull=False, contract_start__isnull=False, contract_start__gte=F("procurement_start")
+        )
         return queryset.filter(dated) if value == "yes" else queryset.exclude(dated)
 
 
@@ -128,7 +150,8 @@ class NoticeForm(forms.Form):
         super().__init__(*args, **kwargs)
         # "from" is a Python keyword, so the field is added here rather than declared.
         self.fields["from"] = forms.DateField(
-            label="Contracts starting in the 18 months from", required=False,
+            label="Contracts starting in the 18 months from",
+            required=False,
             help_text="A date, for example 2025-04-01 (the start of the 2025-26 financial year). Blank means today.",
             widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}),
         )

@@ -68,4 +68,3 @@ def pipeline_notice(*, start: dt.date, rows: list[ProcurementEntry]) -> Notice:
     inside.sort(key=lambda e: (e.contract_start, -(e.value or 0), e.title))
     plan_years = [(dt.date(year, 4, 1), label) for year, label in sorted(years.items(), reverse=True)]
     return Notice(start, end, inside, undated, later, earlier, plan_years)
-

@@ -20,16 +20,25 @@ from procurement.models import OPTIONAL_COLUMNS, ProcurementEntry, ProcurementTa
 DATE_FIELDS = ("procurement_start", "advert", "contract_start")
 DATE_LABELS = {"procurement_start": "procurement start", "advert": "advert", "contract_start": "contract start"}
 # Words printed in place of a figure, and what the page says for them.
-WORDS = {"tba": "To be advised", "tbc": "To be confirmed", "unknown": "Unknown", "n/a": "Not applicable",
-         "not_applicable": "Not applicable", "-": "No figure", "dash": "No figure"}
+WORDS = {
+    "tba": "To be advised",
+    "tbc": "To be confirmed",
+    "unknown": "Unknown",
+    "n/a": "Not applicable",
+    "not_applicable": "Not applicable",
+    "-": "No figure",
+    "dash": "No figure",
+}
 
 # The value bands the documents print in their table headings, recognised in the printed band text (the same
 # pattern serves the ORM filter and the label). PostgreSQL and Python read these regular expressions alike.
-BANDS = OrderedDict([
-    ("25k-50k", ("Above £25K, less than £50K", r"above £25K less than £50K")),
-    ("50k-threshold", ("Above £50K, less than the OJEU / Find a Tender threshold", r"above £50K less than")),
-    ("above-threshold", ("Above the OJEU / Find a Tender threshold", r"above (OJEU|Find a Tender) threshold")),
-])
+BANDS = OrderedDict(
+    [
+        ("25k-50k", ("Above £25K, less than £50K", r"above £25K less than £50K")),
+        ("50k-threshold", ("Above £50K, less than the OJEU / Find a Tender threshold", r"above £50K less than")),
+        ("above-threshold", ("Above the OJEU / Find a Tender threshold", r"above (OJEU|Find a Tender) threshold")),
+    ]
+)
 NO_BAND = ("not-banded", "No value band printed")
 
 
@@ -59,6 +68,7 @@ def table_key(plan_slug: str, order: int) -> str:
 # --------------------------------------------------------------------------------------------------
 # How a row's figures are shown
 # --------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Shown:
@@ -145,6 +155,7 @@ def columns_printed(entry: ProcurementEntry) -> dict[str, bool]:
 # Queries
 # --------------------------------------------------------------------------------------------------
 
+
 def pipeline_queryset(*, plan: Plan | None = None, council: Council | None = None) -> QuerySet[ProcurementEntry]:
     """Pipeline rows with their table (and its stored figures: row count, rows with a value, sum of values,
     optional columns printed), plan and department. 1 query when evaluated."""
@@ -171,9 +182,13 @@ def filter_choices(*, plan: Plan | None = None, council: Council | None = None) 
     """The choices of the pipeline filters (departments and plans that print a pipeline, their printed
     tables, the value bands printed, the service groups), the tables printed with no rows, and the optional
     columns the tables print. 1 query."""
-    queryset = ProcurementTable.objects.select_related("plan__department").annotate(
-        groups=ArrayAgg("entries__group", distinct=True, filter=~Q(entries__group=""), default=[]),
-    ).order_by("plan__department__name", "-plan__financial_year", "plan__slug", "order")
+    queryset = (
+        ProcurementTable.objects.select_related("plan__department")
+        .annotate(
+            groups=ArrayAgg("entries__group", distinct=True, filter=~Q(entries__group=""), default=[]),
+        )
+        .order_by("plan__department__name", "-plan__financial_year", "plan__slug", "order")
+    )
     queryset = queryset.filter(plan=plan) if plan is not None else queryset.filter(plan__department__council=council)
     departments: dict[str, str] = {}
     plans: dict[str, str] = {}
@@ -230,6 +245,7 @@ def undated_count(*, queryset: QuerySet[ProcurementEntry], fields: list[str]) ->
 # Totals and the timeline (from rows already fetched: no queries)
 # --------------------------------------------------------------------------------------------------
 
+
 @dataclass
 class Totals:
     count: int = 0
@@ -248,9 +264,12 @@ class Totals:
 
 def _date_kind(name: str) -> Case:
     """shown_date's kind for the date column `name`, worked out by PostgreSQL ("" for a real date)."""
-    return Case(When(**{f"{name}__isnull": False}, then=Value("")),
-                When(~Q(**{f"{name}_problem": ""}), then=Value("problem")),
-                When(**{f"{name}_printed__regex": r"\S"}, then=Value("word")), default=Value("absent"))
+    return Case(
+        When(**{f"{name}__isnull": False}, then=Value("")),
+        When(~Q(**{f"{name}_problem": ""}), then=Value("problem")),
+        When(**{f"{name}_printed__regex": r"\S"}, then=Value("word")),
+        default=Value("absent"),
+    )
 
 
 def pipeline_totals_of(queryset: QuerySet[ProcurementEntry]) -> Totals:
@@ -259,11 +278,15 @@ def pipeline_totals_of(queryset: QuerySet[ProcurementEntry]) -> Totals:
     without a value, the kind of each date), so a council's whole pipeline comes back as a few dozen groups.
     1 query."""
     # Mapping: the date kinds are columns named at run time (DATE_FIELDS), which a TypedDict cannot name.
-    groups: Iterable[Mapping[str, Any]] = (queryset.order_by()
-              .values(unvalued_printed=Case(When(value__isnull=True, then=F("value_printed"))),
-                      unvalued_status=Case(When(value__isnull=True, then=F("value_status"))),
-                      **{f"{name}_kind": _date_kind(name) for name in DATE_FIELDS})
-              .annotate(rows=Count("pk"), valued=Count("value"), total=Sum("value")))
+    groups: Iterable[Mapping[str, Any]] = (
+        queryset.order_by()
+        .values(
+            unvalued_printed=Case(When(value__isnull=True, then=F("value_printed"))),
+            unvalued_status=Case(When(value__isnull=True, then=F("value_status"))),
+            **{f"{name}_kind": _date_kind(name) for name in DATE_FIELDS},
+        )
+        .annotate(rows=Count("pk"), valued=Count("value"), total=Sum("value"))
+    )
     totals = Totals()
     for group in groups:
         totals.count += group["rows"]
@@ -272,8 +295,9 @@ def pipeline_totals_of(queryset: QuerySet[ProcurementEntry]) -> Totals:
         unvalued = group["rows"] - group["valued"]
         if unvalued:
             totals.unvalued += unvalued
-            word = shown_value(UnvaluedRows(value_printed=group["unvalued_printed"],
-                                            value_status=group["unvalued_status"])).word
+            word = shown_value(
+                UnvaluedRows(value_printed=group["unvalued_printed"], value_status=group["unvalued_status"])
+            ).word
             totals.unvalued_words[word] = totals.unvalued_words.get(word, 0) + unvalued
         kinds = {group[f"{name}_kind"] for name in DATE_FIELDS}
         totals.not_real_dates += group["rows"] if "problem" in kinds else 0
@@ -330,8 +354,12 @@ def timeline_reason(entry: ProcurementEntry) -> str:
         elif shown.word:
             reasons.append(f"{label} left blank")
     # No reason left means both dates are real dates (shown_date gives every missing date a word).
-    if (not reasons and entry.contract_start is not None and entry.procurement_start is not None
-            and entry.contract_start < entry.procurement_start):
+    if (
+        not reasons
+        and entry.contract_start is not None
+        and entry.procurement_start is not None
+        and entry.contract_start < entry.procurement_start
+    ):
         reasons.append("contract start is printed before procurement start")
     if not reasons:
         return ""

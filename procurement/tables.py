@@ -32,21 +32,29 @@ def render_shown(shown: Shown):
     return format_html("{}{}", word, detail)
 
 
-def _nulls_last(queryset: QuerySet[ProcurementEntry], name: str, is_descending: bool,
-                *then: str | OrderBy) -> tuple[QuerySet[ProcurementEntry], bool]:
+def _nulls_last(
+    queryset: QuerySet[ProcurementEntry], name: str, is_descending: bool, *then: str | OrderBy
+) -> tuple[QuerySet[ProcurementEntry], bool]:
     expression = F(name).desc(nulls_last=True) if is_descending else F(name).asc(nulls_last=True)
     return queryset.order_by(expression, *then, *TIE), True
 
 
 class PipelineTable(tables.Table):
     title = tables.Column(verbose_name="Contract")
-    department = tables.Column(accessor="plan__department__name", verbose_name="Department",
-                               order_by=("plan__department__name", "-plan__financial_year", "order"))
-    plan = tables.Column(accessor="plan", verbose_name="Plan",
-                         order_by=("-plan__financial_year", "plan__slug", "order"))
+    department = tables.Column(
+        accessor="plan__department__name",
+        verbose_name="Department",
+        order_by=("plan__department__name", "-plan__financial_year", "order"),
+    )
+    plan = tables.Column(
+        accessor="plan", verbose_name="Plan", order_by=("-plan__financial_year", "plan__slug", "order")
+    )
     group = tables.Column(verbose_name="Service group", empty_values=(), order_by=("group", "subgroup", *TIE))
-    table = tables.Column(accessor="table", verbose_name="Table and value band as printed",
-                          order_by=("plan__slug", "table__order", "order"))
+    table = tables.Column(
+        accessor="table",
+        verbose_name="Table and value band as printed",
+        order_by=("plan__slug", "table__order", "order"),
+    )
     value = tables.Column(verbose_name="Estimated value", empty_values=(), attrs=NUM)
     procurement_start = tables.Column(verbose_name="Procurement start", empty_values=())
     advert = tables.Column(verbose_name="Advert", empty_values=())
@@ -77,8 +85,9 @@ class PipelineTable(tables.Table):
         label = f"{value.title} ({value.year_label})"
         if not self.plan_links:
             return label
-        return format_html('<a class="govuk-link" href="{}">{}</a>', reverse("plan_procurement", args=[value.slug]),
-                           label)
+        return format_html(
+            '<a class="govuk-link" href="{}">{}</a>', reverse("plan_procurement", args=[value.slug]), label
+        )
 
     def value_plan(self, value, record):
         return f"{value.title} ({value.year_label})"
@@ -172,4 +181,3 @@ class PrintedPipelineTable(PipelineTable):
             # The headings between the rows carry the table and group; the download keeps both columns.
             self.columns.hide("table")
             self.columns.hide("group")
-

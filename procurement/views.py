@@ -22,9 +22,28 @@ from procurement.models import ProcurementEntry
 from procurement.tables import PipelineTable, PrintedPipelineTable
 
 BAR_COLOUR = "#1d70b8"
-MODEBAR_BUTTONS = ["toImage", "sendDataToCloud", "sendChartToCloud", "zoom", "pan", "select", "lasso", "zoomIn",
-                   "zoomOut", "autoScale", "resetScale", "zoom2d", "pan2d", "zoomIn2d", "zoomOut2d", "autoScale2d",
-                   "resetScale2d", "hoverClosestCartesian", "hoverCompareCartesian", "toggleSpikelines"]
+MODEBAR_BUTTONS = [
+    "toImage",
+    "sendDataToCloud",
+    "sendChartToCloud",
+    "zoom",
+    "pan",
+    "select",
+    "lasso",
+    "zoomIn",
+    "zoomOut",
+    "autoScale",
+    "resetScale",
+    "zoom2d",
+    "pan2d",
+    "zoomIn2d",
+    "zoomOut2d",
+    "autoScale2d",
+    "resetScale2d",
+    "hoverClosestCartesian",
+    "hoverCompareCartesian",
+    "toggleSpikelines",
+]
 
 
 def _short(text: str, size: int = 48) -> str:
@@ -50,11 +69,15 @@ def _span(entry: ProcurementEntry) -> tuple[dt.date, dt.date]:
 def timeline_figure(bars: list[ProcurementEntry]) -> dict:
     """One horizontal bar per contract from procurement start to contract start, ordered by procurement start
     (first at the top), labelled with its value; bars are thicker for larger values (log scale)."""
-    fig = new_figure(height=max(260, 90 + 30 * len(bars)), margin={"l": 20, "r": 90, "t": 20, "b": 50},
-                     showlegend=False, uniformtext={"minsize": 13, "mode": "show"},
-                     # No mode bar: its buttons would be focusable controls inside the chart's role="img"
-                     # (axe: nested-interactive). The table below the chart carries the figures.
-                     modebar={"remove": MODEBAR_BUTTONS})
+    fig = new_figure(
+        height=max(260, 90 + 30 * len(bars)),
+        margin={"l": 20, "r": 90, "t": 20, "b": 50},
+        showlegend=False,
+        uniformtext={"minsize": 13, "mode": "show"},
+        # No mode bar: its buttons would be focusable controls inside the chart's role="img"
+        # (axe: nested-interactive). The table below the chart carries the figures.
+        modebar={"remove": MODEBAR_BUTTONS},
+    )
     logs = [math.log10(e.value) for e in bars if e.value and e.value > 0]
     low, high = (min(logs), max(logs)) if logs else (0, 0)
 
@@ -76,15 +99,23 @@ def timeline_figure(bars: list[ProcurementEntry]) -> dict:
         textposition="outside",
         textfont={"size": 13, "color": "#0b0c0c"},
         cliponaxis=False,
-        customdata=[[e.title, e.procurement_start_printed, e.contract_start_printed, _value_label(e),
-                     e.plan.year_label] for e in bars],
+        customdata=[
+            [e.title, e.procurement_start_printed, e.contract_start_printed, _value_label(e), e.plan.year_label]
+            for e in bars
+        ],
         hovertemplate="%{customdata[0]}<br>Procurement start %{customdata[1]}<br>Contract start %{customdata[2]}"
-                      "<br>Estimated value %{customdata[3]} (plan %{customdata[4]})<extra></extra>",
+        "<br>Estimated value %{customdata[3]} (plan %{customdata[4]})<extra></extra>",
     )
-    fig.update_xaxes(type="date", title={"text": "Procurement start to contract start"}, showgrid=True,
-                     gridcolor="#dddddd")
-    fig.update_yaxes(tickmode="array", tickvals=list(range(len(bars))), ticktext=[_short(e.title) for e in bars],
-                     autorange="reversed", automargin=True)
+    fig.update_xaxes(
+        type="date", title={"text": "Procurement start to contract start"}, showgrid=True, gridcolor="#dddddd"
+    )
+    fig.update_yaxes(
+        tickmode="array",
+        tickvals=list(range(len(bars))),
+        ticktext=[_short(e.title) for e in bars],
+        autorange="reversed",
+        automargin=True,
+    )
     return figure_dict(fig)
 
 
@@ -92,20 +123,31 @@ def _pipeline_page(request: HttpRequest, *, plan: Plan | None) -> HttpResponseBa
     councils = councils_in_order() if plan is None else []
     council = council_pick(councils, request.GET.get("council")) if plan is None else None
     choices = selectors.filter_choices(plan=plan, council=council)
-    filterset = PipelineFilter(request.GET or None, queryset=selectors.pipeline_queryset(plan=plan, council=council),
-                               choices=choices, one_plan=plan is not None, councils=councils)
+    filterset = PipelineFilter(
+        request.GET or None,
+        queryset=selectors.pipeline_queryset(plan=plan, council=council),
+        choices=choices,
+        one_plan=plan is not None,
+        councils=councils,
+    )
     valid = filterset.is_valid() or not filterset.is_bound
     queryset = filterset.qs if valid else ProcurementEntry.objects.none()
     sorted_by_user = bool(request.GET.get("sort"))
     if plan is None:
-        table = PipelineTable(queryset, caption="Procurement pipeline: every contract matching the filters",
-                              order_by="procurement_start")
+        table = PipelineTable(
+            queryset, caption="Procurement pipeline: every contract matching the filters", order_by="procurement_start"
+        )
         name = "procurement-pipeline"
     else:
         # Only the columns the plan's tables print (ETE prints no procurement start; only 2025-29 adverts).
         unprinted = [column for column in selectors.OPTIONAL_COLUMNS if column not in choices.columns]
-        table = PrintedPipelineTable(queryset.order_by("order"), caption=f"Procurement pipeline: {plan}",
-                                     printed_order=not sorted_by_user, plan_links=False, exclude=unprinted)
+        table = PrintedPipelineTable(
+            queryset.order_by("order"),
+            caption=f"Procurement pipeline: {plan}",
+            printed_order=not sorted_by_user,
+            plan_links=False,
+            exclude=unprinted,
+        )
         name = f"procurement-{plan.slug}"
     # The council-wide list is paged (a plan prints at most a few dozen rows, shown whole in printed order).
     if (export := table_export(request, table, name=name, per_page=PER_PAGE if plan is None else None)) is not None:
@@ -129,8 +171,11 @@ def _pipeline_page(request: HttpRequest, *, plan: Plan | None) -> HttpResponseBa
         "paged": plan is None and table.paginator.num_pages > 1,
         "figure": timeline_figure(timeline.bars) if timeline.bars else None,
         "date_fields": [selectors.DATE_LABELS[name] for name in filterset.filtered_dates],
-        "undated": (selectors.undated_count(queryset=filterset.qs_without_dates(), fields=filterset.filtered_dates)
-                    if filterset.filtered_dates else None),
+        "undated": (
+            selectors.undated_count(queryset=filterset.qs_without_dates(), fields=filterset.filtered_dates)
+            if filterset.filtered_dates
+            else None
+        ),
         "sorted_by_user": sorted_by_user,
         "has_tables": bool(choices.tables or choices.empty_tables),
         "empty_tables": choices.empty_tables,
@@ -153,11 +198,20 @@ def pipeline_notice(request: HttpRequest) -> HttpResponseBase:
     council = council_get(slug=request.GET.get("council"))
     over = list(notices.notice_queryset(council=council))
     notice = notices.pipeline_notice(start=start, rows=over)
-    table = PipelineTable(notice.rows, caption="Contracts over £2m starting in the 18 months",
-                          exclude=("group", "table"),
-                          empty_text="No contract over £2m has a real contract start date in these 18 months.")
+    table = PipelineTable(
+        notice.rows,
+        caption="Contracts over £2m starting in the 18 months",
+        exclude=("group", "table"),
+        empty_text="No contract over £2m has a real contract start date in these 18 months.",
+    )
     if (export := table_export(request, table, name=f"pipeline-notice-{start.isoformat()}")) is not None:
         return export
-    ctx = {"form": form, "notice": notice, "table": table, "today": today, "threshold": notices.NOTICE_THRESHOLD,
-           "council": council}
+    ctx = {
+        "form": form,
+        "notice": notice,
+        "table": table,
+        "today": today,
+        "threshold": notices.NOTICE_THRESHOLD,
+        "council": council,
+    }
     return render(request, "procurement/pipeline_notice.html", ctx)

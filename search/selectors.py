@@ -49,8 +49,9 @@ def joined(name: str, separator: str = "; ") -> Func:
 
 def joined_text(*parts: object, separator: str = " — ") -> Func:
     """Texts joined by `separator`, leaving out empty ones."""
-    return Func(Value(separator), *(NullIf(p, Value("")) for p in parts), function="concat_ws",
-                output_field=TextField())
+    return Func(
+        Value(separator), *(NullIf(p, Value("")) for p in parts), function="concat_ws", output_field=TextField()
+    )
 
 
 def _url(name: str, args: list | None = None) -> str | None:
@@ -75,6 +76,7 @@ def plan_budget_url(plan: Plan) -> str:
 
 
 # -- search -----------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Hit:
@@ -108,15 +110,17 @@ class Kind(Generic[Searched]):
     key: str
     label: str
     model: type[Searched]
-    title: Callable[[], Combinable]              # text highlighted in full: the result's heading
-    snippet: Callable[[], Combinable] | None     # longer text shown as the best-matching fragments
+    title: Callable[[], Combinable]  # text highlighted in full: the result's heading
+    snippet: Callable[[], Combinable] | None  # longer text shown as the best-matching fragments
     hit: Callable[[Searched, Marks], Hit]
 
     def group(self, *, q: str, department: str, limit: int, council: Council | None) -> Group:
         """This kind's best `limit` matches for `q`, with their total. 1 query."""
         rows = list(search_kind(kind=self, q=q, department=department, limit=limit, council=council))
-        hits = [self.hit(row, {name: highlighted(getattr(row, f"mark_{name}", "")) for name in ("title", "snippet")})
-                for row in rows]
+        hits = [
+            self.hit(row, {name: highlighted(getattr(row, f"mark_{name}", "")) for name in ("title", "snippet")})
+            for row in rows
+        ]
         total = getattr(rows[0], "total", 0) if rows else 0  # the window count search_kind annotates
         return Group(self.key, self.label, total, hits)
 
@@ -145,12 +149,17 @@ def _deliverable_hit(d: Deliverable, marks: Marks) -> Hit:
 
 
 def _procurement_hit(e: ProcurementEntry, marks: Marks) -> Hit:
-    details = [(label, value) for label, value in (
-        ("Service group", " – ".join(filter(None, [e.group, e.subgroup]))), ("Estimated value", e.value_printed),
-        ("Procurement start", e.procurement_start_printed), ("Contract start", e.contract_start_printed),
-    ) if value]
-    return Hit(marks["title"], plan_procurement_url(e.plan), e.plan,
-               details=details)
+    details = [
+        (label, value)
+        for label, value in (
+            ("Service group", " – ".join(filter(None, [e.group, e.subgroup]))),
+            ("Estimated value", e.value_printed),
+            ("Procurement start", e.procurement_start_printed),
+            ("Contract start", e.contract_start_printed),
+        )
+        if value
+    ]
+    return Hit(marks["title"], plan_procurement_url(e.plan), e.plan, details=details)
 
 
 def _risk_hit(r: Risk, marks: Marks) -> Hit:
@@ -165,14 +174,31 @@ def _statement_hit(s: Statement, marks: Marks) -> Hit:
 
 KINDS: list[SearchKind] = [
     Kind("kpi", "Key performance measures", Kpi, lambda: F("description"), None, _kpi_hit),
-    Kind("deliverable", "Deliverables and actions", Deliverable, lambda: F("title"),
-         lambda: joined_text(joined("success_measures"), F("outcome")), _deliverable_hit),
-    Kind("procurement", "Procurement pipeline", ProcurementEntry, lambda: F("title"),
-         None, _procurement_hit),
-    Kind("risk", "Risks", Risk, lambda: F("description"),
-         lambda: joined_text(F("mitigation_intro"), joined("mitigations")), _risk_hit),
-    Kind("statement", "Ambitions, priorities and overviews", Statement, lambda: F("text"),
-         lambda: F("text"), _statement_hit),
+    Kind(
+        "deliverable",
+        "Deliverables and actions",
+        Deliverable,
+        lambda: F("title"),
+        lambda: joined_text(joined("success_measures"), F("outcome")),
+        _deliverable_hit,
+    ),
+    Kind("procurement", "Procurement pipeline", ProcurementEntry, lambda: F("title"), None, _procurement_hit),
+    Kind(
+        "risk",
+        "Risks",
+        Risk,
+        lambda: F("description"),
+        lambda: joined_text(F("mitigation_intro"), joined("mitigations")),
+        _risk_hit,
+    ),
+    Kind(
+        "statement",
+        "Ambitions, priorities and overviews",
+        Statement,
+        lambda: F("text"),
+        lambda: F("text"),
+        _statement_hit,
+    ),
 ]
 KIND_CHOICES = [(k.key, k.label) for k in KINDS]
 
@@ -182,17 +208,29 @@ def search_query(q: str) -> SearchQuery:
     return SearchQuery(q, search_type="websearch", config="english")
 
 
-def search_kind(*, kind: Kind[Searched], q: str, department: str = "", limit: int = RESULTS_PER_KIND,
-                council: Council | None = None) -> QuerySet[Searched]:
+def search_kind(
+    *, kind: Kind[Searched], q: str, department: str = "", limit: int = RESULTS_PER_KIND, council: Council | None = None
+) -> QuerySet[Searched]:
     """The best `limit` matches of one kind, each with its rank, highlighted title and snippet, and the
     total number of matches (a window count). 1 query when evaluated."""
     query = search_query(q)
-    marks = {"title": SearchHeadline(kind.title(), query, config="english", start_sel=START, stop_sel=STOP,
-                                     highlight_all=True)}
+    marks = {
+        "title": SearchHeadline(
+            kind.title(), query, config="english", start_sel=START, stop_sel=STOP, highlight_all=True
+        )
+    }
     if kind.snippet:
-        marks["snippet"] = SearchHeadline(kind.snippet(), query, config="english", start_sel=START,
-                                          stop_sel=STOP, max_words=35, min_words=15, max_fragments=2,
-                                          fragment_delimiter=" … ")
+        marks["snippet"] = SearchHeadline(
+            kind.snippet(),
+            query,
+            config="english",
+            start_sel=START,
+            stop_sel=STOP,
+            max_words=35,
+            min_words=15,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        )
     queryset = kind.model._default_manager.select_related("plan__department")  # `objects`, the only manager
     if council is not None:
         queryset = queryset.filter(plan__department__council=council)
@@ -200,10 +238,15 @@ def search_kind(*, kind: Kind[Searched], q: str, department: str = "", limit: in
         queryset = queryset.filter(plan__department__slug=department)
     # django-stubs' plugin types annotate() on a model type variable as on its bound (Sourced), losing which
     # model this is: the rows are still `kind.model`'s.
-    return (queryset.filter(search_document=query)  # type: ignore[return-value]
-            .annotate(rank=SearchRank(F("search_document"), query), total=Window(Count("pk")),
-                      **{f"mark_{name}": expr for name, expr in marks.items()})
-            .order_by("-rank", "-plan__financial_year", "plan__slug", "order")[:limit])
+    return (
+        queryset.filter(search_document=query)  # type: ignore[return-value]
+        .annotate(
+            rank=SearchRank(F("search_document"), query),
+            total=Window(Count("pk")),
+            **{f"mark_{name}": expr for name, expr in marks.items()},
+        )
+        .order_by("-rank", "-plan__financial_year", "plan__slug", "order")[:limit]
+    )
 
 
 def search_run(*, q: str, department: str = "", kind: str = "", council: Council | None = None) -> list[Group]:
@@ -225,6 +268,7 @@ def department_choices(*, council: Council | None) -> list[tuple[str, str]]:
 
 # -- sources and corrections ------------------------------------------------------------------------------
 
+
 def source_document_names() -> list[str]:
     """The documents the fixtures were transcribed from: the only files a source page may show. No query."""
     directory = settings.SOURCE_DOCUMENTS_DIR
@@ -245,8 +289,11 @@ class SourceDocument:
 
 def plans_by_document(*, council: Council | None) -> list[Plan]:
     """Every plan of the council with its department, in document order. 1 query."""
-    return list(Plan.objects.filter(department__council=council).select_related("department")
-                .order_by("document", "src_start", "slug"))
+    return list(
+        Plan.objects.filter(department__council=council)
+        .select_related("department")
+        .order_by("document", "src_start", "slug")
+    )
 
 
 def source_documents(*, plans: list[Plan]) -> list[SourceDocument]:
@@ -279,8 +326,12 @@ def discrepancy_link(d: Discrepancy) -> str:
     record = d.record.lower()
     if model == "deliverable" and d.object_id:
         return reverse("deliverable", args=[plan.slug, d.object_id])
-    if model in BUDGET_MODELS or record.startswith(("service pressure", "saving", "budget")) \
-            or "capital programme" in record or "controllable budget" in record:
+    if (
+        model in BUDGET_MODELS
+        or record.startswith(("service pressure", "saving", "budget"))
+        or "capital programme" in record
+        or "controllable budget" in record
+    ):
         return plan_budget_url(plan)
     if model in PROCUREMENT_MODELS or record.startswith("procurement"):
         return plan_procurement_url(plan)
@@ -295,8 +346,11 @@ def discrepancies_list(*, queryset: QuerySet[Discrepancy] | None = None) -> list
     """Discrepancies with plan, department and content type, grouped by plan (department, then year).
     1 query."""
     queryset = Discrepancy.objects.all() if queryset is None else queryset
-    return list(queryset.select_related("plan__department", "content_type")
-                .order_by("plan__department__name", "-plan__financial_year", "src_start", "pk"))
+    return list(
+        queryset.select_related("plan__department", "content_type").order_by(
+            "plan__department__name", "-plan__financial_year", "src_start", "pk"
+        )
+    )
 
 
 @dataclass

@@ -22,17 +22,25 @@ MAX_QUERY = 200
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label="Search the service plans", max_length=MAX_QUERY, required=False,
-        help_text='Words from a measure, deliverable, contract or risk, for example foster carers. '
-                  'Put a phrase in quotes ("school transport"), a minus before a word to leave it out (-adult), '
-                  'or OR between alternatives.',
+        label="Search the service plans",
+        max_length=MAX_QUERY,
+        required=False,
+        help_text="Words from a measure, deliverable, contract or risk, for example foster carers. "
+        'Put a phrase in quotes ("school transport"), a minus before a word to leave it out (-adult), '
+        "or OR between alternatives.",
         error_messages={"max_length": f"Search for {MAX_QUERY} characters or fewer"},
-        widget=forms.TextInput(attrs={"class": "govuk-input", "type": "search", "spellcheck": "false"}))
+        widget=forms.TextInput(attrs={"class": "govuk-input", "type": "search", "spellcheck": "false"}),
+    )
     council = forms.ChoiceField(label="Council", required=False, widget=forms.Select(attrs={"class": "govuk-select"}))
-    department = forms.ChoiceField(label="Department", required=False,
-                                   widget=forms.Select(attrs={"class": "govuk-select"}))
-    kind = forms.ChoiceField(label="Show", required=False, choices=[("", "Everything")] + selectors.KIND_CHOICES,
-                             widget=forms.Select(attrs={"class": "govuk-select"}))
+    department = forms.ChoiceField(
+        label="Department", required=False, widget=forms.Select(attrs={"class": "govuk-select"})
+    )
+    kind = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[("", "Everything")] + selectors.KIND_CHOICES,
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
 
     def __init__(self, *args, departments: list[tuple[str, str]], councils: list[Council], **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,8 +56,12 @@ def search_page(request: HttpRequest) -> HttpResponse:
     searched (5, or 1 with `kind`)."""
     councils = councils_in_order()
     council = council_pick(councils, request.GET.get("council"))
-    form = SearchForm(request.GET or None, departments=selectors.department_choices(council=council),
-                      councils=councils, initial={"council": council.slug if council else ""})
+    form = SearchForm(
+        request.GET or None,
+        departments=selectors.department_choices(council=council),
+        councils=councils,
+        initial={"council": council.slug if council else ""},
+    )
     groups: list[selectors.Group] = []
     q = kind = ""
     if form.is_bound and form.is_valid():
@@ -62,11 +74,21 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 # -- sources and corrections ------------------------------------------------------------------------------
 
+
 class DiscrepancyFilter(django_filters.FilterSet):
-    plan = django_filters.ChoiceFilter(field_name="plan__slug", label="Plan", empty_label="All plans",
-                                       widget=forms.Select(attrs={"class": "govuk-select"}))
-    kind = django_filters.ChoiceFilter(choices=Discrepancy.Kind.choices, label="Kind", empty_label="All kinds",
-                                       method="by_kind", widget=forms.Select(attrs={"class": "govuk-select"}))
+    plan = django_filters.ChoiceFilter(
+        field_name="plan__slug",
+        label="Plan",
+        empty_label="All plans",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=Discrepancy.Kind.choices,
+        label="Kind",
+        empty_label="All kinds",
+        method="by_kind",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
 
     class Meta:
         model = Discrepancy
@@ -76,7 +98,8 @@ class DiscrepancyFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["plan"].extra["choices"] = [
             (p.slug, f"{p.department.name} {p.year_label} ({p.slug})")
-            for p in sorted(plans, key=lambda p: (p.department.name, -p.financial_year))]
+            for p in sorted(plans, key=lambda p: (p.department.name, -p.financial_year))
+        ]
 
     def by_kind(self, queryset, name, value):
         # The kind is read from each note by Discrepancy.kind() in Python: rows() applies it.
@@ -119,19 +142,34 @@ class DiscrepancyTable(tables.Table):
     def render_lines(self, value, record):
         if not value:
             return ""
-        return format_html('<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> of {}</span></a>',
-                           record["source_url"], value, record["document"])
+        return format_html(
+            '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> of {}</span></a>',
+            record["source_url"],
+            value,
+            record["document"],
+        )
 
 
 def discrepancy_rows(discrepancies: list[Discrepancy]) -> list[dict]:
     """One dict per discrepancy, in the given order, shaped for DiscrepancyTable (no query)."""
-    return [{
-        "plan_label": f"{d.plan.department.name} {d.plan.year_label}", "plan_order": i,
-        "record": d.record, "record_url": selectors.discrepancy_link(d), "field": d.field, "printed": d.printed,
-        "stored": d.stored, "kind": d.kind().label, "note": d.note, "src_start": d.src_start or 0,
-        "lines": d.src_label.removeprefix("lines ").removeprefix("line "), "document": d.plan.document,
-        "source_url": selectors.source_url(d.plan.document, d.src_start, d.src_end),
-    } for i, d in enumerate(discrepancies)]
+    return [
+        {
+            "plan_label": f"{d.plan.department.name} {d.plan.year_label}",
+            "plan_order": i,
+            "record": d.record,
+            "record_url": selectors.discrepancy_link(d),
+            "field": d.field,
+            "printed": d.printed,
+            "stored": d.stored,
+            "kind": d.kind().label,
+            "note": d.note,
+            "src_start": d.src_start or 0,
+            "lines": d.src_label.removeprefix("lines ").removeprefix("line "),
+            "document": d.plan.document,
+            "source_url": selectors.source_url(d.plan.document, d.src_start, d.src_end),
+        }
+        for i, d in enumerate(discrepancies)
+    ]
 
 
 def corrections(request: HttpRequest) -> HttpResponseBase:
@@ -139,14 +177,21 @@ def corrections(request: HttpRequest) -> HttpResponseBase:
     filter); 3 discrepancies with plan, department and content type."""
     council = council_get(slug=request.GET.get("council"))
     plans = selectors.plans_by_document(council=council)
-    filterset = DiscrepancyFilter(request.GET or None, plans=plans,
-                                  queryset=Discrepancy.objects.filter(plan__department__council=council))
+    filterset = DiscrepancyFilter(
+        request.GET or None, plans=plans, queryset=Discrepancy.objects.filter(plan__department__council=council)
+    )
     rows = filterset.rows()
     table = DiscrepancyTable(discrepancy_rows(rows))
     if response := table_export(request, table, name="discrepancies"):
         return response
-    ctx = {"documents": selectors.source_documents(plans=plans), "filterset": filterset, "table": table,
-           "summary": selectors.discrepancy_summary(rows), "kinds": list(Discrepancy.Kind), "count": len(rows)}
+    ctx = {
+        "documents": selectors.source_documents(plans=plans),
+        "filterset": filterset,
+        "table": table,
+        "summary": selectors.discrepancy_summary(rows),
+        "kinds": list(Discrepancy.Kind),
+        "count": len(rows),
+    }
     return render(request, "search/corrections.html", ctx)
 
 
@@ -170,9 +215,13 @@ def source_document(request: HttpRequest, document: str) -> HttpResponse:
             range_error = f"The lines asked for are not a range within this document's {len(lines)} lines."
             start = end = None
     ctx = {
-        "document": document, "range_error": range_error, "start": start, "end": end,
+        "document": document,
+        "range_error": range_error,
+        "start": start,
+        "end": end,
         "plans": list(Plan.objects.filter(document=document).select_related("department").order_by("src_start")),
-        "lines": [(n, text, start is not None and end is not None and start <= n <= end)
-                  for n, text in enumerate(lines, 1)],
+        "lines": [
+            (n, text, start is not None and end is not None and start <= n <= end) for n, text in enumerate(lines, 1)
+        ],
     }
     return render(request, "search/source_document.html", ctx)

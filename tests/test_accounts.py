@@ -36,8 +36,7 @@ WRONG = "Please enter a correct username and password. Note that both fields may
 
 
 def sign_in(client, username, password, address="10.0.0.1", **headers):
-    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address,
-                       **headers)
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address, **headers)
 
 
 def signed_in(client) -> bool:
@@ -45,6 +44,7 @@ def signed_in(client) -> bool:
 
 
 # -- signing in ---------------------------------------------------------------------------------------------------
+
 
 def test_it_signs_in_and_returns_to_the_page_asked_for(client, users):
     url = reverse("department_update", args=[CS])
@@ -142,8 +142,9 @@ def test_behind_the_proxy_the_address_is_the_one_it_forwarded(client, users, set
     settings.BEHIND_PROXY = True
     for n in range(5):  # a client putting invented addresses before the one the proxy appends
         sign_in(client, f"user{n}", "wrong", address="10.0.0.2", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 198.51.100.7")
-    assert sign_in(Client(), "lena", PASSWORD, address="10.0.0.2",
-                   HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 429
+    assert (
+        sign_in(Client(), "lena", PASSWORD, address="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 429
+    )
     other = Client()  # someone else behind the same proxy is unaffected
     assert sign_in(other, "lena", PASSWORD, address="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 302
     assert signed_in(other)
@@ -190,6 +191,7 @@ def test_signing_out_is_a_post(client, users):
 
 # -- provisioning commands ----------------------------------------------------------------------------------------
 
+
 def run(*args) -> str:
     from io import StringIO
 
@@ -200,8 +202,16 @@ def run(*args) -> str:
 
 def test_create_user_reads_the_password_from_an_environment_variable(plans, monkeypatch, fast_passwords):
     monkeypatch.setenv("NEW_USER_PASSWORD", "correct-horse-battery-staple")
-    out = run("create_user", "nia", "--password-env", "NEW_USER_PASSWORD", "--name", "Nia New Lead",
-              "--email", "nia@example.org")
+    out = run(
+        "create_user",
+        "nia",
+        "--password-env",
+        "NEW_USER_PASSWORD",
+        "--name",
+        "Nia New Lead",
+        "--email",
+        "nia@example.org",
+    )
     assert out == "Created nia. Grant a role with: manage.py grant_role nia <role>"
     user = get_user_model().objects.get(username="nia")
     assert (user.first_name, user.last_name, user.email) == ("Nia", "New Lead", "nia@example.org")
@@ -209,14 +219,20 @@ def test_create_user_reads_the_password_from_an_environment_variable(plans, monk
     assert not user.is_staff and not user.roles.exists()  # no role until one is granted
 
 
-@pytest.mark.parametrize("args, env, message", [
-    (["--password-env", "UNSET_VARIABLE"], {}, "The environment variable UNSET_VARIABLE is not set"),
-    (["--password-env", "PW"], {"PW": ""}, "The environment variable PW is not set"),
-    (["--password-env", "PW"], {"PW": "short"},
-     "Password refused: This password is too short. It must contain at least 8 characters."),
-    (["--password-env", "PW"], {"PW": "password123"}, "Password refused: This password is too common."),
-    (["--password-env", "PW"], {"PW": "83749201574"}, "Password refused: This password is entirely numeric."),
-])
+@pytest.mark.parametrize(
+    "args, env, message",
+    [
+        (["--password-env", "UNSET_VARIABLE"], {}, "The environment variable UNSET_VARIABLE is not set"),
+        (["--password-env", "PW"], {"PW": ""}, "The environment variable PW is not set"),
+        (
+            ["--password-env", "PW"],
+            {"PW": "short"},
+            "Password refused: This password is too short. It must contain at least 8 characters.",
+        ),
+        (["--password-env", "PW"], {"PW": "password123"}, "Password refused: This password is too common."),
+        (["--password-env", "PW"], {"PW": "83749201574"}, "Password refused: This password is entirely numeric."),
+    ],
+)
 def test_create_user_refuses_a_missing_or_weak_password(plans, monkeypatch, args, env, message):
     monkeypatch.delenv("UNSET_VARIABLE", raising=False)
     for name, value in env.items():
@@ -239,8 +255,9 @@ def test_create_user_never_takes_a_password_on_the_command_line(plans):
     assert "unrecognized arguments: --password" in str(raised.value)
     with pytest.raises(CommandError) as raised:  # and a password given as the variable's name is not echoed
         run("create_user", "nia", "--password-env", "correct-horse-battery-staple")
-    assert str(raised.value) == ("--password-env takes the name of an environment variable (like NEW_USER_PASSWORD), "
-                                 "not the password itself")
+    assert str(raised.value) == (
+        "--password-env takes the name of an environment variable (like NEW_USER_PASSWORD), not the password itself"
+    )
     assert not get_user_model().objects.filter(username="nia").exists()
 
 
@@ -257,8 +274,10 @@ def test_grant_and_revoke_a_lead_role(client, users):
     assert client.get(url).status_code == 403
     assert run("grant_role", "nia", "lead", "--department", CS) == "nia is now lead for Children's Services"
     assert run("grant_role", "nia", "lead", "--department", CS) == "nia was already lead for Children's Services"
-    assert run("grant_role", "nia", "lead", "--department", ETE) == \
-        "nia is now lead for Economy, Transport and Environment"
+    assert (
+        run("grant_role", "nia", "lead", "--department", ETE)
+        == "nia is now lead for Economy, Transport and Environment"
+    )
     assert client.get(url).status_code == 200
     assert sorted(nia.roles.values_list("department__slug", flat=True)) == [CS, ETE]
     assert run("revoke_role", "nia", "lead", "--department", CS) == "nia is no longer lead for Children's Services"
@@ -281,15 +300,20 @@ def test_grant_and_revoke_the_administrator_role(users, client):
 
 
 @pytest.mark.parametrize("command", ["grant_role", "revoke_role"])
-@pytest.mark.parametrize("args, message", [
-    (["nobody", "viewer"], "No user called 'nobody'"),
-    (["lena", "lead"], "A performance lead needs --department"),
-    (["lena", "viewer", "--department", CS], "The viewer role is for every department; leave out --department"),
-    (["lena", "admin", "--department", CS], "The admin role is for every department; leave out --department"),
-    (["lena", "lead", "--department", "parks"],
-     "No department 'parks' (known: childrens-services, economy-transport-environment)"),
-    (["lena", "boss"], "Error: argument role: invalid choice: 'boss'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["nobody", "viewer"], "No user called 'nobody'"),
+        (["lena", "lead"], "A performance lead needs --department"),
+        (["lena", "viewer", "--department", CS], "The viewer role is for every department; leave out --department"),
+        (["lena", "admin", "--department", CS], "The admin role is for every department; leave out --department"),
+        (
+            ["lena", "lead", "--department", "parks"],
+            "No department 'parks' (known: childrens-services, economy-transport-environment)",
+        ),
+        (["lena", "boss"], "Error: argument role: invalid choice: 'boss'"),
+    ],
+)
 def test_role_commands_explain_their_errors(users, command, args, message):
     before = sorted(Role.objects.values_list("user__username", "kind", "department__slug"))
     with pytest.raises(CommandError) as raised:
@@ -306,6 +330,7 @@ def test_grant_viewer_and_cabinet(users):
 
 
 # -- local accounts -----------------------------------------------------------------------------------------------
+
 
 def test_seed_local_users_refuses_another_database(plans, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://council:secret@db.example.org:5432/plans")
@@ -327,13 +352,19 @@ def test_seed_local_users_makes_one_account_per_role(plans, monkeypatch, fast_pa
     run("seed_local_users")
     run("seed_local_users")  # again: nothing doubled
     roles = sorted(Role.objects.values_list("user__username", "kind", "department__slug"))
-    assert roles == [("admin.local", "admin", None), ("cabinet.member", "cabinet", None),
-                     ("lead.childrens", "lead", CS), ("lead.ete", "lead", ETE), ("viewer.local", "viewer", None)]
+    assert roles == [
+        ("admin.local", "admin", None),
+        ("cabinet.member", "cabinet", None),
+        ("lead.childrens", "lead", CS),
+        ("lead.ete", "lead", ETE),
+        ("viewer.local", "viewer", None),
+    ]
     client = Client()
     assert sign_in(client, "lead.childrens", "local-only-password").status_code == 302
 
 
 # -- closing a period on the admin site ---------------------------------------------------------------------------
+
 
 def test_an_administrator_closes_a_year_on_the_admin_site(client, plans, users):
     admin = users.admin
@@ -342,14 +373,16 @@ def test_an_administrator_closes_a_year_on_the_admin_site(client, plans, users):
     client.force_login(admin)
     page = client.get(reverse("admin:plans_closedperiod_add")).content.decode()
     assert 'name="closed_by"' not in page  # recorded, not chosen
-    response = client.post(reverse("admin:plans_closedperiod_add"),
-                           {"department": plans.cs.department.pk, "year": "2025"})
+    response = client.post(
+        reverse("admin:plans_closedperiod_add"), {"department": plans.cs.department.pk, "year": "2025"}
+    )
     assert response.status_code == 302
     (closed,) = ClosedPeriod.objects.all()
     assert (closed.department.slug, closed.year, closed.closed_by) == (CS, 2025, admin)
     lead = Client()
     lead.force_login(users.lead)
-    response = lead.post(update_url(plans.cs), fill(open_form(lead, plans.cs), plans.cs, "rpr-children-in-care",
-                                                    value="85"))
+    response = lead.post(
+        update_url(plans.cs), fill(open_form(lead, plans.cs), plans.cs, "rpr-children-in-care", value="85")
+    )
     assert response.status_code == 400
     assert "2025-26 is closed for Children&#x27;s Services" in response.content.decode()

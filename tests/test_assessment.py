@@ -13,22 +13,37 @@ from plans.parsing import parse_target, parse_value
 
 def figure(year: int, printed: str, kind: str = "actual") -> KpiValue:
     parsed = parse_value(printed)
-    return KpiValue(year=year, kind=kind, printed=printed, value=parsed.value, status=parsed.status,
-                    note=parsed.note, order=0)
+    return KpiValue(
+        year=year, kind=kind, printed=printed, value=parsed.value, status=parsed.status, note=parsed.note, order=0
+    )
 
 
 def target(year: int, printed: str) -> KpiValue:
     spec = parse_target(printed)
-    return KpiValue(year=year, kind="target", printed=printed, target_kind=spec.kind, comparator=spec.comparator,
-                    target_value=spec.value, target_low=spec.low, target_high=spec.high, direction=spec.direction,
-                    benchmark=spec.benchmark, maintain=spec.maintain, target_reason=spec.reason, order=0)
+    return KpiValue(
+        year=year,
+        kind="target",
+        printed=printed,
+        target_kind=spec.kind,
+        comparator=spec.comparator,
+        target_value=spec.value,
+        target_low=spec.low,
+        target_high=spec.high,
+        direction=spec.direction,
+        benchmark=spec.benchmark,
+        maintain=spec.maintain,
+        target_reason=spec.reason,
+        order=0,
+    )
 
 
 def run(values, unit="count", higher=True, tolerance=None, benchmarks=None):
     return assess(values=values, unit=unit, higher_is_better=higher, tolerance=tolerance, benchmarks=benchmarks)
 
 
-@pytest.mark.parametrize("latest, status", [("90%", ON_TRACK), ("95%", ON_TRACK), ("88.5%", NEAR), ("87.9%", OFF_TRACK)])
+@pytest.mark.parametrize(
+    "latest, status", [("90%", ON_TRACK), ("95%", ON_TRACK), ("88.5%", NEAR), ("87.9%", OFF_TRACK)]
+)
 def test_a_number_target_is_a_floor_when_higher_is_better(latest, status):
     assert run([figure(2021, latest, "latest"), target(2021, "90%")], unit="percent").status == status
 
@@ -55,12 +70,19 @@ def test_maintain_greater_than():
 
 
 def test_less_than_money():
-    assert run([figure(2021, "£150,000"), target(2021, "Less than £155,000")], unit="money", higher=False).status == ON_TRACK
-    assert run([figure(2021, "£170,000"), target(2021, "Less than £155,000")], unit="money", higher=False).status == OFF_TRACK
+    assert (
+        run([figure(2021, "£150,000"), target(2021, "Less than £155,000")], unit="money", higher=False).status
+        == ON_TRACK
+    )
+    assert (
+        run([figure(2021, "£170,000"), target(2021, "Less than £155,000")], unit="money", higher=False).status
+        == OFF_TRACK
+    )
 
 
-@pytest.mark.parametrize("latest, status", [("15", ON_TRACK), ("20", ON_TRACK), ("17", ON_TRACK), ("21", OFF_TRACK),
-                                            ("14", OFF_TRACK)])
+@pytest.mark.parametrize(
+    "latest, status", [("15", ON_TRACK), ("20", ON_TRACK), ("17", ON_TRACK), ("21", OFF_TRACK), ("14", OFF_TRACK)]
+)
 def test_a_range(latest, status):
     # with a stated tolerance of 0.5, 21 and 14 are a whole unit outside the range: off track
     result = run([figure(2021, latest, "latest"), target(2021, "15-20")], tolerance=D("0.5"))
@@ -78,8 +100,10 @@ def test_an_increasing_trend():
 
 
 def test_a_reduction_target():
-    result = run([figure(2020, "365"), figure(2021, "466 (Dec 21)", "latest"),
-                  target(2022, "Reduction from the previous year")], higher=False)
+    result = run(
+        [figure(2020, "365"), figure(2021, "466 (Dec 21)", "latest"), target(2022, "Reduction from the previous year")],
+        higher=False,
+    )
     assert result.status == OFF_TRACK and "466 in 2021-22 against 365 in 2020-21" in result.reason
 
 
@@ -106,10 +130,14 @@ def test_a_benchmark_printed_in_the_target():
     assert result.status == OFF_TRACK and "benchmark of 49.1" in result.reason
 
 
-@pytest.mark.parametrize("printed, reason", [
-    ("Monitor", "No target: monitored only"), ("TBC", "No target yet: to be confirmed"),
-    ("Baseline Year", "No target: baseline year"),
-])
+@pytest.mark.parametrize(
+    "printed, reason",
+    [
+        ("Monitor", "No target: monitored only"),
+        ("TBC", "No target yet: to be confirmed"),
+        ("Baseline Year", "No target: baseline year"),
+    ],
+)
 def test_no_target_says_why(printed, reason):
     result = run([figure(2019, "75"), target(2020, printed)])
     assert (result.status, result.reason) == (NONE, reason)
@@ -130,10 +158,15 @@ def test_rag_targets():
     assert run([figure(2019, "Red", "latest"), target(2020, "Green")], unit="rag").status == OFF_TRACK
 
 
-@pytest.mark.parametrize("before, after, higher, travel", [
-    ("10", "12", True, IMPROVING), ("10", "12", False, WORSENING), ("10", "10", True, NO_CHANGE),
-    ("10", "8", None, UNKNOWN),
-])
+@pytest.mark.parametrize(
+    "before, after, higher, travel",
+    [
+        ("10", "12", True, IMPROVING),
+        ("10", "12", False, WORSENING),
+        ("10", "10", True, NO_CHANGE),
+        ("10", "8", None, UNKNOWN),
+    ],
+)
 def test_direction_of_travel(before, after, higher, travel):
     result = run([figure(2020, before), figure(2021, after), target(2021, "Monitor")], higher=higher)
     assert result.travel == travel
@@ -152,6 +185,7 @@ def test_latest_beats_actual_of_the_same_year():
 
 # -- figures marked doubtful (a probable printing or extraction error) ----------------------------------------
 
+
 def doubted(value: KpiValue, reason: str = "probable extraction error") -> KpiValue:
     value.doubtful = reason
     return value
@@ -159,8 +193,13 @@ def doubted(value: KpiValue, reason: str = "probable extraction error") -> KpiVa
 
 def test_a_status_resting_on_a_doubtful_figure_says_so():
     # Children's Services 2025-29, line 131: 388 in 2023-24, then a latest "33 (November 2024)", "Increasing trend".
-    result = run([figure(2023, "388"), doubted(figure(2024, "33 (November 2024)", "latest"), "out of line with 388"),
-                  target(2024, "Increasing trend")])
+    result = run(
+        [
+            figure(2023, "388"),
+            doubted(figure(2024, "33 (November 2024)", "latest"), "out of line with 388"),
+            target(2024, "Increasing trend"),
+        ]
+    )
     assert result.status == OFF_TRACK
     assert result.full_label == "Off track — rests on a figure marked doubtful"
     assert result.reason.endswith("The 2024-25 latest '33 (November 2024)' is marked doubtful: out of line with 388")

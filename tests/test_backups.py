@@ -17,9 +17,19 @@ from django.utils import timezone
 from kpis.models import Kpi, KpiValue
 from plans.models import Deliverable, DeliverableUpdate, Role
 
-TABLES = ["plans_plan", "plans_deliverable", "plans_deliverableupdate", "plans_role", "plans_discrepancy",
-          "kpis_kpi", "kpis_kpivalue", "kpis_measure", "budgets_budgetcell", "procurement_procuremententry",
-          "auth_user"]
+TABLES = [
+    "plans_plan",
+    "plans_deliverable",
+    "plans_deliverableupdate",
+    "plans_role",
+    "plans_discrepancy",
+    "kpis_kpi",
+    "kpis_kpivalue",
+    "kpis_measure",
+    "budgets_budgetcell",
+    "procurement_procuremententry",
+    "auth_user",
+]
 
 
 def counts(cursor) -> dict[str, int]:
@@ -32,8 +42,9 @@ def counts(cursor) -> dict[str, int]:
 
 def connect(name: str):
     db = settings.DATABASES["default"]
-    return psycopg.connect(dbname=name, host=db["HOST"], port=db["PORT"], user=db["USER"],
-                           password=db["PASSWORD"] or None, autocommit=True)
+    return psycopg.connect(
+        dbname=name, host=db["HOST"], port=db["PORT"], user=db["USER"], password=db["PASSWORD"] or None, autocommit=True
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -44,12 +55,27 @@ def test_a_backup_restores_every_record_including_entries(tmp_path):
     lead = User.objects.create_user("lead", password="a-long-test-password", first_name="Lee")
     Role.objects.create(user=lead, kind="lead", department_id=Kpi.objects.first().plan.department_id)
     kpi = Kpi.objects.get(plan__slug="cs-2022-23", description__startswith="Number of children living with Council")
-    KpiValue.objects.create(kpi=kpi, year=2022, kind="latest", printed="402", value=402, source="entry",
-                            entered_by=lead, entered_at=timezone.now(), commentary="More carers recruited",
-                            previous_printed="319", order=10_000)
-    DeliverableUpdate.objects.create(deliverable=Deliverable.objects.filter(plan__slug="cs-2022-23").first(),
-                                     status="on_track", percent_complete=40, commentary="Going well",
-                                     as_of=dt.date(2022, 9, 30), entered_by=lead)
+    KpiValue.objects.create(
+        kpi=kpi,
+        year=2022,
+        kind="latest",
+        printed="402",
+        value=402,
+        source="entry",
+        entered_by=lead,
+        entered_at=timezone.now(),
+        commentary="More carers recruited",
+        previous_printed="319",
+        order=10_000,
+    )
+    DeliverableUpdate.objects.create(
+        deliverable=Deliverable.objects.filter(plan__slug="cs-2022-23").first(),
+        status="on_track",
+        percent_complete=40,
+        commentary="Going well",
+        as_of=dt.date(2022, 9, 30),
+        entered_by=lead,
+    )
     with connection.cursor() as cursor:
         before = counts(cursor)
 

@@ -135,23 +135,27 @@ def test_the_overview_lists_every_plans_total_net_budget(client, all_plans, djan
     page = text(response)
     rows = table_text(response.content.decode(), "Net controllable budget by department and plan year (pounds)")
     shown = {(r[0], r[1]): r[3] for r in rows[1:]}
-    assert shown[("Economy, Transport and Environment", "2020-21")] == "£76,285,000"      # 004 line 1051: 76,285 £'000
-    assert shown[("Children's Services", "2022-23")] == "£141,779,398"                     # 000 line 393
-    assert shown[("Children's Services", "2020-21")] == "£114,929,535"                     # 004 line 2058
-    assert shown[("Children's Services", "2025-26")] == "£175,771,766"                     # 002 lines 166-167
+    assert shown[("Economy, Transport and Environment", "2020-21")] == "£76,285,000"  # 004 line 1051: 76,285 £'000
+    assert shown[("Children's Services", "2022-23")] == "£141,779,398"  # 000 line 393
+    assert shown[("Children's Services", "2020-21")] == "£114,929,535"  # 004 line 2058
+    assert shown[("Children's Services", "2025-26")] == "£175,771,766"  # 002 lines 166-167
     # 004 line 441: printed 59,625,880, its rows sum to £1 less (rounding): the printed figure, the rows' beside it
     assert shown[("Commissioning, Communities and Policy", "2020-21")] == (
-        "£59,625,880 the rows sum to £59,625,879; difference £1 (discrepancy)")
+        "£59,625,880 the rows sum to £59,625,879; difference £1 (discrepancy)"
+    )
     assert shown[("Children's Services", "2023-24")] == "no controllable budget table printed"
     # ASCH's printed total (004 line 1647) is £1,153,394 more than its rows (issue 14): the printed figure is
     # the one shown, the rows' sum beside it, marked, with the difference and a link to the discrepancy.
     assert shown[("Adult Social Care and Health", "2020-21")] == (
-        "£254,435,767 the rows sum to £253,282,373; difference £1,153,394 (discrepancy)")
+        "£254,435,767 the rows sum to £253,282,373; difference £1,153,394 (discrepancy)"
+    )
     assert f'href="{reverse("corrections")}?plan=asch-2020-21">discrepancy</a>' in page
     assert '£254,435,767 <strong class="app-figure__flag">does not add up</strong>' in page
     assert '£59,625,880 <strong class="app-figure__flag">rounding</strong>' in page
-    assert ("Economy, Transport and Environment 2020-21: the controllable budget was printed in £'000 "
-            "(thousands of pounds); its figures are shown in pounds (each printed figure × 1,000).") in page
+    assert (
+        "Economy, Transport and Environment 2020-21: the controllable budget was printed in £'000 "
+        "(thousands of pounds); its figures are shown in pounds (each printed figure × 1,000)."
+    ) in page
     assert reverse("plan_budget", args=["ete-2020-21"]) in page
     assert reverse("department_budget", args=["childrens-services"]) in page
     figure = figure_of(response.content.decode(), "net-by-department")
@@ -163,7 +167,10 @@ def test_the_overview_sorts_and_exports_the_rows_shown(client, all_plans):
     url = reverse("budget_index")
     page = client.get(url, {"net-by-plan-sort": "-net"}).content.decode()
     rows = table_text(page, "Net controllable budget by department and plan year (pounds)")[1:]
-    assert rows[0][3].startswith("£254,435,767 the rows sum to £253,282,373") and rows[-1][3] == "no controllable budget table printed"
+    assert (
+        rows[0][3].startswith("£254,435,767 the rows sum to £253,282,373")
+        and rows[-1][3] == "no controllable budget table printed"
+    )
     exported = csv_rows(client.get(url, {"net-by-plan-sort": "-net", "_export": "csv", "_table": "net-by-plan"}))
     assert exported[0] == ["Department", "Year", "Plan", "Net controllable budget", "Printed in"]
     assert [r[:3] for r in exported[1:]] == [r[:3] for r in rows]
@@ -171,8 +178,13 @@ def test_the_overview_sorts_and_exports_the_rows_shown(client, all_plans):
     workbook = load_workbook(io.BytesIO(client.get(url, {"_export": "xlsx", "_table": "net-by-plan"}).getvalue()))
     values = [list(r) for r in workbook.active.iter_rows(values_only=True)]
     assert values[0] == exported[0]
-    assert ["Economy, Transport and Environment", "2020-21", "Service Plan 2017-2021 2020/21 Update", 76285000,
-            "£'000 (shown in pounds)"] in values
+    assert [
+        "Economy, Transport and Environment",
+        "2020-21",
+        "Service Plan 2017-2021 2020/21 Update",
+        76285000,
+        "£'000 (shown in pounds)",
+    ] in values
 
 
 # -- one plan ----------------------------------------------------------------------------------------
@@ -190,8 +202,12 @@ def test_etes_net_budget_by_division_and_group_matches_appendix_a(client, all_pl
     assert divisions[10] == ["Waste Management", "Environment", "£46,439,000", "-£2,397,000", "£44,042,000"]
     areas = table_text(page, "Net budget by group heading, 2020-21 (pounds; subtotals computed here)")
     assert [(r[0], r[-1]) for r in areas[1:]] == [
-        ("Departmental Management Team", "£599,000"), ("Economy and Regeneration", "£16,842,000"),
-        ("Environment", "£46,788,000"), ("Highways", "£16,465,000"), ("Resources and Improvement", "-£4,409,000")]
+        ("Departmental Management Team", "£599,000"),
+        ("Economy and Regeneration", "£16,842,000"),
+        ("Environment", "£46,788,000"),
+        ("Highways", "£16,465,000"),
+        ("Resources and Improvement", "-£4,409,000"),
+    ]
     assert sum(Decimal(plain(r[-1])) for r in areas[1:]) == Decimal(76285000)
     # Each chart carries the same numbers as the table after it.
     chart = figure_of(page, "areas-1")["data"][0]
@@ -204,8 +220,19 @@ def test_etes_net_budget_by_division_and_group_matches_appendix_a(client, all_pl
     assert shown[0][0] == "Division or service" and shown[0][-1] == "Net Budget £'000"
     assert shown[2] == ["Economy and Regeneration"] + [""] * 10
     assert shown[3] == ["Planning Services", "1,238", "0", "10", "54", "0", "0", "6", "1,308", "-244", "1,064"]
-    assert shown[-1] == ["TOTAL", "18,029", "1,366", "937", "7,628", "72,436", "-6,971", "154", "93,579",
-                         "-17,294", "76,285"]
+    assert shown[-1] == [
+        "TOTAL",
+        "18,029",
+        "1,366",
+        "937",
+        "7,628",
+        "72,436",
+        "-6,971",
+        "154",
+        "93,579",
+        "-17,294",
+        "76,285",
+    ]
     assert "Printed in <strong>£&#x27;000</strong> (thousands of pounds)" in page
 
 
@@ -219,14 +246,20 @@ def test_the_plan_budget_page_and_its_query_count(client, all_plans, django_asse
     # 000_1696c8c63c149500.txt lines 386-393, Approved Controllable Budget 2022-23 (pounds)
     shown = table_text(response.content.decode(), "Approved Controllable Budget 2022-23 (figures in £, as printed)")
     assert shown[2][0] == "Early Help and Safeguarding" and shown[2][-1] == "£99,097,252"
-    assert shown[1][8] == "-£3,028,016"                      # Strategic Services controllable recharges
+    assert shown[1][8] == "-£3,028,016"  # Strategic Services controllable recharges
     assert shown[-1][-1] == "£141,779,398"
     headlines = table_text(response.content.decode(), "Budget figures printed in the plan's text")
     assert ["Department budget 2022-23", "£141.78 million", "£141,780,000", "", "line 182"] in headlines
     # Service pressures by kind (lines 184-199), with totals that match the printed ones on line 184.
     pressures = table_text(response.content.decode(), "Service pressures funded, by kind (pounds)")
-    assert pressures[1] == ["Children in Care Placements", "£6,096,000", "£1,222,000", "£92,000", "£2,000,000",
-                            "£9,410,000"]
+    assert pressures[1] == [
+        "Children in Care Placements",
+        "£6,096,000",
+        "£1,222,000",
+        "£92,000",
+        "£2,000,000",
+        "£9,410,000",
+    ]
     assert pressures[-1] == ["Total", "£11,520,000", "£3,702,000", "£3,541,000", "£2,946,000", "£21,709,000"]
     savings = table_text(response.content.decode(), "Savings (pounds)")
     assert savings[-1] == ["Total", "", "", "", "£46,000"]
@@ -247,10 +280,14 @@ def test_reconciliation_is_stated_and_rounding_is_listed(client, all_plans):
     assert "Every row and column reconciles." in page
     page = text(client.get(reverse("plan_budget", args=["cs-2022-23"])))
     assert "Reconciles except for rounding:</strong> 7 checks are out by at most 2 printed units" in page
-    assert ("Early Help and Safeguarding, Gross Budget: the cost categories sum to £102,000,440 but the table "
-            "prints £102,000,442 (difference £2)") in page                 # line 388
-    assert ("Total controllable budget, Employees: the rows above sum to £88,559,120 but the table prints "
-            "£88,559,121 (difference £1)") in page                          # line 393
+    assert (
+        "Early Help and Safeguarding, Gross Budget: the cost categories sum to £102,000,440 but the table "
+        "prints £102,000,442 (difference £2)"
+    ) in page  # line 388
+    assert (
+        "Total controllable budget, Employees: the rows above sum to £88,559,120 but the table prints "
+        "£88,559,121 (difference £1)"
+    ) in page  # line 393
     # The rounded cell itself is marked and opens to say why.
     assert re.search(r"£102,000,442 <strong class=\"app-figure__flag\">rounding</strong>", page)
 
@@ -260,44 +297,63 @@ def test_the_reconciliation_finds_exactly_the_differences_the_loader_recorded(al
 
     cells = BudgetCell.objects.select_related("column")
     tables = BudgetTable.objects.prefetch_related(
-        "columns", Prefetch("rows", queryset=BudgetRow.objects.prefetch_related(Prefetch("cells", queryset=cells))))
+        "columns", Prefetch("rows", queryset=BudgetRow.objects.prefetch_related(Prefetch("cells", queryset=cells)))
+    )
     for table in tables:
-        recorded = Discrepancy.objects.filter(plan=table.plan, record__startswith=f"{table.title}:",
-                                              note__contains="rounding in the printed figures").count()
+        recorded = Discrepancy.objects.filter(
+            plan=table.plan, record__startswith=f"{table.title}:", note__contains="rounding in the printed figures"
+        ).count()
         differences = table.reconciliation()
         assert len([d for d in differences if table.is_rounding(d.amount)]) == recorded, table.title
-        documented = Discrepancy.objects.filter(plan=table.plan, record__startswith=f"{table.title}:",
-                                                note__contains="the printed figure is kept").exclude(
-                                                note__contains="the row's own figures give").count()
+        documented = (
+            Discrepancy.objects.filter(
+                plan=table.plan, record__startswith=f"{table.title}:", note__contains="the printed figure is kept"
+            )
+            .exclude(note__contains="the row's own figures give")
+            .count()
+        )
         assert len([d for d in differences if not table.is_rounding(d.amount)]) == documented, table.title
         # each is kept on its cell, beside the printed figure
-        beside = [(r.pk, c.column_id, c.reconciling) for r in table.rows.all() for c in r.cells.all()
-                  if c.reconciling is not None and c.reconciling_check != "arithmetic"]
+        beside = [
+            (r.pk, c.column_id, c.reconciling)
+            for r in table.rows.all()
+            for c in r.cells.all()
+            if c.reconciling is not None and c.reconciling_check != "arithmetic"
+        ]
         assert sorted(beside) == sorted((d.row.pk, d.column.pk, d.expected) for d in differences), table.title
 
 
 def test_repaired_cells_open_to_show_printed_stored_and_why(client, all_plans):
     # cs-2025-29 (002_a63e06525b642396.txt line 162): digits split by a line break.
     page = text(client.get(reverse("plan_budget", args=["cs-2025-29"])))
-    assert ("£7,028,758 <strong class=\"app-figure__flag\">repaired</strong></summary><div class=\"app-figure__note\">"
-            "<span class=\"govuk-visually-hidden\">Repaired figure. </span>Printed: <q>7,028,75 8</q><br>"
-            "Stored: £7,028,758<br>digits split by a line break<br></div>") in page
+    assert (
+        '£7,028,758 <strong class="app-figure__flag">repaired</strong></summary><div class="app-figure__note">'
+        '<span class="govuk-visually-hidden">Repaired figure. </span>Printed: <q>7,028,75 8</q><br>'
+        "Stored: £7,028,758<br>digits split by a line break<br></div>"
+    ) in page
     # line 165: the net printed "24,242,4" (truncated), stored from the row's own arithmetic.
     assert "Printed: <q>24,242,4</q><br>Stored: £24,242,431<br>truncated in extraction: 27,916,821-3,674,390-0" in page
     assert "41 figures were garbled or wrong in print and are stored repaired" in page
-    assert "Unit as printed: <strong>£'000</strong>. Header prints £'000 on every column but the figures are pounds" in page
+    assert (
+        "Unit as printed: <strong>£'000</strong>. Header prints £'000 on every column but the figures are pounds"
+        in page
+    )
     # cs-2020-21 (004_32cbf65b4b2ba88d.txt line 2054): Schools & Learning income printed without its minus.
     page = text(client.get(reverse("plan_budget", args=["cs-2020-21"])))
     # issue 14: shown as printed, with what the row's own figures give beside it, not repaired in its place
-    assert ("£11,529,389 <strong class=\"app-figure__flag\">does not add up</strong><br><span class=\"govuk-body-s "
-            "app-muted app-figure__beside\">the row's own figures give -£11,529,389; difference £23,058,778") in page
+    assert (
+        '£11,529,389 <strong class="app-figure__flag">does not add up</strong><br><span class="govuk-body-s '
+        "app-muted app-figure__beside\">the row's own figures give -£11,529,389; difference £23,058,778"
+    ) in page
     assert "Stored: -£11,529,389" not in page
 
 
 def test_the_printed_table_exports_what_it_shows(client, all_plans):
     url = reverse("plan_budget", args=["cs-2025-29"])
-    shown = table_text(client.get(url).content.decode(),
-                       "Approved Controllable Budget 2025-26 (figures in pounds; the header prints £'000)")
+    shown = table_text(
+        client.get(url).content.decode(),
+        "Approved Controllable Budget 2025-26 (figures in pounds; the header prints £'000)",
+    )
     exported = csv_rows(client.get(url, {"_export": "csv", "_table": "printed-1"}))
     assert exported[0] == shown[0]
     assert plain_rows(shown[1:], 1) == plain_rows(exported[1:], 1)
@@ -319,7 +375,7 @@ def test_division_tables_sort_and_export(client, all_plans):
 def test_etes_capital_programmes_are_shown_as_printed(client, all_plans):
     page = client.get(reverse("plan_budget", args=["ete-2020-21"])).content.decode()
     vehicles = table_text(page, "Vehicle Replacement Programme 2020-2021")
-    assert vehicles[1] == ["Commissioning, Communities and Policy"] + [""] * 7       # the User heading (line 1277)
+    assert vehicles[1] == ["Commissioning, Communities and Policy"] + [""] * 7  # the User heading (line 1277)
     assert vehicles[2] == ["Van - 2.0t", "6", "10", "6", "17,000", "102,000", "4,250", "25,500"]
     assert vehicles[-1] == ["Total", "58", "", "", "", "2,512,000", "", "535,500"]  # line 1295
     derelict = table_text(page, "Derelict Land Reclamation and Regeneration Capital Programme 2020-2021")
@@ -332,9 +388,9 @@ def test_budget_discrepancies_are_notes_and_others_are_not(client, all_plans):
     page = text(client.get(reverse("plan_budget", args=["ete-2020-21"])))
     notes = table_text(page.replace("&", "&amp;"), "Source discrepancies in this plan's budget")
     records = [r[0] for r in notes[1:]]
-    assert "Departmental Overview: annual revenue budget" in records                # line 771 vs 1051
-    assert any(r.startswith("Derelict Land Reclamation") for r in records)          # lines 1312, 1314
-    assert not any(r.startswith("Procurement") for r in records)                    # 30/02/2023 is elsewhere
+    assert "Departmental Overview: annual revenue budget" in records  # line 771 vs 1051
+    assert any(r.startswith("Derelict Land Reclamation") for r in records)  # lines 1312, 1314
+    assert not any(r.startswith("Procurement") for r in records)  # 30/02/2023 is elsewhere
     page = text(client.get(reverse("plan_budget", args=["cs-2023-24"])))
     assert "This plan prints no approved controllable budget table." in page
     assert "Service pressures one-off total" in page and "£1.884 million" in page
@@ -343,8 +399,13 @@ def test_budget_discrepancies_are_notes_and_others_are_not(client, all_plans):
 
 def test_bad_query_string_input_never_fails(client, all_plans):
     url = reverse("plan_budget", args=["ete-2020-21"])
-    for params in ({"divisions-1-sort": "nonsense"}, {"_export": "pdf", "_table": "divisions-1"},
-                   {"_export": "csv", "_table": "nope"}, {"_export": "csv"}, {"printed-1-sort": "net"}):
+    for params in (
+        {"divisions-1-sort": "nonsense"},
+        {"_export": "pdf", "_table": "divisions-1"},
+        {"_export": "csv", "_table": "nope"},
+        {"_export": "csv"},
+        {"printed-1-sort": "net"},
+    ):
         response = client.get(url, params)
         assert response.status_code == 200 and response["Content-Type"].startswith("text/html"), params
     assert client.get(reverse("budget_index"), {"net-by-plan-sort": "'; drop"}).status_code == 200
@@ -374,8 +435,11 @@ def test_childrens_services_compared_across_years(client, all_plans, django_asse
     assert by_name["Strategic Services"] == ["£2,429,480", "£2,533,892", "£3,776,461", ""]
     # Same division, printed "and" then "&": matched, and the change of name shown.
     assert by_name["Early Help & Safeguarding"] == [
-        "£78,469,099", "£99,097,252", "£115,807,117",
-        "“Early Help and Safeguarding” in 2020-21, 2022-23; “Early Help & Safeguarding” in 2025-26"]
+        "£78,469,099",
+        "£99,097,252",
+        "£115,807,117",
+        "“Early Help and Safeguarding” in 2020-21, 2022-23; “Early Help & Safeguarding” in 2025-26",
+    ]
     assert by_name["Performance and Quality"][2] == "not in this year's table"
     assert by_name["Strategic Commissioning, Quality and Performance"][:2] == ["not in this year's table"] * 2
     assert "Strategic Commissioning, Quality and Performance: in the 2025-26 table; not in 2020-21, 2022-23" in page
@@ -385,7 +449,7 @@ def test_childrens_services_compared_across_years(client, all_plans, django_asse
     totals = table_text(response.content.decode(), "Totals, service pressures and savings by plan year (pounds)")
     by_year = {r[0]: r for r in totals[1:]}
     assert by_year["2022-23"][5] == "£141,779,398" and by_year["2022-23"][-2:] == ["£21,709,000", "£46,000"]
-    assert by_year["2023-24"][5] == "not printed" and by_year["2023-24"][8] == "£1,844,000"   # 1.084+0.360+0.400
+    assert by_year["2023-24"][5] == "not printed" and by_year["2023-24"][8] == "£1,844,000"  # 1.084+0.360+0.400
     assert by_year["2023-24"][-1] == "£500,000"
     assert by_year["2020-21"][-1] == "none printed"
 
@@ -395,8 +459,9 @@ def test_the_department_comparison_exports_and_sorts(client, all_plans):
     page = client.get(url, {"divisions-by-year-sort": "-net"}).content.decode()
     shown = table_text(page, "Gross, income, grants and net by division and year (pounds)")[1:]
     assert shown[0][:3] == ["Early Help & Safeguarding", "Early Help & Safeguarding", "2025-26"]
-    exported = csv_rows(client.get(url, {"divisions-by-year-sort": "-net", "_export": "csv",
-                                         "_table": "divisions-by-year"}))
+    exported = csv_rows(
+        client.get(url, {"divisions-by-year-sort": "-net", "_export": "csv", "_table": "divisions-by-year"})
+    )
     assert plain_rows(shown, 3) == plain_rows(exported[1:], 3)
     workbook = load_workbook(io.BytesIO(client.get(url, {"_export": "xlsx", "_table": "net-by-division"}).getvalue()))
     rows = list(workbook.active.iter_rows(values_only=True))

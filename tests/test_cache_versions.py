@@ -88,8 +88,16 @@ def test_the_upload_confirmation(plans, users, django_assert_num_queries):
     url = kpi_of(older, "icpc-within-15-days").get_absolute_url()
     assert "92.4" not in cached(Client(), url, django_assert_num_queries)
     lead = signed_in(users.lead)
-    rows = filled(template(lead, older, "csv"), {"icpc-within-15-days": {
-        "Latest value": "92.4", "Financial year": "2021-22", "Commentary": "Year-end figure from the upload"}})
+    rows = filled(
+        template(lead, older, "csv"),
+        {
+            "icpc-within-15-days": {
+                "Latest value": "92.4",
+                "Financial year": "2021-22",
+                "Commentary": "Year-end figure from the upload",
+            }
+        },
+    )
     confirm = page_form(post_file(lead, older, csv_file(rows)).content.decode(), "Save all")
     assert lead.post(upload_url(older), {**confirm, "confirm": "1"}).status_code == 302
     assert "92.4" in Client().get(url).content.decode()
@@ -111,8 +119,9 @@ def test_a_role_granted_on_the_admin_site(plans, users, django_assert_num_querie
     viewer = signed_in(users.viewer)
     url = reverse("department", args=[CS])
     assert UPDATE_RIGHTS not in viewer.get(url).content.decode()
-    added = admin_site(users).post(reverse("admin:plans_role_add"), {
-        "user": users.viewer.pk, "kind": "lead", "department": plans.cs.department.pk})
+    added = admin_site(users).post(
+        reverse("admin:plans_role_add"), {"user": users.viewer.pk, "kind": "lead", "department": plans.cs.department.pk}
+    )
     assert added.status_code == 302
     assert UPDATE_RIGHTS in viewer.get(url).content.decode()
 
@@ -123,8 +132,9 @@ def test_a_period_closed_on_the_admin_site(plans, users, django_assert_num_queri
     in tests/test_accounts.py)."""
     lead = signed_in(users.lead)
     lead.get(update_url(plans.cs))
-    closed = admin_site(users).post(reverse("admin:plans_closedperiod_add"),
-                                    {"department": plans.cs.department.pk, "year": "2025"})
+    closed = admin_site(users).post(
+        reverse("admin:plans_closedperiod_add"), {"department": plans.cs.department.pk, "year": "2025"}
+    )
     assert closed.status_code == 302
     with CaptureQueriesContext(connection) as queries:
         lead.get(update_url(plans.cs))
@@ -135,8 +145,10 @@ def test_a_doubt_marked_on_the_admin_site(plans, users, django_assert_num_querie
     kpi = kpi_of(plans.older, "icpc-within-15-days")
     printed = KpiValue.objects.filter(kpi=kpi, source="document", doubtful="").first()
     assert "Checked against the return" not in cached(Client(), kpi.get_absolute_url(), django_assert_num_queries)
-    marked = admin_site(users).post(reverse("admin:kpis_printedvalue_change", args=[printed.pk]),
-                                    {"reason": "Checked against the return: the month is wrong", "is_doubtful": "on"})
+    marked = admin_site(users).post(
+        reverse("admin:kpis_printedvalue_change", args=[printed.pk]),
+        {"reason": "Checked against the return: the month is wrong", "is_doubtful": "on"},
+    )
     assert marked.status_code == 302
     page = Client().get(kpi.get_absolute_url()).content.decode()
     assert "Doubtful figure" in page and "Checked against the return: the month is wrong" in page
@@ -166,8 +178,7 @@ def test_the_fixture_loader(plans, django_assert_num_queries):
     item = plans.cs.deliverables.order_by("order").first()
     printed = item.title
     Deliverable.objects.filter(pk=item.pk).update(title="A title the documents never printed")
-    assert "A title the documents never printed" in cached(Client(), item.get_absolute_url(),
-                                                            django_assert_num_queries)
+    assert "A title the documents never printed" in cached(Client(), item.get_absolute_url(), django_assert_num_queries)
     call_command("load_plans", "--force", stdout=io.StringIO())
     page = Client().get(Deliverable.objects.get(plan=plans.cs, key=item.key).get_absolute_url()).content.decode()
     assert "A title the documents never printed" not in page and printed in page
@@ -188,10 +199,22 @@ def test_a_user_renamed_on_the_admin_site(plans, users, django_assert_num_querie
     assert lead.post(update_url(plans.cs), data).status_code == 302
     url = kpi_of(plans.cs, COUNT).get_absolute_url()
     assert "Lena Lead" in cached(Client(), url, django_assert_num_queries)
-    changed = admin_site(users).post(reverse("admin:auth_user_change", args=[users.lead.pk]), {
-        "username": "lena", "first_name": "Lena", "last_name": "Leadbetter", "email": "", "is_active": "on",
-        "last_login_0": "", "last_login_1": "", "date_joined_0": "2025-01-01", "date_joined_1": "09:00:00",
-        "initial-date_joined_0": "2025-01-01", "initial-date_joined_1": "09:00:00"})
+    changed = admin_site(users).post(
+        reverse("admin:auth_user_change", args=[users.lead.pk]),
+        {
+            "username": "lena",
+            "first_name": "Lena",
+            "last_name": "Leadbetter",
+            "email": "",
+            "is_active": "on",
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "2025-01-01",
+            "date_joined_1": "09:00:00",
+            "initial-date_joined_0": "2025-01-01",
+            "initial-date_joined_1": "09:00:00",
+        },
+    )
     assert changed.status_code == 302, changed.content.decode()[:2000]
     assert "Lena Leadbetter" in Client().get(url).content.decode()
 
@@ -211,26 +234,43 @@ def test_every_table_of_the_apps_moves_the_version():
     from django.apps import apps
 
     exempt = {"plans_dataversion", "plans_loadfingerprint"}
-    tables = {model._meta.db_table for app in ("plans", "kpis", "budgets", "procurement")
-              for model in apps.get_app_config(app).get_models() if not model._meta.proxy} - exempt
+    tables = {
+        model._meta.db_table
+        for app in ("plans", "kpis", "budgets", "procurement")
+        for model in apps.get_app_config(app).get_models()
+        if not model._meta.proxy
+    } - exempt
     with connection.cursor() as cursor:
-        cursor.execute("SELECT c.relname, array_agg(t.tgtype) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                       "WHERE t.tgname LIKE 'data_version_%%' AND t.tgenabled = 'A' GROUP BY c.relname")
+        cursor.execute(
+            "SELECT c.relname, array_agg(t.tgtype) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname LIKE 'data_version_%%' AND t.tgenabled = 'A' GROUP BY c.relname"
+        )
         covered = {name: types for name, types in cursor.fetchall()}
     # tgtype bits: 4 INSERT, 8 DELETE, 16 UPDATE, 32 TRUNCATE; every one of them on every table.
-    assert {name for name in tables if set(covered.get(name, [])) and
-            all(any(t & bit for t in covered[name]) for bit in (4, 8, 16, 32))} == tables
+    assert {
+        name
+        for name in tables
+        if set(covered.get(name, [])) and all(any(t & bit for t in covered[name]) for bit in (4, 8, 16, 32))
+    } == tables
 
 
 # -- versions per council -----------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def other_council(plans) -> Plan:
     council = Council.objects.create(name="Another County Council", slug="another-county")
     department = Department.objects.create(council=council, name="Adult Care", slug="adult-care")
-    return Plan.objects.create(department=department, slug="ac-2025-26", title="Adult Care Plan 2025-26",
-                               kind=plans.cs.kind, period="2025-26", financial_year=2025, document="another.pdf",
-                               fixture="another.yaml")
+    return Plan.objects.create(
+        department=department,
+        slug="ac-2025-26",
+        title="Adult Care Plan 2025-26",
+        kind=plans.cs.kind,
+        period="2025-26",
+        financial_year=2025,
+        document="another.pdf",
+        fixture="another.yaml",
+    )
 
 
 def test_a_write_in_one_council_leaves_the_others_pages_warm(plans, other_council, django_assert_num_queries):
@@ -272,8 +312,9 @@ def test_it_writes_on_a_database_upgraded_from_the_single_version_row(db):
         cursor.execute("DELETE FROM plans_dataversion")
         # What get_or_create(pk=1) did before: a row whose id the sequence will hand out next.
         cursor.execute("SELECT nextval(pg_get_serial_sequence('plans_dataversion', 'id')) + 1")
-        cursor.execute("INSERT INTO plans_dataversion (id, scope, version, epoch) VALUES (%s, 0, 5, 'old')",
-                       [cursor.fetchone()[0]])
+        cursor.execute(
+            "INSERT INTO plans_dataversion (id, scope, version, epoch) VALUES (%s, 0, 5, 'old')", [cursor.fetchone()[0]]
+        )
         cursor.execute(fix)
     council = Council.objects.create(slug="upgraded", name="Upgraded County Council")  # a council's first write
     assert DataVersion.current(council.pk) == 1

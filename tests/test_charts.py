@@ -65,8 +65,15 @@ def test_money_axes_read_as_round_sums_and_legends_sit_above_the_plot(client, al
 def test_money_ticks_are_round_and_cover_every_bar():
     from plans.charts import money_ticks, short_money
 
-    assert [short_money(v) for v in (0, 950, 40_000, 10_000_000, 12_500_000, 1_500_000_000, -2_000_000)] == \
-        ["£0", "£950", "£40k", "£10m", "£12.5m", "£1.5bn", "-£2m"]
+    assert [short_money(v) for v in (0, 950, 40_000, 10_000_000, 12_500_000, 1_500_000_000, -2_000_000)] == [
+        "£0",
+        "£950",
+        "£40k",
+        "£10m",
+        "£12.5m",
+        "£1.5bn",
+        "-£2m",
+    ]
     ticks = money_ticks([175_771_766.0, 3_000_000.0, -4_200_000.0])
     assert ticks["ticktext"] == ["-£50m", "£0", "£50m", "£100m", "£150m", "£200m"]
     assert ticks["tickvals"][0] <= -4_200_000 and ticks["tickvals"][-1] >= 175_771_766

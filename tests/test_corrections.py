@@ -20,7 +20,7 @@ from search.selectors import plan_budget_url
 pytestmark = pytest.mark.django_db
 
 CORRECTIONS = reverse("corrections")
-DOC_2020 = "004_32cbf65b4b2ba88d.txt"   # the March 2020 cabinet report holding four 2020-21 plans
+DOC_2020 = "004_32cbf65b4b2ba88d.txt"  # the March 2020 cabinet report holding four 2020-21 plans
 HEADER = ["Plan", "Record", "Field", "Printed", "Stored", "Kind", "Explanation", "Source lines"]
 
 
@@ -37,15 +37,15 @@ def text(cell: str) -> str:
 
 def shown_rows(page: str) -> list[list[str]]:
     """The discrepancy table's rows as the reader sees them (cell text)."""
-    table = page[page.index('caption--m">Discrepancies</caption>'):]
-    body = table[table.index("<tbody"):table.index("</tbody>")]
+    table = page[page.index('caption--m">Discrepancies</caption>') :]
+    body = table[table.index("<tbody") : table.index("</tbody>")]
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
     return [[text(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)] for row in rows]
 
 
 def shown_links(page: str, column: int) -> list[str]:
-    table = page[page.index('caption--m">Discrepancies</caption>'):]
-    body = table[table.index("<tbody"):table.index("</tbody>")]
+    table = page[page.index('caption--m">Discrepancies</caption>') :]
+    body = table[table.index("<tbody") : table.index("</tbody>")]
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
     cells = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)[column] for row in rows]
     return [html.unescape(re.search(r'href="([^"]+)"', c).group(1)) for c in cells if "href" in c]
@@ -54,9 +54,16 @@ def shown_links(page: str, column: int) -> list[str]:
 def test_it_lists_every_source_document_with_its_plans_and_lines(client, all_plans):
     page = get(client, CORRECTIONS)
     # lines as Python's splitlines() counts them (the last line of 000, 002 and 004 has no newline)
-    for name, lines in (("000_1696c8c63c149500.txt", 450), ("001_087549d08b0a9883.txt", 332),
-                        ("002_a63e06525b642396.txt", 191), (DOC_2020, 2113)):
-        assert f'<a class="govuk-link" href="/sources/{name}/">{name}</a></th>\n      <td class="govuk-table__cell app-num">{lines}</td>' in page
+    for name, lines in (
+        ("000_1696c8c63c149500.txt", 450),
+        ("001_087549d08b0a9883.txt", 332),
+        ("002_a63e06525b642396.txt", 191),
+        (DOC_2020, 2113),
+    ):
+        assert (
+            f'<a class="govuk-link" href="/sources/{name}/">{name}</a></th>\n      <td class="govuk-table__cell app-num">{lines}</td>'
+            in page
+        )
     # the 2020 report holds four departments' plans (SOURCES.md): CCP 55-712, ETE 714-1318, ASCH 1320-1740, CS 1742-2112
     for start, end in ((55, 712), (714, 1318), (1320, 1740), (1742, 2112)):
         assert f'href="/sources/{DOC_2020}/?from={start}&amp;to={end}#L{start}">lines {start}-{end}' in page
@@ -73,19 +80,31 @@ def test_it_lists_every_discrepancy_grouped_by_plan(client, all_plans, django_as
     assert ">81 discrepancies shown.</p>" in page
     plans = [row[0] for row in rows]
     runs = [p for i, p in enumerate(plans) if i == 0 or plans[i - 1] != p]
-    assert len(runs) == len(set(runs)) == 7     # each plan's rows together
+    assert len(runs) == len(set(runs)) == 7  # each plan's rows together
     # 004 line 515: "Provision of Toxicology Services  £360,000.00  31/09/2020"
-    assert ["Commissioning, Communities and Policy 2020-21", "Procurement: Provision of Toxicology Services",
-            "procurement start", "31/09/2020", "", "Not a real date",
-            "31/09/2020 is not a real date: September 2020 has 30 days", "515"] in rows
+    assert [
+        "Commissioning, Communities and Policy 2020-21",
+        "Procurement: Provision of Toxicology Services",
+        "procurement start",
+        "31/09/2020",
+        "",
+        "Not a real date",
+        "31/09/2020 is not a real date: September 2020 has 30 days",
+        "515",
+    ] in rows
 
 
 def test_the_summary_counts_each_plans_discrepancies_by_kind(client, all_plans):
     page = get(client, CORRECTIONS)
-    summary = page[page.index("Discrepancies shown, by plan and kind"):]
-    summary = summary[:summary.index("</table>")]
-    rows = {r[0]: r[1:] for r in ([text(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
-                                  for row in re.findall(r"<tr[^>]*>(.*?)</tr>", summary, re.S))}
+    summary = page[page.index("Discrepancies shown, by plan and kind") :]
+    summary = summary[: summary.index("</table>")]
+    rows = {
+        r[0]: r[1:]
+        for r in (
+            [text(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", summary, re.S)
+        )
+    }
     assert rows["Plan"] == ["Rounding", "Repair", "Not a real date", "Does not reconcile", "All kinds"]
     # cs-2025-29: 41 cells garbled in extraction plus the £'000 header over figures in pounds; 4 £1 roundings
     # (the SCQP grants cell prints "-": a dash, stored as no value, not a repair)
@@ -108,10 +127,17 @@ def test_the_missing_minus_sign_on_schools_and_learning_income(client, all_plans
     # 004 line 2054: Schools & Learning ... gross 40,237,605, income printed 11,529,389 (no minus), grants
     # -9,128,308, net 19,579,908
     [row] = shown_rows(page)
-    assert row[:6] == ["Children's Services 2020-21", "Approved Controllable Budget 2020/21: Schools & Learning",
-                       "Income (£)", "11,529,389", "11,529,389", "Does not reconcile"]
-    assert row[6].startswith("printed without its minus sign: gross 40,237,605 + income -11,529,389 + grants "
-                             "-9,128,308 = net 19,579,908")
+    assert row[:6] == [
+        "Children's Services 2020-21",
+        "Approved Controllable Budget 2020/21: Schools & Learning",
+        "Income (£)",
+        "11,529,389",
+        "11,529,389",
+        "Does not reconcile",
+    ]
+    assert row[6].startswith(
+        "printed without its minus sign: gross 40,237,605 + income -11,529,389 + grants -9,128,308 = net 19,579,908"
+    )
     assert row[6].endswith("the printed figure is kept, with what the row's own figures give (-11,529,389) beside it")
     assert row[7] == "2054"
     # the record: the plan's budget page where it exists, else the plan page's budget section
@@ -133,19 +159,34 @@ def test_the_kind_filter(client, all_plans, kind, count):
     assert {row[5] for row in rows} == {Discrepancy.Kind(kind).label}
 
 
-@pytest.mark.parametrize("note, field, kind", [
-    ("31/09/2020 is not a real date: September 2020 has 30 days", "procurement start", "date"),
-    ("cost categories sum to 40,237,604 but gross is 40,237,605 (difference 1): rounding in the printed figures; "
-     "kept as printed", "gross", "rounding"),
-    ("rounding: the Net Budget rows sum to 59,625,879 = 68,384,989-8,723,560-35,550", "Net Budget", "rounding"),
-    ("digits split by a line break", "Employee Related", "repair"),
-    ("last digit lost in extraction: gross ... (the table's £1 rounding, recorded as a discrepancy)", "Transport", "repair"),
-    ("minus missing: gross 40,237,605 + income -11,529,389 + grants -9,128,308 = net 19,579,908", "Income (£)", "repair"),
-    ("printed without a unit; read as £ million", "one_off", "repair"),
-    ("Header prints £'000 on every column but the figures are pounds", "unit", "repair"),
-    ("the department total is printed as 4,408 staff, but the three divisions sum to 4,407", "headcount", "other"),
-    ("Printed total £413,010,140 but the 19 priced rows sum to £414,008,780", "total", "other"),
-])
+@pytest.mark.parametrize(
+    "note, field, kind",
+    [
+        ("31/09/2020 is not a real date: September 2020 has 30 days", "procurement start", "date"),
+        (
+            "cost categories sum to 40,237,604 but gross is 40,237,605 (difference 1): rounding in the printed figures; "
+            "kept as printed",
+            "gross",
+            "rounding",
+        ),
+        ("rounding: the Net Budget rows sum to 59,625,879 = 68,384,989-8,723,560-35,550", "Net Budget", "rounding"),
+        ("digits split by a line break", "Employee Related", "repair"),
+        (
+            "last digit lost in extraction: gross ... (the table's £1 rounding, recorded as a discrepancy)",
+            "Transport",
+            "repair",
+        ),
+        (
+            "minus missing: gross 40,237,605 + income -11,529,389 + grants -9,128,308 = net 19,579,908",
+            "Income (£)",
+            "repair",
+        ),
+        ("printed without a unit; read as £ million", "one_off", "repair"),
+        ("Header prints £'000 on every column but the figures are pounds", "unit", "repair"),
+        ("the department total is printed as 4,408 staff, but the three divisions sum to 4,407", "headcount", "other"),
+        ("Printed total £413,010,140 but the 19 priced rows sum to £414,008,780", "total", "other"),
+    ],
+)
 def test_the_kind_is_read_from_the_note_and_field(note, field, kind):
     assert Discrepancy(note=note, field=field).kind() == kind
 
@@ -170,20 +211,32 @@ def test_sorting(client, all_plans):
     assert [row[2] for row in shown_rows(get(client, CORRECTIONS, sort="-field"))] == sorted(fields, reverse=True)
 
 
-@pytest.mark.parametrize("params", [
-    {"plan": "nope"}, {"kind": "<script>alert(1)</script>"}, {"plan": "\x00", "kind": "\x00"},
-    {"plan": "cs-2020-21' OR '1'='1"}, {"kind": "x" * 5000},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"plan": "nope"},
+        {"kind": "<script>alert(1)</script>"},
+        {"plan": "\x00", "kind": "\x00"},
+        {"plan": "cs-2020-21' OR '1'='1"},
+        {"kind": "x" * 5000},
+    ],
+)
 def test_bad_filter_input_shows_the_error(client, all_plans, params):
     page = get(client, CORRECTIONS, **params)
     assert "There is a problem" in page and "Select a valid choice" in page
     assert "<script>alert" not in page
-    assert len(shown_rows(page)) == 81   # an invalid filter is not applied
+    assert len(shown_rows(page)) == 81  # an invalid filter is not applied
 
 
-@pytest.mark.parametrize("params", [
-    {"sort": "<script>"}, {"sort": "-nonsense"}, {"_export": "pdf"}, {"plan": ["cs-2020-21", "ete-2020-21"]},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sort": "<script>"},
+        {"sort": "-nonsense"},
+        {"_export": "pdf"},
+        {"plan": ["cs-2020-21", "ete-2020-21"]},
+    ],
+)
 def test_odd_query_strings_never_fail(client, all_plans, params):
     page = get(client, CORRECTIONS, **params)
     assert "<script>" not in page.split("<main")[1]
@@ -196,6 +249,7 @@ def test_corrections_is_in_the_navigation(client, all_plans):
 
 # -- the source documents ----------------------------------------------------------------------------------
 
+
 def test_a_source_document_line_by_line(client, all_plans, django_assert_num_queries):
     url = reverse("source_document", args=["000_1696c8c63c149500.txt"])
     # 1 the plans the document holds
@@ -204,7 +258,10 @@ def test_a_source_document_line_by_line(client, all_plans, django_assert_num_que
     assert page.count('<tr class="govuk-table__row" id="L') == 450
     row = re.search(r'<tr class="govuk-table__row" id="L317">(.*?)</tr>', page).group(1)
     assert '<a class="govuk-link" href="#L317">317</a>' in row
-    assert text(row) == "317Number of children living with Council foster carers\t388\t397\t319\t-\tIncreasing trend\tIncreasing trend"
+    assert (
+        text(row)
+        == "317Number of children living with Council foster carers\t388\t397\t319\t-\tIncreasing trend\tIncreasing trend"
+    )
     assert "<mark>" not in page
     assert "Children&#x27;s Services: Service Plan 2021-25 (2022-23 Refresh) (2022-23)" in page
 
@@ -220,21 +277,40 @@ def test_a_line_range_is_highlighted(client, all_plans):
     assert "<mark>Provision of Toxicology Services\t£360,000.00\t31/09/2020</mark>" in page
 
 
-@pytest.mark.parametrize("params", [
-    {"from": "abc"}, {"from": "5", "to": "2"}, {"from": "0"}, {"from": "99999999"}, {"to": "3"},
-    {"from": "\x00"}, {"from": "-1", "to": "4"}, {"from": "1" * 40},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"from": "abc"},
+        {"from": "5", "to": "2"},
+        {"from": "0"},
+        {"from": "99999999"},
+        {"to": "3"},
+        {"from": "\x00"},
+        {"from": "-1", "to": "4"},
+        {"from": "1" * 40},
+    ],
+)
 def test_a_bad_line_range_highlights_nothing(client, all_plans, params):
     page = get(client, reverse("source_document", args=[DOC_2020]), **params)
     assert "are not a range within this document" in page and "<mark>" not in page
 
 
-@pytest.mark.parametrize("path", [
-    "/sources/..%2Fsettings.py/", "/sources/x.txt/", "/sources/..%2F..%2Fconfig%2Fsettings.py/",
-    "/sources/%2Fetc%2Fpasswd/", "/sources/../README.md/", "/sources/README.md/", "/sources/.%2E/",
-    "/sources/000_1696c8c63c149500.txt%00/", "/sources/000_1696C8C63C149500.TXT/", "/sources/%20/",
-    "/sources/000_1696c8c63c149500/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sources/..%2Fsettings.py/",
+        "/sources/x.txt/",
+        "/sources/..%2F..%2Fconfig%2Fsettings.py/",
+        "/sources/%2Fetc%2Fpasswd/",
+        "/sources/../README.md/",
+        "/sources/README.md/",
+        "/sources/.%2E/",
+        "/sources/000_1696c8c63c149500.txt%00/",
+        "/sources/000_1696C8C63C149500.TXT/",
+        "/sources/%20/",
+        "/sources/000_1696c8c63c149500/",
+    ],
+)
 def test_anything_but_a_source_document_is_404(client, db, path):
     assert client.get(path).status_code == 404
 

@@ -17,21 +17,34 @@ def other_council(all_plans):
     """A second, synthetic council with one plan, one deliverable, one risk and one contract."""
     council = Council.objects.create(slug="syn-001", name="Synthetic County Council 001", is_synthetic=True)
     dept = Department.objects.create(council=council, slug="syn-001-place", name="Place (synthetic)")
-    plan = Plan.objects.create(department=dept, slug="syn-001-place-2025-26", title="Synthetic plan", kind="service_plan",
-                               period="2025-26", financial_year=2025, document="synthetic", fixture="synthetic", **SOURCE)
-    Deliverable.objects.create(plan=plan, key="S1", title="Resurface the synthetic bypass", section="priority",
-                               order=1, **SOURCE)
+    plan = Plan.objects.create(
+        department=dept,
+        slug="syn-001-place-2025-26",
+        title="Synthetic plan",
+        kind="service_plan",
+        period="2025-26",
+        financial_year=2025,
+        document="synthetic",
+        fixture="synthetic",
+        **SOURCE,
+    )
+    Deliverable.objects.create(
+        plan=plan, key="S1", title="Resurface the synthetic bypass", section="priority", order=1, **SOURCE
+    )
     Risk.objects.create(plan=plan, description="Synthetic flood risk", order=1, **SOURCE)
     table = ProcurementTable.objects.create(plan=plan, title="Synthetic pipeline", order=1, **SOURCE)
     ProcurementEntry.objects.create(table=table, plan=plan, title="Synthetic gritting contract", order=1, **SOURCE)
     return council
 
 
-@pytest.mark.parametrize("name, text", [
-    ("deliverable_list", "Resurface the synthetic bypass"),
-    ("risk_list", "Synthetic flood risk"),
-    ("procurement_pipeline", "Synthetic gritting contract"),
-])
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("deliverable_list", "Resurface the synthetic bypass"),
+        ("risk_list", "Synthetic flood risk"),
+        ("procurement_pipeline", "Synthetic gritting contract"),
+    ],
+)
 def test_each_list_shows_one_council_at_a_time(client, other_council, name, text):
     default = client.get(reverse(name)).content.decode()
     assert text not in default and "Synthetic County Council 001</option>" in default  # offered, not mixed in

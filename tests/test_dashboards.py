@@ -24,18 +24,18 @@ def test_the_overview_shows_each_departments_newest_plan(client, all_plans, djan
     page = text(response)
     assert "Each department's service plan for 2025-26" in page
     assert "Children's Services Implementation Plan 2025-29" in page.replace("&#x27;", "'")
-    assert "£175,771,766" in page                      # cs-2025-29 total net (002, line 166)
+    assert "£175,771,766" in page  # cs-2025-29 total net (002, line 166)
     assert "£76,285,000" in page and "printed in £&#x27;000" in page  # ETE 2020-21 total net 76,285 (£'000)
     # ASCH prints a total net that its rows do not sum to (issue 14): the printed figure is the headline, the
     # rows' sum beside it, short and marked, linked to the discrepancy; no long note.
-    net = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page[page.index("£254,435,767"):]))[:90]
+    net = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page[page.index("£254,435,767") :]))[:90]
     assert net.startswith("£254,435,767 does not add up rows sum to £253,282,373 ( discrepancy )")
     assert "Printed as" not in page and "exceeds the sum" not in page
 
 
 def test_the_overview_for_an_earlier_year(client, all_plans):
     page = text(client.get(reverse("home"), {"year": "2022"}))
-    assert "for 2022-23" in page and "£141,779,398" in page       # cs-2022-23, 000 line 392
+    assert "for 2022-23" in page and "£141,779,398" in page  # cs-2022-23, 000 line 392
     assert "2025-29" not in page.split("<tbody")[1].split("</tbody>")[0]
     page = text(client.get(reverse("home"), {"year": "2023"}))
     assert "Service Plan 2023-24" in page and "Not printed" in page  # 2023-24 prints no budget table
@@ -45,7 +45,8 @@ def test_the_overview_for_an_earlier_year(client, all_plans):
 def test_the_overview_year_is_validated(client, all_plans, year):
     response = client.get(reverse("home"), {"year": year})
     assert response.status_code == 200 and "<script>" not in response.content.decode().split("</head>")[1].replace(
-        '<script type="module"', "").replace("<script src", "").replace('<script id="status-data"', "")
+        '<script type="module"', ""
+    ).replace("<script src", "").replace('<script id="status-data"', "")
 
 
 def test_an_overview_with_no_plans_for_the_year(client, all_plans):
@@ -58,14 +59,15 @@ def test_the_department_dashboard(client, all_plans, monkeypatch, django_assert_
         response = client.get(reverse("department", args=["childrens-services"]))
     page = text(response)
     assert "Children's Services Implementation Plan 2025-29" in page.replace("&#x27;", "'")
-    assert "£175.77m" in page                                     # net controllable budget tile
+    assert "£175.77m" in page  # net controllable budget tile
     # Budget by division (002 lines 157-166, net column rebuilt by arithmetic)
     for division, net in [("Strategic Services", "£3,776,461"), ("Early Help &amp; Safeguarding", "£115,807,117")]:
         assert f">{division}</th>" in page and net in page
     # Contracts starting soonest after 27 November 2026: the 2025-29 pipeline (002 lines 176-190)
     assert "Contracts starting soonest" in page
     assert page.index("Provision for the supply of Workwear for Catering services") < page.index(
-        "Supply and Delivery of Catering Light Equipment")       # 01/06/2027 before 15/06/2027
+        "Supply and Delivery of Catering Light Equipment"
+    )  # 01/06/2027 before 15/06/2027
     assert "Plans over time" in page and "Service Plan 2021-25 (2022-23 Refresh)" in page
 
 
@@ -80,13 +82,17 @@ def test_the_cabinet_summary_compares_with_the_previous_plan(client, all_plans, 
         response = client.get(reverse("plan_summary", args=["cs-2022-23"]))
     page = text(response)
     assert "Service Plan 2017-2021 2020/21 Update (2020-21)</a>" in page
-    assert "£141.78m</span> net controllable budget (was £114.93m in 2020-21)" in page   # 114,929,535 in 2020-21
+    assert "£141.78m</span> net controllable budget (was £114.93m in 2020-21)" in page  # 114,929,535 in 2020-21
     # Strategic Services: 2,533,892 in 2022-23 (000 line 386) against 2,429,480 in 2020-21 (004 line 2052)
-    assert re.search(r">Strategic Services</th>\s*<td[^>]*>£2,429,480</td>\s*<td[^>]*>£2,533,892</td>\s*<td[^>]*>£104,412</td>",
-                     response.content.decode())
-    assert "Measures off track or near target" in page and "Number of children living with Council foster carers" in page
-    assert "Household Support Voucher Provider" in page and "£28,000,000" in page   # largest contract
-    assert "Children in Care Placements" in page and "£6,096,000" in page          # pressure
+    assert re.search(
+        r">Strategic Services</th>\s*<td[^>]*>£2,429,480</td>\s*<td[^>]*>£2,533,892</td>\s*<td[^>]*>£104,412</td>",
+        response.content.decode(),
+    )
+    assert (
+        "Measures off track or near target" in page and "Number of children living with Council foster carers" in page
+    )
+    assert "Household Support Voucher Provider" in page and "£28,000,000" in page  # largest contract
+    assert "Children in Care Placements" in page and "£6,096,000" in page  # pressure
     # The comparison says what it compares, and lists only the measures whose status changed.
     assert "What changed since the 2020-21 plan" in page
     assert "Compared with the 2020-21 plan’s latest values" in page
@@ -96,7 +102,7 @@ def test_the_cabinet_summary_compares_with_the_previous_plan(client, all_plans, 
 def _row(page: str, measure: str) -> str:
     """The table row of the summary naming `measure`."""
     start = page.index(measure)
-    return page[page.rindex("<tr", 0, start):page.index("</tr>", start)]
+    return page[page.rindex("<tr", 0, start) : page.index("</tr>", start)]
 
 
 def test_the_summary_briefs_an_off_track_measure_as_printed(client, all_plans):
@@ -115,10 +121,14 @@ def test_the_summary_briefs_an_off_track_measure_as_printed(client, all_plans):
     assert '<span class="govuk-visually-hidden">2019-20: 388; 2020-21: 397; 2021-22: 319</span>' in row
     # a comparator target missed: "466 (Dec 21)" against "Less than 380" (000 line 321)
     row = _row(page, "Number of children going missing from home or care")
-    assert ">466 (Dec 21)</span>" in row and ">Less than 380</span> <span class=\"app-muted\">2021-22</span>" in row
-    assert '↑</span> Worsening' in row
+    assert ">466 (Dec 21)</span>" in row and '>Less than 380</span> <span class="app-muted">2021-22</span>' in row
+    assert "↑</span> Worsening" in row
     # off track before near target
-    assert page.index("Rate of fixed term exclusions") < page.index("Sickness as a percentage") < page.index(">Near target</strong>")
+    assert (
+        page.index("Rate of fixed term exclusions")
+        < page.index("Sickness as a percentage")
+        < page.index(">Near target</strong>")
+    )
 
 
 def test_the_summary_shows_the_leads_latest_commentary(client, all_plans):
@@ -129,14 +139,26 @@ def test_the_summary_shows_the_leads_latest_commentary(client, all_plans):
 
     page = text(client.get(reverse("plan_summary", args=["cs-2022-23"])))
     assert "No performance lead has entered commentary on these measures yet." in page
-    assert "Lead’s latest commentary" not in page           # no column of "none entered" on every row
+    assert "Lead’s latest commentary" not in page  # no column of "none entered" on every row
     kpi = Kpi.objects.get(plan__slug="cs-2022-23", key="foster-carer-children")
     lead = User.objects.create_user("lead", password="a-long-test-password")
     when = timezone.now()
-    for minutes, printed, said in [(0, "312", "Q1: two carers retired"), (5, "305", "Q2: recruitment campaign starts in May")]:
-        KpiValue.objects.create(kpi=kpi, year=2022, kind="latest", printed=printed, value=printed, order=99,
-                                source="entry", entered_by=lead, entered_at=when + dt.timedelta(minutes=minutes),
-                                commentary=said)
+    for minutes, printed, said in [
+        (0, "312", "Q1: two carers retired"),
+        (5, "305", "Q2: recruitment campaign starts in May"),
+    ]:
+        KpiValue.objects.create(
+            kpi=kpi,
+            year=2022,
+            kind="latest",
+            printed=printed,
+            value=printed,
+            order=99,
+            source="entry",
+            entered_by=lead,
+            entered_at=when + dt.timedelta(minutes=minutes),
+            commentary=said,
+        )
     page = text(client.get(reverse("plan_summary", args=["cs-2022-23"])))
     assert "Lead’s latest commentary" in page
     row = _row(page, "Number of children living with Council foster carers")
@@ -153,7 +175,9 @@ def test_the_summary_has_no_wall_of_unmatched_divisions(client, all_plans):
     assert re.search(r">Early Help &amp; Safeguarding</th>\s*<td[^>]*>£115,807,117</td>", page)
     # 2023-24 prints no measure the rules can assess: what changed is two measures, not a list of 47
     page = text(client.get(reverse("plan_summary", args=["cs-2023-24"])))
-    assert "Not in that plan" not in page and "Of the 47 measures in both plans, 15 changed status and 32 did not." in page
+    assert (
+        "Not in that plan" not in page and "Of the 47 measures in both plans, 15 changed status and 32 did not." in page
+    )
 
 
 def test_the_summary_names_deliverables_reported_at_risk(client, all_plans):
@@ -165,10 +189,17 @@ def test_the_summary_names_deliverables_reported_at_risk(client, all_plans):
     assert "27 deliverables, by council priority:" in page and "No progress has been reported on them yet." in page
     item = Deliverable.objects.get(plan__slug="cs-2022-23", refs__contains=["CP-14"])
     lead = User.objects.create_user("lead", password="a-long-test-password")
-    DeliverableUpdate.objects.create(deliverable=item, status="on_track", commentary="Started", as_of="2022-06-30",
-                                     entered_by=lead)
-    DeliverableUpdate.objects.create(deliverable=item, status="at_risk", percent_complete=30, as_of="2022-09-30",
-                                     commentary="Fewer carers applied than planned", entered_by=lead)
+    DeliverableUpdate.objects.create(
+        deliverable=item, status="on_track", commentary="Started", as_of="2022-06-30", entered_by=lead
+    )
+    DeliverableUpdate.objects.create(
+        deliverable=item,
+        status="at_risk",
+        percent_complete=30,
+        as_of="2022-09-30",
+        commentary="Fewer carers applied than planned",
+        entered_by=lead,
+    )
     page = text(client.get(reverse("plan_summary", args=["cs-2022-23"])))
     assert "Reported by leads as at risk or off track:" in page
     assert "<strong>At risk</strong>, 30% complete (30 Sep 2022). Fewer carers applied than planned" in page
@@ -176,16 +207,16 @@ def test_the_summary_names_deliverables_reported_at_risk(client, all_plans):
 
 def test_the_summary_briefs_the_largest_risks_and_leaves_the_rest_to_the_plan(client, all_plans):
     page = text(client.get(reverse("plan_summary", args=["ete-2020-21"])))
-    risks = page[page.index("Major risks"):]
-    assert "None identified" not in risks          # register rows printed as "None identified" are no risk
+    risks = page[page.index("Major risks") :]
+    assert "None identified" not in risks  # register rows printed as "None identified" are no risk
     assert "Failure to maintain assets including roads" in risks and "more in the full plan" not in risks
     # ASCH prints four risks and six rows of "None" (004)
     risks = text(client.get(reverse("plan_summary", args=["asch-2020-21"])))
-    risks = risks[risks.index("Major risks"):]
+    risks = risks[risks.index("Major risks") :]
     assert risks.count("<li>") == 4 and "Continuing Health Care (CHC): cost pressures on Adult Care" in risks
     # Children's Services 2020-21 prints eight: the briefing names the first five and points to the rest
     risks = text(client.get(reverse("plan_summary", args=["cs-2020-21"])))
-    risks = risks[risks.index("Major risks"):]
+    risks = risks[risks.index("Major risks") :]
     assert risks.count("<li>") == 5 and "And 3 more in the full plan." in risks
 
 

@@ -11,8 +11,9 @@ from django.db import connection
 
 from plans.models import Council, Department
 
-pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")),
-                                reason="restarts the embedded server; an external one is not ours to restart")
+pytestmark = pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")), reason="restarts the embedded server; an external one is not ours to restart"
+)
 
 
 def restart_postgres() -> None:

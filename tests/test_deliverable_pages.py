@@ -94,6 +94,7 @@ def source_line(document: str, number: int) -> str:
 
 # -- /deliverables/ -----------------------------------------------------------------------------------------
 
+
 def test_it_lists_every_deliverable_of_every_plan(client, all_plans, django_assert_num_queries):
     # 1 the councils (the scope); 2 department choices for the select; 3 plan choices (+department);
     # 4 council priorities (distinct); 5 count of matching deliverables (the pager); 6 the page's deliverables
@@ -102,21 +103,46 @@ def test_it_lists_every_deliverable_of_every_plan(client, all_plans, django_asse
         response = client.get(reverse("deliverable_list"), {"per_page": "500"})
     assert response.status_code == 200
     head, rows = shown(response)
-    assert head == ["Ref", "Deliverable", "Department", "Plan", "Council priority or outcome", "Lead", "Start", "End",
-                    "Listed in the Council Plan"]
+    assert head == [
+        "Ref",
+        "Deliverable",
+        "Department",
+        "Plan",
+        "Council priority or outcome",
+        "Lead",
+        "Start",
+        "End",
+        "Listed in the Council Plan",
+    ]
     assert len(rows) == Deliverable.objects.count() == 222
     assert "222 deliverables shown." in text_of(response)
     # 000_1696c8c63c149500.txt line 212, as printed
-    assert ["CP-03", "Implemented key actions to reduce discrimination and tackle inequalities as set out in the "
-            "Council's new Equality, Diversity and Inclusion Strategy 2022 - 2025", "Children's Services",
-            "Service Plan 2021-25 (2022-23 Refresh) (2022-23)", "Resilient, healthy and safe communities",
-            "Director for Schools and Learning", "Mar 2022", "Mar 2023", "Not stated"] in rows
+    assert [
+        "CP-03",
+        "Implemented key actions to reduce discrimination and tackle inequalities as set out in the "
+        "Council's new Equality, Diversity and Inclusion Strategy 2022 - 2025",
+        "Children's Services",
+        "Service Plan 2021-25 (2022-23 Refresh) (2022-23)",
+        "Resilient, healthy and safe communities",
+        "Director for Schools and Learning",
+        "Mar 2022",
+        "Mar 2023",
+        "Not stated",
+    ] in rows
     # 004_32cbf65b4b2ba88d.txt line 272: a CCP sub-action of action 6, ticked as in the Council Plan
     line = source_line("004_32cbf65b4b2ba88d.txt", 272)
     assert "Corporate Property 2020 programme\tDave Massingham\tFebruary 2019\tDecember 2020" in line and "✓" in line
-    assert ["6. sub-action", "Corporate Property 2020 programme", "Commissioning, Communities and Policy",
-            "Service Plan 2017-2021 2020/21 Update (2020-21)", "Value for money", "Dave Massingham", "February 2019",
-            "December 2020", "Yes"] in rows
+    assert [
+        "6. sub-action",
+        "Corporate Property 2020 programme",
+        "Commissioning, Communities and Policy",
+        "Service Plan 2017-2021 2020/21 Update (2020-21)",
+        "Value for money",
+        "Dave Massingham",
+        "February 2019",
+        "December 2020",
+        "Yes",
+    ] in rows
 
 
 def test_the_query_count_does_not_grow_with_rows(client, all_plans, django_assert_num_queries):
@@ -132,19 +158,22 @@ def test_each_title_links_to_its_page(client, all_plans):
     assert f'href="{item.get_absolute_url()}"' in page
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("department=childrens-services", 27 + 24 + 29 + 15),
-    ("plan=cs-2022-23", 27),
-    ("plan=cs-2025-29", 15),
-    ("section=objective", 15),
-    ("section=departmental", 9 + 11 + 3 + 9 + 2 + 15),
-    ("lead=massingham", None),
-    ("in_council_plan=yes", 21 + 20 + 10),
-    ("in_council_plan=no", 28 + 15 + 10),
-    ("in_council_plan=not-stated", 222 - 51 - 53),
-    ("council_priority=Value+for+money", 16 + 9 + 6 + 3),
-    ("department=childrens-services&council_priority=Value+for+money", 6),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("department=childrens-services", 27 + 24 + 29 + 15),
+        ("plan=cs-2022-23", 27),
+        ("plan=cs-2025-29", 15),
+        ("section=objective", 15),
+        ("section=departmental", 9 + 11 + 3 + 9 + 2 + 15),
+        ("lead=massingham", None),
+        ("in_council_plan=yes", 21 + 20 + 10),
+        ("in_council_plan=no", 28 + 15 + 10),
+        ("in_council_plan=not-stated", 222 - 51 - 53),
+        ("council_priority=Value+for+money", 16 + 9 + 6 + 3),
+        ("department=childrens-services&council_priority=Value+for+money", 6),
+    ],
+)
 def test_it_filters(client, all_plans, query, expected):
     response = client.get(reverse("deliverable_list") + "?per_page=500&" + query)
     rows = shown(response)[1]
@@ -168,8 +197,13 @@ def test_a_month_range_matches_printed_months_and_leaves_words_out(client, all_p
     rows = shown(client.get(url + "end_from=2021-03&end_to=2021-03&undated=include"))[1]
     assert len(rows) == 48 + 91
     ends = {row[7] for row in rows}
-    assert {"Ongoing", "Not printed", "To be confirmed", "Ongoing – reported annually",
-            "March 2021 and ongoing to deliverable deadline of 2050"} <= ends
+    assert {
+        "Ongoing",
+        "Not printed",
+        "To be confirmed",
+        "Ongoing – reported annually",
+        "March 2021 and ongoing to deliverable deadline of 2050",
+    } <= ends
 
 
 def test_a_year_only_date_covers_each_month_of_its_year(client, all_plans):
@@ -182,16 +216,25 @@ def test_a_financial_year_of_starts(client, all_plans):
     rows = shown(client.get(reverse("deliverable_list") + "?per_page=500&start_from=April+2019&start_to=03/2020"))[1]
     # April 2019 (29), May (7), June (2), July (3), September (3), October (2), November 2019 (2)
     assert len(rows) == 48
-    assert {row[6] for row in rows} == {"April 2019", "May 2019", "June 2019", "July 2019", "September 2019",
-                                        "October 2019", "November 2019"}
+    assert {row[6] for row in rows} == {
+        "April 2019",
+        "May 2019",
+        "June 2019",
+        "July 2019",
+        "September 2019",
+        "October 2019",
+        "November 2019",
+    }
     # only a lower bound: everything dated from April 2022 (one "Apr 2022")
     rows = shown(client.get(reverse("deliverable_list") + "?per_page=500&start_from=2022-04"))[1]
     assert [row[6] for row in rows] == ["Apr 2022"]
 
 
 def test_it_sorts_by_date_with_words_last(client, all_plans):
-    undated = {printed or "Not printed" for printed in
-               Deliverable.objects.filter(start__isnull=True).values_list("start_printed", flat=True)}
+    undated = {
+        printed or "Not printed"
+        for printed in Deliverable.objects.filter(start__isnull=True).values_list("start_printed", flat=True)
+    }
     assert {"Not printed", "Underway", "Ongoing", "To be confirmed", "Markham 2006 Coalite 2017"} <= undated
     dated = Deliverable.objects.filter(start__isnull=False).count()
     ascending = [row[6] for row in shown(client.get(reverse("deliverable_list") + "?per_page=500&sort=start"))[1]]
@@ -207,8 +250,9 @@ def test_it_sorts_by_title_both_ways(client, all_plans):
     ascending = [row[1] for row in shown(client.get(reverse("deliverable_list") + "?per_page=500&sort=title"))[1]]
     descending = [row[1] for row in shown(client.get(reverse("deliverable_list") + "?per_page=500&sort=-title"))[1]]
     assert len(ascending) == 222 and descending == ascending[::-1]
-    assert ascending[0].startswith("A") and ascending != [row[1] for row in
-                                                         shown(client.get(reverse("deliverable_list"), {"per_page": "500"}))[1]]
+    assert ascending[0].startswith("A") and ascending != [
+        row[1] for row in shown(client.get(reverse("deliverable_list"), {"per_page": "500"}))[1]
+    ]
 
 
 @pytest.mark.parametrize("export", ["csv", "xlsx"])
@@ -224,18 +268,21 @@ def test_the_download_holds_the_rows_and_columns_shown(client, all_plans, export
     assert len(rows) > 20
 
 
-@pytest.mark.parametrize("query, field", [
-    ("start_from=not-a-month", "start_from"),
-    ("end_to=2021-13", "end_to"),
-    ("start_from=2022-05&start_to=2021-01", "start_to"),
-    ("plan=nope-2099-00", "plan"),
-    ("department=parks", "department"),
-    ("council_priority=Nothing+like+this", "council_priority"),
-    ("section=bogus", "section"),
-    ("in_council_plan=maybe", "in_council_plan"),
-    ("undated=perhaps", "undated"),
-    ("lead=" + "x" * 201, "lead"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("start_from=not-a-month", "start_from"),
+        ("end_to=2021-13", "end_to"),
+        ("start_from=2022-05&start_to=2021-01", "start_to"),
+        ("plan=nope-2099-00", "plan"),
+        ("department=parks", "department"),
+        ("council_priority=Nothing+like+this", "council_priority"),
+        ("section=bogus", "section"),
+        ("in_council_plan=maybe", "in_council_plan"),
+        ("undated=perhaps", "undated"),
+        ("lead=" + "x" * 201, "lead"),
+    ],
+)
 def test_bad_input_shows_the_error_not_a_500(client, all_plans, query, field):
     response = client.get(reverse("deliverable_list") + "?per_page=500&" + query)
     assert response.status_code == 200
@@ -250,23 +297,39 @@ def test_bad_input_shows_the_error_not_a_500(client, all_plans, query, field):
 
 # -- /risks/ ------------------------------------------------------------------------------------------------
 
+
 def test_it_lists_every_risk_with_its_mitigations(client, all_plans, django_assert_num_queries):
     # 1 the councils (the scope); 2 department choices; 3 plan choices (+department); 4 types, priorities and
     # parts (distinct); 5 count of matching risks (the pager); 6 the page's risks with plan and department
     with django_assert_num_queries(6):
         response = client.get(reverse("risk_list"), {"per_page": "500"})
     head, rows = shown(response)
-    assert head == ["Risk", "Department", "Plan", "Council priority or part", "Deliverable refs", "Type",
-                    "Mitigations", "Owner"]
+    assert head == [
+        "Risk",
+        "Department",
+        "Plan",
+        "Council priority or part",
+        "Deliverable refs",
+        "Type",
+        "Mitigations",
+        "Owner",
+    ]
     assert len(rows) == Risk.objects.count() == 36
     # 000_1696c8c63c149500.txt line 445
     assert "Risk of death or serious injury to a looked after child" in source_line("000_1696c8c63c149500.txt", 445)
-    assert ["Risk of death or serious injury to a looked after child or a child receiving help and protection",
-            "Children's Services", "Service Plan 2021-25 (2022-23 Refresh) (2022-23)", "", "", "Strategic",
-            "Risks can never be eliminated but we continually seek to strengthen risk management and practice for "
-            "children known to the local authority, via: Clear policies and procedures Comprehensive learning and "
-            "development Effective social work recruitment and retention strategies Robust and independent quality "
-            "assurance", "Executive Director"] in rows
+    assert [
+        "Risk of death or serious injury to a looked after child or a child receiving help and protection",
+        "Children's Services",
+        "Service Plan 2021-25 (2022-23 Refresh) (2022-23)",
+        "",
+        "",
+        "Strategic",
+        "Risks can never be eliminated but we continually seek to strengthen risk management and practice for "
+        "children known to the local authority, via: Clear policies and procedures Comprehensive learning and "
+        "development Effective social work recruitment and retention strategies Robust and independent quality "
+        "assurance",
+        "Executive Director",
+    ] in rows
 
 
 def test_the_risk_query_count_does_not_grow_with_rows(client, all_plans, django_assert_num_queries):
@@ -276,15 +339,18 @@ def test_the_risk_query_count_does_not_grow_with_rows(client, all_plans, django_
     assert len(shown(response)[1]) == 4
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("department=adult-social-care-health", 10),
-    ("plan=cs-2020-21", 8),
-    ("type=Resource", 3),
-    ("owner=executive", 4),
-    ("section=Public+Health", 5),
-    ("council_priority=Value+for+money", 2 + 2 + 1 + 1),
-    ("department=adult-social-care-health&section=Adult+Care&council_priority=Prosperous+Derbyshire", 1),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("department=adult-social-care-health", 10),
+        ("plan=cs-2020-21", 8),
+        ("type=Resource", 3),
+        ("owner=executive", 4),
+        ("section=Public+Health", 5),
+        ("council_priority=Value+for+money", 2 + 2 + 1 + 1),
+        ("department=adult-social-care-health&section=Adult+Care&council_priority=Prosperous+Derbyshire", 1),
+    ],
+)
 def test_it_filters_risks(client, all_plans, query, expected):
     response = client.get(reverse("risk_list") + "?" + query)
     assert len(shown(response)[1]) == expected
@@ -300,8 +366,9 @@ def test_the_risk_download_holds_the_rows_shown(client, all_plans, export):
     assert got[0] == head and got[1:] == rows and len(rows) == 12
 
 
-@pytest.mark.parametrize("query", ["type=Nope", "plan=zz", "department=1", "section=x", "council_priority=x",
-                                   "owner=" + "y" * 300])
+@pytest.mark.parametrize(
+    "query", ["type=Nope", "plan=zz", "department=1", "section=x", "council_priority=x", "owner=" + "y" * 300]
+)
 def test_bad_risk_filters_show_an_error(client, all_plans, query):
     response = client.get(reverse("risk_list") + "?" + query)
     assert response.status_code == 200
@@ -310,23 +377,32 @@ def test_bad_risk_filters_show_an_error(client, all_plans, query):
 
 # -- the deliverable page: linked KPIs and risks -----------------------------------------------------------
 
+
 def test_a_deliverable_shows_the_kpis_its_plan_links_to_it(client, all_plans, django_assert_num_queries):
     # 004_32cbf65b4b2ba88d.txt line 1501: action 1 of Section One, measured by KPI 1) on line 1538
     item = Deliverable.objects.get(plan__slug="asch-2020-21", key="no-1")
-    assert "1) Achieved departmental budget savings in 2019-20 and 2020-21\t£12.249m\t£4.973m\t£5.732m" in \
-        source_line("004_32cbf65b4b2ba88d.txt", 1538)
-    assert source_line("004_32cbf65b4b2ba88d.txt", 1537) == \
-        "Description\tActual 2017-18\tLatest 2018-19\tTarget 2019-20\tTarget 2020-21"
+    assert "1) Achieved departmental budget savings in 2019-20 and 2020-21\t£12.249m\t£4.973m\t£5.732m" in source_line(
+        "004_32cbf65b4b2ba88d.txt", 1538
+    )
+    assert (
+        source_line("004_32cbf65b4b2ba88d.txt", 1537)
+        == "Description\tActual 2017-18\tLatest 2018-19\tTarget 2019-20\tTarget 2020-21"
+    )
     url = item.get_absolute_url()
     # 1 deliverable with plan, department, parent, objective; 2 sub-actions; 3 progress updates; 4 linked KPIs
     # (+plan); 5 their values; 6 risks naming it
     with django_assert_num_queries(6):
         response = client.get(url)
     tables = tables_of(response.content.decode())
-    assert tables[0]["rows"] == [["1) Achieved departmental budget savings in 2019-20 and 2020-21",
-                                  "£4.973m (2018-19)", "£5.732m",
-                                  "Off track Missed by 759,000: 4,973,000 (latest 2018-19) against the 2019-20 "
-                                  "target '£5.732m'", tables[0]["rows"][0][4]]]
+    assert tables[0]["rows"] == [
+        [
+            "1) Achieved departmental budget savings in 2019-20 and 2020-21",
+            "£4.973m (2018-19)",
+            "£5.732m",
+            "Off track Missed by 759,000: 4,973,000 (latest 2018-19) against the 2019-20 target '£5.732m'",
+            tables[0]["rows"][0][4],
+        ]
+    ]
     assert "No risk in this plan names this deliverable (1.)" in text_of(response)
 
 
@@ -347,8 +423,15 @@ def test_numbering_that_restarts_per_part_links_the_right_kpis(client, all_plans
 def test_a_deliverable_shows_the_risks_that_name_it(client, all_plans, django_assert_num_queries):
     # No printed risk table names a deliverable ref, so the rule is shown with a risk that does.
     plan = Plan.objects.get(slug="cs-2022-23")
-    Risk.objects.create(plan=plan, description="Named risk", refs=["CP-29"], type="Strategic", owner="Director",
-                        mitigations=["First mitigation"], order=99)
+    Risk.objects.create(
+        plan=plan,
+        description="Named risk",
+        refs=["CP-29"],
+        type="Strategic",
+        owner="Director",
+        mitigations=["First mitigation"],
+        order=99,
+    )
     Risk.objects.create(plan=plan, description="Another deliverable's risk", refs=["CP-03"], order=100)
     url = plan.deliverables.get(refs__contains=["CP-29"]).get_absolute_url()
     # 1 deliverable; 2 sub-actions; 3 progress updates; 4 linked KPIs (none, so no values query); 5 risks
@@ -373,9 +456,11 @@ def test_an_action_links_to_its_objective_in_the_tree(client, all_plans):
 # the third's title and cells over 76 and 79, the fourth's success measures over 80 and 83.
 OBJECTIVE_14 = {
     "title": "Strategic objective 14: Develop new operating models to provide enhanced services to children and "
-             "families, strengthen workforce development and explore commercial opportunities",
-    "lead_directors": ["Director of Strategic, Commissioning, Quality and Performance",
-                       "Director of Schools and Learning"],
+    "families, strengthen workforce development and explore commercial opportunities",
+    "lead_directors": [
+        "Director of Strategic, Commissioning, Quality and Performance",
+        "Director of Schools and Learning",
+    ],
     "supporting": ["CST", "Place"],  # printed "CST and Place"
     "dates": "Apr 2025 - Apr 2027",
     "actions": [
@@ -384,59 +469,79 @@ OBJECTIVE_14 = {
             "lead": "Director of Strategic, Commissioning, Quality and Performance",
             "end": "Apr 2027",
             "supporting": ["CST – Finance", "HR", "Legal", "Procurement", "PMO"],
-            "support": ["Continued departmental commitment and support for project lead", "Clear financial reporting",
-                        "HR and Legal advice to ensure proposals are compliant",
-                        "Support with staff structures and proposals in relation to any changes in contract",
-                        "Support to understand and respond to property requirements"],
+            "support": [
+                "Continued departmental commitment and support for project lead",
+                "Clear financial reporting",
+                "HR and Legal advice to ensure proposals are compliant",
+                "Support with staff structures and proposals in relation to any changes in contract",
+                "Support to understand and respond to property requirements",
+            ],
             "timescale": "Apr 2025- Apr 2027",
             "measures": ["New target operating model embedded demonstrating efficiencies and delivering within budget"],
             "risks": ["Uncertainty of capacity, recruitment skills gaps"],
         },
         {
             "title": "Empower schools to deliver a consistent approach to inclusion and equitable access to education "
-                     "for all children and young people",
+            "for all children and young people",
             "lead": "Director of Schools and Learning",
             "end": "Apr 2027",
             "supporting": ["CST – Legal", "Digital/ Data"],
             "support": ["Digital solution", "Data analysis/ performance team"],
             "timescale": "April 2025- April 2027",
-            "measures": ["Reduced fixed-term and permanent exclusions, reduction in the use of alternative provision, "
-                         "increased number of children receiving education"],
-            "risks": ["Uncertainty of engagement and provision to meet need and increasing demand",
-                      "Insufficient data for analysis across provision"],
+            "measures": [
+                "Reduced fixed-term and permanent exclusions, reduction in the use of alternative provision, "
+                "increased number of children receiving education"
+            ],
+            "risks": [
+                "Uncertainty of engagement and provision to meet need and increasing demand",
+                "Insufficient data for analysis across provision",
+            ],
         },
         {
             "title": "Deliver an effective workforce and organisational development strategy",
             "lead": "Director of Strategic, Commissioning, Quality and Performance",
             "end": "Apr 2027",
             "supporting": ["CST – HR"],
-            "support": ["HR support and efficient data analysis, bringing strategic objectives such as equality, "
-                        "diversity and inclusion to the local workforce development strategy",
-                        "HR support to identify and deliver on suitable creative initiatives to support staff "
-                        "development such as mentoring schemes",
-                        "HR support with Performance Development Review (PDR) reporting"],
+            "support": [
+                "HR support and efficient data analysis, bringing strategic objectives such as equality, "
+                "diversity and inclusion to the local workforce development strategy",
+                "HR support to identify and deliver on suitable creative initiatives to support staff "
+                "development such as mentoring schemes",
+                "HR support with Performance Development Review (PDR) reporting",
+            ],
             "timescale": "Apr 2025- Apr 2027",
-            "measures": ["Strategy embedded with a clear workforce offer across all divisions",
-                         "Build the capacity of staff to own, innovate and deliver change",
-                         "Clear training and skills needs identified through PDR process and in partnership with "
-                         "Learning and Development"],
-            "risks": ["Insufficient data for analysis from the local safeguarding partnership on training attendance",
-                      "Financial pressures"],
+            "measures": [
+                "Strategy embedded with a clear workforce offer across all divisions",
+                "Build the capacity of staff to own, innovate and deliver change",
+                "Clear training and skills needs identified through PDR process and in partnership with "
+                "Learning and Development",
+            ],
+            "risks": [
+                "Insufficient data for analysis from the local safeguarding partnership on training attendance",
+                "Financial pressures",
+            ],
         },
         {
             "title": "Transform home to school transport provision",
             "lead": "Director of Schools and Learning",
             "end": "Apr 2027",
             "supporting": ["Place", "CST – Finance", "Procurement", "Legal", "Digital/Data"],
-            "support": ["Collaborative cross departmental approaches to ensure effective information sharing, clear "
-                        "financial reporting and jointly agreed objectives",
-                        "Legal lens on any proposed changes to policy and pathways", "Digital solutions"],
+            "support": [
+                "Collaborative cross departmental approaches to ensure effective information sharing, clear "
+                "financial reporting and jointly agreed objectives",
+                "Legal lens on any proposed changes to policy and pathways",
+                "Digital solutions",
+            ],
             "timescale": "Apr 2025- Apr 2027",
-            "measures": ["Home to school transport responsibility sits wholly within Children's Services",
-                         "Sufficient provision for children entitled to home to school transport",
-                         "Reduction in costs ensuring best value for money"],
-            "risks": ["Increased identification and complexity of children in need leading to increased demand, large "
-                      "geographical footprint of Derbyshire, increasing costs with providers, lack of provision"],
+            "measures": [
+                "Home to school transport responsibility sits wholly within Children's Services",
+                "Sufficient provision for children entitled to home to school transport",
+                "Reduction in costs ensuring best value for money",
+            ],
+            "risks": [
+                "Increased identification and complexity of children in need leading to increased demand, large "
+                "geographical footprint of Derbyshire, increasing costs with providers, lack of provision"
+            ],
         },
         {
             "title": "Drive strategic and commercial development of schools and learning",
@@ -445,11 +550,15 @@ OBJECTIVE_14 = {
             "supporting": ["CST – Finance", "Legal", "Digital/Data"],
             "support": ["Clarity of overheads, fees and charges", "Marketing support"],
             "timescale": "April 2025- April 2027",
-            "measures": ["Clear legal basis for trading all traded services meeting the cost of delivering services",
-                         "Clear financial analysis"],
-            "risks": ["Lack of engagement, lack of robust data and financial analysis across traded services, "
-                      "commercialisation doesn't meet the cost of delivering services, legal basis for trading "
-                      "services"],
+            "measures": [
+                "Clear legal basis for trading all traded services meeting the cost of delivering services",
+                "Clear financial analysis",
+            ],
+            "risks": [
+                "Lack of engagement, lack of robust data and financial analysis across traded services, "
+                "commercialisation doesn't meet the cost of delivering services, legal basis for trading "
+                "services"
+            ],
         },
     ],
 }
@@ -464,33 +573,48 @@ def test_objective_14_texts_are_in_its_source_lines():
     text = " ".join(" ".join(line.replace("\t", " ").split()) for line in lines[60:84] if line != header)
     words = text.split()
     for action in OBJECTIVE_14["actions"]:
-        for value in [action["title"], action["lead"], action["end"], action["timescale"], *action["support"],
-                      *action["measures"], *action["risks"], *action["supporting"]]:
+        for value in [
+            action["title"],
+            action["lead"],
+            action["end"],
+            action["timescale"],
+            *action["support"],
+            *action["measures"],
+            *action["risks"],
+            *action["supporting"],
+        ]:
             # each text's words appear in the document in order (a page break may fall inside it)
             position = 0
             for word in value.split():
                 assert word in words[position:], (value, word)
                 position = words.index(word, position) + 1
-    assert "Strategic Objective 14: Develop new operating models to provide enhanced services to children and " \
-           "families, strengthen workforce development and explore commercial opportunities" == lines[60]
-    assert lines[62] == "Lead Director(s): Director of Strategic, Commissioning, Quality and Performance Director of " \
-                        "Schools and Learning"
+    assert (
+        "Strategic Objective 14: Develop new operating models to provide enhanced services to children and "
+        "families, strengthen workforce development and explore commercial opportunities" == lines[60]
+    )
+    assert (
+        lines[62] == "Lead Director(s): Director of Strategic, Commissioning, Quality and Performance Director of "
+        "Schools and Learning"
+    )
     assert lines[64] == "Supporting Dept(s): CST and Place" and lines[66] == "Date(s): Apr 2025 - Apr 2027"
 
 
 def section_of(page: str, anchor: str) -> str:
     start = page.index(f'<section class="govuk-!-margin-bottom-9" aria-labelledby="{anchor}">')
-    return page[start:page.index("</section>", start)]
+    return page[start : page.index("</section>", start)]
 
 
 def summary(fragment: str) -> dict[str, list[str]]:
     """Each summary-list key with its value's items (list items, or the whole value)."""
     found = {}
-    for key, value in re.findall(r'<dt class="govuk-summary-list__key">(.*?)</dt>\s*'
-                                 r'<dd class="govuk-summary-list__value">(.*?)</dd>', fragment, re.S):
+    for key, value in re.findall(
+        r'<dt class="govuk-summary-list__key">(.*?)</dt>\s*'
+        r'<dd class="govuk-summary-list__value">(.*?)</dd>',
+        fragment,
+        re.S,
+    ):
         items = re.findall(r"<li>(.*?)</li>", value, re.S) or [value]
-        found[html.unescape(key.strip())] = [html.unescape(" ".join(re.sub(r"<[^>]+>", " ", i).split()))
-                                             for i in items]
+        found[html.unescape(key.strip())] = [html.unescape(" ".join(re.sub(r"<[^>]+>", " ", i).split())) for i in items]
     return found
 
 
@@ -508,9 +632,11 @@ def test_the_tree_answers_what_objective_14_commits_to(client, all_plans, django
     heading = re.search(r'<h3 class="govuk-heading-m" id="objective-14">(.*?)</h3>', part).group(1)
     assert html.unescape(heading) == OBJECTIVE_14["title"]
     objective_summary = summary(part.split('<div class="govuk-summary-card govuk-!-margin-top-6"')[0])
-    assert objective_summary == {"Lead directors": OBJECTIVE_14["lead_directors"],
-                                 "Supporting departments": OBJECTIVE_14["supporting"],
-                                 "Dates": [OBJECTIVE_14["dates"]]}
+    assert objective_summary == {
+        "Lead directors": OBJECTIVE_14["lead_directors"],
+        "Supporting departments": OBJECTIVE_14["supporting"],
+        "Dates": [OBJECTIVE_14["dates"]],
+    }
     cards = part.split('<div class="govuk-summary-card govuk-!-margin-top-6"')[1:]
     assert len(cards) == len(OBJECTIVE_14["actions"]) == 5
     for n, (card, action) in enumerate(zip(cards, OBJECTIVE_14["actions"], strict=False), 1):
@@ -518,16 +644,21 @@ def test_the_tree_answers_what_objective_14_commits_to(client, all_plans, django
         assert html.unescape(title) == action["title"]
         assert f"Action 14.{n}" in card
         assert summary(card) == {
-            "Lead officer": [action["lead"]], "End date": [action["end"]],
-            "Supporting departments": action["supporting"], "Details of support required": action["support"],
-            "Timescale for support required": [action["timescale"]], "Success measures": action["measures"],
+            "Lead officer": [action["lead"]],
+            "End date": [action["end"]],
+            "Supporting departments": action["supporting"],
+            "Details of support required": action["support"],
+            "Timescale for support required": [action["timescale"]],
+            "Success measures": action["measures"],
             "Key risks": action["risks"],
         }
     # under its outcome, as printed on line 59
     outcome_3 = page.index('id="outcome-3"')
     assert outcome_3 < page.index('id="objective-14"')
-    assert "Outcome 3: The Council: A resident focused, efficient and effective organisation delivering value " \
-           "for money" in text_of(response)
+    assert (
+        "Outcome 3: The Council: A resident focused, efficient and effective organisation delivering value "
+        "for money" in text_of(response)
+    )
 
 
 def test_every_objective_has_an_anchor_and_its_actions(client, all_plans):
@@ -537,7 +668,10 @@ def test_every_objective_has_an_anchor_and_its_actions(client, all_plans):
         assert f'id="objective-{number}"' in part
         if actions:
             assert part.count('<div class="govuk-summary-card govuk-!-margin-top-6"') == actions
-    assert page.count('<div class="govuk-summary-card govuk-!-margin-top-6"') == Deliverable.objects.filter(plan__slug="cs-2025-29").count()
+    assert (
+        page.count('<div class="govuk-summary-card govuk-!-margin-top-6"')
+        == Deliverable.objects.filter(plan__slug="cs-2025-29").count()
+    )
 
 
 def test_the_tree_query_count_does_not_grow_with_actions(client, all_plans, django_assert_num_queries):
@@ -551,14 +685,34 @@ def test_the_tree_query_count_does_not_grow_with_actions(client, all_plans, djan
 def test_the_tree_downloads_every_action(client, all_plans, export):
     response = client.get(reverse("objective_tree", args=["cs-2025-29"]) + f"?_export={export}")
     rows = csv_rows(response) if export == "csv" else xlsx_rows(response)
-    assert rows[0] == ["Outcome", "Strategic objective", "Action", "Action title", "Lead officer", "End date",
-                       "Supporting departments", "Details of support required", "Timescale for support required",
-                       "Success measures", "Key risks"]
+    assert rows[0] == [
+        "Outcome",
+        "Strategic objective",
+        "Action",
+        "Action title",
+        "Lead officer",
+        "End date",
+        "Supporting departments",
+        "Details of support required",
+        "Timescale for support required",
+        "Success measures",
+        "Key risks",
+    ]
     assert len(rows) == 1 + 15
     first = OBJECTIVE_14["actions"][0]
-    assert ["3", "14", "14.1", first["title"], first["lead"], first["end"], norm("\n".join(first["supporting"])),
-            norm("\n".join(first["support"])), first["timescale"], norm("\n".join(first["measures"])),
-            norm("\n".join(first["risks"]))] in rows
+    assert [
+        "3",
+        "14",
+        "14.1",
+        first["title"],
+        first["lead"],
+        first["end"],
+        norm("\n".join(first["supporting"])),
+        norm("\n".join(first["support"])),
+        first["timescale"],
+        norm("\n".join(first["measures"])),
+        norm("\n".join(first["risks"])),
+    ] in rows
 
 
 def test_plans_without_outcomes_have_no_tree(client, all_plans):

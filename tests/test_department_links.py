@@ -11,11 +11,20 @@ from tests.test_entry import CS, ETE, fast_passwords, loaded_plans, plans, users
 LINK = "Update key performance measures"
 
 
-@pytest.mark.parametrize("role, department, shown", [
-    ("lead", CS, True), ("admin", CS, True), ("admin", ETE, True), ("other_lead", ETE, True),
-    ("lead", ETE, False), ("other_lead", CS, False), ("viewer", CS, False), ("cabinet", CS, False),
-    ("anonymous", CS, False),
-])
+@pytest.mark.parametrize(
+    "role, department, shown",
+    [
+        ("lead", CS, True),
+        ("admin", CS, True),
+        ("admin", ETE, True),
+        ("other_lead", ETE, True),
+        ("lead", ETE, False),
+        ("other_lead", CS, False),
+        ("viewer", CS, False),
+        ("cabinet", CS, False),
+        ("anonymous", CS, False),
+    ],
+)
 def test_it_shows_the_update_link_only_to_those_who_may_update(client, plans, users, role, department, shown):
     if role != "anonymous":
         client.force_login(getattr(users, role))

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 KEY = "children-council-foster-carers"
 PRINTED = "33 (November 2024)"
 REASON = "Probably a printing or extraction error: 33 is out of line with 354, 356 and 388"
-CAVEAT = "Off track</strong> <span class=\"app-doubt-caveat\">— rests on a figure marked doubtful</span>"
+CAVEAT = 'Off track</strong> <span class="app-doubt-caveat">— rests on a figure marked doubtful</span>'
 
 
 def text_of(response) -> str:
@@ -63,8 +63,9 @@ def test_the_kpi_page_shows_the_caveat_in_status_history_printed_row_and_chart(c
     assert "is marked doubtful: " + REASON in text  # the reason under the status
     # the history table and the printed row each carry the tag and the reason beside the value
     assert text.count("Doubtful figure " + REASON) >= 2
-    figure = json.loads(re.search(r'<script id="history-data" type="application/json">(.*?)</script>', page,
-                                  re.S).group(1))
+    figure = json.loads(
+        re.search(r'<script id="history-data" type="application/json">(.*?)</script>', page, re.S).group(1)
+    )
     latest = next(t for t in figure["data"] if t["name"] == "Latest (part-year)")
     assert "33 (November 2024) – doubtful figure" in latest["customdata"]  # the hover says so
     assert "%{customdata}" in latest["hovertemplate"] and "33 (November 2024)" in latest["text"]
@@ -77,15 +78,18 @@ def test_the_kpi_list_department_dashboard_and_cabinet_summary_show_the_caveat(c
         response = client.get(url)
         assert CAVEAT in response.content.decode(), url
         assert "One status rests on a figure marked doubtful" in text_of(response), url
-        assert ("council foster carers : Off track. The 2024-25 latest '33 (November 2024)' is marked doubtful"
-                in text_of(response))  # the warning names the measure, its status and the figure doubted
+        assert (
+            "council foster carers : Off track. The 2024-25 latest '33 (November 2024)' is marked doubtful"
+            in text_of(response)
+        )  # the warning names the measure, its status and the figure doubted
 
 
 def test_the_entry_form_shows_the_caveat_beside_the_current_figure(client, users, plans):
     client.force_login(users.lead)
     text = text_of(client.get(f"{reverse('department_update', args=[plans.cs.department.slug])}?plan=cs-2025-29"))
-    assert ("Now: Off track — rests on a figure marked doubtful, 33 (November 2024) (2024-25) Doubtful figure "
-            + REASON) in text
+    assert (
+        "Now: Off track — rests on a figure marked doubtful, 33 (November 2024) (2024-25) Doubtful figure " + REASON
+    ) in text
 
 
 def admin_url(value: KpiValue) -> str:
@@ -129,7 +133,11 @@ def test_an_administrator_clears_a_doubt_with_a_reason_audited_and_the_status_re
     assert DataVersion.current() > before  # cached pages are stale
     decision = DoubtDecision.objects.get()
     assert (decision.doubtful, decision.reason, decision.decided_by, decision.printed) == (
-        False, "Confirmed with the service: 33 is right", users.admin, PRINTED)
+        False,
+        "Confirmed with the service: 33 is right",
+        users.admin,
+        PRINTED,
+    )
     assert decision.was.startswith(REASON)
     listing = admin.get(reverse("admin:kpis_doubtdecision_changelist")).content.decode()
     assert "Confirmed with the service: 33 is right" in listing

@@ -24,14 +24,15 @@ from plans.models import ClosedPeriod, Deliverable, DeliverableUpdate, Departmen
 
 CS, ETE = "childrens-services", "economy-transport-environment"
 # KPIs of the 2025-29 Children's Services plan (fixtures/cs-2025-29.yaml), with what the plan prints for them.
-PCT = "rpr-children-in-care"        # percent, higher is better; 2025-26 target "80%"
+PCT = "rpr-children-in-care"  # percent, higher is better; 2025-26 target "80%"
 COUNT = "dcc-fostering-households"  # count, higher is better; 2023-24 actual 262; 2025-26 target "Increasing trend"
-LOWER = "send-complaints"           # count, lower is better; 2023-24 actual 600; 2025-26 target "Decreasing trend"
-HOMES = "residential-homes-good"    # percent; 2025-26 target "100%"
+LOWER = "send-complaints"  # count, lower is better; 2023-24 actual 600; 2025-26 target "Decreasing trend"
+HOMES = "residential-homes-good"  # percent; 2025-26 target "100%"
 PASSWORD = "a-long-test-password-1"
 
 
 # -- fixed users and helpers, shared by the entry test modules ------------------------------------------------
+
 
 def make_users() -> SimpleNamespace:
     """A viewer, a lead of Children's Services, a lead of ETE, a cabinet member and an administrator.
@@ -41,8 +42,9 @@ def make_users() -> SimpleNamespace:
     def user(username: str, name: str, kind: str, department: str | None = None):
         first, _, last = name.partition(" ")
         person = User.objects.create_user(username, password=PASSWORD, first_name=first, last_name=last)
-        Role.objects.create(user=person, kind=kind,
-                            department=Department.objects.get(slug=department) if department else None)
+        Role.objects.create(
+            user=person, kind=kind, department=Department.objects.get(slug=department) if department else None
+        )
         return person
 
     return SimpleNamespace(
@@ -82,8 +84,11 @@ def plans(loaded_plans, db):
     2022-23 Children's Services refresh (covers 2021-22 to 2024-25, years for which the plan prints figures)."""
     from plans.models import Plan
 
-    return SimpleNamespace(cs=Plan.objects.get(slug="cs-2025-29"), ete=Plan.objects.get(slug="ete-2020-21"),
-                           older=Plan.objects.get(slug="cs-2022-23"))
+    return SimpleNamespace(
+        cs=Plan.objects.get(slug="cs-2025-29"),
+        ete=Plan.objects.get(slug="ete-2020-21"),
+        older=Plan.objects.get(slug="cs-2022-23"),
+    )
 
 
 @pytest.fixture
@@ -194,16 +199,22 @@ def assert_field_error(html: str, plan, key: str, field: str, label: str, messag
     """The message is beside the field (its error paragraph, named by the input's aria-describedby) and
     in the error summary, linking to the field."""
     field_id = f"id_kpi-{kpi_of(plan, key).pk}-{field}"
-    beside = (f'<p class="govuk-error-message" id="{field_id}-error"><span class="govuk-visually-hidden">Error:'
-              f'</span> {message}</p>')
+    beside = (
+        f'<p class="govuk-error-message" id="{field_id}-error"><span class="govuk-visually-hidden">Error:'
+        f"</span> {message}</p>"
+    )
     assert beside in html
-    assert re.search(rf'id="{field_id}"[^>]*aria-describedby="[^"]*{field_id}-error', html) or \
-        re.search(rf'aria-describedby="[^"]*{field_id}-error[^"]*"[^>]*id="{field_id}"', html)
-    summary = html[html.index('class="govuk-error-summary"'):html.index("</ul>", html.index('class="govuk-error-summary"'))]
+    assert re.search(rf'id="{field_id}"[^>]*aria-describedby="[^"]*{field_id}-error', html) or re.search(
+        rf'aria-describedby="[^"]*{field_id}-error[^"]*"[^>]*id="{field_id}"', html
+    )
+    summary = html[
+        html.index('class="govuk-error-summary"') : html.index("</ul>", html.index('class="govuk-error-summary"'))
+    ]
     assert re.search(rf'<a href="#{field_id}">[^<]*– {re.escape(label)}: {re.escape(message)}</a>', summary), summary
 
 
 # -- the page --------------------------------------------------------------------------------------------------
+
 
 def test_it_shows_one_form_per_kpi_of_the_newest_plan(client, plans, users, django_assert_num_queries):
     client.force_login(users.lead)
@@ -218,7 +229,10 @@ def test_it_shows_one_form_per_kpi_of_the_newest_plan(client, plans, users, djan
     pct = kpi_of(plans.cs, PCT)
     assert f'<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{pct.description}</legend>' in html
     # What the KPI shows now, before anything is entered: the plan's own figures.
-    assert f'<p class="govuk-body-s" id="kpi-{pct.pk}-now">Now: On track, 77.8% (2024-25); target 75% (2024-25).</p>' in html
+    assert (
+        f'<p class="govuk-body-s" id="kpi-{pct.pk}-now">Now: On track, 77.8% (2024-25); target 75% (2024-25).</p>'
+        in html
+    )
     year = re.search(rf'<select name="kpi-{pct.pk}-year".*?</select>', html, re.S).group(0)
     assert re.findall(r">(\d{4}-\d\d)<", year) == ["2025-26", "2026-27", "2027-28", "2028-29"]
     assert '<option value="2025" selected>2025-26</option>' in year
@@ -237,34 +251,84 @@ def test_the_query_count_does_not_grow_with_entries(client, plans, users, django
 
 # -- validation: each rule beside the field and in the summary; nothing saved -------------------------------------
 
-@pytest.mark.parametrize("key, fields, field, label, message", [
-    (PCT, {"value": "lots"}, "value", "Latest value (%)", "Enter a number, like 12.5, not “lots”"),
-    (PCT, {"value": "12.5 people"}, "value", "Latest value (%)", "Enter a number, like 12.5, not “12.5 people”"),
-    (PCT, {"value": "101"}, "value", "Latest value (%)", "A percentage must be between 0 and 100"),
-    (PCT, {"value": "-0.5"}, "value", "Latest value (%)", "A percentage must be between 0 and 100"),
-    (COUNT, {"value": "-3"}, "value", "Latest value (Number)", "A count cannot be below zero"),
-    (PCT, {"value": "85", "benchmark": "140"}, "benchmark", "National average (optional)",
-     "A percentage must be between 0 and 100"),
-    (PCT, {"value": "85", "as_at": "2027-01"}, "as_at", "As at (month)",
-     "The as-at month must be within 2025-26 (April 2025 to March 2026), not January 2027"),
-    (PCT, {"value": "85", "as_at": "2025-03"}, "as_at", "As at (month)",
-     "The as-at month must be within 2025-26 (April 2025 to March 2026), not March 2025"),
-    (PCT, {"value": "85", "as_at": "Dec 25"}, "as_at", "As at (month)",
-     "Enter the as-at month as year and month, like 2025-12"),
-    # A tampered POST: the select offers only the plan's years.
-    (PCT, {"value": "85", "year": "2024"}, "year", "Financial year",
-     "That year is outside the years this plan covers (2025-26 to 2028-29)"),
-    (PCT, {"value": "85", "year": "twenty"}, "year", "Financial year",
-     "That year is outside the years this plan covers (2025-26 to 2028-29)"),
-    (PCT, {"value": "60"}, "commentary", "Commentary", "Explain the value: it is off track against its target"),
-    (COUNT, {"value": "200"}, "commentary", "Commentary", "Explain the value: it is off track against its target"),
-    (PCT, {"commentary": "No new figure"}, "value", "Latest value (%)",
-     "Enter the latest value, or clear the other fields for this measure"),
-    (PCT, {"value": "8" * 51}, "value", "Latest value (%)", "Enter a number, like 12.5 (that is too long to be one)"),
-    (PCT, {"value": "85", "as_at": "2025-09-30"}, "as_at", "As at (month)",
-     "Enter the as-at month as year and month, like 2025-12"),
-    (PCT, {"value": "85", "year": ""}, "year", "Financial year", "Choose the financial year the value is for"),
-])
+
+@pytest.mark.parametrize(
+    "key, fields, field, label, message",
+    [
+        (PCT, {"value": "lots"}, "value", "Latest value (%)", "Enter a number, like 12.5, not “lots”"),
+        (PCT, {"value": "12.5 people"}, "value", "Latest value (%)", "Enter a number, like 12.5, not “12.5 people”"),
+        (PCT, {"value": "101"}, "value", "Latest value (%)", "A percentage must be between 0 and 100"),
+        (PCT, {"value": "-0.5"}, "value", "Latest value (%)", "A percentage must be between 0 and 100"),
+        (COUNT, {"value": "-3"}, "value", "Latest value (Number)", "A count cannot be below zero"),
+        (
+            PCT,
+            {"value": "85", "benchmark": "140"},
+            "benchmark",
+            "National average (optional)",
+            "A percentage must be between 0 and 100",
+        ),
+        (
+            PCT,
+            {"value": "85", "as_at": "2027-01"},
+            "as_at",
+            "As at (month)",
+            "The as-at month must be within 2025-26 (April 2025 to March 2026), not January 2027",
+        ),
+        (
+            PCT,
+            {"value": "85", "as_at": "2025-03"},
+            "as_at",
+            "As at (month)",
+            "The as-at month must be within 2025-26 (April 2025 to March 2026), not March 2025",
+        ),
+        (
+            PCT,
+            {"value": "85", "as_at": "Dec 25"},
+            "as_at",
+            "As at (month)",
+            "Enter the as-at month as year and month, like 2025-12",
+        ),
+        # A tampered POST: the select offers only the plan's years.
+        (
+            PCT,
+            {"value": "85", "year": "2024"},
+            "year",
+            "Financial year",
+            "That year is outside the years this plan covers (2025-26 to 2028-29)",
+        ),
+        (
+            PCT,
+            {"value": "85", "year": "twenty"},
+            "year",
+            "Financial year",
+            "That year is outside the years this plan covers (2025-26 to 2028-29)",
+        ),
+        (PCT, {"value": "60"}, "commentary", "Commentary", "Explain the value: it is off track against its target"),
+        (COUNT, {"value": "200"}, "commentary", "Commentary", "Explain the value: it is off track against its target"),
+        (
+            PCT,
+            {"commentary": "No new figure"},
+            "value",
+            "Latest value (%)",
+            "Enter the latest value, or clear the other fields for this measure",
+        ),
+        (
+            PCT,
+            {"value": "8" * 51},
+            "value",
+            "Latest value (%)",
+            "Enter a number, like 12.5 (that is too long to be one)",
+        ),
+        (
+            PCT,
+            {"value": "85", "as_at": "2025-09-30"},
+            "as_at",
+            "As at (month)",
+            "Enter the as-at month as year and month, like 2025-12",
+        ),
+        (PCT, {"value": "85", "year": ""}, "year", "Financial year", "Choose the financial year the value is for"),
+    ],
+)
 def test_it_refuses_invalid_values_plainly(client, plans, users, key, fields, field, label, message):
     client.force_login(users.lead)
     data = fill(open_form(client, plans.cs), plans.cs, HOMES, value="100")  # a good value beside the bad one
@@ -286,7 +350,8 @@ def test_a_wrong_value_gets_one_message_not_two(client, plans, users):
     pk = kpi_of(plans.cs, PCT).pk
     assert re.findall(rf'<p class="govuk-error-message" id="id_kpi-{pk}-\w+-error">.*?</p>', html) == [
         f'<p class="govuk-error-message" id="id_kpi-{pk}-value-error"><span class="govuk-visually-hidden">Error:'
-        '</span> A percentage must be between 0 and 100</p>']
+        "</span> A percentage must be between 0 and 100</p>"
+    ]
     assert html.count('href="#id_kpi-') == 1  # one line in the summary
 
 
@@ -304,9 +369,15 @@ def test_a_closed_year_is_refused_with_a_clear_message(client, plans, users):
     data = fill(open_form(client, plans.cs), plans.cs, PCT, value="85")
     response = client.post(update_url(plans.cs), data)
     assert response.status_code == 400
-    assert_field_error(response.content.decode(), plans.cs, PCT, "year", "Financial year",
-                       "2025-26 is closed for Children&#x27;s Services: values for it can no longer be changed. "
-                       "Ask an administrator if it must be reopened")
+    assert_field_error(
+        response.content.decode(),
+        plans.cs,
+        PCT,
+        "year",
+        "Financial year",
+        "2025-26 is closed for Children&#x27;s Services: values for it can no longer be changed. "
+        "Ask an administrator if it must be reopened",
+    )
     assert entries() == []
     # Another year of the same plan is still open.
     data = fill(open_form(client, plans.cs), plans.cs, PCT, value="85", year=2026)
@@ -345,8 +416,10 @@ def test_saving_is_all_or_nothing(client, plans, users):
     }
     (bench,) = Benchmark.objects.all()
     assert (bench.kpi.key, bench.year, bench.kind, bench.value) == (PCT, 2025, "national_average", Decimal("70"))
-    assert "5 values saved for Children&#x27;s Services Implementation Plan 2025-29." in \
-        client.get(update_url(plans.cs)).content.decode()
+    assert (
+        "5 values saved for Children&#x27;s Services Implementation Plan 2025-29."
+        in client.get(update_url(plans.cs)).content.decode()
+    )
 
 
 def test_a_benchmark_is_recorded_as_the_kind_the_target_names(client, plans, users):
@@ -355,13 +428,19 @@ def test_a_benchmark_is_recorded_as_the_kind_the_target_names(client, plans, use
     client.force_login(users.lead)
     kpi = kpi_of(plans.older, "assessments-within-45-days")
     html = client.get(update_url(plans.older)).content.decode()
-    assert f'<label class="govuk-label" for="id_kpi-{kpi.pk}-benchmark">Upper-middle quartile boundary (optional)</label>' in html
+    assert (
+        f'<label class="govuk-label" for="id_kpi-{kpi.pk}-benchmark">Upper-middle quartile boundary (optional)</label>'
+        in html
+    )
     data = fill(open_form(client, plans.older), plans.older, kpi.key, value="91", year=2022, benchmark="88.5")
     assert client.post(update_url(plans.older), data).status_code == 302
     (bench,) = Benchmark.objects.all()
     assert (bench.kind, bench.year, bench.value) == ("upper_middle_quartile", 2022, Decimal("88.5"))
     page = client.get(kpi.get_absolute_url()).content.decode()
-    assert "Better than the benchmark: 91 against a benchmark of 88.5 (&#x27;Maintain upper-middle quartile performance&#x27;)" in page
+    assert (
+        "Better than the benchmark: 91 against a benchmark of 88.5 (&#x27;Maintain upper-middle quartile performance&#x27;)"
+        in page
+    )
     assert Kpi.objects.get(pk=kpi.pk).status == "on_track"
     # A benchmark corrected one at a time (the admin) re-stores the status too.
     bench.value = Decimal("95")
@@ -381,6 +460,7 @@ def test_an_empty_form_saves_nothing_and_says_so(client, plans, users):
 
 # -- a saved value shows at once everywhere -----------------------------------------------------------------------
 
+
 def status_row(html: str, department: str) -> list[int]:
     """(off track, near, on track, no assessment) from the home page's chart table."""
     row = re.search(rf'<th scope="row" class="govuk-table__header">{re.escape(department)}</th>(.*?)</tr>', html, re.S)
@@ -395,8 +475,14 @@ def test_a_saved_value_shows_at_once_on_every_page(client, plans, users):
     assert "5 of 17</span> KPIs off track" in before
 
     client.force_login(users.lead)
-    data = fill(open_form(client, plans.cs), plans.cs, COUNT, value="300", as_at="2025-09",
-                commentary="New recruitment campaign")
+    data = fill(
+        open_form(client, plans.cs),
+        plans.cs,
+        COUNT,
+        value="300",
+        as_at="2025-09",
+        commentary="New recruitment campaign",
+    )
     fill(data, plans.cs, LOWER, value="700", commentary="More families know how to complain")
     assert client.post(update_url(plans.cs), data).status_code == 302
 
@@ -409,20 +495,27 @@ def test_a_saved_value_shows_at_once_on_every_page(client, plans, users):
     assert status_row(home, "Children&#x27;s Services") == [6, 0, 4, 7]
     dept = client.get(reverse("department", args=[CS])).content.decode()
     assert "6 of 17</span> KPIs off track" in dept
-    assert re.search(rf'{re.escape(kpi_of(plans.cs, LOWER).description)}</a></th><td class="govuk-table__cell">'
-                     r'<strong class="govuk-tag app-tag-offtrack">Off track</strong>', dept)
+    assert re.search(
+        rf'{re.escape(kpi_of(plans.cs, LOWER).description)}</a></th><td class="govuk-table__cell">'
+        r'<strong class="govuk-tag app-tag-offtrack">Off track</strong>',
+        dept,
+    )
     # The KPI list: latest figure and status.
     listing = client.get(reverse("kpi_list"), {"plan": plans.cs.slug}).content.decode()
     assert "300 (2025-26)" in listing
     export = client.get(reverse("kpi_list"), {"plan": plans.cs.slug, "_export": "csv"}).getvalue().decode("utf-8-sig")
     rows = {r["Measure"]: r for r in csv.DictReader(io.StringIO(export))}
-    assert (rows[count.description]["Latest figure"], rows[count.description]["Status"]) == ("300 (2025-26)", "On track")
+    assert (rows[count.description]["Latest figure"], rows[count.description]["Status"]) == (
+        "300 (2025-26)",
+        "On track",
+    )
     # The stored status moved with the entry, so the status filter (SQL) finds it.
     on_track = client.get(reverse("kpi_list"), {"plan": plans.cs.slug, "status": "on_track"}).content.decode()
     assert count.description in on_track and kpi_of(plans.cs, LOWER).description not in on_track
 
 
 # -- conflicts between two leads ----------------------------------------------------------------------------------
+
 
 def test_the_second_save_is_refused_with_the_other_persons_change_shown(client, plans, users):
     second_lead = get_user_model().objects.create_user("sam", password=PASSWORD, first_name="Sam", last_name="Second")
@@ -434,14 +527,21 @@ def test_the_second_save_is_refused_with_the_other_persons_change_shown(client, 
     second.force_login(second_lead)
     first_form, second_form = open_form(first, plans.cs), open_form(second, plans.cs)
 
-    assert first.post(update_url(plans.cs), fill(first_form, plans.cs, PCT, value="85",
-                                                 commentary="Quarter 2")).status_code == 302
+    assert (
+        first.post(
+            update_url(plans.cs), fill(first_form, plans.cs, PCT, value="85", commentary="Quarter 2")
+        ).status_code
+        == 302
+    )
     response = second.post(update_url(plans.cs), fill(second_form, plans.cs, PCT, value="82"))
     html = response.content.decode()
     assert response.status_code == 400
     pct = kpi_of(plans.cs, PCT)
-    assert re.search(r"Lena Lead saved 85 for 2025-26 on \d+ \w+ \d{4} at \d\d:\d\d, after you opened this page\. "
-                     r"Your value was not saved: check theirs, then save again if yours should replace it\.", html)
+    assert re.search(
+        r"Lena Lead saved 85 for 2025-26 on \d+ \w+ \d{4} at \d\d:\d\d, after you opened this page\. "
+        r"Your value was not saved: check theirs, then save again if yours should replace it\.",
+        html,
+    )
     assert f'<a href="#kpi-{pct.pk}">{pct.description}: Lena Lead saved 85' in html  # in the summary
     assert "entered by lena" in html  # the "Now" line shows their value
     assert [(e.printed, e.entered_by) for e in entries()] == [("85", users.lead)]  # nothing overwritten
@@ -451,7 +551,9 @@ def test_the_second_save_is_refused_with_the_other_persons_change_shown(client, 
     assert again[f"kpi-{pct.pk}-value"] == "82"
     assert second.post(update_url(plans.cs), again).status_code == 302
     assert [(e.printed, e.entered_by, e.previous_printed, e.previous_by) for e in entries()] == [
-        ("85", users.lead, "", ""), ("82", second_lead, "85", "lena")]
+        ("85", users.lead, "", ""),
+        ("82", second_lead, "85", "lena"),
+    ]
 
 
 def test_a_form_stale_for_one_kpi_is_refused_as_a_whole(client, plans, users):
@@ -462,8 +564,12 @@ def test_a_form_stale_for_one_kpi_is_refused_as_a_whole(client, plans, users):
     other.force_login(users.admin)
     client.force_login(users.lead)
     stale = open_form(client, plans.cs)
-    assert other.post(update_url(plans.cs), fill(open_form(other, plans.cs), plans.cs, PCT, value="85")).status_code == 302
-    response = client.post(update_url(plans.cs), fill(fill(stale, plans.cs, PCT, value="82"), plans.cs, HOMES, value="100"))
+    assert (
+        other.post(update_url(plans.cs), fill(open_form(other, plans.cs), plans.cs, PCT, value="85")).status_code == 302
+    )
+    response = client.post(
+        update_url(plans.cs), fill(fill(stale, plans.cs, PCT, value="82"), plans.cs, HOMES, value="100")
+    )
     assert response.status_code == 400
     assert [e.printed for e in entries()] == ["85"]
 
@@ -482,8 +588,17 @@ def test_the_service_refuses_a_value_saved_between_validation_and_saving(plans, 
     data |= {f"kpi-{pct.pk}-value": "85", f"kpi-{homes.pk}-value": "100"}
     forms = entry_forms(plan=plans.cs, kpis=kpis, data=data)
     assert all(f.is_valid() for f in forms)
-    theirs = KpiValue.objects.create(kpi=pct, year=2025, kind="latest", printed="90", value=90, source="entry",
-                                     entered_by=users.admin, entered_at=dt.datetime.now(dt.UTC), order=10_000)
+    theirs = KpiValue.objects.create(
+        kpi=pct,
+        year=2025,
+        kind="latest",
+        printed="90",
+        value=90,
+        source="entry",
+        entered_by=users.admin,
+        entered_at=dt.datetime.now(dt.UTC),
+        order=10_000,
+    )
     with pytest.raises(services.EntryConflict) as raised:
         services.kpi_entries_save(entries=[f.entry() for f in forms], user=users.lead)
     assert raised.value.kpi == pct and raised.value.newest == theirs
@@ -496,17 +611,37 @@ def test_the_service_saves_plain_data_without_a_form(plans, users):
     from kpis.services import EntryData, kpi_entries_save
 
     pct, homes = kpi_of(plans.cs, PCT), kpi_of(plans.cs, HOMES)
-    saved = kpi_entries_save(entries=[
-        EntryData(kpi=pct, year=2025, value="85", value_number=Decimal("85"), as_at=dt.date(2025, 12, 1),
-                  provisional=True, commentary=" Up on last year ", benchmark_number=Decimal("70"),
-                  benchmark_kind="national_average"),
-        EntryData(kpi=homes, year=2025),
-    ], user=users.lead)
+    saved = kpi_entries_save(
+        entries=[
+            EntryData(
+                kpi=pct,
+                year=2025,
+                value="85",
+                value_number=Decimal("85"),
+                as_at=dt.date(2025, 12, 1),
+                provisional=True,
+                commentary=" Up on last year ",
+                benchmark_number=Decimal("70"),
+                benchmark_kind="national_average",
+            ),
+            EntryData(kpi=homes, year=2025),
+        ],
+        user=users.lead,
+    )
     assert saved == 2
     (entry,) = entries()
-    assert (entry.kpi, entry.year, entry.printed, entry.value, entry.as_at, entry.as_at_precision, entry.provisional,
-            entry.commentary, entry.unit, entry.entered_by) == (
-        pct, 2025, "85", Decimal("85"), dt.date(2025, 12, 1), "month", True, "Up on last year", "percent", users.lead)
+    assert (
+        entry.kpi,
+        entry.year,
+        entry.printed,
+        entry.value,
+        entry.as_at,
+        entry.as_at_precision,
+        entry.provisional,
+        entry.commentary,
+        entry.unit,
+        entry.entered_by,
+    ) == (pct, 2025, "85", Decimal("85"), dt.date(2025, 12, 1), "month", True, "Up on last year", "percent", users.lead)
     (bench,) = Benchmark.objects.all()
     assert (bench.kpi, bench.year, bench.kind, bench.value) == (pct, 2025, "national_average", Decimal("70"))
     assert Kpi.objects.get(pk=pct.pk).status == "on_track"  # 85 against the 2025-26 target "80%"
@@ -521,8 +656,17 @@ def test_the_page_shows_a_change_saved_during_its_own_save(client, plans, users,
     real_save = services.kpi_entries_save
 
     def save_after_someone_else(*, entries, user):
-        KpiValue.objects.create(kpi=pct, year=2025, kind="latest", printed="90", value=90, source="entry",
-                                entered_by=users.admin, entered_at=dt.datetime.now(dt.UTC), order=10_000)
+        KpiValue.objects.create(
+            kpi=pct,
+            year=2025,
+            kind="latest",
+            printed="90",
+            value=90,
+            source="entry",
+            entered_by=users.admin,
+            entered_at=dt.datetime.now(dt.UTC),
+            order=10_000,
+        )
         monkeypatch.setattr(services, "kpi_entries_save", real_save)
         return real_save(entries=entries, user=user)
 
@@ -544,7 +688,10 @@ def test_the_old_value_is_the_newest_for_the_same_year(client, plans, users):
     client.post(update_url(plans.cs), fill(open_form(client, plans.cs), plans.cs, PCT, value="88", year=2026))
     client.post(update_url(plans.cs), fill(open_form(client, plans.cs), plans.cs, PCT, value="70", commentary="Fell"))
     assert [(e.year, e.printed, e.previous_printed) for e in entries()] == [
-        (2025, "85", ""), (2026, "88", ""), (2025, "70", "85")]
+        (2025, "85", ""),
+        (2026, "88", ""),
+        (2025, "70", "85"),
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -568,8 +715,7 @@ def test_two_saves_at_once_write_one_and_refuse_the_other(load_plan):
     def save(user, value):
         try:
             kpis = plan_kpis(queryset=Kpi.objects.filter(plan=plan, key=PCT))
-            data = {f"kpi-{kpis[0].pk}-year": "2025", f"kpi-{kpis[0].pk}-seen": "0",
-                    f"kpi-{kpis[0].pk}-value": value}
+            data = {f"kpi-{kpis[0].pk}-year": "2025", f"kpi-{kpis[0].pk}-seen": "0", f"kpi-{kpis[0].pk}-value": value}
             forms = entry_forms(plan=plan, kpis=kpis, data=data)
             assert all(f.is_valid() for f in forms)
             barrier.wait(timeout=10)
@@ -580,8 +726,10 @@ def test_two_saves_at_once_write_one_and_refuse_the_other(load_plan):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=save, args=(people.lead, "85")),
-               threading.Thread(target=save, args=(people.admin, "82"))]
+    threads = [
+        threading.Thread(target=save, args=(people.lead, "85")),
+        threading.Thread(target=save, args=(people.admin, "82")),
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -592,10 +740,18 @@ def test_two_saves_at_once_write_one_and_refuse_the_other(load_plan):
 
 # -- history and the documents' values ----------------------------------------------------------------------------
 
+
 def test_the_kpi_page_shows_who_when_old_new_and_why(client, plans, users):
     client.force_login(users.lead)
-    data = fill(open_form(client, plans.cs), plans.cs, PCT, value="85", as_at="2025-09", provisional=True,
-                commentary="Quarter 2 reviews")
+    data = fill(
+        open_form(client, plans.cs),
+        plans.cs,
+        PCT,
+        value="85",
+        as_at="2025-09",
+        provisional=True,
+        commentary="Quarter 2 reviews",
+    )
     client.post(update_url(plans.cs), data)
     client.force_login(users.admin)
     data = fill(open_form(client, plans.cs), plans.cs, PCT, value="60", commentary="Quarter 3: two reviews failed")
@@ -604,9 +760,11 @@ def test_the_kpi_page_shows_who_when_old_new_and_why(client, plans, users):
 
     client.logout()  # the history is public, like the plans
     html = client.get(kpi_of(plans.cs, PCT).get_absolute_url()).content.decode()
-    table = html[html.index(">Changes entered</h2>"):html.index(">History across plans</h2>")]
-    rows = [re.sub(r"<[^>]+>", "", r).split("|") for r in re.findall(
-        r'<tr class="govuk-table__row">(.*?)</tr>', re.sub(r"</td><td[^>]*>", "|", table), re.S)]
+    table = html[html.index(">Changes entered</h2>") : html.index(">History across plans</h2>")]
+    rows = [
+        re.sub(r"<[^>]+>", "", r).split("|")
+        for r in re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', re.sub(r"</td><td[^>]*>", "|", table), re.S)
+    ]
     when = lambda e: f"{e.entered_at:%-d %b %Y %H:%M}"  # noqa: E731 (UTC, the project's time zone)
     assert rows[1:] == [  # newest first
         [when(second), "Ada Admin", "2025-26", "85 (entered by lena)", "60", "Quarter 3: two reviews failed"],
@@ -628,8 +786,15 @@ def test_document_values_survive_entry_and_reload_side_by_side(client, older_pla
     printed = [(v.year, v.kind, v.printed, v.value) for v in kpi.values.filter(source="document").order_by("order")]
     document = kpi.values.get(source="document", printed="89.1% (Dec 21)")
     client.force_login(users.lead)
-    data = fill(open_form(client, older_plan), older_plan, kpi.key, value="92.4", year=document.year,
-                as_at="2022-03", commentary="Year-end figure")
+    data = fill(
+        open_form(client, older_plan),
+        older_plan,
+        kpi.key,
+        value="92.4",
+        year=document.year,
+        as_at="2022-03",
+        commentary="Year-end figure",
+    )
     assert client.post(update_url(older_plan), data).status_code == 302
     (entry,) = entries()
     assert (entry.previous_printed, entry.previous_by) == ("89.1% (Dec 21)", "")
@@ -638,16 +803,20 @@ def test_document_values_survive_entry_and_reload_side_by_side(client, older_pla
 
     kpi = Kpi.objects.get(pk=kpi.pk)
     assert list(kpi.values.filter(source="entry")) == [entry]
-    assert [(v.year, v.kind, v.printed, v.value) for v in kpi.values.filter(source="document").order_by("order")] == printed
+    assert [
+        (v.year, v.kind, v.printed, v.value) for v in kpi.values.filter(source="document").order_by("order")
+    ] == printed
     html = client.get(kpi.get_absolute_url()).content.decode()
     # Both are shown: the entry in the changes table ("was" names the document) and the plan's row as printed.
-    assert "89.1% (Dec 21) <span class=\"app-muted\">(as printed in the plan)</span>" in html
+    assert '89.1% (Dec 21) <span class="app-muted">(as printed in the plan)</span>' in html
     assert '<td class="govuk-table__cell">89.1% (Dec 21)</td>' in html
-    history = html[html.index(">History across plans</h2>"):]
+    history = html[html.index(">History across plans</h2>") :]
     assert "92.4" in history and "Entered by Lena Lead" in history and "89.1% (Dec 21)" in history
     # The newest is what the assessment and the chart use.
     assert "Travel: 92.4 in 2021-22 against 84.2 in 2020-21." in html
-    figure = json.loads(re.search(r'<script id="history-data" type="application/json">(.*?)</script>', html, re.S).group(1))
+    figure = json.loads(
+        re.search(r'<script id="history-data" type="application/json">(.*?)</script>', html, re.S).group(1)
+    )
     latest = next(trace for trace in figure["data"] if trace["name"] == "Latest (part-year)")
     assert latest["y"][latest["x"].index("2021-22")] == 92.4
     assert "92.4" in latest["text"]
@@ -663,8 +832,10 @@ def test_a_reload_refuses_to_drop_a_kpi_that_has_entries(client, older_plan, use
 
     kpi = older_plan.kpis.order_by("order").first()
     client.force_login(users.lead)
-    client.post(update_url(older_plan), fill(open_form(client, older_plan), older_plan, kpi.key, value="1",
-                                             year=2022, commentary="x"))
+    client.post(
+        update_url(older_plan),
+        fill(open_form(client, older_plan), older_plan, kpi.key, value="1", year=2022, commentary="x"),
+    )
     assert len(entries()) == 1
     data = yaml.safe_load(fixture_path("cs-2022-23").read_text(encoding="utf-8"))
     data["kpis"] = [k for k in data["kpis"] if k["key"] != kpi.key]
@@ -676,6 +847,7 @@ def test_a_reload_refuses_to_drop_a_kpi_that_has_entries(client, older_plan, use
 
 
 # -- deliverable progress -----------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def deliverable(plans) -> Deliverable:
@@ -709,36 +881,50 @@ def test_a_lead_records_deliverable_progress(client, deliverable, users):
     # The timeline, newest first, on the update page (the deliverable page is another helper's work).
     html = client.get(deliverable_url(deliverable)).content.decode()
     assert "Last update: Complete, as of 15 January 2026 by ada." in html
-    timeline = html[html.index(">Progress so far</h2>"):]
+    timeline = html[html.index(">Progress so far</h2>") :]
     rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', timeline, re.S)
-    cells = [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S)] for r in rows[1:]]
+    cells = [
+        [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S)] for r in rows[1:]
+    ]
     assert [c[:5] for c in cells] == [
         ["15 January 2026", "Complete", "", "Done", "Ada Admin"],
         ["27 November 2025", "At risk", "40%", "Recruitment delayed", "Lena Lead"],
     ]
 
 
-@pytest.mark.parametrize("fields, field, message", [
-    ({"status": "finished"}, "status", "Select a valid choice. finished is not one of the available choices."),
-    ({"percent_complete": "140"}, "percent_complete", "The percentage complete must be between 0 and 100"),
-    ({"percent_complete": "-1"}, "percent_complete", "The percentage complete must be between 0 and 100"),
-    ({"percent_complete": "forty"}, "percent_complete", "Enter the percentage complete as a whole number, like 40"),
-    ({"status": "complete", "percent_complete": "90"}, "percent_complete",
-     "A complete deliverable is 100% complete, or leave it blank"),
-    ({"as_of": "27 Nov"}, "as_of", "Enter the date as year-month-day, like 2026-11-27"),
-    ({"as_of": ""}, "as_of", "Enter the date this update is as of"),
-    ({"as_of": "2999-01-01"}, "as_of", "The date cannot be in the future"),
-    ({"commentary": "  "}, "commentary", "Enter a commentary: what has happened and what is next"),
-])
+@pytest.mark.parametrize(
+    "fields, field, message",
+    [
+        ({"status": "finished"}, "status", "Select a valid choice. finished is not one of the available choices."),
+        ({"percent_complete": "140"}, "percent_complete", "The percentage complete must be between 0 and 100"),
+        ({"percent_complete": "-1"}, "percent_complete", "The percentage complete must be between 0 and 100"),
+        ({"percent_complete": "forty"}, "percent_complete", "Enter the percentage complete as a whole number, like 40"),
+        (
+            {"status": "complete", "percent_complete": "90"},
+            "percent_complete",
+            "A complete deliverable is 100% complete, or leave it blank",
+        ),
+        ({"as_of": "27 Nov"}, "as_of", "Enter the date as year-month-day, like 2026-11-27"),
+        ({"as_of": ""}, "as_of", "Enter the date this update is as of"),
+        ({"as_of": "2999-01-01"}, "as_of", "The date cannot be in the future"),
+        ({"commentary": "  "}, "commentary", "Enter a commentary: what has happened and what is next"),
+    ],
+)
 def test_deliverable_progress_is_validated_plainly(client, deliverable, users, fields, field, message):
     client.force_login(users.lead)
     data = {"status": "on_track", "percent_complete": "50", "as_of": "2025-11-27", "commentary": "Going well"} | fields
     response = client.post(deliverable_url(deliverable), data)
     html = response.content.decode()
     assert response.status_code == 400
-    assert f'<p class="govuk-error-message" id="id_{field}-error"><span class="govuk-visually-hidden">Error:</span> {message}</p>' in html
+    assert (
+        f'<p class="govuk-error-message" id="id_{field}-error"><span class="govuk-visually-hidden">Error:</span> {message}</p>'
+        in html
+    )
     assert re.search(rf'<a href="#id_{field}">[^<]*: {re.escape(message)}</a>', html)
-    assert re.search(rf'id="id_{field}"[^>]*aria-describedby="[^"]*id_{field}-error|aria-describedby="[^"]*id_{field}-error[^"]*"[^>]*id="id_{field}"', html)
+    assert re.search(
+        rf'id="id_{field}"[^>]*aria-describedby="[^"]*id_{field}-error|aria-describedby="[^"]*id_{field}-error[^"]*"[^>]*id="id_{field}"',
+        html,
+    )
     assert not DeliverableUpdate.objects.exists()
 
 
@@ -765,8 +951,12 @@ def test_a_rag_rated_measure_takes_a_rating(client, db, load_plan):
 
     def forms_with(value: str, commentary: str = ""):
         kpis = plan_kpis(queryset=Kpi.objects.filter(pk=kpi.pk))
-        data = {f"kpi-{kpi.pk}-value": value, f"kpi-{kpi.pk}-year": str(plan.financial_year),
-                f"kpi-{kpi.pk}-commentary": commentary, f"kpi-{kpi.pk}-seen": "0"}
+        data = {
+            f"kpi-{kpi.pk}-value": value,
+            f"kpi-{kpi.pk}-year": str(plan.financial_year),
+            f"kpi-{kpi.pk}-commentary": commentary,
+            f"kpi-{kpi.pk}-seen": "0",
+        }
         return entry_forms(plan=plan, kpis=kpis, data=data)
 
     [bad] = forms_with("Purple")
@@ -795,13 +985,20 @@ def test_the_cached_form_shows_every_save_at_once(client, plans, users, settings
     with django_assert_max_num_queries(3):  # session, user, version: no KPI reads
         again = client.get(update_url(plans.cs)).content.decode()
     assert again.count("<fieldset") == first.count("<fieldset") == 17
-    data = fill(page_form(first, "Save all values"), plans.cs, COUNT, value="301", as_at="2025-09",
-                commentary="Cached form check")
+    data = fill(
+        page_form(first, "Save all values"),
+        plans.cs,
+        COUNT,
+        value="301",
+        as_at="2025-09",
+        commentary="Cached form check",
+    )
     assert client.post(update_url(plans.cs), data).status_code == 302
     after = client.get(update_url(plans.cs)).content.decode()
     assert "301 (2025-26, entered by" in after
     # The form now says it has seen the new entry, so saving again is not refused as a conflict.
-    data = fill(page_form(after, "Save all values"), plans.cs, COUNT, value="302", as_at="2025-10",
-                commentary="Second save")
+    data = fill(
+        page_form(after, "Save all values"), plans.cs, COUNT, value="302", as_at="2025-10", commentary="Second save"
+    )
     assert client.post(update_url(plans.cs), data).status_code == 302
     cache.clear()

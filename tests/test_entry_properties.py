@@ -31,22 +31,85 @@ from tests.test_entry import (  # noqa: F401
 EXAMPLES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 # Text a person might type, text that is nearly right, and anything at all.
-nearly = st.sampled_from([
-    "", " ", "85", "85%", "-3", "101", "0", "100", "12.5", "1,234", "1e5", "NaN", "Infinity", "-0", ".5", "5.",
-    "£3m", "85% (Dec 25)", "12 (P)", "(n)55", "N/A", "TBC", "Green", "٣٤", "１２", "9" * 30, "0.000001",
-    "2025", "2026", "2030", "2025-26", "2025/26", "2025-09", "2027-01", "2025-13", "2025-1", "Y", "N", "yes",
-    "=cmd|' /C calc'!A0", "+1+1", "@SUM(A1)", "<script>alert(1)</script>", "\x00", "a\x00b", "\u202e", "\ufeff",
-    "0", "-1", str(2**63), "9" * 5000,
-])
-anything = st.one_of(nearly, st.text(max_size=60), st.text(alphabet="0123456789.-%,eE+ ", max_size=12),
-                     st.text(max_size=3000))
+nearly = st.sampled_from(
+    [
+        "",
+        " ",
+        "85",
+        "85%",
+        "-3",
+        "101",
+        "0",
+        "100",
+        "12.5",
+        "1,234",
+        "1e5",
+        "NaN",
+        "Infinity",
+        "-0",
+        ".5",
+        "5.",
+        "£3m",
+        "85% (Dec 25)",
+        "12 (P)",
+        "(n)55",
+        "N/A",
+        "TBC",
+        "Green",
+        "٣٤",
+        "１２",
+        "9" * 30,
+        "0.000001",
+        "2025",
+        "2026",
+        "2030",
+        "2025-26",
+        "2025/26",
+        "2025-09",
+        "2027-01",
+        "2025-13",
+        "2025-1",
+        "Y",
+        "N",
+        "yes",
+        "=cmd|' /C calc'!A0",
+        "+1+1",
+        "@SUM(A1)",
+        "<script>alert(1)</script>",
+        "\x00",
+        "a\x00b",
+        "\u202e",
+        "\ufeff",
+        "0",
+        "-1",
+        str(2**63),
+        "9" * 5000,
+    ]
+)
+anything = st.one_of(
+    nearly, st.text(max_size=60), st.text(alphabet="0123456789.-%,eE+ ", max_size=12), st.text(max_size=3000)
+)
 # Text that is right for a field, so that examples also reach the saving path.
-GOOD = {"value": ["85", "90.5", "100", "0"], "year": ["2025", "2026"], "as_at": [""],
-        "provisional": ["", "on"], "commentary": ["Explained", "Below target: staff shortages"], "benchmark": ["", "70"],
-        "seen": ["0"]}
-GOOD_CELLS = {"Latest value": GOOD["value"], "Financial year": ["2025-26", "2026/27"], "As at (YYYY-MM)": GOOD["as_at"],
-              "Provisional (Y/N)": ["", "Y", "n"], "Commentary": GOOD["commentary"], "Benchmark": GOOD["benchmark"],
-              "Version": ["0", ""], "Measure": ["", "anything"]}
+GOOD = {
+    "value": ["85", "90.5", "100", "0"],
+    "year": ["2025", "2026"],
+    "as_at": [""],
+    "provisional": ["", "on"],
+    "commentary": ["Explained", "Below target: staff shortages"],
+    "benchmark": ["", "70"],
+    "seen": ["0"],
+}
+GOOD_CELLS = {
+    "Latest value": GOOD["value"],
+    "Financial year": ["2025-26", "2026/27"],
+    "As at (YYYY-MM)": GOOD["as_at"],
+    "Provisional (Y/N)": ["", "Y", "n"],
+    "Commentary": GOOD["commentary"],
+    "Benchmark": GOOD["benchmark"],
+    "Version": ["0", ""],
+    "Measure": ["", "anything"],
+}
+
 
 def mostly_good(good: list[str]) -> st.SearchStrategy[str]:
     return st.one_of(*[st.sampled_from(good)] * 9, anything)  # most fields typed sensibly, so saves happen too
@@ -60,8 +123,7 @@ def entry_count() -> tuple[int, int]:
 
 
 @EXAMPLES
-@given(typed=st.fixed_dictionaries({key: st.fixed_dictionaries({}, optional=FIELDS)
-                                    for key in (PCT, COUNT, HOMES)}))
+@given(typed=st.fixed_dictionaries({key: st.fixed_dictionaries({}, optional=FIELDS) for key in (PCT, COUNT, HOMES)}))
 def test_any_text_in_the_entry_form_gives_a_page_and_all_or_nothing(client, plans, users, typed):
     client.force_login(users.lead)
     with transaction.atomic():
@@ -92,8 +154,10 @@ def test_any_text_in_the_progress_form_gives_a_page(client, plans, users, status
     client.force_login(users.lead)
     item = plans.cs.deliverables.order_by("order").first()
     with transaction.atomic():
-        response = client.post(reverse("deliverable_update", args=[plans.cs.slug, item.pk]),
-                               {"status": status, "percent_complete": percent, "as_of": as_of, "commentary": commentary})
+        response = client.post(
+            reverse("deliverable_update", args=[plans.cs.slug, item.pk]),
+            {"status": status, "percent_complete": percent, "as_of": as_of, "commentary": commentary},
+        )
         assert response.status_code in {302, 400}
         assert DeliverableUpdate.objects.count() == (1 if response.status_code == 302 else 0)
         transaction.set_rollback(True)
@@ -104,8 +168,10 @@ keys = st.one_of(*[st.sampled_from([PCT, COUNT, HOMES])] * 9, st.sampled_from(["
 
 
 @EXAMPLES
-@given(rows=st.lists(st.tuples(keys, cells), max_size=5, unique_by=lambda row: row[0]),
-       header_ok=st.sampled_from([True] * 9 + [False]))
+@given(
+    rows=st.lists(st.tuples(keys, cells), max_size=5, unique_by=lambda row: row[0]),
+    header_ok=st.sampled_from([True] * 9 + [False]),
+)
 def test_any_text_in_an_uploaded_csv_gives_a_page_and_all_or_nothing(client, plans, users, rows, header_ok):
     client.force_login(users.lead)
     upload = reverse("kpi_upload", args=[plans.cs.department.slug]) + f"?plan={plans.cs.slug}"
@@ -116,8 +182,9 @@ def test_any_text_in_an_uploaded_csv_gives_a_page_and_all_or_nothing(client, pla
     out = io.StringIO()
     csv.writer(out).writerows(table)
     with transaction.atomic():
-        response = client.post(upload, {"plan": plans.cs.slug,
-                                         "file": SimpleUploadedFile("v.csv", out.getvalue().encode("utf-8"))})
+        response = client.post(
+            upload, {"plan": plans.cs.slug, "file": SimpleUploadedFile("v.csv", out.getvalue().encode("utf-8"))}
+        )
         event(f"status {response.status_code}")
         assert response.status_code in {200, 400}
         assert entry_count() == (0, 0)  # a preview writes nothing
@@ -133,8 +200,10 @@ def test_any_text_in_an_uploaded_csv_gives_a_page_and_all_or_nothing(client, pla
 
 
 @EXAMPLES
-@given(body=st.one_of(st.binary(max_size=3000), st.text(max_size=3000).map(lambda t: t.encode("utf-8"))),
-       name=st.sampled_from(["v.csv", "v.xlsx", "v.CSV", "v.txt", "v", "v.csv.xlsx"]))
+@given(
+    body=st.one_of(st.binary(max_size=3000), st.text(max_size=3000).map(lambda t: t.encode("utf-8"))),
+    name=st.sampled_from(["v.csv", "v.xlsx", "v.CSV", "v.txt", "v", "v.csv.xlsx"]),
+)
 def test_any_bytes_uploaded_give_a_page(client, plans, users, body, name):
     client.force_login(users.lead)
     upload = reverse("kpi_upload", args=[plans.cs.department.slug]) + f"?plan={plans.cs.slug}"

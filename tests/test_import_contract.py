@@ -34,8 +34,9 @@ def contract_toml() -> str:
 
 
 def lint(project: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(LINT_IMPORTS), "--no-cache", "--no-logo"], cwd=project, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache", "--no-logo"], cwd=project, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.fixture
@@ -56,25 +57,36 @@ def stand_in(tmp_path: Path):
 
 
 def test_the_allowed_directions_pass(stand_in):
-    for importer, imported in [("perf", "loader"), ("perf", "config"), ("loader", "kpis"), ("search", "budgets"),
-                               ("dashboard", "procurement"), ("kpis", "plans"), ("budgets", "plans"),
-                               ("procurement", "plans"), ("config", "plans")]:
+    for importer, imported in [
+        ("perf", "loader"),
+        ("perf", "config"),
+        ("loader", "kpis"),
+        ("search", "budgets"),
+        ("dashboard", "procurement"),
+        ("kpis", "plans"),
+        ("budgets", "plans"),
+        ("procurement", "plans"),
+        ("config", "plans"),
+    ]:
         stand_in(importer, imported)
     result = lint(stand_in.path)
     assert result.returncode == 0, result.stdout
     assert "3 kept, 0 broken" in result.stdout
 
 
-@pytest.mark.parametrize("importer, imported, refusal", [
-    ("plans", "kpis", "plans is not allowed to import kpis"),  # the ground floor imports no other app
-    ("kpis", "budgets", "kpis is not allowed to import budgets"),  # one layer's apps never import each other
-    ("procurement", "kpis", "procurement is not allowed to import kpis"),
-    ("dashboard", "search", "dashboard is not allowed to import search"),
-    ("budgets", "dashboard", "budgets is not allowed to import dashboard"),  # nothing imports upwards
-    ("loader", "perf", "loader is not allowed to import perf"),
-    ("config", "dashboard", "config is not allowed to import dashboard"),  # config imports plans only
-    ("plans", "config", "plans is not allowed to import config"),  # and the apps never import config back
-])
+@pytest.mark.parametrize(
+    "importer, imported, refusal",
+    [
+        ("plans", "kpis", "plans is not allowed to import kpis"),  # the ground floor imports no other app
+        ("kpis", "budgets", "kpis is not allowed to import budgets"),  # one layer's apps never import each other
+        ("procurement", "kpis", "procurement is not allowed to import kpis"),
+        ("dashboard", "search", "dashboard is not allowed to import search"),
+        ("budgets", "dashboard", "budgets is not allowed to import dashboard"),  # nothing imports upwards
+        ("loader", "perf", "loader is not allowed to import perf"),
+        ("config", "dashboard", "config is not allowed to import dashboard"),  # config imports plans only
+        ("plans", "config", "plans is not allowed to import config"),  # and the apps never import config back
+    ],
+)
 def test_a_wrong_way_import_fails(stand_in, importer, imported, refusal):
     stand_in(importer, imported)
     result = lint(stand_in.path)
@@ -85,8 +97,20 @@ def test_a_wrong_way_import_fails(stand_in, importer, imported, refusal):
 def test_config_imports_plans_only_and_no_app_imports_config():
     """The real code: config's middleware and URLs import plans alone (the other apps' URLs are named as strings),
     and no app the server runs imports config."""
-    result = subprocess.run([str(LINT_IMPORTS), "--no-cache", "--no-logo", "--contract", "config-imports-plans-only",
-                             "--contract", "apps-do-not-import-config"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [
+            str(LINT_IMPORTS),
+            "--no-cache",
+            "--no-logo",
+            "--contract",
+            "config-imports-plans-only",
+            "--contract",
+            "apps-do-not-import-config",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout
     assert "2 kept, 0 broken" in result.stdout

@@ -78,7 +78,9 @@ def test_the_kpi_list_exports_the_rows_shown(client, all_plans):
     params = {"plan": "cs-2022-23", "sort": "description"}
     page = client.get(reverse("kpi_list"), params).content.decode()
     shown = int(re.search(r"(\d+) measures? shown", page).group(1))
-    rows = list(csv.reader(io.StringIO(client.get(reverse("kpi_list"), {**params, "_export": "csv"}).getvalue().decode())))
+    rows = list(
+        csv.reader(io.StringIO(client.get(reverse("kpi_list"), {**params, "_export": "csv"}).getvalue().decode()))
+    )
     assert rows[0] == ["Measure", "Department", "Plan", "Latest figure", "Target", "Status", "Direction of travel"]
     assert len(rows) - 1 == shown == 55
     descriptions = [r[0] for r in rows[1:]]
@@ -87,10 +89,17 @@ def test_the_kpi_list_exports_the_rows_shown(client, all_plans):
     assert [c.value for c in next(book.active.iter_rows(min_row=2, max_row=2))][0] == descriptions[0]
 
 
-@pytest.mark.parametrize("params", [
-    {"department": "<script>alert(1)</script>"}, {"plan": "' OR 1=1 --"}, {"status": "everything"},
-    {"q": "x" * 5000}, {"sort": "nonsense"}, {"department": "\u2603"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"department": "<script>alert(1)</script>"},
+        {"plan": "' OR 1=1 --"},
+        {"status": "everything"},
+        {"q": "x" * 5000},
+        {"sort": "nonsense"},
+        {"department": "\u2603"},
+    ],
+)
 def test_the_kpi_list_survives_bad_input(client, all_plans, params):
     response = client.get(reverse("kpi_list"), params)
     assert response.status_code == 200
@@ -126,6 +135,9 @@ def test_sorting_by_status_puts_off_track_first_across_pages(client, all_plans):
 
     off = Kpi.objects.filter(status="off_track").count()
     assert off > 0
-    rows = list(csv.DictReader(io.StringIO(
-        client.get(reverse("kpi_list"), {"sort": "status", "_export": "csv"}).getvalue().decode())))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get(reverse("kpi_list"), {"sort": "status", "_export": "csv"}).getvalue().decode())
+        )
+    )
     assert {r["Status"] for r in rows[:off]} == {"Off track"} and rows[off]["Status"] != "Off track"

@@ -22,50 +22,103 @@ from procurement.models import ProcurementEntry
 # A small plan in the fixture schema, citing lines of a real source document.
 GOOD = {
     "plan": {
-        "slug": "cs-test", "department": "childrens-services", "title": "Test plan", "kind": "refresh",
-        "period": "2021-25", "financial_year": "2022-23", "executive_director": "A Person",
-        "status": "final", "document": "000_1696c8c63c149500.txt", "src": "1-449",
+        "slug": "cs-test",
+        "department": "childrens-services",
+        "title": "Test plan",
+        "kind": "refresh",
+        "period": "2021-25",
+        "financial_year": "2022-23",
+        "executive_director": "A Person",
+        "status": "final",
+        "document": "000_1696c8c63c149500.txt",
+        "src": "1-449",
     },
     "statements": [{"kind": "council_priority", "text": "Resilient, healthy and safe communities", "src": 52}],
     "budget": {
-        "tables": [{
-            "title": "Approved Controllable Budget", "kind": "controllable", "unit": "£", "multiplier": 1,
-            "src": "384-392",
-            "columns": [{"label": "Employees", "role": "category"}, {"label": "Premises", "role": "category"},
-                        {"label": "Gross", "role": "gross"}, {"label": "Income", "role": "income"},
-                        {"label": "Net", "role": "net"}],
-            "rows": [
-                {"division": "A", "src": 386, "cells": ["£10", "£5", "£15", "£-3", "£12"]},
-                {"division": "B", "src": 387, "cells": ["(20)", "£0", "(20)", "£0", "(20)"]},
-                {"division": "Total", "kind": "total", "src": 392, "cells": ["£-10", "£5", "£-5", "£-3", "£-8"]},
-            ],
-        }],
+        "tables": [
+            {
+                "title": "Approved Controllable Budget",
+                "kind": "controllable",
+                "unit": "£",
+                "multiplier": 1,
+                "src": "384-392",
+                "columns": [
+                    {"label": "Employees", "role": "category"},
+                    {"label": "Premises", "role": "category"},
+                    {"label": "Gross", "role": "gross"},
+                    {"label": "Income", "role": "income"},
+                    {"label": "Net", "role": "net"},
+                ],
+                "rows": [
+                    {"division": "A", "src": 386, "cells": ["£10", "£5", "£15", "£-3", "£12"]},
+                    {"division": "B", "src": 387, "cells": ["(20)", "£0", "(20)", "£0", "(20)"]},
+                    {"division": "Total", "kind": "total", "src": 392, "cells": ["£-10", "£5", "£-5", "£-3", "£-8"]},
+                ],
+            }
+        ],
     },
     "deliverables": [
-        {"refs": ["CP-03"], "section": "council", "title": "Did a thing", "lead": "Director", "start": "Mar 2022",
-         "end": "Mar 2023", "success_measures": ["It happened"], "src": 214},
-        {"refs": ["CP-25", "CP-29"], "section": "council", "title": "Did two things", "start": "Ongoing",
-         "end": "31/09/2020", "src": 230},
+        {
+            "refs": ["CP-03"],
+            "section": "council",
+            "title": "Did a thing",
+            "lead": "Director",
+            "start": "Mar 2022",
+            "end": "Mar 2023",
+            "success_measures": ["It happened"],
+            "src": 214,
+        },
+        {
+            "refs": ["CP-25", "CP-29"],
+            "section": "council",
+            "title": "Did two things",
+            "start": "Ongoing",
+            "end": "31/09/2020",
+            "src": 230,
+        },
     ],
-    "kpis": [{
-        "key": "foster", "description": "Number of children living with Council foster carers", "unit": "count",
-        "higher_is_better": True, "links": ["CP-03"], "src": 301,
-        "values": [
-            {"year": "2019-20", "kind": "actual", "printed": "388"},
-            {"year": "2021-22", "kind": "latest", "printed": "319 (Dec 21)"},
-            {"year": "2022-23", "kind": "target", "printed": "Increasing trend"},
-            {"year": "2023-24", "kind": "target", "printed": "15-20"},
-        ],
-    }],
-    "procurement": [{
-        "table": "Table One", "band": "above £50K", "src": "356-365",
-        "rows": [{"title": "Review of PFI Contract", "value": "£55,000", "procurement_start": "01/06/2022",
-                  "contract_start": "31/09/2022", "src": 360},
-                 {"title": "Something TBA", "value": "TBA", "procurement_start": "TBA", "contract_start": "TBC",
-                  "src": 361}],
-    }],
-    "risks": [{"description": "Budget pressure", "type": "Resource", "mitigations": ["Plan"], "owner": "ED",
-               "src": 420}],
+    "kpis": [
+        {
+            "key": "foster",
+            "description": "Number of children living with Council foster carers",
+            "unit": "count",
+            "higher_is_better": True,
+            "links": ["CP-03"],
+            "src": 301,
+            "values": [
+                {"year": "2019-20", "kind": "actual", "printed": "388"},
+                {"year": "2021-22", "kind": "latest", "printed": "319 (Dec 21)"},
+                {"year": "2022-23", "kind": "target", "printed": "Increasing trend"},
+                {"year": "2023-24", "kind": "target", "printed": "15-20"},
+            ],
+        }
+    ],
+    "procurement": [
+        {
+            "table": "Table One",
+            "band": "above £50K",
+            "src": "356-365",
+            "rows": [
+                {
+                    "title": "Review of PFI Contract",
+                    "value": "£55,000",
+                    "procurement_start": "01/06/2022",
+                    "contract_start": "31/09/2022",
+                    "src": 360,
+                },
+                {
+                    "title": "Something TBA",
+                    "value": "TBA",
+                    "procurement_start": "TBA",
+                    "contract_start": "TBC",
+                    "src": 361,
+                },
+            ],
+        }
+    ],
+    "risks": [
+        {"description": "Budget pressure", "type": "Resource", "mitigations": ["Plan"], "owner": "ED", "src": 420}
+    ],
 }
 
 
@@ -76,8 +129,21 @@ def write(tmp_path: Path, data: dict, name: str = "cs-test.yaml") -> Path:
 
 
 def counts() -> tuple[int, ...]:
-    return tuple(m.objects.count() for m in (Plan, Statement, Deliverable, Kpi, KpiValue, BudgetRow, BudgetCell,
-                                             ProcurementEntry, Discrepancy, Measure))
+    return tuple(
+        m.objects.count()
+        for m in (
+            Plan,
+            Statement,
+            Deliverable,
+            Kpi,
+            KpiValue,
+            BudgetRow,
+            BudgetCell,
+            ProcurementEntry,
+            Discrepancy,
+            Measure,
+        )
+    )
 
 
 @pytest.mark.django_db
@@ -141,20 +207,45 @@ def broken(path: list, value) -> dict:
 
 BAD = [
     # (what, path into the data, new value, expected words in the message)
-    ("row that does not sum", ["budget", "tables", 0, "rows", 0, "cells", 2], "£16",
-     "cost categories sum to 15 but gross is 16"),
-    ("net that does not reconcile", ["budget", "tables", 0, "rows", 0, "cells", 4], "£13",
-     "gross 15 + income -3 + grants 0 = 12 but net is 13"),
-    ("total that does not match its rows", ["budget", "tables", 0, "rows", 2, "cells"],
-     ["£-10", "£6", "£-4", "£-3", "£-7"], "Premises: the 2 rows above sum to 5 but the total is 6"),
+    (
+        "row that does not sum",
+        ["budget", "tables", 0, "rows", 0, "cells", 2],
+        "£16",
+        "cost categories sum to 15 but gross is 16",
+    ),
+    (
+        "net that does not reconcile",
+        ["budget", "tables", 0, "rows", 0, "cells", 4],
+        "£13",
+        "gross 15 + income -3 + grants 0 = 12 but net is 13",
+    ),
+    (
+        "total that does not match its rows",
+        ["budget", "tables", 0, "rows", 2, "cells"],
+        ["£-10", "£6", "£-4", "£-3", "£-7"],
+        "Premises: the 2 rows above sum to 5 but the total is 6",
+    ),
     ("cells missing", ["budget", "tables", 0, "rows", 1, "cells"], ["(20)"], "1 cells for 5 columns"),
     ("garbled money", ["budget", "tables", 0, "rows", 0, "cells", 0], "£1O", "'£1O' is not a figure"),
-    ("repair without a note", ["budget", "tables", 0, "rows", 0, "cells", 0], {"printed": "£1O", "value": 10},
-     "needs a note with the arithmetic"),
+    (
+        "repair without a note",
+        ["budget", "tables", 0, "rows", 0, "cells", 0],
+        {"printed": "£1O", "value": 10},
+        "needs a note with the arithmetic",
+    ),
     ("duplicate ref", ["deliverables", 1, "refs"], ["CP-03"], "CP-03 is already used by deliverables[1]"),
-    ("unparsed value", ["kpis", 0, "values", 0, "printed"], "about four hundred",
-     "'about four hundred' is not understood"),
-    ("unknown target", ["kpis", 0, "values", 2, "printed"], "Something vague", "target 'Something vague' is not understood"),
+    (
+        "unparsed value",
+        ["kpis", 0, "values", 0, "printed"],
+        "about four hundred",
+        "'about four hundred' is not understood",
+    ),
+    (
+        "unknown target",
+        ["kpis", 0, "values", 2, "printed"],
+        "Something vague",
+        "target 'Something vague' is not understood",
+    ),
     ("bad year", ["kpis", 0, "values", 0, "year"], "2019-21", "not a single financial year"),
     ("unknown unit", ["kpis", 0, "unit"], "furlongs", "'furlongs' is not one of"),
     ("link to no deliverable", ["kpis", 0, "links"], ["CP-99"], "CP-99 is not a deliverable ref"),
@@ -201,7 +292,10 @@ def test_invalid_yaml_names_the_line(tmp_path):
 def test_a_recorded_repair_is_loaded_with_its_discrepancy(tmp_path):
     data = copy.deepcopy(GOOD)
     data["budget"]["tables"][0]["rows"][0]["cells"][2] = {
-        "printed": "£16", "value": 15, "note": "row does not sum: 10 + 5 = 15, printed 16"}
+        "printed": "£16",
+        "value": 15,
+        "note": "row does not sum: 10 + 5 = 15, printed 16",
+    }
     plans_load(paths=[write(tmp_path, data)])
     cell = BudgetCell.objects.get(row__division="A", column__label="Gross")
     assert (cell.printed, cell.printed_value, cell.value) == ("£16", Decimal(16), Decimal(15))
@@ -229,9 +323,20 @@ def test_measures_join_kpis_across_plans(tmp_path):
     second = copy.deepcopy(GOOD)
     second["plan"]["slug"] = "cs-test-2"
     second["plan"]["financial_year"] = "2023-24"
-    (tmp_path / "measures.yaml").write_text(yaml.safe_dump({"measures": [{
-        "key": "foster", "title": "Children with council foster carers", "why": "same count",
-        "members": [{"plan": "cs-test", "kpi": "foster"}, {"plan": "cs-test-2", "kpi": "foster"}]}]}))
+    (tmp_path / "measures.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "measures": [
+                    {
+                        "key": "foster",
+                        "title": "Children with council foster carers",
+                        "why": "same count",
+                        "members": [{"plan": "cs-test", "kpi": "foster"}, {"plan": "cs-test-2", "kpi": "foster"}],
+                    }
+                ]
+            }
+        )
+    )
     plans_load(paths=[write(tmp_path, GOOD), write(tmp_path, second, "cs-test-2.yaml")])
     measure = Measure.objects.get(key="foster")
     assert measure.kpis.count() == 2 and Measure.objects.count() == 1
@@ -239,8 +344,10 @@ def test_measures_join_kpis_across_plans(tmp_path):
 
 # -- skipping an unchanged load (make run's second start) ------------------------------------------------------------
 
-UNCHANGED = re.compile(r"Fixtures unchanged since the last load \(fingerprint [0-9a-f]{12}\): not reloaded "
-                       r"\(load_plans --force reloads\)\n")
+UNCHANGED = re.compile(
+    r"Fixtures unchanged since the last load \(fingerprint [0-9a-f]{12}\): not reloaded "
+    r"\(load_plans --force reloads\)\n"
+)
 
 
 @pytest.fixture
@@ -321,11 +428,19 @@ def test_the_fingerprint_covers_every_module_the_loader_imports():
     for name in fingerprint.LOADER_MODULES:
         for node in ast.walk(ast.parse(module_file(name).read_text(encoding="utf-8"))):
             if not isinstance(node, ast.ImportFrom) or (node.module or "").split(".")[0] not in {
-                    "plans", "kpis", "budgets", "procurement", "loader"}:
+                "plans",
+                "kpis",
+                "budgets",
+                "procurement",
+                "loader",
+            }:
                 continue
             # `from plans import parsing` names a module; `from plans.models import Plan` a name in one.
-            modules = [f"{node.module}.{alias.name}" for alias in node.names
-                       if module_file(f"{node.module}.{alias.name}").exists()] or [node.module]
+            modules = [
+                f"{node.module}.{alias.name}"
+                for alias in node.names
+                if module_file(f"{node.module}.{alias.name}").exists()
+            ] or [node.module]
             for module in modules:
                 assert module in fingerprint.LOADER_MODULES or module in not_used_by_a_load, f"{name} imports {module}"
 
@@ -351,8 +466,9 @@ def test_a_new_migration_reloads(fixtures_dir, monkeypatch):
     load_command()
     assert UNCHANGED.fullmatch(load_command())
     applied = MigrationRecorder.applied_migrations
-    monkeypatch.setattr(MigrationRecorder, "applied_migrations",
-                        lambda self: {**applied(self), ("plans", "9999_new"): None})
+    monkeypatch.setattr(
+        MigrationRecorder, "applied_migrations", lambda self: {**applied(self), ("plans", "9999_new"): None}
+    )
     assert load_command().startswith("Loaded")
 
 
@@ -402,8 +518,9 @@ def test_the_serving_child_of_the_autoreloader_does_not_prepare_again(fixtures_d
     after every code change): that run, with RUN_MAIN set, goes straight to serving."""
     served = []
     monkeypatch.setenv("RUN_MAIN", "true")
-    monkeypatch.setattr("loader.management.commands.prepare_run.call_command",
-                        lambda name, *args, **kwargs: served.append((name, args)))
+    monkeypatch.setattr(
+        "loader.management.commands.prepare_run.call_command", lambda name, *args, **kwargs: served.append((name, args))
+    )
     out = StringIO()
     call_command("prepare_run", "--serve", "127.0.0.1:8999", stdout=out)
     assert out.getvalue() == "" and served == [("runserver", ("127.0.0.1:8999",))]

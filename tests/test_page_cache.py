@@ -2,7 +2,6 @@
 and every write of published data shows at once because it moves a data version (a database trigger: the
 write paths one by one are in tests/test_cache_versions.py)."""
 
-
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -38,8 +37,13 @@ def test_a_write_shows_at_once(page_cache, all_plans, django_user_model):
     before = client.get(item.get_absolute_url()).content.decode()
     assert "Bridge repairs are on schedule" not in before
     user = django_user_model.objects.create_user("writer")
-    DeliverableUpdate.objects.create(deliverable=item, status="on_track", commentary="Bridge repairs are on schedule",
-                                     as_of="2025-01-01", entered_by=user)
+    DeliverableUpdate.objects.create(
+        deliverable=item,
+        status="on_track",
+        commentary="Bridge repairs are on schedule",
+        as_of="2025-01-01",
+        entered_by=user,
+    )
     assert "Bridge repairs are on schedule" in client.get(item.get_absolute_url()).content.decode()
 
 
@@ -86,8 +90,11 @@ def test_a_role_change_and_a_flash_message_are_never_hidden_by_the_cache(page_ca
     client = Client()
     client.get(reverse("risk_list"))
     before = DataVersion.current()
-    Role.objects.create(user=django_user_model.objects.get(username="rita"), kind=Role.Kind.LEAD,
-                        department=Department.objects.get(slug="childrens-services"))
+    Role.objects.create(
+        user=django_user_model.objects.get(username="rita"),
+        kind=Role.Kind.LEAD,
+        department=Department.objects.get(slug="childrens-services"),
+    )
     assert DataVersion.current() > before  # pages kept before the role was granted are stale
     kept = sum(key.startswith(":1:page:") for key in cache._cache)
     client.cookies["messages"] = "waiting"  # a flash message to show: the page is built, neither served nor kept
@@ -104,14 +111,15 @@ def test_the_admin_is_never_cached(page_cache, all_plans, django_user_model):
     assert not any(key.startswith(":1:page:") for key in cache._cache)
 
 
-def test_with_sign_in_required_nobody_signed_out_gets_a_cached_page(page_cache, settings, all_plans,
-                                                                     django_user_model):
+def test_with_sign_in_required_nobody_signed_out_gets_a_cached_page(page_cache, settings, all_plans, django_user_model):
     """The sign-in check runs before the cache (settings put the cache last), so with sign-in required nobody
     signed out is served a kept page, and a signed-in reader's page is never kept for anyone."""
     settings.REQUIRE_SIGN_IN = True
     kept = [m for m in settings.MIDDLEWARE if m.endswith("PageCacheMiddleware")]
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m not in kept] + [
-        "django.contrib.auth.middleware.LoginRequiredMiddleware", *kept]
+        "django.contrib.auth.middleware.LoginRequiredMiddleware",
+        *kept,
+    ]
     reader = _signed_in(django_user_model, "rita", "Rita Reader")
     assert reader.get(reverse("deliverable_list")).status_code == 200
     assert not any(key.startswith(":1:page:") for key in cache._cache)
@@ -134,7 +142,7 @@ def test_a_download_is_kept_for_its_data_version(page_cache, settings, tmp_path,
     xlsx = client.get(url, {"_export": "xlsx"}).getvalue()
     assert client.get(url, {"_export": "xlsx"}).getvalue() == xlsx
     Deliverable.objects.filter(plan__slug="cs-2022-23").update(title="Retitled")  # a write: the next download
-    client.get(url, {"_export": "csv", "sort": "title"}).getvalue()                # is made afresh, older files go
+    client.get(url, {"_export": "csv", "sort": "title"}).getvalue()  # is made afresh, older files go
     assert {p.name.split("-")[0] for p in tmp_path.iterdir()} == {DataVersion.key()}
 
 

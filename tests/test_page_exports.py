@@ -26,6 +26,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # -- reading the page and the downloads ----------------------------------------------------------------------
 
+
 class Tables(HTMLParser):
     """Each <table> of a page as (header, rows) of cell texts, and the `_table` name of each CSV link."""
 
@@ -95,7 +96,7 @@ def norm(value: object) -> str:
 def page_tables(html: str) -> dict[str, tuple[list[str], list[list[str]]]]:
     """The page's tables by download name. Every table must have its download links."""
     parser = Tables()
-    parser.feed(html[html.index("<main"):html.index("</main>")])
+    parser.feed(html[html.index("<main") : html.index("</main>")])
     assert len(parser.tables) == len(parser.names), "a table without its download links"
     return dict(zip(parser.names, parser.tables, strict=False))
 
@@ -111,8 +112,9 @@ def xlsx_rows(response) -> list[list[str]]:
     return [[norm(c) for c in row] for row in sheet.iter_rows(values_only=True)]
 
 
-def check_downloads(client, url: str, params: dict | None = None, *, skip: tuple[str, ...] = (),
-                    fix: dict | None = None) -> dict[str, list[list[str]]]:
+def check_downloads(
+    client, url: str, params: dict | None = None, *, skip: tuple[str, ...] = (), fix: dict | None = None
+) -> dict[str, list[list[str]]]:
     """Fetch the page and, for each of its tables, the CSV and the XLSX (the page's query string kept); each
     equals the table shown. `skip`: headers of columns that are only a way on (not downloaded); `fix`:
     table name -> function turning a page row into what the download holds (documented per call).
@@ -149,6 +151,7 @@ def column(rows: list[list[str]], header: str) -> dict[str, str]:
 
 # -- the council overview ------------------------------------------------------------------------------------
 
+
 def _overview_fix(row: list[str]) -> list[str]:
     # The plan cell ends with a link to the cabinet summary (a way on, not downloaded); the net budget cell
     # downloads as the figure in pounds, without its notes ("printed in £'000", or the printed total where
@@ -163,8 +166,13 @@ def test_it_downloads_every_table_of_the_overview(client, all_plans, year):
     params = {"year": year} if year else {}
     found = check_downloads(client, reverse("home"), params, fix={"departments": _overview_fix})
     assert set(found) == {"departments", "kpi-status"}
-    assert found["departments"][0] == ["Department", "Plan", "Net controllable budget", "KPIs by status",
-                                       "Deliverables by priority"]
+    assert found["departments"][0] == [
+        "Department",
+        "Plan",
+        "Net controllable budget",
+        "KPIs by status",
+        "Deliverables by priority",
+    ]
     assert found["kpi-status"][0] == ["Department", "Off track", "Near target", "On track", "No assessment"]
 
 
@@ -172,7 +180,7 @@ def test_the_overview_downloads_exact_figures(client, all_plans):
     rows = csv_rows(client.get(reverse("home"), {"year": "2020", "_export": "csv", "_table": "departments"}))
     net = column(rows, "Net controllable budget")
     assert net["Economy, Transport and Environment"] == "76285000"  # TOTAL 76,285 (£'000), 004 line 1051
-    assert net["Children's Services"] == "114929535"                 # cs-2020-21, 114,929,535
+    assert net["Children's Services"] == "114929535"  # cs-2020-21, 114,929,535
     plans = column(rows, "Plan")
     assert plans["Children's Services"].endswith("for 2020-21")
 
@@ -181,7 +189,7 @@ def test_the_overview_download_keeps_the_year(client, all_plans):
     html = client.get(reverse("home"), {"year": "2022"}).content.decode()
     assert 'href="?year=2022&amp;_export=csv&amp;_table=departments"' in html
     assert 'href="?year=2022&amp;_export=xlsx&amp;_table=kpi-status"' in html
-    assert ">CSV<span class=\"govuk-visually-hidden\"> of Departments and their plans for 2022-23</span>" in html
+    assert '>CSV<span class="govuk-visually-hidden"> of Departments and their plans for 2022-23</span>' in html
 
 
 def test_the_overview_export_queries_are_fixed(client, all_plans, django_assert_num_queries):
@@ -195,13 +203,16 @@ def test_the_overview_export_queries_are_fixed(client, all_plans, django_assert_
 
 # -- the department dashboard --------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def today(monkeypatch):
     monkeypatch.setattr("dashboard.views._today", lambda: dt.date(2026, 11, 27))
 
 
-@pytest.mark.parametrize("slug, plan", [("childrens-services", None), ("childrens-services", "cs-2022-23"),
-                                        ("economy-transport-environment", None)])
+@pytest.mark.parametrize(
+    "slug, plan",
+    [("childrens-services", None), ("childrens-services", "cs-2022-23"), ("economy-transport-environment", None)],
+)
 def test_it_downloads_every_table_of_a_department_dashboard(client, all_plans, today, slug, plan):
     params = {"plan": plan} if plan else {}
     found = check_downloads(client, reverse("department", args=[slug]), params, skip=("Dashboard",))
@@ -215,8 +226,9 @@ def test_the_department_downloads_exact_figures(client, all_plans, today):
     # 319 (2021-22 latest) against 397 (2020-21 actual), target "Increasing trend" (000 line 317)
     foster = next(r for r in kpis if r[0] == "Number of children living with Council foster carers")
     assert foster[1:3] == ["Off track", "Worsening"]
-    assert [r[1] for r in kpis[1:]] == sorted((r[1] for r in kpis[1:]), key=["Off track", "Near target", "On track",
-                                                                               "No assessment"].index)
+    assert [r[1] for r in kpis[1:]] == sorted(
+        (r[1] for r in kpis[1:]), key=["Off track", "Near target", "On track", "No assessment"].index
+    )
     divisions = csv_rows(client.get(url, {"plan": "cs-2022-23", "_export": "csv", "_table": "divisions"}))
     assert column(divisions, "Net")["Strategic Services"] == "2533892"  # 000 line 387
 
@@ -233,6 +245,7 @@ def test_the_department_export_queries_are_fixed(client, all_plans, today, djang
 
 
 # -- the plan page -------------------------------------------------------------------------------------------
+
 
 def _budget_fix(row: list[str]) -> list[str]:
     # A budget cell downloads as its printed figure in pounds; where the printed figure does not equal what
@@ -262,21 +275,33 @@ def test_a_formula_in_a_record_is_neutralised(client, all_plans):
     from plans.models import Risk
 
     risk = Risk.objects.filter(plan__slug="cs-2022-23").order_by("order").first()
-    risk.owner = "=HYPERLINK(\"http://example.com\",\"x\")"
+    risk.owner = '=HYPERLINK("http://example.com","x")'
     risk.save(update_fields=["owner"])
     url = reverse("plan", args=["cs-2022-23"])
     response = client.get(url, {"_export": "csv", "_table": "risks"})
     rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
-    assert rows[1][-1] == "'=HYPERLINK(\"http://example.com\",\"x\")"
+    assert rows[1][-1] == '\'=HYPERLINK("http://example.com","x")'
     sheet = load_workbook(io.BytesIO(client.get(url, {"_export": "xlsx", "_table": "risks"}).getvalue())).active
     assert sheet.cell(row=2, column=4).value.startswith("'=")
 
 
-@pytest.mark.parametrize("params", [{"_export": "csv", "_table": "nope"}, {"_export": "pdf", "_table": "risks"},
-                                    {"_export": "csv"}, {"_table": "risks"}, {"_export": "csv", "_table": ""}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"_export": "csv", "_table": "nope"},
+        {"_export": "pdf", "_table": "risks"},
+        {"_export": "csv"},
+        {"_table": "risks"},
+        {"_export": "csv", "_table": ""},
+    ],
+)
 def test_an_unknown_download_answers_the_page(client, all_plans, params):
-    for url in (reverse("home"), reverse("plan", args=["cs-2022-23"]), reverse("plan_summary", args=["cs-2022-23"]),
-                reverse("department", args=["childrens-services"])):
+    for url in (
+        reverse("home"),
+        reverse("plan", args=["cs-2022-23"]),
+        reverse("plan_summary", args=["cs-2022-23"]),
+        reverse("department", args=["childrens-services"]),
+    ):
         response = client.get(url, params)
         assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
 
@@ -292,6 +317,7 @@ def test_the_plan_export_queries_are_fixed(client, all_plans, django_assert_num_
 
 
 # -- the cabinet summary -------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("slug", ["cs-2022-23", "ccp-2020-21", "cs-2025-29"])
 def test_it_downloads_every_table_of_a_summary(client, all_plans, slug):
@@ -313,8 +339,9 @@ def test_the_summary_downloads_exact_figures(client, all_plans):
     assert contracts[1][0] == "Household Support Voucher Provider" and contracts[1][2] == "28000000"
     ccp = csv_rows(client.get(reverse("plan_summary", args=["ccp-2020-21"]), {"_export": "csv", "_table": "savings"}))
     assert ccp[-1] == ["Total", "6235000"]  # £6.235 million (004 line 157)
-    assert csv_rows(client.get(reverse("plan_summary", args=["ccp-2020-21"]),
-                               {"_export": "csv", "_table": "divisions"}))[0] == ["Division", "Net 2020-21"]
+    assert csv_rows(
+        client.get(reverse("plan_summary", args=["ccp-2020-21"]), {"_export": "csv", "_table": "divisions"})
+    )[0] == ["Division", "Net 2020-21"]
 
 
 def test_the_summary_export_queries_are_fixed(client, all_plans, django_assert_num_queries):
@@ -328,6 +355,7 @@ def test_the_summary_export_queries_are_fixed(client, all_plans, django_assert_n
 
 # -- KPI and measure pages -----------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def entered(all_plans):
     """A value entered by a lead for the foster carers KPI of 2022-23 (rolled back after the test)."""
@@ -338,9 +366,20 @@ def entered(all_plans):
 
     kpi = Kpi.objects.select_related("plan").get(plan__slug="cs-2022-23", key="foster-carer-children")
     lead = User.objects.create_user("lead", password="a-long-test-password", first_name="Lee", last_name="Lead")
-    KpiValue.objects.create(kpi=kpi, year=2022, kind="latest", printed="=330", value=330, order=99, source="entry",
-                            entered_by=lead, entered_at=timezone.now(), commentary="Q2 return",
-                            previous_printed="319", provisional=True)
+    KpiValue.objects.create(
+        kpi=kpi,
+        year=2022,
+        kind="latest",
+        printed="=330",
+        value=330,
+        order=99,
+        source="entry",
+        entered_by=lead,
+        entered_at=timezone.now(),
+        commentary="Q2 return",
+        previous_printed="319",
+        provisional=True,
+    )
     return kpi
 
 
@@ -348,8 +387,13 @@ def test_it_downloads_every_table_of_a_kpi_page(client, entered):
     found = check_downloads(client, entered.get_absolute_url())
     assert set(found) == {"entries", "history", "printed"}
     assert found["entries"][0] == ["When", "Who", "Year", "Was", "Now", "Why"]
-    assert found["entries"][1][1:] == ["Lee Lead", "2022-23", "319 (as printed in the plan)",
-                                       "'=330 (provisional)", "Q2 return"]  # a formula neutralised
+    assert found["entries"][1][1:] == [
+        "Lee Lead",
+        "2022-23",
+        "319 (as printed in the plan)",
+        "'=330 (provisional)",
+        "Q2 return",
+    ]  # a formula neutralised
     history = found["history"]
     assert ["2019-20", "Actual", "388"] == history[1][:3] and ["2020-21", "Actual", "397"] == history[2][:3]
     assert any(r[:3] == ["2021-22", "Latest (part-year)", "319"] for r in history)
@@ -367,8 +411,9 @@ def test_it_downloads_a_measures_history(client, all_plans):
 def test_the_kpi_and_measure_export_queries_are_fixed(client, all_plans, django_assert_num_queries):
     from kpis.models import Kpi
 
-    kpi = Kpi.objects.select_related("measure__department", "plan").get(plan__slug="cs-2022-23",
-                                                                        key="foster-carer-children")
+    kpi = Kpi.objects.select_related("measure__department", "plan").get(
+        plan__slug="cs-2022-23", key="foster-carer-children"
+    )
     # 1 KPI with plan, department, measure; 2 its values; 3 its benchmarks; 4 the measure's values across plans
     # (the page's fifth read, the same measure in other plans, is not needed for a download)
     with django_assert_num_queries(4):

@@ -48,7 +48,9 @@ def test_kpi_values_draw_what_the_template_drew():
     assert kpi_values([value(printed="")]) == '<span class="app-value">–</span>\n'
     assert kpi_values([value(printed="<17%", provisional=True, read_as="2019-20 target"), value("15-20")]) == (
         '<span class="app-value">&lt;17%</span> <abbr title="provisional">(prov.)</abbr> '
-        '<span class="app-muted">(read as the 2019-20 target)</span><br><span class="app-value">15-20</span>\n')
+        '<span class="app-muted">(read as the 2019-20 target)</span><br><span class="app-value">15-20</span>\n'
+    )
     assert kpi_values([value(doubtful="Sums to 101%")]) == (
         '<span class="app-value">12%</span> <strong class="govuk-tag govuk-tag--yellow app-doubtful">Doubtful '
-        'figure</strong> <span class="app-muted">Sums to 101%</span>\n\n')
+        'figure</strong> <span class="app-muted">Sums to 101%</span>\n\n'
+    )

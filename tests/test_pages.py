@@ -22,21 +22,21 @@ def test_an_unknown_department_or_plan_is_404(client, db):
 
 # Figures exactly as the 2022-23 refresh prints them (000_1696c8c63c149500.txt), as the page shows them.
 EXACT = [
-    "£141.78 million",                       # budget headline, line 184
-    "£141,779,398",                          # total net controllable budget, line 392
-    "-£3,028,016",                           # Strategic Services controllable recharges, line 386
-    "£99,097,252",                           # Early Help and Safeguarding net, line 387
-    "£6,096,000",                            # Children in Care Placements pressure, ongoing
-    "£1,222,000",                            # ... ongoing contingency
-    "£46,000",                               # the one saving
-    "89.1% (Dec 21)",                        # initial child protection conferences within 15 days, latest
-    "17.7% (Dec 21)",                        # social worker vacancies, front-facing teams
-    "&lt;17%",                               # ... its target
-    "15-20",                                 # average caseload target range
+    "£141.78 million",  # budget headline, line 184
+    "£141,779,398",  # total net controllable budget, line 392
+    "-£3,028,016",  # Strategic Services controllable recharges, line 386
+    "£99,097,252",  # Early Help and Safeguarding net, line 387
+    "£6,096,000",  # Children in Care Placements pressure, ongoing
+    "£1,222,000",  # ... ongoing contingency
+    "£46,000",  # the one saving
+    "89.1% (Dec 21)",  # initial child protection conferences within 15 days, latest
+    "17.7% (Dec 21)",  # social worker vacancies, front-facing teams
+    "&lt;17%",  # ... its target
+    "15-20",  # average caseload target range
     "Number of children living with Council foster carers",
     "Supply Delivery and Installation of Catering Heavy Equipment",
     "£1,280,000",
-    "£28,000,000",                           # Household Support Voucher Provider
+    "£28,000,000",  # Household Support Voucher Provider
     "TS12032 - Placement Management System",
     "Risk of death or serious injury to a looked after child or a child receiving help and protection",
     "Director for Schools and Learning",
@@ -55,8 +55,15 @@ def test_the_plan_page_shows_every_section_with_exact_figures(client, plan, djan
     page = response.content.decode()
     missing = [figure for figure in EXACT if figure not in page]
     assert not missing
-    for heading in ("Ambition, priorities and overview", "Structure and workforce", "Budget", "Deliverables",
-                    "Key performance measures", "Procurement pipeline", "Risks"):
+    for heading in (
+        "Ambition, priorities and overview",
+        "Structure and workforce",
+        "Budget",
+        "Deliverables",
+        "Key performance measures",
+        "Procurement pipeline",
+        "Risks",
+    ):
         assert f">{heading}</h2>" in page
 
 
@@ -92,10 +99,22 @@ def test_the_deliverable_page_shows_its_progress_timeline(client, plan, django_a
 
     item = plan.deliverables.get(refs__contains=["CP-03"])
     lead = User.objects.create_user("lead", password="a-long-test-password", first_name="Lee", last_name="Lead")
-    DeliverableUpdate.objects.create(deliverable=item, status="at_risk", percent_complete=30, as_of="2022-09-30",
-                                     commentary="Recruitment is behind", entered_by=lead)
-    DeliverableUpdate.objects.create(deliverable=item, status="on_track", percent_complete=55, as_of="2022-12-31",
-                                     commentary="Back on plan", entered_by=lead)
+    DeliverableUpdate.objects.create(
+        deliverable=item,
+        status="at_risk",
+        percent_complete=30,
+        as_of="2022-09-30",
+        commentary="Recruitment is behind",
+        entered_by=lead,
+    )
+    DeliverableUpdate.objects.create(
+        deliverable=item,
+        status="on_track",
+        percent_complete=55,
+        as_of="2022-12-31",
+        commentary="Back on plan",
+        entered_by=lead,
+    )
     # the same 5 queries: the updates come with who entered them (anonymous: no permission query)
     with django_assert_num_queries(5):
         page = client.get(item.get_absolute_url()).content.decode()

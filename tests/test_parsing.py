@@ -18,21 +18,24 @@ from plans.parsing import (
 )
 
 
-@pytest.mark.parametrize("printed, pounds", [
-    ("£1,280,000", Decimal("1280000")),
-    ("£16,000,000.00", Decimal("16000000")),
-    ("36,000.00", Decimal("36000")),
-    ("(365,386)", Decimal("-365386")),
-    ("£-3,028,016", Decimal("-3028016")),
-    ("- 3,430,19 5", Decimal("-3430195")),
-    ("7,028,75 8", Decimal("7028758")),
-    ("£141.78 million", Decimal("141780000")),
-    ("£11.520m", Decimal("11520000")),
-    ("£ 46,000", Decimal("46000")),
-    ("£545,084.00", Decimal("545084")),
-    ("£0", Decimal("0")),
-    ("1,234.56", Decimal("1234.56")),
-])
+@pytest.mark.parametrize(
+    "printed, pounds",
+    [
+        ("£1,280,000", Decimal("1280000")),
+        ("£16,000,000.00", Decimal("16000000")),
+        ("36,000.00", Decimal("36000")),
+        ("(365,386)", Decimal("-365386")),
+        ("£-3,028,016", Decimal("-3028016")),
+        ("- 3,430,19 5", Decimal("-3430195")),
+        ("7,028,75 8", Decimal("7028758")),
+        ("£141.78 million", Decimal("141780000")),
+        ("£11.520m", Decimal("11520000")),
+        ("£ 46,000", Decimal("46000")),
+        ("£545,084.00", Decimal("545084")),
+        ("£0", Decimal("0")),
+        ("1,234.56", Decimal("1234.56")),
+    ],
+)
 def test_it_reads_money(printed, pounds):
     parsed = parse_money(printed)
     assert parsed.ok and parsed.value == pounds and parsed.printed == printed
@@ -49,16 +52,19 @@ def test_it_refuses_money_it_cannot_read(printed):
     assert not parse_money(printed).ok
 
 
-@pytest.mark.parametrize("printed, date, precision", [
-    ("01/04/2022", dt.date(2022, 4, 1), "day"),
-    ("1/3/2021", dt.date(2021, 3, 1), "day"),
-    ("19/02/25", dt.date(2025, 2, 19), "day"),
-    ("03/2020", dt.date(2020, 3, 1), "month"),
-    ("Mar 2022", dt.date(2022, 3, 1), "month"),
-    ("April 2020", dt.date(2020, 4, 1), "month"),
-    ("Sept 2021", dt.date(2021, 9, 1), "month"),
-    ("2018", dt.date(2018, 1, 1), "year"),
-])
+@pytest.mark.parametrize(
+    "printed, date, precision",
+    [
+        ("01/04/2022", dt.date(2022, 4, 1), "day"),
+        ("1/3/2021", dt.date(2021, 3, 1), "day"),
+        ("19/02/25", dt.date(2025, 2, 19), "day"),
+        ("03/2020", dt.date(2020, 3, 1), "month"),
+        ("Mar 2022", dt.date(2022, 3, 1), "month"),
+        ("April 2020", dt.date(2020, 4, 1), "month"),
+        ("Sept 2021", dt.date(2021, 9, 1), "month"),
+        ("2018", dt.date(2018, 1, 1), "year"),
+    ],
+)
 def test_it_reads_dates(printed, date, precision):
     parsed = parse_date(printed)
     assert (parsed.date, parsed.precision, parsed.problem) == (date, precision, "")
@@ -76,11 +82,14 @@ def test_it_keeps_date_words_as_words(printed):
     assert parsed.date is None and parsed.word == printed and not parsed.problem
 
 
-@pytest.mark.parametrize("printed, why", [
-    ("31/09/2020", "September 2020 has 30 days"),
-    ("30/02/2023", "February 2023 has 28 days"),
-    ("12/13/2020", "there is no month 13"),
-])
+@pytest.mark.parametrize(
+    "printed, why",
+    [
+        ("31/09/2020", "September 2020 has 30 days"),
+        ("30/02/2023", "February 2023 has 28 days"),
+        ("12/13/2020", "there is no month 13"),
+    ],
+)
 def test_it_flags_impossible_dates_without_crashing(printed, why):
     parsed = parse_date(printed)
     assert parsed.date is None and why in parsed.problem and parsed.printed == printed
@@ -89,7 +98,11 @@ def test_it_flags_impossible_dates_without_crashing(printed, why):
 def test_it_reads_a_latest_value_with_its_as_at_month():
     parsed = parse_value("89.1% (Dec 21)")
     assert (parsed.value, parsed.unit, parsed.as_at, parsed.as_at_precision) == (
-        Decimal("89.1"), "percent", dt.date(2021, 12, 1), "month")
+        Decimal("89.1"),
+        "percent",
+        dt.date(2021, 12, 1),
+        "month",
+    )
 
 
 @pytest.mark.parametrize("printed", ["7.1 (P)", "10.5% (P)", "9.11% (p)"])
@@ -133,10 +146,20 @@ def test_it_keeps_values_for_earlier_years_in_brackets_as_notes():
     assert parsed.value == Decimal("83.6") and "90.5% 2018/19" in parsed.note
 
 
-@pytest.mark.parametrize("printed, status", [
-    ("AD", "awaiting_data"), ("N/Av", "not_available"), ("N/A", "not_applicable"), ("n/a", "not_applicable"),
-    ("TBC", "tbc"), ("-", "none"), ("", "none"), ("Baseline year", "baseline"), ("Green", "rag"),
-])
+@pytest.mark.parametrize(
+    "printed, status",
+    [
+        ("AD", "awaiting_data"),
+        ("N/Av", "not_available"),
+        ("N/A", "not_applicable"),
+        ("n/a", "not_applicable"),
+        ("TBC", "tbc"),
+        ("-", "none"),
+        ("", "none"),
+        ("Baseline year", "baseline"),
+        ("Green", "rag"),
+    ],
+)
 def test_it_gives_status_words_no_number(printed, status):
     parsed = parse_value(printed)
     assert parsed.ok and parsed.value is None and parsed.status == status
@@ -146,17 +169,20 @@ def test_it_refuses_words_it_cannot_read():
     assert not parse_value("Performance is currently recorded for each individual course").ok
 
 
-@pytest.mark.parametrize("printed, kind, comparator, value", [
-    ("90%", "number", "", Decimal("90")),
-    ("£33m", "number", "", Decimal("33000000")),
-    ("2,706", "number", "", Decimal("2706")),
-    ("<17%", "comparator", "lt", Decimal("17")),
-    ("Less than £155,000", "comparator", "lt", Decimal("155000")),
-    ("Less than 380", "comparator", "lt", Decimal("380")),
-    ("2% or less", "comparator", "le", Decimal("2")),
-    ("Maintain >70%", "comparator", "gt", Decimal("70")),
-    ("Maintain performance >90%", "comparator", "gt", Decimal("90")),
-])
+@pytest.mark.parametrize(
+    "printed, kind, comparator, value",
+    [
+        ("90%", "number", "", Decimal("90")),
+        ("£33m", "number", "", Decimal("33000000")),
+        ("2,706", "number", "", Decimal("2706")),
+        ("<17%", "comparator", "lt", Decimal("17")),
+        ("Less than £155,000", "comparator", "lt", Decimal("155000")),
+        ("Less than 380", "comparator", "lt", Decimal("380")),
+        ("2% or less", "comparator", "le", Decimal("2")),
+        ("Maintain >70%", "comparator", "gt", Decimal("70")),
+        ("Maintain performance >90%", "comparator", "gt", Decimal("90")),
+    ],
+)
 def test_it_reads_numeric_targets(printed, kind, comparator, value):
     spec = parse_target(printed)
     assert (spec.kind, spec.comparator, spec.value) == (kind, comparator, value)
@@ -171,27 +197,35 @@ def test_it_reads_ranges():
     assert (spec.kind, spec.low, spec.high) == ("range", Decimal("15"), Decimal("20"))
 
 
-@pytest.mark.parametrize("printed, direction", [
-    ("Increasing trend", "increase"), ("Increasing trend from baseline", "increase"),
-    ("Reduction from the previous year", "decrease"), ("Decreasing trend", "decrease"),
-    ("Maintain 2019/20 performance", "maintain"),
-])
+@pytest.mark.parametrize(
+    "printed, direction",
+    [
+        ("Increasing trend", "increase"),
+        ("Increasing trend from baseline", "increase"),
+        ("Reduction from the previous year", "decrease"),
+        ("Decreasing trend", "decrease"),
+        ("Maintain 2019/20 performance", "maintain"),
+    ],
+)
 def test_it_reads_trend_targets(printed, direction):
     spec = parse_target(printed)
     assert (spec.kind, spec.direction) == ("trend", direction)
 
 
-@pytest.mark.parametrize("printed, benchmark, comparator", [
-    ("Above national average", "national_average", "gt"),
-    ("To be above national average", "national_average", "gt"),
-    ("To remain lower than national average", "national_average", "lt"),
-    ("Lower than the national average", "national_average", "lt"),
-    ("Maintain top quartile performance", "top_quartile", "ge"),
-    ("To maintain top quartile national performance", "top_quartile", "ge"),
-    ("Maintain upper-middle quartile performance", "upper_middle_quartile", "ge"),
-    ("To remain in upper middle national quartile", "upper_middle_quartile", "ge"),
-    ("To achieve lower-middle quartile performance", "lower_middle_quartile", "ge"),
-])
+@pytest.mark.parametrize(
+    "printed, benchmark, comparator",
+    [
+        ("Above national average", "national_average", "gt"),
+        ("To be above national average", "national_average", "gt"),
+        ("To remain lower than national average", "national_average", "lt"),
+        ("Lower than the national average", "national_average", "lt"),
+        ("Maintain top quartile performance", "top_quartile", "ge"),
+        ("To maintain top quartile national performance", "top_quartile", "ge"),
+        ("Maintain upper-middle quartile performance", "upper_middle_quartile", "ge"),
+        ("To remain in upper middle national quartile", "upper_middle_quartile", "ge"),
+        ("To achieve lower-middle quartile performance", "lower_middle_quartile", "ge"),
+    ],
+)
 def test_it_reads_benchmark_targets(printed, benchmark, comparator):
     spec = parse_target(printed)
     assert (spec.kind, spec.benchmark, spec.comparator) == ("benchmark", benchmark, comparator)
@@ -206,10 +240,17 @@ def test_it_reads_gap_targets():
     assert parse_target("Gap to national average narrowed").direction == "narrow_gap"
 
 
-@pytest.mark.parametrize("printed, reason", [
-    ("Monitor", "monitor"), ("TBC", "tbc"), ("-", "not_set"), ("", "not_set"), ("Baseline Year", "baseline"),
-    ("Establish baseline in 20/21", "baseline"),
-])
+@pytest.mark.parametrize(
+    "printed, reason",
+    [
+        ("Monitor", "monitor"),
+        ("TBC", "tbc"),
+        ("-", "not_set"),
+        ("", "not_set"),
+        ("Baseline Year", "baseline"),
+        ("Establish baseline in 20/21", "baseline"),
+    ],
+)
 def test_it_says_why_there_is_no_target(printed, reason):
     spec = parse_target(printed)
     assert (spec.kind, spec.reason) == ("none", reason)

@@ -48,16 +48,33 @@ def write_requests(plan) -> dict:
         "upload template CSV": ("get", upload + "&template=csv", None, 200),
         "upload template Excel": ("get", upload + "&template=xlsx", None, 200),
         "upload POST file": ("post", upload, {"plan": plan.slug, "file": template_file(plan)}, 200),
-        "upload POST confirm": ("post", upload, {"plan": plan.slug, "confirm": "1",
-                                                 "payload": Preview(rows=[]).payload(plan)}, 302),
+        "upload POST confirm": (
+            "post",
+            upload,
+            {"plan": plan.slug, "confirm": "1", "payload": Preview(rows=[]).payload(plan)},
+            302,
+        ),
         "deliverable GET": ("get", progress, None, 200),
-        "deliverable POST": ("post", progress, {"status": "on_track", "percent_complete": "20",
-                                                "as_of": "2025-11-27", "commentary": "Matrix"}, 302),
+        "deliverable POST": (
+            "post",
+            progress,
+            {"status": "on_track", "percent_complete": "20", "as_of": "2025-11-27", "commentary": "Matrix"},
+            302,
+        ),
     }
 
 
-ACTIONS = ["update GET", "update POST", "upload GET", "upload template CSV", "upload template Excel",
-           "upload POST file", "upload POST confirm", "deliverable GET", "deliverable POST"]
+ACTIONS = [
+    "update GET",
+    "update POST",
+    "upload GET",
+    "upload template CSV",
+    "upload template Excel",
+    "upload POST file",
+    "upload POST confirm",
+    "deliverable GET",
+    "deliverable POST",
+]
 
 
 def writes() -> tuple[int, int]:
@@ -116,6 +133,7 @@ def test_a_revoked_lead_is_refused_at_once(client, plans, users):
 
 # -- tampering ----------------------------------------------------------------------------------------------------
 
+
 def test_another_departments_plan_in_the_query_string_shows_the_leads_own(client, plans, users):
     """?plan= naming another department's plan cannot reach it: the page is the lead's own department's."""
     client.force_login(users.lead)
@@ -141,10 +159,14 @@ def test_another_departments_template_cannot_be_downloaded_through_the_leads_url
 
 def test_an_upload_naming_another_departments_kpis_is_refused(client, plans, users):
     client.force_login(users.lead)
-    ete_kpi = Kpi.objects.filter(plan=plans.ete).exclude(key__in=Kpi.objects.filter(plan=plans.cs).values("key")).first()
+    ete_kpi = (
+        Kpi.objects.filter(plan=plans.ete).exclude(key__in=Kpi.objects.filter(plan=plans.cs).values("key")).first()
+    )
     body = ",".join(COLUMNS) + f"\n{ete_kpi.key},,2025-26,50,,,why,,,0\n"
-    response = client.post(reverse("kpi_upload", args=[CS]), {
-        "plan": plans.ete.slug, "file": SimpleUploadedFile("values.csv", body.encode())})
+    response = client.post(
+        reverse("kpi_upload", args=[CS]),
+        {"plan": plans.ete.slug, "file": SimpleUploadedFile("values.csv", body.encode())},
+    )
     assert response.status_code == 400
     assert f"“{ete_kpi.key}” is not a measure of" in response.content.decode()
     assert writes() == (0, 0)
@@ -152,8 +174,10 @@ def test_an_upload_naming_another_departments_kpis_is_refused(client, plans, use
 
 def test_a_confirmation_signed_for_another_department_is_refused(client, plans, users):
     client.force_login(users.lead)
-    response = client.post(reverse("kpi_upload", args=[CS]), {
-        "plan": plans.cs.slug, "confirm": "1", "payload": Preview(rows=[]).payload(plans.ete)})
+    response = client.post(
+        reverse("kpi_upload", args=[CS]),
+        {"plan": plans.cs.slug, "confirm": "1", "payload": Preview(rows=[]).payload(plans.ete)},
+    )
     assert response.status_code == 400
     assert "The upload was for another plan" in response.content.decode()
 
@@ -167,18 +191,22 @@ def test_a_deliverable_of_another_department_under_the_leads_plan_is_404(client,
     assert writes() == (0, 0)
 
 
-@pytest.mark.parametrize("url", [
-    lambda p: reverse("department_update", args=["parks"]),
-    lambda p: reverse("kpi_upload", args=["parks"]),
-    lambda p: reverse("deliverable_update", args=[p.cs.slug, 999_999]),
-    lambda p: reverse("deliverable_update", args=["no-such-plan", p.cs.deliverables.first().pk]),
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        lambda p: reverse("department_update", args=["parks"]),
+        lambda p: reverse("kpi_upload", args=["parks"]),
+        lambda p: reverse("deliverable_update", args=[p.cs.slug, 999_999]),
+        lambda p: reverse("deliverable_update", args=["no-such-plan", p.cs.deliverables.first().pk]),
+    ],
+)
 def test_unknown_things_are_404_for_a_signed_in_user(client, plans, users, url):
     client.force_login(users.admin)
     assert client.get(url(plans)).status_code == 404
 
 
 # -- CSRF ---------------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("action", ["update POST", "upload POST file", "upload POST confirm", "deliverable POST"])
 def test_every_write_needs_its_csrf_token(plans, users, action):

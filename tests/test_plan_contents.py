@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def contents(page: str) -> list[tuple[str, str]]:
-    nav = page[page.index('<nav aria-label="Sections of this plan"'):]
+    nav = page[page.index('<nav aria-label="Sections of this plan"') :]
     nav = nav[: nav.index("</nav>")]
     return re.findall(r'href="#([^"]+)">([^<]+)</a>', nav)
 

@@ -20,7 +20,9 @@ def test_only_pages_with_a_chart_load_the_chart_scripts_and_never_block_on_them(
     plan = load_plan("cs-2022-23")
     kpi = plan.kpis.filter(values__isnull=False).first()
     page = client.get(kpi.get_absolute_url()).content.decode()
-    assert re.search(r'<script src="/static/js/charts\.js" data-plotly="/static/vendor/plotly-strict\.min\.js" defer>', page)
-    assert "<script src=\"/static/vendor/plotly" not in page  # charts.js loads it when a chart needs it
+    assert re.search(
+        r'<script src="/static/js/charts\.js" data-plotly="/static/vendor/plotly-strict\.min\.js" defer>', page
+    )
+    assert '<script src="/static/vendor/plotly' not in page  # charts.js loads it when a chart needs it
     for path in ("/risks/", "/search/?q=foster", "/accessibility/"):
         assert "plotly" not in client.get(path).content.decode(), path

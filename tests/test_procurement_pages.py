@@ -26,8 +26,10 @@ NOTICE = reverse("pipeline_notice")
 # 002_a63e06525b642396.txt lines 176-191: the 2025-29 pipeline rows with a contract start in 2026 and a value
 # of £1m or more (two rows start in 2027: Catering Light Equipment, 15/06/2027, and Workwear, 01/06/2027).
 OVER_1M_IN_2026 = {
-    "Framework of Providers – Specialist Services for disabled Children, Young People and their Families":
-        ("£15,000,000", "01/05/2026"),
+    "Framework of Providers – Specialist Services for disabled Children, Young People and their Families": (
+        "£15,000,000",
+        "01/05/2026",
+    ),
     "Delivery and Support for the Educational Psychology Services": ("£20,000,000", "01/02/2026"),
     "Framework for Education other than School or College (EOTISC)": ("£100,000,000", "01/09/2026"),
     "Framework for alternative provision (Education)": ("£100,000,000", "01/09/2026"),
@@ -68,14 +70,15 @@ def figure(page: str, chart_id: str = "procurement-timeline") -> dict:
 
 # -- the done-when question ---------------------------------------------------------------------------
 
+
 def test_it_answers_which_contracts_over_1m_start_in_2026(client, all_plans):
     response = client.get(PIPELINE + OVER_1M_IN_2026_QUERY)
     page = response.content.decode()
     assert response.status_code == 200
     assert set(row_titles(page)) == set(OVER_1M_IN_2026)
-    table = page[page.index('id="contracts"'):]
+    table = page[page.index('id="contracts"') :]
     for title, (value, start) in OVER_1M_IN_2026.items():
-        row = table[table.index(html.escape(title)):]
+        row = table[table.index(html.escape(title)) :]
         row = row[: row.index("</tr>")]
         assert value in row and start in row, title
     # Totals: £15m + £20m + £100m + £100m + £4m + £8m + £2.1m + £12m + £450m + £3.2m = £714.3m
@@ -93,12 +96,18 @@ def test_the_answer_downloads_as_csv_and_excel_with_the_rows_shown(client, all_p
     assert [shown_title(r[0]) for r in rows[1:]] == row_titles(page)
     d2n2 = next(r for r in rows if r[0] == "D2N2 Children in Care Provision")
     assert dict(zip(rows[0], d2n2, strict=False)) == {
-        "Contract": "D2N2 Children in Care Provision", "Department": "Children's Services",
-        "Plan": "Children's Services Implementation Plan 2025-29 (2025-26)", "Service group": "",
+        "Contract": "D2N2 Children in Care Provision",
+        "Department": "Children's Services",
+        "Plan": "Children's Services Implementation Plan 2025-29 (2025-26)",
+        "Service group": "",
         "Table and value band as printed": "Commercial Pipeline of Procurement – up to 31 March 2027 – Procurements "
-                                           "due to commence between 1 April 2025 and 31 March 2027.",
-        "Estimated value": "450000000.00", "Procurement start": "01/04/2025", "Advert": "13/08/2025",
-        "Contract start": "01/02/2026", "Contract length (months)": "120", "Statutory": "Yes",
+        "due to commence between 1 April 2025 and 31 March 2027.",
+        "Estimated value": "450000000.00",
+        "Procurement start": "01/04/2025",
+        "Advert": "13/08/2025",
+        "Contract start": "01/02/2026",
+        "Contract length (months)": "120",
+        "Statutory": "Yes",
     }
     workbook = load_workbook(io.BytesIO(client.get(PIPELINE + OVER_1M_IN_2026_QUERY + "&_export=xlsx").getvalue()))
     sheet = list(workbook.active.iter_rows(values_only=True))
@@ -109,23 +118,24 @@ def test_the_answer_downloads_as_csv_and_excel_with_the_rows_shown(client, all_p
 
 # -- honest figures -------------------------------------------------------------------------------------
 
+
 def test_words_and_impossible_dates_are_shown_as_printed_with_a_word(client, all_plans):
     page = client.get(PIPELINE + "?q=Toxicology").content.decode()
     # 004_32cbf65b4b2ba88d.txt line 515: "Provision of Toxicology Services £360,000.00 31/09/2020"
-    assert "31/09/2020 <strong class=\"govuk-tag govuk-tag--yellow\">Not a real date</strong>" in page
+    assert '31/09/2020 <strong class="govuk-tag govuk-tag--yellow">Not a real date</strong>' in page
     assert "September 2020 has 30 days" in page
     assert "with a date that is not a real date" in page and ">1</span> with a date that is not a real date" in page
     # line 1256: "Supply of Vehicle Replacement Parts - Mercedes OEM £400,000 30/02/2023"
     page = client.get(PIPELINE + "?q=Mercedes+OEM").content.decode()
-    assert "30/02/2023 <strong class=\"govuk-tag govuk-tag--yellow\">Not a real date</strong>" in page
+    assert '30/02/2023 <strong class="govuk-tag govuk-tag--yellow">Not a real date</strong>' in page
     assert "February 2023 has 28 days" in page
     # line 1679: "Homecare services £160,000,000 TBA"
     page = client.get(PIPELINE + "?q=Homecare+services").content.decode()
-    assert "TBA <strong class=\"govuk-tag govuk-tag--grey\">To be advised</strong>" in page
+    assert 'TBA <strong class="govuk-tag govuk-tag--grey">To be advised</strong>' in page
     assert "£160,000,000" in page
     # line 598: "Asbestos Analytical and Bulk Sampling Services TBC TBC"
     page = client.get(PIPELINE + "?q=Asbestos+Analytical").content.decode()
-    assert page.count("TBC <strong class=\"govuk-tag govuk-tag--grey\">To be confirmed</strong>") == 2
+    assert page.count('TBC <strong class="govuk-tag govuk-tag--grey">To be confirmed</strong>') == 2
     assert ">1</span> with no value: 1 to be confirmed" in page
     # line 1270: "DHART Project – Traffic Signals" with its value cell left blank
     page = client.get(PIPELINE + "?q=DHART+Project+%E2%80%93+Traffic").content.decode()
@@ -139,8 +149,9 @@ def test_the_council_wide_totals_count_every_row(client, all_plans):
     assert rows == 536 and unvalued == 9
     assert f">{rows}</span> contracts selected" in page
     # The headline is read at a glance; the exact total is beside it.
-    assert (f"£2.00bn</span> total estimated value of the {rows - unvalued} contracts with a value"
-            " (£1,999,891,567.40)") in page
+    assert (
+        f"£2.00bn</span> total estimated value of the {rows - unvalued} contracts with a value (£1,999,891,567.40)"
+    ) in page
     assert ">9</span> with no value: 3 left blank, 3 to be advised, 3 to be confirmed" in page
     # The totals are of every row; the table shows them a page at a time.
     assert len(row_titles(page)) == 100 and "Page 1 of 6" in page
@@ -159,18 +170,22 @@ def test_tba_values_export_as_printed_words(client, all_plans):
 
 # -- filters ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("query, count", [
-    ("?department=childrens-services", 12 + 22 + 35),
-    ("?plan=cs-2025-29", 12),
-    ("?plan=cs-2025-29&statutory=yes", 7),
-    ("?plan=cs-2025-29&statutory=no", 5),
-    ("?statutory=unknown", 536 - 12),
-    ("?table=asch-2020-21-table-2", 4),
-    ("?band=25k-50k", 5 + 6 + 42),
-    ("?group=Pensions", 7),
-    ("?timeline=yes", 33),
-    ("?procurement_start_from=2025-01-01&procurement_start_to=2025-12-31", 11),
-])
+
+@pytest.mark.parametrize(
+    "query, count",
+    [
+        ("?department=childrens-services", 12 + 22 + 35),
+        ("?plan=cs-2025-29", 12),
+        ("?plan=cs-2025-29&statutory=yes", 7),
+        ("?plan=cs-2025-29&statutory=no", 5),
+        ("?statutory=unknown", 536 - 12),
+        ("?table=asch-2020-21-table-2", 4),
+        ("?band=25k-50k", 5 + 6 + 42),
+        ("?group=Pensions", 7),
+        ("?timeline=yes", 33),
+        ("?procurement_start_from=2025-01-01&procurement_start_to=2025-12-31", 11),
+    ],
+)
 def test_each_filter(client, all_plans, query, count):
     page = client.get(PIPELINE + query + "&per_page=500").content.decode()
     assert len(row_titles(page)) == min(count, 500), query
@@ -183,8 +198,10 @@ def test_the_value_band_filter_reads_the_printed_band(client, all_plans):
     rows = csv_rows(client.get(PIPELINE + "?band=not-banded&_export=csv"))
     plans = {row[2] for row in rows[1:]}
     # The 2025-29 pipeline and CCP's forward plan print no value band.
-    assert plans == {"Children's Services Implementation Plan 2025-29 (2025-26)",
-                     "Service Plan 2017-2021 2020/21 Update (2020-21)"}
+    assert plans == {
+        "Children's Services Implementation Plan 2025-29 (2025-26)",
+        "Service Plan 2017-2021 2020/21 Update (2020-21)",
+    }
     assert {row[1] for row in rows[1:]} == {"Children's Services", "Commissioning, Communities and Policy"}
     assert len(rows) - 1 == 12 + 224
 
@@ -197,6 +214,7 @@ def test_the_value_filters_bound_the_value(client, all_plans):
 
 
 # -- sorting ------------------------------------------------------------------------------------------
+
 
 def test_sorting_puts_rows_without_a_value_or_date_last(client, all_plans):
     titles = row_titles(client.get(PIPELINE + "?sort=-value").content.decode())
@@ -221,6 +239,7 @@ def test_the_default_order_is_by_procurement_start_like_the_timeline(client, all
 
 # -- the timeline ------------------------------------------------------------------------------------
 
+
 def test_the_timeline_draws_rows_with_two_real_dates_and_lists_the_rest(client, all_plans):
     page = client.get(reverse("plan_procurement", args=["cs-2022-23"])).content.decode()
     bars = figure(page)["data"][0]
@@ -229,8 +248,14 @@ def test_the_timeline_draws_rows_with_two_real_dates_and_lists_the_rest(client, 
     assert len(bars["y"]) == 21
     assert bars["customdata"][0][0] == "Children at Risk of Exploitation"  # procurement start 13/02/2022
     assert bars["base"][0] == "2022-02-13"
-    assert bars["text"][bars["customdata"].index(next(c for c in bars["customdata"]
-                                                       if c[0] == "Household Support Voucher Provider"))] == "£28m"
+    assert (
+        bars["text"][
+            bars["customdata"].index(
+                next(c for c in bars["customdata"] if c[0] == "Household Support Voucher Provider")
+            )
+        ]
+        == "£28m"
+    )
     assert "Not on the timeline: 1 contract" in page
     assert "Contract start is printed before procurement start: 1 contract" in page
     assert "SEN Specialist Seating/Equipment Framework" in page
@@ -246,14 +271,17 @@ def test_rows_without_two_dates_say_why(client, all_plans):
 
 # -- one plan, tables as printed ------------------------------------------------------------------------
 
+
 def test_a_plans_tables_are_shown_as_printed_with_totals(client, all_plans):
     page = re.sub(r"\s+", " ", client.get(reverse("plan_procurement", args=["asch-2020-21"])).content.decode())
     # 004_32cbf65b4b2ba88d.txt line 1666 "TOTAL: £625,172" agrees with its 4 rows; line 1694 "TOTAL:
     # £413,010,140" leaves out the last row, Crisis intervention for people with disabilities (£998,640).
     assert "Printed total £625,172; sum of the 4 rows with a value: £625,172 – agrees with the printed total" in page
     assert "Printed total £413,010,140;" in page
-    assert "sum of the 19 rows with a value (of 21): £414,008,780 – <strong>differs from the printed total by " \
-           "£998,640</strong>" in page
+    assert (
+        "sum of the 19 rows with a value (of 21): £414,008,780 – <strong>differs from the printed total by "
+        "£998,640</strong>" in page
+    )
     assert page.count('<th scope="rowgroup"') == 5 + 5  # five printed tables with rows, each under a group heading
     assert "Printed with no rows: Table One: Forward Plan of Procurements" in page
     assert headers(page) == ["Contract", "Estimated value", "Procurement start", "Contract start"]
@@ -265,8 +293,15 @@ def test_the_2025_29_pipeline_as_printed(client, all_plans, django_assert_num_qu
     with django_assert_num_queries(3):
         response = client.get(reverse("plan_procurement", args=["cs-2025-29"]))
     page = response.content.decode()
-    assert headers(page) == ["Contract", "Estimated value", "Procurement start", "Advert", "Contract start",
-                             "Contract length (months)", "Statutory"]
+    assert headers(page) == [
+        "Contract",
+        "Estimated value",
+        "Procurement start",
+        "Advert",
+        "Contract start",
+        "Contract length (months)",
+        "Statutory",
+    ]
     assert row_titles(page)[0].startswith("Framework of Providers")  # document order
     assert row_titles(page)[-1] == "Emotional Health and Wellbeing for Children in Care"
     assert "Commercial Pipeline of Procurement – up to 31 March 2027" in page
@@ -291,11 +326,22 @@ def test_the_plan_export_has_the_rows_shown_and_the_headings_as_columns(client, 
     url = reverse("plan_procurement", args=["asch-2020-21"])
     page = client.get(url + "?q=Wellbeing").content.decode()
     rows = csv_rows(client.get(url + "?q=Wellbeing&_export=csv"))
-    assert rows[0] == ["Contract", "Service group", "Table and value band as printed", "Estimated value",
-                       "Procurement start", "Contract start"]
-    assert [r[0] for r in rows[1:]] == row_titles(page) == [
-        "Wellbeing Advice and Support Service - Whitfield House and Stonelow Court",
-        "Wellbeing Advice and Support Service - Oaklands"]
+    assert rows[0] == [
+        "Contract",
+        "Service group",
+        "Table and value band as printed",
+        "Estimated value",
+        "Procurement start",
+        "Contract start",
+    ]
+    assert (
+        [r[0] for r in rows[1:]]
+        == row_titles(page)
+        == [
+            "Wellbeing Advice and Support Service - Whitfield House and Stonelow Court",
+            "Wellbeing Advice and Support Service - Oaklands",
+        ]
+    )
     assert rows[1][1] == "Adult Care" and rows[1][3] == "241460.00"
 
 
@@ -313,7 +359,10 @@ def test_the_plan_page_links_to_its_pipeline(client, all_plans):
 
 # -- the pipeline notice --------------------------------------------------------------------------------
 
-def test_the_pipeline_notice_lists_contracts_over_2m_starting_in_18_months(client, all_plans, django_assert_num_queries):
+
+def test_the_pipeline_notice_lists_contracts_over_2m_starting_in_18_months(
+    client, all_plans, django_assert_num_queries
+):
     # 1 the council (the scope); 2 its contracts over £2m with table, plan, department
     with django_assert_num_queries(2):
         response = client.get(NOTICE + "?from=2025-04-01")
@@ -332,8 +381,10 @@ def test_the_pipeline_notice_window_is_18_months_and_over_means_over(client, all
     assert row_titles(page) == []
     assert "From 1 August 2024 to 31 January 2026" in page
     page = client.get(NOTICE + "?from=2024-08-02").content.decode()
-    assert set(row_titles(page)) == {"D2N2 Children in Care Provision",
-                                     "Delivery and Support for the Educational Psychology Services"}
+    assert set(row_titles(page)) == {
+        "D2N2 Children in Care Provision",
+        "Delivery and Support for the Educational Psychology Services",
+    }
     # D2N2 Framework for Supported Accommodation is exactly £2,000,000 (000_1696c8c63c149500.txt): not over £2m.
     page = client.get(NOTICE + "?from=2022-04-01").content.decode()
     assert "D2N2 Framework for Supported Accommodation" not in row_titles(page)
@@ -355,27 +406,33 @@ def test_the_pipeline_notice_exports(client, all_plans):
     rows = csv_rows(client.get(NOTICE + "?from=2025-04-01&_export=csv"))
     assert rows[0] == headers(page)
     assert [shown_title(r[0]) for r in rows[1:]] == row_titles(page)
-    assert rows[6][0] == ("Forward to Foster (Note: Statutory flag printed as Greek capital upsilon (U+03A5), "
-                          "not the Latin letter Y; it means Y (statutory).)")
+    assert rows[6][0] == (
+        "Forward to Foster (Note: Statutory flag printed as Greek capital upsilon (U+03A5), "
+        "not the Latin letter Y; it means Y (statutory).)"
+    )
 
 
 # -- bad input and query counts ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("query, message", [
-    ("?value_min=abc", "Enter a number."),
-    ("?value_min=NaN", "Enter a number."),
-    ("?value_min=-5", "greater than or equal to 0"),
-    ("?value_min=1e40", "no more than 16 digits"),
-    ("?department=parks", "Select a valid choice"),
-    ("?plan=nope-2099-00", "Select a valid choice"),
-    ("?table=cs-2025-29-table-99", "Select a valid choice"),
-    ("?statutory=maybe", "Select a valid choice"),
-    ("?contract_start_from=2026-13-45", "Enter a valid date."),
-    ("?contract_start_from=2026-12-31&contract_start_to=2026-01-01", "Contract start &#x27;from&#x27; must be on"),
-    ("?value_min=5&value_max=1", "Minimum value must not be more than the maximum value"),
-    ("?q=" + "x" * 300, "at most 200 characters"),
-    ("?q=%00", "Null characters are not allowed."),
-])
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("?value_min=abc", "Enter a number."),
+        ("?value_min=NaN", "Enter a number."),
+        ("?value_min=-5", "greater than or equal to 0"),
+        ("?value_min=1e40", "no more than 16 digits"),
+        ("?department=parks", "Select a valid choice"),
+        ("?plan=nope-2099-00", "Select a valid choice"),
+        ("?table=cs-2025-29-table-99", "Select a valid choice"),
+        ("?statutory=maybe", "Select a valid choice"),
+        ("?contract_start_from=2026-13-45", "Enter a valid date."),
+        ("?contract_start_from=2026-12-31&contract_start_to=2026-01-01", "Contract start &#x27;from&#x27; must be on"),
+        ("?value_min=5&value_max=1", "Minimum value must not be more than the maximum value"),
+        ("?q=" + "x" * 300, "at most 200 characters"),
+        ("?q=%00", "Null characters are not allowed."),
+    ],
+)
 def test_bad_filter_input_shows_the_error_not_a_500(client, all_plans, query, message):
     response = client.get(PIPELINE + query)
     page = response.content.decode()
@@ -390,8 +447,19 @@ def test_odd_query_strings_are_ignored(client, all_plans, query):
     assert client.get(reverse("plan_procurement", args=["cs-2022-23"]) + query).status_code == 200
 
 
-SORTS = ["title", "department", "plan", "group", "table", "value", "procurement_start", "advert", "contract_start",
-         "length", "statutory"]
+SORTS = [
+    "title",
+    "department",
+    "plan",
+    "group",
+    "table",
+    "value",
+    "procurement_start",
+    "advert",
+    "contract_start",
+    "length",
+    "statutory",
+]
 
 
 @pytest.mark.parametrize("sort", SORTS + [f"-{name}" for name in SORTS])
@@ -443,8 +511,11 @@ def test_totals_summed_in_sql_agree_with_the_rows_one_by_one(all_plans):
     from procurement.selectors import pipeline_queryset, pipeline_totals, pipeline_totals_of
 
     council = Council.objects.get()
-    for rows in (pipeline_queryset(council=council), pipeline_queryset(council=council).filter(value__isnull=True),
-                 pipeline_queryset(council=council).filter(plan__slug="ete-2020-21")):
+    for rows in (
+        pipeline_queryset(council=council),
+        pipeline_queryset(council=council).filter(value__isnull=True),
+        pipeline_queryset(council=council).filter(plan__slug="ete-2020-21"),
+    ):
         in_sql, one_by_one = pipeline_totals_of(rows), pipeline_totals(list(rows))
         assert in_sql == one_by_one
     totals = pipeline_totals_of(pipeline_queryset(council=council))
@@ -459,7 +530,10 @@ def test_each_printed_table_stores_the_figures_of_its_rows(all_plans):
         rows = list(table.entries.all())
         values = [e.value for e in rows if e.value is not None]
         assert (table.row_count, table.valued_count, table.value_sum) == (
-            len(rows), len(values), sum(values) if values else None), table
+            len(rows),
+            len(values),
+            sum(values) if values else None,
+        ), table
         for name in OPTIONAL_COLUMNS:
             assert table.prints(name) == any(getattr(e, f"{name}_printed") for e in rows), (table, name)
     ete = ProcurementTable.objects.filter(plan__slug="ete-2020-21")

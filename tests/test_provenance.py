@@ -36,13 +36,21 @@ def test_every_budget_cell_is_printed_on_its_row(all_plans):
     assert misplaced((c.row.table.plan.slug, c.row.src_label, c.printed, c.row.source_text()) for c in cells) == []
 
 
-FIELDS = ["title", "value_printed", "procurement_start_printed", "advert_printed", "contract_start_printed",
-          "length_printed", "statutory_printed"]
+FIELDS = [
+    "title",
+    "value_printed",
+    "procurement_start_printed",
+    "advert_printed",
+    "contract_start_printed",
+    "length_printed",
+    "statutory_printed",
+]
 
 
 def test_every_procurement_field_is_printed_on_its_row(all_plans):
     entries = list(ProcurementEntry.objects.select_related("plan"))
     assert len(entries) > 500
-    records = ((e.plan.slug, e.src_label, getattr(e, f), e.source_text()) for e in entries for f in FIELDS
-               if getattr(e, f))
+    records = (
+        (e.plan.slug, e.src_label, getattr(e, f), e.source_text()) for e in entries for f in FIELDS if getattr(e, f)
+    )
     assert misplaced(records) == []

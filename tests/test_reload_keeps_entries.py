@@ -66,17 +66,28 @@ def record_progress(client, item: Deliverable, commentary: str) -> None:
 def snapshot() -> dict:
     """Every entry, with what it hangs off (by id: the same row, not a look-alike)."""
     return {
-        "values": sorted(KpiValue.objects.filter(source="entry").values_list(
-            "pk", "kpi_id", "kpi__key", "year", "printed", "commentary", "entered_by_id")),
+        "values": sorted(
+            KpiValue.objects.filter(source="entry").values_list(
+                "pk", "kpi_id", "kpi__key", "year", "printed", "commentary", "entered_by_id"
+            )
+        ),
         "benchmarks": sorted(Benchmark.objects.values_list("pk", "kpi_id", "year", "kind", "value", "entered_by_id")),
-        "updates": sorted(DeliverableUpdate.objects.values_list(
-            "pk", "deliverable_id", "deliverable__key", "deliverable__title", "commentary", "entered_by_id")),
+        "updates": sorted(
+            DeliverableUpdate.objects.values_list(
+                "pk", "deliverable_id", "deliverable__key", "deliverable__title", "commentary", "entered_by_id"
+            )
+        ),
         "closed": sorted(ClosedPeriod.objects.values_list("pk", "department_id", "year", "closed_by_id")),
         "roles": sorted(Role.objects.values_list("pk", "user_id", "kind", "department_id")),
-        "doubts": sorted(DoubtDecision.objects.values_list("pk", "plan_slug", "kpi_key", "year", "printed", "doubtful")),
+        "doubts": sorted(
+            DoubtDecision.objects.values_list("pk", "plan_slug", "kpi_key", "year", "printed", "doubtful")
+        ),
         # Document values are written afresh by a load: what must survive is an administrator's judgement on them.
-        "doubted": sorted(KpiValue.objects.filter(source="document").exclude(doubtful="").values_list(
-            "kpi__plan__slug", "kpi__key", "year", "kind", "printed", "doubtful")),
+        "doubted": sorted(
+            KpiValue.objects.filter(source="document")
+            .exclude(doubtful="")
+            .values_list("kpi__plan__slug", "kpi__key", "year", "kind", "printed", "doubtful")
+        ),
     }
 
 
@@ -96,8 +107,16 @@ def test_a_reload_keeps_every_kind_of_entry_attached_and_shown(client, admin_cli
     data = fill(open_form(client, cs_new), cs_new, PCT, value="85", benchmark="70", commentary="Quarter 2 reviews")
     assert client.post(update_url(cs_new), data).status_code == 302
     # A KPI value from an uploaded template.
-    rows = filled(template(client, cs_old, "csv"), {UPLOADED: {
-        "Latest value": "92.4", "Financial year": "2021-22", "Commentary": "Year-end figure from the upload"}})
+    rows = filled(
+        template(client, cs_old, "csv"),
+        {
+            UPLOADED: {
+                "Latest value": "92.4",
+                "Financial year": "2021-22",
+                "Commentary": "Year-end figure from the upload",
+            }
+        },
+    )
     confirm = page_form(post_file(client, cs_old, csv_file(rows)).content.decode(), "Save all")
     assert client.post(upload_url(cs_old), {**confirm, "confirm": "1"}).status_code == 302
     # Progress on every kind of deliverable.
@@ -112,12 +131,18 @@ def test_a_reload_keeps_every_kind_of_entry_attached_and_shown(client, admin_cli
     ete_dept = Department.objects.get(slug="economy-transport-environment")
     closed = admin_client.post("/admin/plans/closedperiod/add/", {"department": cs_dept.pk, "year": 2024})
     assert closed.status_code == 302
-    assert admin_client.post("/admin/plans/role/add/", {"user": users.viewer.pk, "kind": "lead",
-                                                        "department": ete_dept.pk}).status_code == 302
+    assert (
+        admin_client.post(
+            "/admin/plans/role/add/", {"user": users.viewer.pk, "kind": "lead", "department": ete_dept.pk}
+        ).status_code
+        == 302
+    )
     # A doubt marked by an administrator on a printed value the fixture does not doubt.
     printed = KpiValue.objects.filter(kpi__plan=cs_old, kpi__key=UPLOADED, source="document", doubtful="").first()
-    marked = admin_client.post(reverse("admin:kpis_printedvalue_change", args=[printed.pk]),
-                               {"reason": "Checked against the return: the month is wrong", "is_doubtful": "on"})
+    marked = admin_client.post(
+        reverse("admin:kpis_printedvalue_change", args=[printed.pk]),
+        {"reason": "Checked against the return: the month is wrong", "is_doubtful": "on"},
+    )
     assert marked.status_code == 302
     before = snapshot()
     assert (len(before["values"]), len(before["benchmarks"]), len(before["updates"])) == (2, 1, len(DELIVERABLES))
@@ -131,7 +156,7 @@ def test_a_reload_keeps_every_kind_of_entry_attached_and_shown(client, admin_cli
     client.force_login(users.lead)
     kpi_html = client.get(Kpi.objects.get(plan=cs_new, key=PCT).get_absolute_url()).content.decode()
     assert "Quarter 2 reviews" in kpi_html and "Lena Lead" in kpi_html
-    assert "70" in kpi_html[kpi_html.index(">Changes entered</h2>"):]
+    assert "70" in kpi_html[kpi_html.index(">Changes entered</h2>") :]
     old_html = client.get(Kpi.objects.get(plan=cs_old, key=UPLOADED).get_absolute_url()).content.decode()
     assert "Year-end figure from the upload" in old_html and "92.4" in old_html
     # Each deliverable's page, at the same address as before the reload.
@@ -150,6 +175,7 @@ def test_a_reload_keeps_every_kind_of_entry_attached_and_shown(client, admin_cli
 
 
 # -- fixture edits that touch records with entries (the 2025-29 plan alone, from an edited copy) --------------------
+
 
 def edited_plan(tmp_path: Path, edit) -> Path:
     data = yaml.safe_load(fixture_path("cs-2025-29").read_text(encoding="utf-8"))
@@ -181,8 +207,11 @@ def plan_with_progress(db, fast_passwords, client):
 
 
 def tree() -> list[tuple]:
-    return list(Deliverable.objects.filter(section="objective").order_by("pk").values_list(
-        "pk", "key", "title", "objective__number", "objective__outcome__number"))
+    return list(
+        Deliverable.objects.filter(section="objective")
+        .order_by("pk")
+        .values_list("pk", "key", "title", "objective__number", "objective__outcome__number")
+    )
 
 
 def test_an_edited_action_tree_is_updated_in_place(plan_with_progress, tmp_path):
@@ -216,8 +245,10 @@ def test_removing_an_action_with_progress_is_refused_and_writes_nothing(plan_wit
     message = str(exc.value)
     assert message.startswith("cs-2025-29.yaml: deliverables: so14-2: 14.2 ")
     assert "carries 1 progress updates entered in the product, newest 2025-11-27" in message
-    assert "Nothing was written: put it back (a load never deletes entries); if it was only edited, keep its key " \
-           "(so14-2: refs or number), or for a row without them its title or its place" in message
+    assert (
+        "Nothing was written: put it back (a load never deletes entries); if it was only edited, keep its key "
+        "(so14-2: refs or number), or for a row without them its title or its place" in message
+    )
     assert tree() == before and DataVersion.key() == version
     assert DeliverableUpdate.objects.get().deliverable_id == plan_with_progress.pk
 
@@ -258,7 +289,10 @@ def test_updates_follow_their_action_when_one_is_inserted_above(plan_with_progre
     assert report.notices == []
     update = DeliverableUpdate.objects.get()
     assert (update.deliverable_id, update.deliverable.key, update.deliverable.title) == (
-        plan_with_progress.pk, "so14-3", title)
+        plan_with_progress.pk,
+        "so14-3",
+        title,
+    )
     assert Deliverable.objects.get(key="so14-1").title == "A newly inserted action"
 
 
@@ -271,7 +305,10 @@ def test_removing_an_action_above_does_not_move_the_updates(plan_with_progress, 
     plans_load(paths=[edited_plan(tmp_path, edit)])
     update = DeliverableUpdate.objects.get()
     assert (update.deliverable_id, update.deliverable.key, update.deliverable.title) == (
-        plan_with_progress.pk, "so14-1", title)
+        plan_with_progress.pk,
+        "so14-1",
+        title,
+    )
     html = Client().get(reverse("deliverable", args=["cs-2025-29", plan_with_progress.pk])).content.decode()
     assert "Two new foster carers approved" in html and "14.1" in html
 
@@ -284,8 +321,11 @@ def test_the_command_prints_the_notice(plan_with_progress, tmp_path, capsys):
 
     call_command("load_plans", str(edited_plan(tmp_path, edit)))
     out = capsys.readouterr().out
-    assert re.search(r"Check: cs-2025-29.yaml: deliverable so14-2 has progress updates and its title changed from "
-                     r"'.+' to 'Reworded action'", out)
+    assert re.search(
+        r"Check: cs-2025-29.yaml: deliverable so14-2 has progress updates and its title changed from "
+        r"'.+' to 'Reworded action'",
+        out,
+    )
 
 
 def test_removing_a_deliverable_with_progress_is_refused(db, fast_passwords, client, tmp_path):

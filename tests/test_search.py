@@ -50,8 +50,11 @@ def test_it_finds_the_foster_carer_kpis_in_several_plans(client, all_plans, djan
     kpis = result_links(page, "kpi")
     # "Number of children living with Council foster carers" (000 line 317, 001 line 324) and its 2025-29
     # rewording "Number of children in care living with council foster carers" (002 line 131)
-    for url in ("/plans/cs-2022-23/kpis/foster-carer-children/", "/plans/cs-2023-24/kpis/children-with-council-foster-carers/",
-                "/plans/cs-2025-29/kpis/children-council-foster-carers/"):
+    for url in (
+        "/plans/cs-2022-23/kpis/foster-carer-children/",
+        "/plans/cs-2023-24/kpis/children-with-council-foster-carers/",
+        "/plans/cs-2025-29/kpis/children-council-foster-carers/",
+    ):
         assert url in kpis
     assert "Number of children living with Council <mark>foster</mark> carers" in page
     assert "Number of children in care living with council <mark>foster</mark> carers" in page
@@ -61,7 +64,7 @@ def test_it_finds_the_foster_carer_kpis_in_several_plans(client, all_plans, djan
     assert "/plans/cs-2022-23/deliverables/" in result_links(page, "deliverable")[0]
     assert "CP-14" in page and "Director of Early Help and Safeguarding" in page
     assert "Increase in the number of children living with Council <mark>foster</mark> carers" in page
-    assert "Forward to <mark>Foster</mark>" in page   # 2025-29 procurement row
+    assert "Forward to <mark>Foster</mark>" in page  # 2025-29 procurement row
     assert "Children&#x27;s Services – Service Plan 2021-25 (2022-23 Refresh) (2022-23)" in page
     assert re.search(r"Key performance measures <span class=\"govuk-caption-m\">7 matches</span>", page)
 
@@ -83,9 +86,9 @@ def test_it_finds_risks_and_statements_and_links_to_them(client, all_plans):
     [risk] = result_links(page, "risk")
     # the risk list filtered to the plan where that page exists, else the plan page's risks
     assert risk in ("/risks/?plan=cs-2022-23", "/plans/cs-2022-23/#risks")
-    assert "Increasing the number of council <mark>foster</mark> carers" in page   # 000 line 444, a mitigation
+    assert "Increasing the number of council <mark>foster</mark> carers" in page  # 000 line 444, a mitigation
     assert "/plans/cs-2022-23/#statements" in result_links(page, "statement")
-    assert "we will continue to do all we can to recruit <mark>foster</mark> carers" in page   # 000 line 87
+    assert "we will continue to do all we can to recruit <mark>foster</mark> carers" in page  # 000 line 87
     assert client.get(risk).status_code == 200
 
 
@@ -102,8 +105,10 @@ def test_web_search_syntax(client, all_plans):
     assert "fostering</mark> places" not in without and "fostering</mark> households" in without
     phrase = page_of(client, q='"council foster carers"', kind="kpi")
     assert sorted(result_links(phrase, "kpi")) == [
-        "/plans/cs-2022-23/kpis/foster-carer-children/", "/plans/cs-2023-24/kpis/children-with-council-foster-carers/",
-        "/plans/cs-2025-29/kpis/children-council-foster-carers/"]
+        "/plans/cs-2022-23/kpis/foster-carer-children/",
+        "/plans/cs-2023-24/kpis/children-with-council-foster-carers/",
+        "/plans/cs-2025-29/kpis/children-council-foster-carers/",
+    ]
     assert "living with <mark>Council</mark> <mark>foster</mark> <mark>carers</mark>" in phrase
     either = page_of(client, q="Toxicology OR Mercedes", kind="procurement")
     assert "Provision of <mark>Toxicology</mark> Services" in either and "<mark>Mercedes</mark> OEM" in either
@@ -139,10 +144,34 @@ def test_the_query_count_does_not_depend_on_the_matches(client, all_plans, djang
 
 
 HOSTILE = [
-    "", "   ", "the and of", "!!!", '"', "-", "OR", "foster OR", "&|!():*<>", "foster:*", "'", "\\",
-    "'; DROP TABLE plans_plan; --", "foster' OR '1'='1", "1; SELECT pg_sleep(5)", "$$ ) ; --",
-    "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "<b>foster</b>", "{{ 7*7 }}", "{% debug %}",
-    "Ysgolion Cymraeg – ‘gofal maeth’", "фостер", "養育", "\u202efoster", "😀 foster", "café crème", "foster\u200b",
+    "",
+    "   ",
+    "the and of",
+    "!!!",
+    '"',
+    "-",
+    "OR",
+    "foster OR",
+    "&|!():*<>",
+    "foster:*",
+    "'",
+    "\\",
+    "'; DROP TABLE plans_plan; --",
+    "foster' OR '1'='1",
+    "1; SELECT pg_sleep(5)",
+    "$$ ) ; --",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "<b>foster</b>",
+    "{{ 7*7 }}",
+    "{% debug %}",
+    "Ysgolion Cymraeg – ‘gofal maeth’",
+    "фостер",
+    "養育",
+    "\u202efoster",
+    "😀 foster",
+    "café crème",
+    "foster\u200b",
     "x" * 200,
 ]
 
@@ -161,10 +190,13 @@ def test_a_query_is_echoed_escaped(client, all_plans):
     assert "<title>Search: &lt;b&gt;foster&lt;/b&gt;" in page
 
 
-@pytest.mark.parametrize("q, error", [
-    ("x" * 201, "Search for 200 characters or fewer"),
-    ("foster\x00", "Null characters are not allowed."),
-])
+@pytest.mark.parametrize(
+    "q, error",
+    [
+        ("x" * 201, "Search for 200 characters or fewer"),
+        ("foster\x00", "Null characters are not allowed."),
+    ],
+)
 def test_invalid_queries_show_the_error_and_search_nothing(client, all_plans, django_assert_num_queries, q, error):
     # 1 departments; nothing searched
     # + 1 the council (the page's scope)
@@ -183,8 +215,9 @@ def test_bad_filter_values_show_errors(client, all_plans):
 
 def test_stored_text_is_escaped_in_highlights(client, all_plans):
     plan = Plan.objects.get(slug="cs-2022-23")
-    Deliverable.objects.create(plan=plan, key="test", section="council", order=999,
-                               title='<img src=x onerror="alert(1)"> foster carers')
+    Deliverable.objects.create(
+        plan=plan, key="test", section="council", order=999, title='<img src=x onerror="alert(1)"> foster carers'
+    )
     page = page_of(client, q="foster", kind="deliverable")
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; <mark>foster</mark>" in page
     assert "<img" not in page

@@ -16,16 +16,29 @@ PYTHON = sys.executable
 
 
 def run_check(env: dict, *args: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items()
-            if k not in {"PRODUCTION", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    return subprocess.run([PYTHON, "manage.py", "check", *args], env={**base, **env}, capture_output=True, text=True,
-                          cwd=settings.BASE_DIR, timeout=120)
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PRODUCTION", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run(
+        [PYTHON, "manage.py", "check", *args],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        timeout=120,
+    )
 
 
 def production_env() -> dict:
     db = settings.DATABASES["default"]
-    return {"PRODUCTION": "true", "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "plans.example.gov.uk",
-            "DATABASE_URL": f"postgresql://{db['USER']}@localhost:{db['PORT']}/{db['NAME']}"}
+    return {
+        "PRODUCTION": "true",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "plans.example.gov.uk",
+        "DATABASE_URL": f"postgresql://{db['USER']}@localhost:{db['PORT']}/{db['NAME']}",
+    }
 
 
 def test_production_refuses_to_start_without_its_settings():

@@ -7,7 +7,6 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-
 def test_pages_are_open_by_default(client):
     assert client.get(reverse("home")).status_code == 200
 

@@ -21,14 +21,17 @@ class Sample(tables.Table):
 
 
 def draw(table, **options) -> str:
-    code = "{% load plan_extras %}{% table_rows table table.rows" + "".join(
-        f" {k}={k}" for k in options) + " %}"
+    code = "{% load plan_extras %}{% table_rows table table.rows" + "".join(f" {k}={k}" for k in options) + " %}"
     return Template(code).render(Context({"table": table, **options}))
 
 
 def test_rows_are_drawn_in_govuk_markup_with_each_rows_own_classes():
-    table = Sample([{"title": "Gritting <b>", "amount": 10, "note": "a", "total": False},
-                    {"title": "Total", "amount": 10, "note": "b", "total": True}])
+    table = Sample(
+        [
+            {"title": "Gritting <b>", "amount": 10, "note": "a", "total": False},
+            {"title": "Total", "amount": 10, "note": "b", "total": True},
+        ]
+    )
     assert draw(table).split("\n") == [
         '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">Gritting &lt;b&gt;</th>'
         '<td class="govuk-table__cell app-num">10</td><td class="govuk-table__cell app-muted">a</td></tr>',
@@ -42,7 +45,8 @@ def test_without_row_headers_and_with_no_rows():
     table = Sample([{"title": "Roads", "amount": 1, "note": "c", "total": False}])
     assert draw(table, row_headers=False).startswith('<tr class="govuk-table__row"><td class="govuk-table__cell">Roads')
     assert draw(Sample([]), empty="Nothing matches <here>.") == (
-        '<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="3">Nothing matches &lt;here&gt;.</td></tr>')
+        '<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="3">Nothing matches &lt;here&gt;.</td></tr>'
+    )
     assert draw(Sample([])) == ""
 
 

@@ -77,10 +77,15 @@ def post_file(client, plan, upload):
 def table_rows(html: str, heading: str) -> list[list[str]]:
     """The body rows of the table following `heading` (or captioned with it), as cell texts."""
     start = html.index(heading)
-    table = html[start:html.index("</table>", start)]
-    body = table[table.index("<tbody"):]
-    return [[re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S)]
-            for r in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+    table = html[start : html.index("</table>", start)]
+    body = table[table.index("<tbody") :]
+    return [
+        [
+            re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", c)).strip()
+            for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S)
+        ]
+        for r in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    ]
 
 
 @pytest.fixture
@@ -90,6 +95,7 @@ def lead(client, users):
 
 
 # -- templates ----------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_the_template_lists_every_kpi_of_the_plan(lead, plans, fmt):
@@ -134,21 +140,46 @@ def test_formulas_in_the_template_are_neutralised(lead, plans, fmt):
 
 # -- preview ------------------------------------------------------------------------------------------------------
 
+
 def test_a_filled_file_is_previewed_before_anything_is_written(lead, plans):
     rows = template(lead, plans.cs, "csv")
     order = {r[0]: i + 2 for i, r in enumerate(rows[1:])}  # row numbers as a spreadsheet shows them
-    rows = filled(rows, {
-        PCT: {"Latest value": "85%", "As at (YYYY-MM)": "2025-09", "Provisional (Y/N)": "Y", "Benchmark": "70",
-              "Commentary": "Quarter 2"},
-        COUNT: {"Latest value": "300", "Commentary": "Recruitment campaign"},
-    })
+    rows = filled(
+        rows,
+        {
+            PCT: {
+                "Latest value": "85%",
+                "As at (YYYY-MM)": "2025-09",
+                "Provisional (Y/N)": "Y",
+                "Benchmark": "70",
+                "Commentary": "Quarter 2",
+            },
+            COUNT: {"Latest value": "300", "Commentary": "Recruitment campaign"},
+        },
+    )
     response = post_file(lead, plans.cs, csv_file(rows))
     html = response.content.decode()
     assert response.status_code == 200
     assert entries() == [] and not Benchmark.objects.exists()  # nothing written yet
     assert table_rows(html, "2 changes will be saved") == [
-        [str(order[PCT]), kpi_of(plans.cs, PCT).description, "2025-26", "(nothing)", "85% (provisional)", "70 (national average)", "Quarter 2"],
-        [str(order[COUNT]), kpi_of(plans.cs, COUNT).description, "2025-26", "(nothing)", "300", "", "Recruitment campaign"],
+        [
+            str(order[PCT]),
+            kpi_of(plans.cs, PCT).description,
+            "2025-26",
+            "(nothing)",
+            "85% (provisional)",
+            "70 (national average)",
+            "Quarter 2",
+        ],
+        [
+            str(order[COUNT]),
+            kpi_of(plans.cs, COUNT).description,
+            "2025-26",
+            "(nothing)",
+            "300",
+            "",
+            "Recruitment campaign",
+        ],
     ]
     confirm = page_form(html, "Save all 2 changes")
     assert set(confirm) == {"csrfmiddlewaretoken", "plan", "payload"}
@@ -167,8 +198,9 @@ def test_a_filled_file_is_previewed_before_anything_is_written(lead, plans):
 def test_the_preview_shows_what_each_value_replaces(lead, plans):
     lead.post(update_url(plans.cs), fill(open_form(lead, plans.cs), plans.cs, PCT, value="85"))
     rows = filled(template(lead, plans.cs, "csv"), {PCT: {"Latest value": "86"}})
-    rows_older = filled(template(lead, plans.older, "csv"), {"icpc-within-15-days": {"Latest value": "92",
-                                                                                    "Financial year": "2021-22"}})
+    rows_older = filled(
+        template(lead, plans.older, "csv"), {"icpc-within-15-days": {"Latest value": "92", "Financial year": "2021-22"}}
+    )
     html = post_file(lead, plans.cs, csv_file(rows)).content.decode()
     assert table_rows(html, "1 change will be saved")[0][3] == "85 (entered by lena)"
     html = post_file(lead, plans.older, csv_file(rows_older)).content.decode()
@@ -178,17 +210,20 @@ def test_the_preview_shows_what_each_value_replaces(lead, plans):
 def test_every_row_level_error_is_listed_and_nothing_is_written(lead, plans):
     rows = template(lead, plans.cs, "csv")
     order = {r[0]: i + 2 for i, r in enumerate(rows[1:])}  # row numbers as a spreadsheet shows them
-    rows = filled(rows, {
-        PCT: {"Latest value": "lots"},
-        HOMES: {"Latest value": "101"},
-        COUNT: {"Latest value": "-3"},
-        LOWER: {"Latest value": "500", "As at (YYYY-MM)": "2027-01"},
-        "rpr-foster-carers": {"Latest value": "60"},  # off track against 80%, no commentary
-        "dcc-fostering-places": {"Latest value": "400", "Financial year": "2024-25"},
-        "children-returning-home": {"Latest value": "70", "Financial year": "next year"},
-        "children-leaving-care-sgo": {"Latest value": "70", "Provisional (Y/N)": "maybe"},
-        "residential-utilisation": {"Latest value": "70", "Version": "abc"},
-    })
+    rows = filled(
+        rows,
+        {
+            PCT: {"Latest value": "lots"},
+            HOMES: {"Latest value": "101"},
+            COUNT: {"Latest value": "-3"},
+            LOWER: {"Latest value": "500", "As at (YYYY-MM)": "2027-01"},
+            "rpr-foster-carers": {"Latest value": "60"},  # off track against 80%, no commentary
+            "dcc-fostering-places": {"Latest value": "400", "Financial year": "2024-25"},
+            "children-returning-home": {"Latest value": "70", "Financial year": "next year"},
+            "children-leaving-care-sgo": {"Latest value": "70", "Provisional (Y/N)": "maybe"},
+            "residential-utilisation": {"Latest value": "70", "Version": "abc"},
+        },
+    )
     rows.append(["no-such-kpi", "", "2025-26", "5", "", "", "", "", "", "0"])
     rows.append([LOWER, "", "2025/26", "510", "", "", "", "", "", "0"])  # the same measure and year again
     rows.append([HOMES, "", "2025-26", "", "", "", "", "", "", "0"])  # blank: ignored
@@ -197,21 +232,30 @@ def test_every_row_level_error_is_listed_and_nothing_is_written(lead, plans):
     assert response.status_code == 400
     assert "<title>Error: " in html and "There is a problem: nothing was saved" in html
     assert '<a href="#row-errors">11 rows need correcting: see the list of errors</a>' in html
-    assert sorted(table_rows(html, 'id="row-errors"'), key=lambda r: int(r[0])) == sorted([
-        [str(order[PCT]), "Latest value", "Enter a number, like 12.5, not “lots”"],
-        [str(order[HOMES]), "Latest value", "A percentage must be between 0 and 100"],
-        [str(order[COUNT]), "Latest value", "A count cannot be below zero"],
-        [str(order[LOWER]), "As at (YYYY-MM)",
-         "The as-at month must be within 2025-26 (April 2025 to March 2026), not January 2027"],
-        [str(order["rpr-foster-carers"]), "Commentary", "Explain the value: it is off track against its target"],
-        [str(order["dcc-fostering-places"]), "Financial year",
-         "That year is outside the years this plan covers (2025-26 to 2028-29)"],
-        [str(order["children-returning-home"]), "Financial year", "Enter the financial year like 2025-26"],
-        [str(order["children-leaving-care-sgo"]), "Provisional (Y/N)", "Enter Y or N"],
-        [str(order["residential-utilisation"]), "Version", "Leave the version as it was in the template"],
-        ["19", "KPI key", "“no-such-kpi” is not a measure of Children&#x27;s Services Implementation Plan 2025-29"],
-        ["20", "KPI key", f"the same measure and year is also on row {order[LOWER]}"],
-    ], key=lambda r: int(r[0]))
+    assert sorted(table_rows(html, 'id="row-errors"'), key=lambda r: int(r[0])) == sorted(
+        [
+            [str(order[PCT]), "Latest value", "Enter a number, like 12.5, not “lots”"],
+            [str(order[HOMES]), "Latest value", "A percentage must be between 0 and 100"],
+            [str(order[COUNT]), "Latest value", "A count cannot be below zero"],
+            [
+                str(order[LOWER]),
+                "As at (YYYY-MM)",
+                "The as-at month must be within 2025-26 (April 2025 to March 2026), not January 2027",
+            ],
+            [str(order["rpr-foster-carers"]), "Commentary", "Explain the value: it is off track against its target"],
+            [
+                str(order["dcc-fostering-places"]),
+                "Financial year",
+                "That year is outside the years this plan covers (2025-26 to 2028-29)",
+            ],
+            [str(order["children-returning-home"]), "Financial year", "Enter the financial year like 2025-26"],
+            [str(order["children-leaving-care-sgo"]), "Provisional (Y/N)", "Enter Y or N"],
+            [str(order["residential-utilisation"]), "Version", "Leave the version as it was in the template"],
+            ["19", "KPI key", "“no-such-kpi” is not a measure of Children&#x27;s Services Implementation Plan 2025-29"],
+            ["20", "KPI key", f"the same measure and year is also on row {order[LOWER]}"],
+        ],
+        key=lambda r: int(r[0]),
+    )
     assert "Save all" not in html  # no confirmation offered
     assert entries() == [] and not Benchmark.objects.exists()
 
@@ -248,8 +292,10 @@ def test_an_excel_file_is_read_as_typed(lead, plans):
     confirm = page_form(html, "Save all 3 changes")
     assert lead.post(upload_url(plans.cs), {**confirm, "confirm": "1"}).status_code == 302
     assert {e.kpi.key: (e.printed, e.value, e.as_at) for e in entries()} == {
-        PCT: ("85%", Decimal("85"), dt.date(2025, 9, 1)), COUNT: ("300", Decimal("300"), None),
-        HOMES: ("99.5", Decimal("99.5"), None)}
+        PCT: ("85%", Decimal("85"), dt.date(2025, 9, 1)),
+        COUNT: ("300", Decimal("300"), None),
+        HOMES: ("99.5", Decimal("99.5"), None),
+    }
 
 
 def test_a_file_with_nothing_filled_in_has_nothing_to_save(lead, plans):
@@ -260,17 +306,21 @@ def test_a_file_with_nothing_filled_in_has_nothing_to_save(lead, plans):
 
 # -- confirmation -------------------------------------------------------------------------------------------------
 
+
 def preview_payload(client, plan, changes) -> dict:
     rows = filled(template(client, plan, "csv"), changes)
     html = post_file(client, plan, csv_file(rows)).content.decode()
     return {**page_form(html, "Save all"), "confirm": "1"}
 
 
-@pytest.mark.parametrize("tamper", [
-    lambda p: p[:-3] + ("abc" if not p.endswith("abc") else "xyz"),   # the signature changed
-    lambda p: p.replace(":", ";", 1),                                  # the structure changed
-    lambda p: "",                                                      # no payload
-])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda p: p[:-3] + ("abc" if not p.endswith("abc") else "xyz"),  # the signature changed
+        lambda p: p.replace(":", ";", 1),  # the structure changed
+        lambda p: "",  # no payload
+    ],
+)
 def test_a_tampered_payload_is_refused(lead, plans, tamper):
     confirm = preview_payload(lead, plans.cs, {PCT: {"Latest value": "85"}})
     confirm["payload"] = tamper(confirm["payload"])
@@ -291,8 +341,9 @@ def test_a_payload_made_up_in_the_browser_is_refused(lead, plans):
 
 
 def test_a_payload_for_another_plan_is_refused(lead, plans):
-    confirm = preview_payload(lead, plans.older, {"icpc-within-15-days": {"Latest value": "92",
-                                                                          "Financial year": "2021-22"}})
+    confirm = preview_payload(
+        lead, plans.older, {"icpc-within-15-days": {"Latest value": "92", "Financial year": "2021-22"}}
+    )
     confirm["plan"] = plans.cs.slug
     response = lead.post(upload_url(plans.cs), confirm)
     assert response.status_code == 400
@@ -325,8 +376,9 @@ def test_a_value_entered_after_the_preview_refuses_the_confirmation(lead, plans,
 
 
 def test_confirming_writes_everything_in_one_transaction(lead, plans, monkeypatch):
-    confirm = preview_payload(lead, plans.cs, {PCT: {"Latest value": "85", "Benchmark": "70"},
-                                               HOMES: {"Latest value": "100"}})
+    confirm = preview_payload(
+        lead, plans.cs, {PCT: {"Latest value": "85", "Benchmark": "70"}, HOMES: {"Latest value": "100"}}
+    )
 
     def fail(*args, **kwargs):
         raise RuntimeError("the database went away half way")
@@ -339,28 +391,47 @@ def test_confirming_writes_everything_in_one_transaction(lead, plans, monkeypatc
 
 # -- files that are not the template ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("upload, message", [
-    (SimpleUploadedFile("values.txt", b"KPI key,Measure"), "Upload the template as a .csv or .xlsx file"),
-    (SimpleUploadedFile("values.pdf", b"%PDF-1.4"), "Upload the template as a .csv or .xlsx file"),
-    (SimpleUploadedFile("values.csv", b"x" * (2 * 1024 * 1024 + 1)),
-     "The file is 2048 KB; the largest accepted is 2048 KB"),
-    (SimpleUploadedFile("values.csv", b"Name,Value\nA,1\n"),
-     "The first row must be the template&#x27;s column names: " + ", ".join(COLUMNS)),
-    (SimpleUploadedFile("values.csv", b""), "The first row must be the template&#x27;s column names"),
-    (SimpleUploadedFile("values.csv", "KPI key,Measure\n".encode("utf-16")),
-     "The CSV file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again"),
-    (SimpleUploadedFile("values.csv", (",".join(COLUMNS) + "\n" + "a" * 200_000).encode()),
-     "The CSV file cannot be read as the template: a cell is too long or badly quoted"),
-    (SimpleUploadedFile("values.xlsx", b"PK\x03\x04 not really a workbook"),
-     "The file is not an Excel workbook (.xlsx) that can be opened"),
-    (SimpleUploadedFile("values.xlsx", (",".join(COLUMNS) + "\n").encode()),
-     "The file is not an Excel workbook (.xlsx) that can be opened"),
-])
+
+@pytest.mark.parametrize(
+    "upload, message",
+    [
+        (SimpleUploadedFile("values.txt", b"KPI key,Measure"), "Upload the template as a .csv or .xlsx file"),
+        (SimpleUploadedFile("values.pdf", b"%PDF-1.4"), "Upload the template as a .csv or .xlsx file"),
+        (
+            SimpleUploadedFile("values.csv", b"x" * (2 * 1024 * 1024 + 1)),
+            "The file is 2048 KB; the largest accepted is 2048 KB",
+        ),
+        (
+            SimpleUploadedFile("values.csv", b"Name,Value\nA,1\n"),
+            "The first row must be the template&#x27;s column names: " + ", ".join(COLUMNS),
+        ),
+        (SimpleUploadedFile("values.csv", b""), "The first row must be the template&#x27;s column names"),
+        (
+            SimpleUploadedFile("values.csv", "KPI key,Measure\n".encode("utf-16")),
+            "The CSV file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again",
+        ),
+        (
+            SimpleUploadedFile("values.csv", (",".join(COLUMNS) + "\n" + "a" * 200_000).encode()),
+            "The CSV file cannot be read as the template: a cell is too long or badly quoted",
+        ),
+        (
+            SimpleUploadedFile("values.xlsx", b"PK\x03\x04 not really a workbook"),
+            "The file is not an Excel workbook (.xlsx) that can be opened",
+        ),
+        (
+            SimpleUploadedFile("values.xlsx", (",".join(COLUMNS) + "\n").encode()),
+            "The file is not an Excel workbook (.xlsx) that can be opened",
+        ),
+    ],
+)
 def test_a_file_that_is_not_the_template_is_refused(lead, plans, upload, message):
     response = post_file(lead, plans.cs, upload)
     html = response.content.decode()
     assert response.status_code == 400
-    assert f'<p class="govuk-error-message" id="file-error"><span class="govuk-visually-hidden">Error:</span> {message}' in html
+    assert (
+        f'<p class="govuk-error-message" id="file-error"><span class="govuk-visually-hidden">Error:</span> {message}'
+        in html
+    )
     assert f'<li><a href="#file">{message}' in html
     assert 'aria-describedby="file-error"' in html
     assert entries() == []

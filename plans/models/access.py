@@ -26,10 +26,14 @@ class Role(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "kind", "department"], name="role_unique_per_department"),
-            models.UniqueConstraint(fields=["user", "kind"], condition=models.Q(department__isnull=True),
-                                    name="role_unique_without_department"),
-            models.CheckConstraint(condition=~models.Q(kind="lead") | models.Q(department__isnull=False),
-                                   name="role_lead_has_department"),
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=models.Q(department__isnull=True),
+                name="role_unique_without_department",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="lead") | models.Q(department__isnull=False), name="role_lead_has_department"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -44,8 +48,11 @@ def user_can_edit(user, department: Department) -> bool:
         return False
     if user.is_superuser:
         return True
-    return Role.objects.filter(user=user).filter(
-        models.Q(kind=Role.Kind.ADMIN) | models.Q(kind=Role.Kind.LEAD, department=department)).exists()
+    return (
+        Role.objects.filter(user=user)
+        .filter(models.Q(kind=Role.Kind.ADMIN) | models.Q(kind=Role.Kind.LEAD, department=department))
+        .exists()
+    )
 
 
 def user_is_admin(user) -> bool:

@@ -28,9 +28,7 @@ class Department(models.Model):
 
     class Meta:
         ordering = ["name", "pk"]  # pk: same-named departments of different councils keep one order
-        constraints = [
-            models.UniqueConstraint(fields=["council", "slug"], name="department_unique_slug_per_council")
-        ]
+        constraints = [models.UniqueConstraint(fields=["council", "slug"], name="department_unique_slug_per_council")]
 
     def __str__(self) -> str:
         return self.name

@@ -48,16 +48,25 @@ class DataVersion(models.Model):
         statement, so a plan that moves council is keyed anew."""
         table = connection.ops.quote_name(cls._meta.db_table)
         if plan_slug is not None:
-            where, params = ("WHERE scope = 0 OR scope IN (SELECT d.council_id FROM plans_plan p JOIN plans_department"
-                             " d ON d.id = p.department_id WHERE p.slug = %s)"), [plan_slug]
+            where, params = (
+                (
+                    "WHERE scope = 0 OR scope IN (SELECT d.council_id FROM plans_plan p JOIN plans_department"
+                    " d ON d.id = p.department_id WHERE p.slug = %s)"
+                ),
+                [plan_slug],
+            )
         elif department_slug is not None:
-            where, params = "WHERE scope = 0 OR scope IN (SELECT council_id FROM plans_department WHERE slug = %s)", [
-                department_slug]
+            where, params = (
+                "WHERE scope = 0 OR scope IN (SELECT council_id FROM plans_department WHERE slug = %s)",
+                [department_slug],
+            )
         else:
             where, params = "", []
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT substr(md5(string_agg(epoch, '.' ORDER BY scope)), 1, 16), sum(version) "
-                           f"FROM {table} {where}", params)
+            cursor.execute(
+                f"SELECT substr(md5(string_agg(epoch, '.' ORDER BY scope)), 1, 16), sum(version) FROM {table} {where}",
+                params,
+            )
             row = cursor.fetchone()
         return f"{row[0]}.{row[1]}" if row and row[0] else "none.0"
 

@@ -64,6 +64,7 @@ def fy_of(day: dt.date) -> int:
 # Money
 # --------------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Money:
     printed: str
@@ -77,9 +78,16 @@ class Money:
 LOWER_BOUND_RE = re.compile(r"^(?:exceeding|over|more than|in excess of)\s+(?P<rest>.+)$", re.IGNORECASE)
 
 
-MONEY_WORDS = {"": "blank", "£": "blank", "tba": "tba", "tbc": "tbc", "-": "dash", "\u2013": "dash",
-               "n/a": "not_applicable",
-               "unknown": "unknown"}
+MONEY_WORDS = {
+    "": "blank",
+    "£": "blank",
+    "tba": "tba",
+    "tbc": "tbc",
+    "-": "dash",
+    "\u2013": "dash",
+    "n/a": "not_applicable",
+    "unknown": "unknown",
+}
 MONEY_RE = re.compile(
     r"^(?P<open>\()?\s*(?P<sign>[-\u2013\u2212])?\s*£?\s*(?P<sign2>[-\u2013\u2212])?\s*"
     r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>m|million|k|bn)?\s*(?P<close>\))?$",
@@ -123,6 +131,7 @@ def parse_money(printed: str | None) -> Money:
 # --------------------------------------------------------------------------------------------------
 # Dates
 # --------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PrintedDate:
@@ -199,6 +208,7 @@ def parse_date(printed: str | None) -> PrintedDate:
 # --------------------------------------------------------------------------------------------------
 # Small things
 # --------------------------------------------------------------------------------------------------
+
 
 def parse_flag(printed: str | None) -> bool | None:
     """Y/N, Yes/No, tick/cross. The Greek capital upsilon 'Υ' that one document prints for Y reads as Y."""

@@ -18,6 +18,7 @@ from plans.parsing.printed import FOOTNOTE_MARKS, MONTHS, SCALES, _year, clean, 
 # KPI values
 # --------------------------------------------------------------------------------------------------
 
+
 class Status:
     """Why a KPI cell holds no number (or what kind of word it holds)."""
 
@@ -179,6 +180,7 @@ def parse_value(printed: str | None) -> Value:
 # Targets
 # --------------------------------------------------------------------------------------------------
 
+
 class TargetKind(models.TextChoices):
     """The kinds of target parse_target reads (KpiValue.target_kind, whose choices are this enum): defined with
     the parser that tells them apart, so parsing, the loader and the assessment rules share the one enum."""
@@ -288,21 +290,26 @@ def parse_target(printed: str | None) -> TargetSpec | None:
                 return TargetSpec(TargetKind.BENCHMARK, benchmark=name, comparator="ge", maintain=maintain)
     if "national" in low or "statistical neighbour" in low or "regional" in low or "england" in low:
         benchmark = (
-            "statistical_neighbours" if "neighbour" in low
-            else "regional_average" if "regional" in low
+            "statistical_neighbours"
+            if "neighbour" in low
+            else "regional_average"
+            if "regional" in low
             else "national_average"
         )
         if re.search(r"gap|difference", low):
             return TargetSpec(TargetKind.BENCHMARK, benchmark=benchmark, direction="narrow_gap", maintain=maintain)
         if re.search(r"\b(lower|below|less|smaller|fewer)\b", low):
-            return TargetSpec(TargetKind.BENCHMARK, benchmark=benchmark, comparator="lt", value=bench_value,
-                              maintain=maintain)
+            return TargetSpec(
+                TargetKind.BENCHMARK, benchmark=benchmark, comparator="lt", value=bench_value, maintain=maintain
+            )
         if re.search(r"\b(above|exceed|better|higher|greater|more)\b", low):
-            return TargetSpec(TargetKind.BENCHMARK, benchmark=benchmark, comparator="gt", value=bench_value,
-                              maintain=maintain)
+            return TargetSpec(
+                TargetKind.BENCHMARK, benchmark=benchmark, comparator="gt", value=bench_value, maintain=maintain
+            )
         if re.search(r"\b(in line|equal|match|at)\b", low):
-            return TargetSpec(TargetKind.BENCHMARK, benchmark=benchmark, comparator="eq", value=bench_value,
-                              maintain=maintain)
+            return TargetSpec(
+                TargetKind.BENCHMARK, benchmark=benchmark, comparator="eq", value=bench_value, maintain=maintain
+            )
         return None
 
     # Trends against the previous value.

@@ -104,8 +104,10 @@ def table_rows(table, rows, row_headers: bool = True, empty: str = "", labels: b
     a 100-row list has a thousand cells, and looking up each cell's class through the template language cost
     more than drawing the cell."""
     classes = [_td_class(column) for column in table.columns]
-    names = [f' data-label="{conditional_escape(strip_tags(str(column.header)))}"' if labels else ""
-             for column in table.columns]
+    names = [
+        f' data-label="{conditional_escape(strip_tags(str(column.header)))}"' if labels else ""
+        for column in table.columns
+    ]
     out = []
     for row in rows:
         cells = ['<tr class="govuk-table__row">']
@@ -119,6 +121,8 @@ def table_rows(table, rows, row_headers: bool = True, empty: str = "", labels: b
         cells.append("</tr>")
         out.append("".join(cells))
     if not out and empty:
-        out.append(f'<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="{len(classes)}">'
-                   f'{conditional_escape(empty)}</td></tr>')
+        out.append(
+            f'<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="{len(classes)}">'
+            f"{conditional_escape(empty)}</td></tr>"
+        )
     return mark_safe("\n".join(out))

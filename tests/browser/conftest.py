@@ -74,14 +74,21 @@ def watched_page(page: Page):
     page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
     page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
     # A request the browser itself cancels because the test navigated on (net::ERR_ABORTED) is not a failure.
-    page.on("requestfailed", lambda req: problems.append(f"failed request: {req.url} ({req.failure})")
-            if "ERR_ABORTED" not in (req.failure or "") else None)
+    page.on(
+        "requestfailed",
+        lambda req: (
+            problems.append(f"failed request: {req.url} ({req.failure})")
+            if "ERR_ABORTED" not in (req.failure or "")
+            else None
+        ),
+    )
     page.on("response", lambda res: problems.append(f"HTTP {res.status}: {res.url}") if res.status >= 400 else None)
     # Content Security Policy violations are reported to the page as events: record every one.
     page.expose_function("reportCspViolation", lambda text: problems.append(f"CSP violation: {text}"))
     page.add_init_script(
         "document.addEventListener('securitypolicyviolation', e => "
-        "window.reportCspViolation(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' ' + (e.sample || '')))")
+        "window.reportCspViolation(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' ' + (e.sample || '')))"
+    )
     page.problems = problems
     return page
 

@@ -49,7 +49,8 @@ def test_an_officer_filters_deliverables_and_follows_one_to_its_measure(live_ser
     assert_accessible(page)
     measures.get_by_role("link", name="1) Achieved departmental budget savings in 2019-20 and 2020-21").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "1) Achieved departmental budget savings in 2019-20 and 2020-21")
+        "1) Achieved departmental budget savings in 2019-20 and 2020-21"
+    )
     expect(page.locator(".app-chart .main-svg").first).to_be_attached()
     assert_accessible(page)
     assert page.problems == []

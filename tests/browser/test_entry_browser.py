@@ -54,18 +54,25 @@ def sign_in(page: Page, base: str, next_path: str) -> None:
 def home_counts(page: Page, base: str) -> list[str]:
     """Children's Services' (off track, near, on track, no assessment) from the overview's chart table."""
     page.goto(base + "/")
-    row = page.locator("table", has=page.get_by_text("The chart's figures")).get_by_role("row").filter(
-        has=page.get_by_role("rowheader", name=CS_NAME, exact=True))
+    row = (
+        page.locator("table", has=page.get_by_text("The chart's figures"))
+        .get_by_role("row")
+        .filter(has=page.get_by_role("rowheader", name=CS_NAME, exact=True))
+    )
     return row.get_by_role("cell").all_inner_texts()
 
 
 def expected_problems(page: Page, allowed: list[str]) -> list[str]:
     """What the page recorded, less what the test provoked on purpose: the 400 answers of forms shown with
     errors (and Chromium's console line for each), and downloads (which Chromium reports as aborted requests)."""
+
     def provoked(problem: str) -> bool:
-        return (any(problem.startswith(f"HTTP 400: {url}") for url in allowed)
-                or problem == "console error: Failed to load resource: the server responded with a status of 400 (Bad Request)"
-                or (problem.startswith("failed request: ") and "template=" in problem))
+        return (
+            any(problem.startswith(f"HTTP 400: {url}") for url in allowed)
+            or problem
+            == "console error: Failed to load resource: the server responded with a status of 400 (Bad Request)"
+            or (problem.startswith("failed request: ") and "template=" in problem)
+        )
 
     return [p for p in page.problems if not provoked(p)]
 
@@ -77,8 +84,10 @@ def test_a_lead_updates_three_kpis_and_a_deliverable_and_sees_the_dashboard_chan
     expect(page.get_by_role("heading", name="Update key performance measures", level=1)).to_be_visible()
     assert_accessible(page)
 
-    pct, count, lower = (page.locator(f"#kpi-{kpi_pk(k)}") for k in
-                         ("rpr-children-in-care", "dcc-fostering-households", "send-complaints"))
+    pct, count, lower = (
+        page.locator(f"#kpi-{kpi_pk(k)}")
+        for k in ("rpr-children-in-care", "dcc-fostering-households", "send-complaints")
+    )
     pct.get_by_label("Latest value (%)").fill("85")
     pct.get_by_label("As at (month)").fill("2025-09")
     count.get_by_label("Latest value (Number)").fill("300")
@@ -89,16 +98,21 @@ def test_a_lead_updates_three_kpis_and_a_deliverable_and_sees_the_dashboard_chan
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_focused()  # GOV.UK Frontend moves focus to the summary
     expect(summary).to_contain_text("Commentary: Explain the value: it is off track against its target")
-    expect(lower.locator(".govuk-error-message")).to_have_text("Error: Explain the value: it is off track against its target")
+    expect(lower.locator(".govuk-error-message")).to_have_text(
+        "Error: Explain the value: it is off track against its target"
+    )
     assert_accessible(page)  # the form showing errors
     assert entered() == []
     summary.get_by_role("link").click()  # the summary's link takes the reader to the field
     expect(lower.get_by_label("Commentary")).to_be_focused()
     page.keyboard.type("More families know how to complain")
     page.get_by_role("button", name="Save all values").click()
-    expect(page.get_by_role("alert")).to_contain_text("3 values saved for Children's Services Implementation Plan 2025-29.")
-    assert sorted(entered()) == sorted([("rpr-children-in-care", "85"), ("dcc-fostering-households", "300"),
-                                        ("send-complaints", "700")])
+    expect(page.get_by_role("alert")).to_contain_text(
+        "3 values saved for Children's Services Implementation Plan 2025-29."
+    )
+    assert sorted(entered()) == sorted(
+        [("rpr-children-in-care", "85"), ("dcc-fostering-households", "300"), ("send-complaints", "700")]
+    )
     expect(count).to_contain_text("Now: On track, 300 (2025-26, entered by lena)")
     assert_accessible(page)
 
@@ -124,8 +138,16 @@ def test_a_lead_updates_three_kpis_and_a_deliverable_and_sees_the_dashboard_chan
     assert home_counts(page, base) == ["6", "0", "4", "7"]
     page.goto(f"{base}/departments/childrens-services/")
     expect(page.get_by_text("6 of 17")).to_be_visible()
-    assert expected_problems(page, [f"{base}/departments/childrens-services/update/",
-                                    f"{base}/plans/cs-2025-29/deliverables/{item.pk}/update/"]) == []
+    assert (
+        expected_problems(
+            page,
+            [
+                f"{base}/departments/childrens-services/update/",
+                f"{base}/plans/cs-2025-29/deliverables/{item.pk}/update/",
+            ],
+        )
+        == []
+    )
 
 
 def lead_deliverable():
@@ -157,7 +179,8 @@ def test_an_upload_with_errors_is_previewed_and_refused(live_server, lead, watch
     by_key["dcc-fostering-households"][3] = "300"  # a good row beside the bad ones: not saved either
 
     page.get_by_label("Filled-in template (.csv or .xlsx, up to 2 MB)").set_input_files(
-        files=[{"name": "values.csv", "mimeType": "text/csv", "buffer": csv_bytes(rows)}])
+        files=[{"name": "values.csv", "mimeType": "text/csv", "buffer": csv_bytes(rows)}]
+    )
     page.get_by_role("button", name="Check the file").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("2 rows need correcting")
     errors = page.get_by_role("table", name="Errors by row and column")
@@ -171,7 +194,8 @@ def test_an_upload_with_errors_is_previewed_and_refused(live_server, lead, watch
     by_key["rpr-children-in-care"][3] = "80"
     by_key["residential-homes-good"][3] = "100"
     page.get_by_label("Filled-in template (.csv or .xlsx, up to 2 MB)").set_input_files(
-        files=[{"name": "values.csv", "mimeType": "text/csv", "buffer": csv_bytes(rows)}])
+        files=[{"name": "values.csv", "mimeType": "text/csv", "buffer": csv_bytes(rows)}]
+    )
     page.get_by_role("button", name="Check the file").click()
     expect(page.get_by_role("table", name="3 changes will be saved")).to_be_visible()
     assert_accessible(page)
@@ -186,11 +210,13 @@ def test_a_wrong_file_is_refused_accessibly(live_server, lead, watched_page):
     page, base = watched_page, live_server.url
     sign_in(page, base, "/departments/childrens-services/upload/")
     page.get_by_label("Filled-in template (.csv or .xlsx, up to 2 MB)").set_input_files(
-        files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hello"}])
+        files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hello"}]
+    )
     page.get_by_role("button", name="Check the file").click()
     expect(page.locator("#file-error")).to_have_text("Error: Upload the template as a .csv or .xlsx file")
     expect(page.get_by_label("Filled-in template (.csv or .xlsx, up to 2 MB)")).to_have_attribute(
-        "aria-describedby", "file-error")
+        "aria-describedby", "file-error"
+    )
     assert_accessible(page)
 
 
@@ -211,7 +237,8 @@ def test_the_sign_in_page_is_accessible_with_errors_and_when_throttled(live_serv
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
         expect(page.locator(".govuk-error-summary")).to_contain_text(
-            "Too many failed attempts to sign in. Wait 15 minutes")
+            "Too many failed attempts to sign in. Wait 15 minutes"
+        )
         expect(page.locator(".govuk-error-summary")).not_to_contain_text("Please enter a correct username")
     assert_accessible(page)
     AccessAttempt.objects.all().delete()

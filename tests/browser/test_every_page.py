@@ -19,21 +19,44 @@ def page_paths() -> list[str]:
     from kpis.models import Kpi
     from plans.models import Deliverable
 
-    kpi = Kpi.objects.select_related("plan").get(plan__slug="cs-2022-23",
-                                                 description__startswith="Number of children living with Council")
+    kpi = Kpi.objects.select_related("plan").get(
+        plan__slug="cs-2022-23", description__startswith="Number of children living with Council"
+    )
     action = Deliverable.objects.select_related("plan").filter(plan__slug="cs-2025-29").first()
     deliverable = Deliverable.objects.select_related("plan").filter(plan__slug="cs-2022-23").first()
     return [
-        "/", "/?year=2022", "/departments/childrens-services/", "/plans/cs-2022-23/", "/plans/ete-2020-21/", "/plans/cs-2025-29/",
-        "/plans/cs-2022-23/summary/", kpi.get_absolute_url(), kpi.measure.get_absolute_url(), "/kpis/?department=childrens-services",
-        "/kpis/?department=childrens-services&status=off_track", "/budgets/", "/budgets/plans/ete-2020-21/",
-        "/budgets/departments/childrens-services/", "/procurement/?department=childrens-services", "/procurement/?value_min=1000000&plan=cs-2025-29",
-        "/procurement/plans/ccp-2020-21/", "/procurement/pipeline-notice/?from=2025-06-01", "/deliverables/?department=childrens-services",
-        "/risks/", "/plans/cs-2025-29/objectives/", deliverable.get_absolute_url(), action.get_absolute_url(),
-        "/search/?q=foster", "/corrections/", "/sources/000_1696c8c63c149500.txt/?from=384&to=392",
-        "/accessibility/", "/accounts/login/",
+        "/",
+        "/?year=2022",
+        "/departments/childrens-services/",
+        "/plans/cs-2022-23/",
+        "/plans/ete-2020-21/",
+        "/plans/cs-2025-29/",
+        "/plans/cs-2022-23/summary/",
+        kpi.get_absolute_url(),
+        kpi.measure.get_absolute_url(),
+        "/kpis/?department=childrens-services",
+        "/kpis/?department=childrens-services&status=off_track",
+        "/budgets/",
+        "/budgets/plans/ete-2020-21/",
+        "/budgets/departments/childrens-services/",
+        "/procurement/?department=childrens-services",
+        "/procurement/?value_min=1000000&plan=cs-2025-29",
+        "/procurement/plans/ccp-2020-21/",
+        "/procurement/pipeline-notice/?from=2025-06-01",
+        "/deliverables/?department=childrens-services",
+        "/risks/",
+        "/plans/cs-2025-29/objectives/",
+        deliverable.get_absolute_url(),
+        action.get_absolute_url(),
+        "/search/?q=foster",
+        "/corrections/",
+        "/sources/000_1696c8c63c149500.txt/?from=384&to=392",
+        "/accessibility/",
+        "/accounts/login/",
         # signed in as a performance lead
-        "LOGIN", "/departments/childrens-services/update/", "/departments/childrens-services/upload/",
+        "LOGIN",
+        "/departments/childrens-services/update/",
+        "/departments/childrens-services/upload/",
         f"/plans/cs-2022-23/deliverables/{deliverable.pk}/update/",
     ]
 

@@ -118,7 +118,9 @@ def problems_at(page, path: str, width: int) -> list[str]:
             chart.locator(".main-svg").first.wait_for(state="attached", timeout=15000)
         page.evaluate("window.scrollTo(0, 0)")
         page.locator("[data-figure] .main-svg").first.wait_for(state="attached", timeout=15000)
-        page.wait_for_function("[...document.querySelectorAll('[data-figure]')].every(el => el.querySelector('.main-svg'))")
+        page.wait_for_function(
+            "[...document.querySelectorAll('[data-figure]')].every(el => el.querySelector('.main-svg'))"
+        )
     page.evaluate("document.fonts.ready")
     found = page.evaluate(PROBLEMS_JS, [width, width >= 1280 and path in EVERY_COLUMN_AT_1280])
     if found:
@@ -146,7 +148,9 @@ def test_every_page_type_is_laid_out_right(live_server, seeded, browser, width):
         if found:
             failures[path] = sorted(set(found))
     context.close()
-    assert not failures, f"At {width}px:\n" + "\n\n".join(f"{path}:\n  " + "\n  ".join(p) for path, p in failures.items())
+    assert not failures, f"At {width}px:\n" + "\n\n".join(
+        f"{path}:\n  " + "\n  ".join(p) for path, p in failures.items()
+    )
 
 
 def test_the_overview_stacks_each_department_on_a_phone(live_server, seeded, browser):

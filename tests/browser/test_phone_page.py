@@ -13,8 +13,9 @@ def kpi_path(django_db_blocker) -> str:
     from kpis.models import Kpi
 
     with django_db_blocker.unblock():
-        kpi = Kpi.objects.select_related("plan").get(plan__slug="cs-2022-23",
-                                                     description__startswith="Number of children living with Council")
+        kpi = Kpi.objects.select_related("plan").get(
+            plan__slug="cs-2022-23", description__startswith="Number of children living with Council"
+        )
         return kpi.get_absolute_url()
 
 
@@ -34,7 +35,9 @@ def main_top(browser: Browser, url: str, *, scripts: bool, block_app_js: bool = 
 
 
 @pytest.mark.parametrize("path", ["/", "KPI"])
-def test_on_a_phone_the_page_does_not_jump_when_the_menu_script_runs(live_server, seeded, browser, django_db_blocker, path):
+def test_on_a_phone_the_page_does_not_jump_when_the_menu_script_runs(
+    live_server, seeded, browser, django_db_blocker, path
+):
     """The service menu used to stand open until app.js folded it behind its Menu button, and the page then
     jumped up by the menu's height (Lighthouse mobile layout shift 0.27 on every page)."""
     url = live_server.url + (kpi_path(django_db_blocker) if path == "KPI" else path)
@@ -44,8 +47,9 @@ def test_on_a_phone_the_page_does_not_jump_when_the_menu_script_runs(live_server
     assert main_top(browser, url, scripts=False) > after_script  # the open menu, for readers without scripts
 
 
-def test_on_a_phone_plotly_runs_and_a_chart_draws_only_as_the_reader_nears_it(live_server, seeded, watched_page,
-                                                                              django_db_blocker):
+def test_on_a_phone_plotly_runs_and_a_chart_draws_only_as_the_reader_nears_it(
+    live_server, seeded, watched_page, django_db_blocker
+):
     """Evaluating plotly.js and drawing a chart held a phone's main thread for over a third of a second each
     while the page loaded (Lighthouse mobile total blocking time 550-740 ms), for charts 1,200px and more
     below the first screen."""

@@ -62,7 +62,9 @@ def test_the_pipeline_notice_and_a_form_with_errors(live_server, seeded, watched
     expect(page.get_by_role("rowheader")).to_have_count(10)
     assert_accessible(page)
 
-    page.goto(live_server.url + "/procurement/?value_min=abc&contract_start_from=2026-12-31&contract_start_to=2026-01-01")
+    page.goto(
+        live_server.url + "/procurement/?value_min=abc&contract_start_from=2026-12-31&contract_start_to=2026-01-01"
+    )
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     page.get_by_role("link", name="Estimated value at least (£): Enter a number.").click()
     expect(page.get_by_label("Estimated value at least (£)")).to_be_focused()

@@ -23,7 +23,7 @@ def test_an_officer_searches_and_follows_a_figure_to_its_source(live_server, see
     page.get_by_label("Department").select_option(label="Children's Services")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("heading", name="17 results for ‘foster’")).to_be_visible()
-    assert "q=foster" in page.url and "department=childrens-services" in page.url   # a shareable address
+    assert "q=foster" in page.url and "department=childrens-services" in page.url  # a shareable address
     expect(page.locator("mark").first).to_be_visible()
     assert_accessible(page)
 
@@ -33,7 +33,9 @@ def test_an_officer_searches_and_follows_a_figure_to_its_source(live_server, see
     assert_accessible(page)
 
     page.go_back()
-    page.get_by_role("link", name=re.compile(r"^Increased recruitment, utilisation, and retention of Council foster")).click()
+    page.get_by_role(
+        "link", name=re.compile(r"^Increased recruitment, utilisation, and retention of Council foster")
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Increased recruitment, utilisation, and retention")
     page.get_by_text("Source: 000_1696c8c63c149500.txt, line 228").click()
     page.get_by_role("link", name=re.compile(r"Read line 228 in the whole document")).click()

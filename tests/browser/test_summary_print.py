@@ -15,22 +15,32 @@ from tests.browser.conftest import assert_accessible
 # target, as printed (source lines in /work/shared/SOURCES.md's documents).
 KEY_FIGURES = {
     # 004 CCP KPI table: surplus land and buildings 7.5 (2019-20 latest) against 2.5
-    "ccp-2020-21": ["Percentage of land and buildings identified as surplus 7.5 latest 2019-20 2.5 2020-21 Off track",
-                    "£6,235,000"],
+    "ccp-2020-21": [
+        "Percentage of land and buildings identified as surplus 7.5 latest 2019-20 2.5 2020-21 Off track",
+        "£6,235,000",
+    ],
     # 004 ETE: savings £737,000 against £1.576m
     "ete-2020-21": ["Achieved Departmental budget savings in 2019-20 and 2020-21 £737,000 latest 2019-20 £1.576m"],
     # 004 ASCH: savings £4.973m (2018-19 latest) against £5.732m
     "asch-2020-21": ["£4.973m latest 2018-19 £5.732m 2019-20 Off track"],
     # 004 CS: 75.1% (Aug 19) against 100%; net budget 114,929,535
-    "cs-2020-21": ["£114.93m", "Percentage of year-end budget savings targets achieved 75.1% (Aug 19) latest 2019-20 100%"],
+    "cs-2020-21": [
+        "£114.93m",
+        "Percentage of year-end budget savings targets achieved 75.1% (Aug 19) latest 2019-20 100%",
+    ],
     # 000 line 317: foster carers 388, 397, 319, "Increasing trend"; net budget 141,779,398
-    "cs-2022-23": ["£141.78m", "Number of children living with Council foster carers 319 latest 2021-22 Increasing trend",
-                   "Compared with the 2020-21 plan’s latest values"],
+    "cs-2022-23": [
+        "£141.78m",
+        "Number of children living with Council foster carers 319 latest 2021-22 Increasing trend",
+        "Compared with the 2020-21 plan’s latest values",
+    ],
     # 001: no measure the rules can assess; savings £500,000
     "cs-2023-24": ["£500,000", "Of the 47 measures in both plans, 15 changed status and 32 did not."],
     # 002: "33 (November 2024)" foster carers
-    "cs-2025-29": ["Number of children in care living with council foster carers 33 (November 2024) latest 2024-25",
-                   "Compared with the 2023-24 plan’s latest values"],
+    "cs-2025-29": [
+        "Number of children in care living with council foster carers 33 (November 2024) latest 2024-25",
+        "Compared with the 2023-24 plan’s latest values",
+    ],
 }
 
 
@@ -50,7 +60,7 @@ def test_each_plans_summary_prints_on_two_a4_pages(live_server, seeded, watched_
     assert pages <= 2, f"{slug} prints on {pages} pages"
     for figure in KEY_FIGURES[slug]:
         assert figure in text, f"{slug}: {figure!r} not printed"
-    assert "/plans/" not in text and "http" not in text     # no link addresses printed after the links
+    assert "/plans/" not in text and "http" not in text  # no link addresses printed after the links
     assert "Not in that plan" not in text and "Download this table" not in text
     assert page.problems == []
 
@@ -61,7 +71,7 @@ def test_the_summary_reads_on_screen_at_both_widths(live_server, seeded, watched
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{live_server.url}/plans/cs-2022-23/summary/")
     expect(page.get_by_role("heading", name="Measures off track or near target")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= width   # wide tables scroll in their regions
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # wide tables scroll in their regions
     row = page.get_by_role("row").filter(has_text="Number of children living with Council foster carers")
     expect(row.get_by_role("cell").nth(2)).to_have_text("Off track")  # the measure is the row header
     # the arrow is hidden from screen readers, which read the words and the figures instead

@@ -46,6 +46,7 @@ def cells(text: str) -> list[str]:
 # 1. Counts, from the document
 # --------------------------------------------------------------------------------------------------
 
+
 def test_plan_header(plan, lines):
     assert (plan.src_start, plan.src_end) == (1320, 1740)
     assert lines[0][1] == "Adult Social Care and Health"
@@ -65,26 +66,50 @@ def test_statement_counts(plan, lines):
     assert by_kind("ambition") == 1  # one sentence under "We will strive to be:" (line 1343)
     assert by_kind("value") == bullets(between(lines, "Values", "Council Outcomes"))
     assert by_kind("outcome") == bullets(between(lines, "Council Outcomes", "Council Priorities for 2020/21"))
-    assert by_kind("council_priority") == bullets(between(lines, "Council Priorities for 2020/21", "Departmental Overview"))
+    assert by_kind("council_priority") == bullets(
+        between(lines, "Council Priorities for 2020/21", "Departmental Overview")
+    )
     structure = between(lines, "Departmental Structure", "Departmental priorities")
     # Services: the bold-led bullets that describe a division (the "Adult Social Care consisting of:" bullet
     # is only a heading).
     services = [t for _, t in structure if re.match(r"^\s?- \*\*", t) and not t.rstrip().endswith(":**")]
     assert by_kind("service") == len(services) == 3
-    priorities = between(lines, "Departmental priorities", "Further to the above, the following workforce "
-                         "development priorities have been identified:")
+    priorities = between(
+        lines,
+        "Departmental priorities",
+        "Further to the above, the following workforce development priorities have been identified:",
+    )
     assert by_kind("departmental_priority") == bullets(priorities) == 4
-    assert by_kind("workforce_priority") == bullets(between(
-        lines, "Further to the above, the following workforce development priorities have been identified:",
-        "Achievements")) == 10
-    assert by_kind("achievement") == bullets(between(
-        lines, "Achievements", "Fig. 1 Adult Social Care and Health Directorate Senior Management Team Structure")) == 34
+    assert (
+        by_kind("workforce_priority")
+        == bullets(
+            between(
+                lines,
+                "Further to the above, the following workforce development priorities have been identified:",
+                "Achievements",
+            )
+        )
+        == 10
+    )
+    assert (
+        by_kind("achievement")
+        == bullets(
+            between(
+                lines,
+                "Achievements",
+                "Fig. 1 Adult Social Care and Health Directorate Senior Management Team Structure",
+            )
+        )
+        == 34
+    )
     # Overview paragraphs, counted by hand: structure intro (1378), priorities intro (1387), Better Lives
     # (1394), workforce intro (1396), achievements intro (1413), six Directorate Policy Context paragraphs
     # (1458, 1460, 1462, 1464, 1466-1468 joined across the page break, 1470), two Risk Overview (1474, 1476).
     assert by_kind("overview") == 13
     # Notes: the four "Please note:" bullets above the KPI table + the procurement intro paragraph (1651).
-    please_note = between(lines, "Please note:", "Description\tActual 2017-18\tLatest 2018-19\tTarget 2019-20\tTarget 2020-21")
+    please_note = between(
+        lines, "Please note:", "Description\tActual 2017-18\tLatest 2018-19\tTarget 2019-20\tTarget 2020-21"
+    )
     assert by_kind("note") == bullets(please_note) + 1 == 5
     assert plan.statements.count() == 84
 
@@ -102,16 +127,22 @@ ACTION_RE = re.compile(r"^(\d+)\. .*\t")
 
 
 def test_deliverable_counts(plan, lines):
-    s1 = [t for _, t in between(lines, "Section One – Council Priorities", "Key performance measures") if ACTION_RE.match(t)]
+    s1 = [
+        t
+        for _, t in between(lines, "Section One – Council Priorities", "Key performance measures")
+        if ACTION_RE.match(t)
+    ]
     s2 = [t for _, t in between(lines, PART2, "Key performance measures") if ACTION_RE.match(t)]
     assert len(s1) == 14 and len(s2) == 9
     assert plan.deliverables.filter(section="council").count() == len(s1)
     assert plan.deliverables.filter(section="departmental").count() == len(s2)
     assert plan.deliverables.count() == len(s1) + len(s2)
     assert list(plan.deliverables.filter(section="council").values_list("number", flat=True)) == [
-        ACTION_RE.match(t).group(1) for t in s1]
+        ACTION_RE.match(t).group(1) for t in s1
+    ]
     assert list(plan.deliverables.filter(section="departmental").values_list("number", flat=True)) == [
-        ACTION_RE.match(t).group(1) for t in s2]
+        ACTION_RE.match(t).group(1) for t in s2
+    ]
     # Success measures: every "1)", "2a)", "12f)" label in the Success Measures column is one item.
     label = re.compile(r"(?:^| )\d{1,2}[a-z]{0,4}\) ")
     printed = sum(len(label.findall(cells(t)[4])) for t in s1 + s2)
@@ -180,7 +211,9 @@ def test_risk_counts(plan, lines):
 
 
 def test_budget_counts(plan, lines):
-    block = between(lines, "Approved Controllable Budget", "Forward Plan of Procurement Projects – up to 31 March 2022: Adult Care")
+    block = between(
+        lines, "Approved Controllable Budget", "Forward Plan of Procurement Projects – up to 31 March 2022: Adult Care"
+    )
     table_lines = [t for _, t in block if len(cells(t)) == 13]
     header = table_lines[0]
     body = [t for t in table_lines[1:] if any(c.strip() for c in cells(t)[1:])]  # drops the "Business Support" heading
@@ -222,6 +255,7 @@ def test_discrepancy_count(plan):
 # --------------------------------------------------------------------------------------------------
 # 2. Exact values
 # --------------------------------------------------------------------------------------------------
+
 
 def kpi_value(plan, key, year, kind, nth=0):
     return plan.kpis.get(key=key).values.filter(year=year, kind=kind).order_by("order")[nth]
@@ -267,7 +301,9 @@ def test_kpi_values(plan):
     kpi = plan.kpis.get(key="4d-ci-representations-opiate")
     assert kpi.description == "4d) Substance Misuse - Percentage of representations within six months: ci) Opiate"
     assert kpi.higher_is_better is False
-    assert plan.kpis.get(key="4c-biv-completions-alcohol-non-opiate").description.endswith(": biv) Alcohol & non-opiate")
+    assert plan.kpis.get(key="4c-biv-completions-alcohol-non-opiate").description.endswith(
+        ": biv) Alcohol & non-opiate"
+    )
     assert plan.kpis.get(key="9b-admissions-older-adults").links == ["9"]
     assert plan.kpis.get(key="8-healthy-workplace-businesses").links == [f"{PART2} 8"]
 
@@ -330,7 +366,10 @@ def test_procurement_values(plan):
     assert (e.value_printed, e.value, e.value_status) == ("TBA", None, "tba")
     e = plan.procurement_entries.get(title="Provision of Advisory Service")
     assert (e.value, e.procurement_start_printed, e.procurement_start) == (
-        Decimal("5387150"), "August 2020", dt.date(2020, 8, 1))
+        Decimal("5387150"),
+        "August 2020",
+        dt.date(2020, 8, 1),
+    )
     e = plan.procurement_entries.get(title="Residential Rehab for Drug and Alcohol Misuse")
     assert e.procurement_start == dt.date(2021, 9, 1)  # printed "Sept 2021"
     tables = list(plan.procurement_tables.order_by("order"))
@@ -342,6 +381,7 @@ def test_procurement_values(plan):
 # --------------------------------------------------------------------------------------------------
 # 3. Reconciliation
 # --------------------------------------------------------------------------------------------------
+
 
 def test_budget_reconciles(plan):
     table = plan.budget_tables.get()
@@ -362,8 +402,11 @@ def test_budget_reconciles(plan):
             assert stated.reconciling == summed, col.label
             repaired[col.label] = stated.value - summed
     # The printed TOTAL BUDGET exceeds the printed rows by 1,153,394 in exactly these three columns.
-    assert repaired == {"Unallocated Budgets": Decimal("1153394"), "Gross Budget": Decimal("1153394"),
-                        "Net Budget": Decimal("1153394")}
+    assert repaired == {
+        "Unallocated Budgets": Decimal("1153394"),
+        "Gross Budget": Decimal("1153394"),
+        "Net Budget": Decimal("1153394"),
+    }
 
 
 def test_procurement_totals_reconcile(plan):

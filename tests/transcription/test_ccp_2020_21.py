@@ -46,6 +46,7 @@ def heading(doc, text: str, after: int = 55) -> int:
 # 1. Counts, from the document
 # --------------------------------------------------------------------------------------------------
 
+
 def test_plan_header(plan, doc):
     assert (plan.src_start, plan.src_end) == (55, 712)
     assert doc[55] == "Commissioning, Communities and Policy"
@@ -71,7 +72,9 @@ def test_statement_counts(plan, doc):
     assert kinds["value"] == dashes(79, 87) == 4
     assert kinds["outcome"] == dashes(88, 97) == 5
     assert kinds["council_priority"] == dashes(98, 107) == 5
-    assert kinds["overview"] == 4  # paragraphs at 110, 118, 120, 122 (between "Departmental Overview" and "Achievements")
+    assert (
+        kinds["overview"] == 4
+    )  # paragraphs at 110, 118, 120, 122 (between "Departmental Overview" and "Achievements")
     ach = heading(doc, "Achievements")
     pri = heading(doc, "Priorities", ach)
     wf = heading(doc, "Workforce priorities", pri)
@@ -81,8 +84,10 @@ def test_statement_counts(plan, doc):
     # workforce priorities: 9 top-level "- " items and 3 nested " - " items
     assert kinds["workforce_priority"] == dashes(wf, bud) == 12
     nested = [t.strip()[2:] for _, t in span(doc, wf, bud) if t.startswith(" - ")]
-    assert list(plan.statements.filter(kind="workforce_priority").exclude(group="")
-                .values_list("text", flat=True)) == nested
+    assert (
+        list(plan.statements.filter(kind="workforce_priority").exclude(group="").values_list("text", flat=True))
+        == nested
+    )
     # notes: lead-ins at 126, 155, 183, 241 and the KPI key at 411 (counted by hand)
     assert kinds["note"] == 5
     assert sum(kinds.values()) == 80
@@ -98,12 +103,16 @@ def test_divisions_and_workforce(plan, doc):
 
 
 def test_deliverable_counts(plan, doc):
-    body = span(doc, heading(doc, "Section One – Council Priorities Delivery Plan"), heading(doc, "Key Performance Measures"))
+    body = span(
+        doc, heading(doc, "Section One – Council Priorities Delivery Plan"), heading(doc, "Key Performance Measures")
+    )
     numbered = [int(m.group(1)) for _, t in body if (m := re.match(r"^(\d+)\. ", t))]
     assert numbered == list(range(1, 48))  # the 47 numbered actions, consecutive
     subs = [t for _, t in body if t.startswith("- ")]
     assert len(subs) == 4
-    sec2 = span(doc, heading(doc, "Section Two – Departmental Priorities"), heading(doc, "Key Performance Measures", 413))
+    sec2 = span(
+        doc, heading(doc, "Section Two – Departmental Priorities"), heading(doc, "Key Performance Measures", 413)
+    )
     sec2_rows = [t for _, t in sec2 if "\t" in t and not t.startswith("Actions\t")]
     assert len(sec2_rows) == 2
 
@@ -122,16 +131,20 @@ def test_deliverable_cells_match_print(plan, doc):
         c = cells(doc[d.src_start])
         assert (d.lead, d.start_printed, d.end_printed, d.council_priority) == (c[1], c[2], c[3], c[6]), d.number
         assert d.in_council_plan == {"✓": True, "✗": False}[c[5]]
-        printed = " ".join(clean(cells(doc[n])[4]) for n in range(d.src_start, d.src_end + 1)
-                           if n == d.src_start or doc[n].startswith("\t") or
-                           (len(cells(doc[n])) == 7 and cells(doc[n])[1] == ""))
+        printed = " ".join(
+            clean(cells(doc[n])[4])
+            for n in range(d.src_start, d.src_end + 1)
+            if n == d.src_start or doc[n].startswith("\t") or (len(cells(doc[n])) == 7 and cells(doc[n])[1] == "")
+        )
         assert " ".join(d.success_measures) == printed, d.title
 
 
 def test_kpi_counts(plan, doc):
-    kpi_lines = [n for n, t in span(doc, 359, 426)
-                 if "\t" in t and not t.startswith(("Description\t", "\t", "Actions\t"))
-                 and not (413 <= n <= 418)]  # 415-417 are the Section Two action table
+    kpi_lines = [
+        n
+        for n, t in span(doc, 359, 426)
+        if "\t" in t and not t.startswith(("Description\t", "\t", "Actions\t")) and not (413 <= n <= 418)
+    ]  # 415-417 are the Section Two action table
     assert len(kpi_lines) == 39
     assert plan.kpis.count() == len(kpi_lines)
     assert list(plan.kpis.values_list("src_start", flat=True)) == kpi_lines
@@ -139,6 +152,7 @@ def test_kpi_counts(plan, doc):
     assert plan.kpis.filter(section="departmental").count() == 1
     printed_cells = sum(len(cells(doc[n])[1:5]) for n in kpi_lines)
     from kpis.models import KpiValue
+
     assert KpiValue.objects.filter(kpi__plan=plan).count() == printed_cells == 156
 
 
@@ -150,9 +164,18 @@ def test_procurement_counts(plan, doc):
     assert plan.procurement_entries.count() == len(rows)
     assert list(plan.procurement_entries.values_list("src_start", flat=True)) == rows
     groups = list(dict.fromkeys(plan.procurement_entries.values_list("group", flat=True)))
-    assert groups == ["CCP Joint Corporate Projects", "Pensions", "Finance", "ICT", "Legal Services",
-                      "Organisation, Development & Policy", "Community Services", "Miscellaneous",
-                      "Property Services (Above OJEU)", "Property Services (£50K - < OJEU)"]
+    assert groups == [
+        "CCP Joint Corporate Projects",
+        "Pensions",
+        "Finance",
+        "ICT",
+        "Legal Services",
+        "Organisation, Development & Policy",
+        "Community Services",
+        "Miscellaneous",
+        "Property Services (Above OJEU)",
+        "Property Services (£50K - < OJEU)",
+    ]
     subgroups = list(dict.fromkeys(plan.procurement_entries.exclude(subgroup="").values_list("subgroup", flat=True)))
     assert subgroups == ["(a) Policy", "(b) Communication Services", "(c) Human Resources"]
     assert set(groups) | set(subgroups) == set(headings)
@@ -184,6 +207,7 @@ def test_savings_risks_budget_counts(plan, doc):
     assert table.rows.count() == len(budget_rows) == 9
     assert table.columns.count() == len(cells(doc[431])) - 1 == 12
     from budgets.models import BudgetCell
+
     assert BudgetCell.objects.filter(row__table=table).count() == 9 * 12
     assert plan.budget_headlines.count() == 3
     assert plan.discrepancies.count() == 6  # 5 £1 budget roundings kept as printed + 31/09/2020
@@ -192,6 +216,7 @@ def test_savings_risks_budget_counts(plan, doc):
 # --------------------------------------------------------------------------------------------------
 # 2. Exact values
 # --------------------------------------------------------------------------------------------------
+
 
 def kpi(plan, key):
     return plan.kpis.get(key=key)
@@ -240,8 +265,9 @@ def test_kpi_values(plan):
     assert kpi(plan, "residents-informed-decisions").responsible == "Simon Hobbs"
     ct = kpi(plan, "counter-terrorism-training")
     assert ct.section == "departmental" and ct.responsible == ""
-    assert ct.footnotes == ["This figure is approximate. Due to the changes in the Learning and Development "
-                            "System some data was lost."]
+    assert ct.footnotes == [
+        "This figure is approximate. Due to the changes in the Learning and Development System some data was lost."
+    ]
     v = ct.values.get(year=2018, kind="actual")
     assert (v.printed, v.value, v.footnote) == ("890 delegates*", Decimal("890"), True)
     assert ct.values.get(year=2017, kind="actual").value == Decimal("1118")
@@ -264,8 +290,10 @@ def test_deliverable_values(plan):
     cp = six.sub_actions.get(title="Corporate Property 2020 programme")
     assert (cp.lead, cp.start_printed, cp.end_printed) == ("Dave Massingham", "February 2019", "December 2020")
     assert cp.start == dt.date(2019, 2, 1) and cp.end == dt.date(2020, 12, 1)
-    assert cp.success_measures == ["Partnership with PSP completed by February 2020",
-                                   "New operating model in place and Phase1 externalisation by April 2020"]
+    assert cp.success_measures == [
+        "Partnership with PSP completed by February 2020",
+        "New operating model in place and Phase1 externalisation by April 2020",
+    ]
     lib = six.sub_actions.get(lead="Don Gibbs")
     assert lib.end_printed == "March 2024" and lib.start_printed == "January 2019"
     assert d.get(number="21").sub_actions.get().lead == "Emma Crapper"
@@ -314,23 +342,32 @@ def test_procurement_values(plan):
 
 def test_savings_risks_values(plan):
     s = plan.savings.order_by("order")
-    assert [(x.title, x.amount) for x in s[:2]] == [("Administration and employee savings", Decimal("2081000")),
-                                                     ("Insurance reductions", Decimal("350000"))]
+    assert [(x.title, x.amount) for x in s[:2]] == [
+        ("Administration and employee savings", Decimal("2081000")),
+        ("Insurance reductions", Decimal("350000")),
+    ]
     assert sum(x.amount for x in s) == Decimal("6235000")  # the printed total £6.235 million
     assert s.get(title="Derbyshire Record Office").description == "Opening hours and staffing levels will be reviewed."
     assert all(x.year == 2020 for x in s)
     r = plan.risks.order_by("order")
     assert [x.council_priority for x in r] == [
-        "Value for money", "Prosperous and green Derbyshire", "Empowered and self-sufficient communities",
-        "A focus on prevention and early intervention"] + ["High performing and council services"] * 3
+        "Value for money",
+        "Prosperous and green Derbyshire",
+        "Empowered and self-sufficient communities",
+        "A focus on prevention and early intervention",
+    ] + ["High performing and council services"] * 3
     assert r[1].description == "None" and r[1].mitigations == []
     assert r[6].description.startswith("Information governance, GDPR, cyber and social media")
-    assert r[6].mitigations == ["Key mitigations include maintaining ISO 27001 accreditation, an ongoing programme "
-                                "of training and communication, and independent health checks and testing."]
+    assert r[6].mitigations == [
+        "Key mitigations include maintaining ISO 27001 accreditation, an ongoing programme "
+        "of training and communication, and independent health checks and testing."
+    ]
     h = {x.label: x for x in plan.budget_headlines.all()}
     # line 110 "an annual budget exceeding £59 million": a lower bound, no exact value (issue 14)
     assert (h["Annual budget 2020/21 (overview)"].printed, h["Annual budget 2020/21 (overview)"].value) == (
-        "exceeding £59 million", None)
+        "exceeding £59 million",
+        None,
+    )
     assert h["Department's budget for 2020/21"].value == Decimal("59625879")
     assert h["Total proposed budget savings 2020/21"].value == Decimal("6235000")
 
@@ -338,6 +375,7 @@ def test_savings_risks_values(plan):
 # --------------------------------------------------------------------------------------------------
 # 3. Budget reconciliation
 # --------------------------------------------------------------------------------------------------
+
 
 def test_budget_cells_and_reconciliation(plan, doc):
     (table,) = plan.budget_tables.all()
@@ -361,13 +399,19 @@ def test_budget_cells_and_reconciliation(plan, doc):
     assert all(c.value == c.printed_value and not c.note for r in rows for c in r.cells.all())
     assert table.rounding == 1
     # each £1 is kept, with what the parts sum to beside the printed figure
-    beside = {(r.division, c.column.label): (c.reconciling_check, c.value - c.reconciling)
-              for r in rows for c in r.cells.all() if c.reconciling is not None}
-    assert beside == {("Corporate Finance and ICT", "Gross Budget"): ("categories", Decimal(1)),
-                      ("TOTAL", "Supplies and Services"): ("rows", Decimal(1)),
-                      ("TOTAL", "Unallocated budget"): ("rows", Decimal(1)),
-                      ("TOTAL", "Gross Budget"): ("rows", Decimal(1)),
-                      ("TOTAL", "Net Budget"): ("rows", Decimal(1))}
+    beside = {
+        (r.division, c.column.label): (c.reconciling_check, c.value - c.reconciling)
+        for r in rows
+        for c in r.cells.all()
+        if c.reconciling is not None
+    }
+    assert beside == {
+        ("Corporate Finance and ICT", "Gross Budget"): ("categories", Decimal(1)),
+        ("TOTAL", "Supplies and Services"): ("rows", Decimal(1)),
+        ("TOTAL", "Unallocated budget"): ("rows", Decimal(1)),
+        ("TOTAL", "Gross Budget"): ("rows", Decimal(1)),
+        ("TOTAL", "Net Budget"): ("rows", Decimal(1)),
+    }
     assert grid["TOTAL"]["Net Budget"].reconciling == Decimal("59625879")
 
     cats = [c.label for c in columns if c.role == "category"]

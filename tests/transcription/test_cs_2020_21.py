@@ -77,6 +77,7 @@ def procurement_rows(doc):
 # 1. Counts, from the document
 # --------------------------------------------------------------------------------------------------
 
+
 def test_plan_header(plan, doc):
     assert plan.title == "Service Plan 2017-2021 2020/21 Update" == doc[1744]
     assert plan.kind == "update"
@@ -96,13 +97,23 @@ def test_statement_counts(plan, doc):
     st = plan.statements
     values = [n for n in range(1766, 1773) if doc[n].startswith("- **")]
     outcomes = [n for n in range(1775, 1782) if doc[n].startswith("- **")]
-    priorities = [n for n, t in between(doc, "Council Priorities for 2020/21", "Departmental Overview").items()
-                  if t.startswith("- ")]
-    achievements = [n for n, t in between(doc, "Our plans for 2020-21 build on a number of key achievements "
-                                               "during 2019-20 when we:", "Our Services").items()
-                    if t.startswith("- ")]
-    overview_block = between(doc, "Departmental Overview", "Our plans for 2020-21 build on a number of key "
-                                                           "achievements during 2019-20 when we:")
+    priorities = [
+        n
+        for n, t in between(doc, "Council Priorities for 2020/21", "Departmental Overview").items()
+        if t.startswith("- ")
+    ]
+    achievements = [
+        n
+        for n, t in between(
+            doc, "Our plans for 2020-21 build on a number of key achievements during 2019-20 when we:", "Our Services"
+        ).items()
+        if t.startswith("- ")
+    ]
+    overview_block = between(
+        doc,
+        "Departmental Overview",
+        "Our plans for 2020-21 build on a number of key achievements during 2019-20 when we:",
+    )
     paragraphs = [n for n, t in overview_block.items() if t.strip()]
     vision = [n for n in paragraphs if doc[n].startswith("'")]
     assert len(values) == 4 and len(outcomes) == 5 and len(priorities) == 5 and len(achievements) == 9
@@ -216,6 +227,7 @@ def test_budget_counts(plan, doc):
 # 2. Exact values
 # --------------------------------------------------------------------------------------------------
 
+
 def kv(plan, key, year):
     k = plan.kpis.get(key=key)
     return k, {v.kind: v for v in k.values.filter(year=year)}
@@ -230,7 +242,11 @@ def test_kpi_values(plan):
     _, v = kv(plan, "agency-social-workers-spend", 2020)
     t = v["target"]
     assert (t.printed, t.target_kind, t.comparator, t.target_value) == (
-        "Less than £155,000", "comparator", "lt", Decimal("155000"))
+        "Less than £155,000",
+        "comparator",
+        "lt",
+        Decimal("155000"),
+    )
 
     _, v = kv(plan, "year-end-budget-savings-targets-achieved-pct", 2018)
     assert v["actual"].printed == "82.9%" and v["actual"].value == Decimal("82.9")
@@ -241,11 +257,16 @@ def test_kpi_values(plan):
     assert v["latest"].printed == "17.5% (Dec 19)" and v["latest"].value == Decimal("17.5")
     assert "temporarily impacted" in v["latest"].note
     k = plan.kpis.get(key="neet-16-17-year-olds-pct")
-    assert k.footnotes == ["Performance in this area has been temporarily impacted significantly following "
-                           "the implementation of new internal structures and processes."]
+    assert k.footnotes == [
+        "Performance in this area has been temporarily impacted significantly following "
+        "the implementation of new internal structures and processes."
+    ]
     _, v = kv(plan, "neet-16-17-year-olds-pct", 2020)
     assert (v["target"].target_kind, v["target"].comparator, v["target"].target_value) == (
-        "comparator", "le", Decimal("2"))
+        "comparator",
+        "le",
+        Decimal("2"),
+    )
 
     _, v = kv(plan, "daces-learners-completing-successfully-pct", 2018)
     assert v["actual"].printed == "95% (p)" and v["actual"].provisional is True
@@ -259,7 +280,10 @@ def test_kpi_values(plan):
 
     _, v = kv(plan, "social-worker-average-caseload", 2020)
     assert (v["target"].target_kind, v["target"].target_low, v["target"].target_high) == (
-        "range", Decimal("15"), Decimal("21"))
+        "range",
+        Decimal("15"),
+        Decimal("21"),
+    )
     k, v = kv(plan, "agency-social-workers-pct-fte", 2019)
     assert k.group == "Social work workforce stability measures"
     assert k.description == "% of social workers who are agency workers (based on FTE counts)"
@@ -282,7 +306,10 @@ def test_kpi_values(plan):
 
     _, v = kv(plan, "children-in-care-3-plus-placements-pct", 2020)
     assert (v["target"].target_kind, v["target"].target_low, v["target"].target_high) == (
-        "range", Decimal("4"), Decimal("8"))
+        "range",
+        Decimal("4"),
+        Decimal("8"),
+    )
 
     _, v = kv(plan, "permanent-exclusions-rate", 2019)
     assert v["latest"].printed == "0.06 (Nov 19) (cumulative over a/y)" and v["latest"].value == Decimal("0.06")
@@ -292,8 +319,7 @@ def test_kpi_values(plan):
     assert v["actual"].footnote is True and "92.3%" in v["actual"].note
     assert len(k.footnotes) == 1 and k.footnotes[0].startswith("Please note that there is a discrepancy")
     _, v = kv(plan, "primary-school-first-preference-offered-pct", 2020)
-    assert (v["target"].target_kind, v["target"].benchmark, v["target"].maintain) == (
-        "benchmark", "top_quartile", True)
+    assert (v["target"].target_kind, v["target"].benchmark, v["target"].maintain) == ("benchmark", "top_quartile", True)
 
     _, v = kv(plan, "secondary-school-persistent-absence-pct", 2020)
     assert (v["target"].benchmark, v["target"].comparator) == ("national_average", "lt")
@@ -340,7 +366,10 @@ def test_risk_values(plan):
     r = plan.risks.order_by("order").last()
     assert r.description == "Inappropriate use of unregulated/unregistered provision."
     assert r.council_priority == "High performing and council services"
-    assert len(r.mitigations) == 3 and r.mitigations[2] == "Strengthening commissioning activity to ensure sufficiency of provision."
+    assert (
+        len(r.mitigations) == 3
+        and r.mitigations[2] == "Strengthening commissioning activity to ensure sufficiency of provision."
+    )
     first, second = plan.risks.order_by("order")[:2]
     assert first.mitigations == second.mitigations and len(first.mitigations) == 5
     assert second.description == "Financial pressures from overspend of the Dedicated Schools Grant (DSG)."
@@ -359,10 +388,11 @@ def test_budget_values(plan):
     assert (c.reconciling, c.reconciling_check, c.note) == (Decimal("-11529389"), "arithmetic", "")
     # the rounding is kept as printed: these four cells were once adjusted by £1 and must not be
     for division, label, printed in [
-            ("Early Help and Safeguarding", "Employees (£)", "46,437,663"),
-            ("Schools & Learning", "Transport (£)", "16,970,089"),
-            ("Performance and Quality", "Supplies and Services (£)", "1,034,995"),
-            ("Total controllable budget", "Controllable Recharges (£)", "-33,006,491")]:
+        ("Early Help and Safeguarding", "Employees (£)", "46,437,663"),
+        ("Schools & Learning", "Transport (£)", "16,970,089"),
+        ("Performance and Quality", "Supplies and Services (£)", "1,034,995"),
+        ("Total controllable budget", "Controllable Recharges (£)", "-33,006,491"),
+    ]:
         c = cell(division, label)
         value = Decimal(printed.replace(",", ""))
         assert (c.printed, c.printed_value, c.value, c.note) == (printed, value, value, ""), (division, label)
@@ -376,7 +406,9 @@ def test_budget_values(plan):
     assert c.printed == "-" and c.value is None
     assert cell("Unallocated budget reductions", "Unallocated budget (£)").value == Decimal("3839312")
     assert list(plan.budget_headlines.values_list("printed", "value")) == [
-        ("£46.8m", Decimal("46800000")), ("£10.5m", Decimal("10500000"))]
+        ("£46.8m", Decimal("46800000")),
+        ("£10.5m", Decimal("10500000")),
+    ]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -384,11 +416,17 @@ def test_budget_values(plan):
 # --------------------------------------------------------------------------------------------------
 
 ROUNDING_ROWS = {  # division: printed gross - sum of printed categories
-    "Early Help and Safeguarding": Decimal(-1), "Schools & Learning": Decimal(1),
-    "Performance and Quality": Decimal(1), "Total controllable budget": Decimal(-1)}
+    "Early Help and Safeguarding": Decimal(-1),
+    "Schools & Learning": Decimal(1),
+    "Performance and Quality": Decimal(1),
+    "Total controllable budget": Decimal(-1),
+}
 ROUNDING_COLUMNS = {  # column: printed total - sum of the printed rows
-    "Employees (£)": Decimal(-1), "Transport (£)": Decimal(1), "Supplies and Services (£)": Decimal(1),
-    "Controllable Recharges (£)": Decimal(1)}
+    "Employees (£)": Decimal(-1),
+    "Transport (£)": Decimal(1),
+    "Supplies and Services (£)": Decimal(1),
+    "Controllable Recharges (£)": Decimal(1),
+}
 
 
 def test_budget_reconciles(plan):
@@ -435,11 +473,14 @@ def test_rounding_discrepancies_recorded(plan):
 
 def test_printed_budget_does_not_reconcile_without_repairs(plan, doc):
     """The printed figures themselves: the income sign and the £1 rounding differences are real."""
+
     def num(x):
         x = x.strip()
         return Decimal(0) if x in {"-", ""} else Decimal(x.replace(",", ""))
 
     rows = {cells(doc[n])[0]: [num(x) for x in cells(doc[n])[1:]] for n in range(2052, 2059)}
-    assert rows["Schools & Learning"][8] + rows["Schools & Learning"][9] + rows["Schools & Learning"][10] != \
-        rows["Schools & Learning"][11]
+    assert (
+        rows["Schools & Learning"][8] + rows["Schools & Learning"][9] + rows["Schools & Learning"][10]
+        != rows["Schools & Learning"][11]
+    )
     assert sum(rows["Early Help and Safeguarding"][:8]) - rows["Early Help and Safeguarding"][8] == 1

@@ -68,6 +68,7 @@ def values_in_cell(cell: str) -> int:
 
 # ------------------------------------------------------------------------------------------------ counts
 
+
 @pytest.mark.django_db
 def test_plan_header(plan):
     doc = lines(plan)
@@ -155,9 +156,12 @@ def test_deliverables_by_council_priority(plan):
     for start, end in zip(bounds, bounds[1:], strict=False):
         n = sum(1 for i in range(start, end) if REF_RE.match(doc[i]))
         assert Deliverable.objects.filter(plan=plan, council_priority=headings[start]).count() == n
-    assert [
-        Deliverable.objects.filter(plan=plan, council_priority=h).count() for h in headings.values()
-    ] == [3, 13, 5, 3]
+    assert [Deliverable.objects.filter(plan=plan, council_priority=h).count() for h in headings.values()] == [
+        3,
+        13,
+        5,
+        3,
+    ]
 
 
 @pytest.mark.django_db
@@ -216,6 +220,7 @@ def test_procurement_and_risk_counts(plan):
 
 # ------------------------------------------------------------------------------------------------ values
 
+
 def value(plan, key: str, year: int, kind: str, column: str = "") -> KpiValue:
     return KpiValue.objects.get(kpi__plan=plan, kpi__key=key, year=year, kind=kind, column=column)
 
@@ -224,19 +229,28 @@ def value(plan, key: str, year: int, kind: str, column: str = "") -> KpiValue:
 def test_deliverable_values(plan):
     d = Deliverable.objects.get(plan=plan, key="CP-25 CP-29 CP-32")
     assert d.refs == ["CP-25", "CP-29", "CP-32"] and d.lead == "Executive Director"
-    assert (d.start_printed, d.start, d.end_printed, d.end) == ("Apr 2021", dt.date(2021, 4, 1), "Mar 2025",
-                                                               dt.date(2025, 3, 1))
-    assert d.success_measures[-1] == ("Further opportunities to transform, modernise, innovate and collaborate "
-                                      "identified for Phase 3 of the Enterprising Council programme")
+    assert (d.start_printed, d.start, d.end_printed, d.end) == (
+        "Apr 2021",
+        dt.date(2021, 4, 1),
+        "Mar 2025",
+        dt.date(2025, 3, 1),
+    )
+    assert d.success_measures[-1] == (
+        "Further opportunities to transform, modernise, innovate and collaborate "
+        "identified for Phase 3 of the Enterprising Council programme"
+    )
     assert len(d.success_measures) == 6 and (d.src_start, d.src_end) == (238, 241)
 
     d = Deliverable.objects.get(plan=plan, key="CP-38")
     assert d.title == "Improved the quality of support to children and families with domestic abuse needs"
     assert d.lead == "Director of Early Help and Safeguarding"
-    assert d.success_measures[0] == ("Decrease in percentage of specialist domestic abuse interventions that "
-                                     "cease through lack of engagement")
-    assert d.outcome == ("Reduced risks to children from domestic abuse, so that fewer children supported by "
-                         "social workers need to be taken into care")
+    assert d.success_measures[0] == (
+        "Decrease in percentage of specialist domestic abuse interventions that cease through lack of engagement"
+    )
+    assert d.outcome == (
+        "Reduced risks to children from domestic abuse, so that fewer children supported by "
+        "social workers need to be taken into care"
+    )
 
     assert Deliverable.objects.get(plan=plan, key="CP-15").lead == "Director for Early Help and Safeguarding"
     d = Deliverable.objects.get(plan=plan, key="CS-01")
@@ -246,8 +260,9 @@ def test_deliverable_values(plan):
     d = Deliverable.objects.get(plan=plan, key="CP-19 CP-20")
     assert d.lead == "Director of Performance, Quality and Partnerships"
     assert d.resources == ["Existing budget & resources", "Channel Shift programme"]
-    assert d.interdependencies[-1] == ("Effective and timely implementation of customer relationship management "
-                                       "system (Granicus)")
+    assert d.interdependencies[-1] == (
+        "Effective and timely implementation of customer relationship management system (Granicus)"
+    )
     d = Deliverable.objects.get(plan=plan, key="CP-34")
     assert d.resources == ["W4E Recovery Grant"] and d.interdependencies == []
     d = Deliverable.objects.get(plan=plan, key="CS-07")
@@ -292,22 +307,26 @@ def test_kpi_values(plan):
 @pytest.mark.django_db
 def test_multi_year_cells_split(plan):
     col = "Actual 2019-2020"
-    phonics = {v.year: v for v in KpiValue.objects.filter(kpi__plan=plan, kpi__key="phonics-expected-level",
-                                                           column=col)}
+    phonics = {
+        v.year: v for v in KpiValue.objects.filter(kpi__plan=plan, kpi__key="phonics-expected-level", column=col)
+    }
     assert sorted(phonics) == [2017, 2018, 2019]
     assert phonics[2019].printed == "75.1% (2019/20 – not comparable)" and phonics[2019].value == Decimal("75.1")
     assert phonics[2018].value == Decimal("80.0") and phonics[2017].value == Decimal("81.0")
     ks5 = {v.year: v for v in KpiValue.objects.filter(kpi__plan=plan, kpi__key="ks5-sen-destinations", column=col)}
     assert ks5[2019].value == Decimal("83.6") and ks5[2018].value == Decimal("90.5")
-    attendance = {v.year: v for v in KpiValue.objects.filter(kpi__plan=plan, kpi__key="primary-attendance",
-                                                              column=col)}
+    attendance = {v.year: v for v in KpiValue.objects.filter(kpi__plan=plan, kpi__key="primary-attendance", column=col)}
     assert attendance[2019].status == "not_applicable" and attendance[2018].value == Decimal("96.2")
     ehcp = {v.year: v for v in KpiValue.objects.filter(kpi__plan=plan, kpi__key="ehcp-absence", column=col)}
     assert ehcp[2020].value == Decimal("10.5") and ehcp[2019].value == Decimal("10.2")
-    excl = {v.year: v for v in KpiValue.objects.filter(kpi__plan=plan, kpi__key="permanent-exclusions-rate",
-                                                        column=col)}
+    excl = {
+        v.year: v for v in KpiValue.objects.filter(kpi__plan=plan, kpi__key="permanent-exclusions-rate", column=col)
+    }
     assert [excl[y].printed for y in (2019, 2018, 2017)] == [
-        "0.11 (2019/20 – not comparable)", "0.14 (2018/19)", "0.17% (2017/18)"]
+        "0.11 (2019/20 – not comparable)",
+        "0.14 (2018/19)",
+        "0.17% (2017/18)",
+    ]
 
 
 @pytest.mark.django_db
@@ -321,15 +340,18 @@ def test_budget_values(plan):
     assert ServicePressure.objects.get(plan=plan, title="Performance, Quality and Participation").amount == 291000
     assert Saving.objects.get(plan=plan).amount == Decimal("46000")
     # the rounding is kept as printed: these four cells were once adjusted by £1 and must not be
-    for division, label, printed in [("Early Help and Safeguarding", "Employees", "£41,588,278"),
-                                     ("Early Help and Safeguarding", "Premises", "£480,897"),
-                                     ("Schools & Learning", "Transport", "£19,366,747"),
-                                     ("Total controllable budget", "Controllable Recharges", "£-25,974,013")]:
+    for division, label, printed in [
+        ("Early Help and Safeguarding", "Employees", "£41,588,278"),
+        ("Early Help and Safeguarding", "Premises", "£480,897"),
+        ("Schools & Learning", "Transport", "£19,366,747"),
+        ("Total controllable budget", "Controllable Recharges", "£-25,974,013"),
+    ]:
         cell = BudgetCell.objects.get(row__table__plan=plan, row__division=division, column__label=label)
         value = Decimal(printed.replace("£", "").replace(",", ""))
         assert (cell.printed, cell.printed_value, cell.value, cell.note) == (printed, value, value, ""), label
-    cell = BudgetCell.objects.get(row__table__plan=plan, row__division="Strategic Services",
-                                  column__label="Controllable Recharges")
+    cell = BudgetCell.objects.get(
+        row__table__plan=plan, row__division="Strategic Services", column__label="Controllable Recharges"
+    )
     assert (cell.printed, cell.value) == ("£-3,028,016", Decimal("-3028016"))
     net = BudgetCell.objects.get(row__table__plan=plan, row__kind="total", column__label="Net Budget")
     assert net.value == Decimal("141779398")
@@ -338,17 +360,29 @@ def test_budget_values(plan):
 @pytest.mark.django_db
 def test_budget_pressure_totals(plan):
     """The service-pressure items sum to the totals printed on line 184."""
-    sums = {k: sum(p.amount for p in ServicePressure.objects.filter(plan=plan, kind=k))
-            for k in ("ongoing", "ongoing_contingency", "one_off", "one_off_contingency")}
-    assert sums == {"ongoing": Decimal("11520000"), "ongoing_contingency": Decimal("3702000"),
-                    "one_off": Decimal("3541000"), "one_off_contingency": Decimal("2946000")}
+    sums = {
+        k: sum(p.amount for p in ServicePressure.objects.filter(plan=plan, kind=k))
+        for k in ("ongoing", "ongoing_contingency", "one_off", "one_off_contingency")
+    }
+    assert sums == {
+        "ongoing": Decimal("11520000"),
+        "ongoing_contingency": Decimal("3702000"),
+        "one_off": Decimal("3541000"),
+        "one_off_contingency": Decimal("2946000"),
+    }
 
 
 ROUNDING_ROWS = {  # division: printed gross - sum of printed categories (lines 388, 389, 393)
-    "Early Help and Safeguarding": Decimal(2), "Schools & Learning": Decimal(1),
-    "Total controllable budget": Decimal(-1)}
+    "Early Help and Safeguarding": Decimal(2),
+    "Schools & Learning": Decimal(1),
+    "Total controllable budget": Decimal(-1),
+}
 ROUNDING_COLUMNS = {  # column: printed total (line 393) - sum of the printed rows
-    "Employees": Decimal(1), "Premises": Decimal(1), "Transport": Decimal(1), "Controllable Recharges": Decimal(1)}
+    "Employees": Decimal(1),
+    "Premises": Decimal(1),
+    "Transport": Decimal(1),
+    "Controllable Recharges": Decimal(1),
+}
 
 
 @pytest.mark.django_db
@@ -362,8 +396,9 @@ def test_budget_table_reconciles(plan):
     row_diffs = {}
     for row, cells in grid.items():
         cats = sum(cells[c.id] for c in columns if c.role == "category")
-        gross, income, grants, net = (sum(cells[c.id] for c in columns if c.role == r)
-                                      for r in ("gross", "income", "grants", "net"))
+        gross, income, grants, net = (
+            sum(cells[c.id] for c in columns if c.role == r) for r in ("gross", "income", "grants", "net")
+        )
         assert abs(gross - cats) <= allowed, row.division
         if gross != cats:
             row_diffs[row.division] = gross - cats
@@ -389,8 +424,10 @@ def test_budget_rounding_discrepancies(plan):
     """Each rounding difference is a Discrepancy on the row it shows in (field 'gross' for a row's
     categories, the column label for a column against the total row)."""
     table = BudgetTable.objects.get(plan=plan)
-    found = {(d.record, d.field) for d in
-             Discrepancy.objects.filter(plan=plan, note__contains="rounding in the printed figures")}
+    found = {
+        (d.record, d.field)
+        for d in Discrepancy.objects.filter(plan=plan, note__contains="rounding in the printed figures")
+    }
     expected = {(f"{table.title}: {division}", "gross") for division in ROUNDING_ROWS}
     expected |= {(f"{table.title}: Total controllable budget", label) for label in ROUNDING_COLUMNS}
     assert found == expected
@@ -399,11 +436,13 @@ def test_budget_rounding_discrepancies(plan):
 @pytest.mark.django_db
 def test_procurement_values(plan):
     e = ProcurementEntry.objects.get(plan=plan, title="Supply and Delivery of Frozen Food")
-    assert (e.value_printed, e.value, e.contract_start) == ("£16,000,000.00", Decimal("16000000"),
-                                                            dt.date(2022, 9, 1))
+    assert (e.value_printed, e.value, e.contract_start) == ("£16,000,000.00", Decimal("16000000"), dt.date(2022, 9, 1))
     e = ProcurementEntry.objects.get(plan=plan, title="TS12032 - Placement Management System")
-    assert (e.value, e.procurement_start, e.contract_start) == (Decimal("130800"), dt.date(2022, 4, 1),
-                                                                dt.date(2023, 4, 1))
+    assert (e.value, e.procurement_start, e.contract_start) == (
+        Decimal("130800"),
+        dt.date(2022, 4, 1),
+        dt.date(2023, 4, 1),
+    )
     e = ProcurementEntry.objects.get(plan=plan, title="Supply and Delivery of Groceries and Provisions")
     assert e.contract_start == dt.date(2024, 2, 29) and e.value == Decimal("10000000")
     e = ProcurementEntry.objects.get(plan=plan, title="SEN Specialist Seating/Equipment Framework")
@@ -420,5 +459,6 @@ def test_risk_values(plan):
     assert risks[0].mitigations[0] == "Financial recovery plan for high needs element of dedicated schools grant"
     assert [r.type for r in risks] == ["Resource", "Resource", "Strategic", "Resource"]
     assert {r.owner for r in risks} == {"Executive Director"} and all(r.refs == [] for r in risks)
-    assert risks[2].description == ("Risk of death or serious injury to a looked after child or a child receiving "
-                                    "help and protection")
+    assert risks[2].description == (
+        "Risk of death or serious injury to a looked after child or a child receiving help and protection"
+    )

@@ -36,6 +36,7 @@ def bullets(block: list[str]) -> int:
 # 1. Counts, from the document
 # --------------------------------------------------------------------------------------------------
 
+
 def test_plan_header(plan, lines):
     assert plan.title == "Service Plan 2023-24"
     assert plan.kind == "service_plan"
@@ -44,7 +45,8 @@ def test_plan_header(plan, lines):
     assert plan.year_label == "2023-24"
     assert plan.executive_director == "Carol Cammiss"
     assert plan.executive_director_title == (
-        "Executive Director for Children's Services & Statutory Director of Children's Services")
+        "Executive Director for Children's Services & Statutory Director of Children's Services"
+    )
     assert plan.status == "final"
     assert plan.date is None
     assert plan.department.slug == "childrens-services"
@@ -57,8 +59,11 @@ def test_foreword_overview_count(plan, lines):
     # The foreword runs from the executive director's title block to "Our Services"; one statement per
     # non-empty paragraph after the name/title lines (25-27).
     block = section(lines, "Foreword", "Our Services")
-    paragraphs = [t for t in block if t.strip() and not t.startswith(("Carol Cammiss", "Executive Director",
-                                                                       "Statutory Director"))]
+    paragraphs = [
+        t
+        for t in block
+        if t.strip() and not t.startswith(("Carol Cammiss", "Executive Director", "Statutory Director"))
+    ]
     stored = plan.statements.filter(kind="overview", group="Foreword")
     assert stored.count() == len(paragraphs) == 5
     assert [s.src_start for s in stored] == [29, 31, 35, 37, 39]
@@ -82,7 +87,9 @@ def test_strategy_count(plan, lines):
     assert len(cells) == 25
     stored = plan.statements.filter(kind="strategy")
     assert stored.count() == len(cells)
-    themes = [c.strip() for c in block[[i for i, t in enumerate(block) if t.startswith("Partnerships and")][0]].split("\t")]
+    themes = [
+        c.strip() for c in block[[i for i, t in enumerate(block) if t.startswith("Partnerships and")][0]].split("\t")
+    ]
     assert len(themes) == 5
     for theme in themes:
         assert list(stored.filter(group=theme).values_list("number", flat=True)) == ["1", "2", "3", "4", "5"]
@@ -112,7 +119,9 @@ def test_workforce_priorities_count(plan, lines):
     assert plan.statements.filter(kind="workforce_priority").count() == bullets(block) == 17
     groups = [t.strip().rstrip(":") for t in block if t.strip().endswith(":") and not t.startswith("The ")]
     assert len(groups) == 5
-    stored_groups = list(dict.fromkeys(plan.statements.filter(kind="workforce_priority").values_list("group", flat=True)))
+    stored_groups = list(
+        dict.fromkeys(plan.statements.filter(kind="workforce_priority").values_list("group", flat=True))
+    )
     assert stored_groups == groups
 
 
@@ -126,9 +135,10 @@ def test_workforce_rows_count(plan, lines):
 
 
 def test_kpi_count(plan, lines):
-    block = lines[next(i for i, t in enumerate(lines) if t.strip() == "Key Performance Measures") + 1:]
+    block = lines[next(i for i, t in enumerate(lines) if t.strip() == "Key Performance Measures") + 1 :]
     assert plan.kpis.count() == bullets(block) == 51
     from kpis.models import KpiValue
+
     # No values, targets or responsible officers are printed for any measure.
     assert KpiValue.objects.filter(kpi__plan=plan).count() == 0
     assert not plan.kpis.exclude(responsible="").exists()
@@ -148,13 +158,22 @@ def test_budget_counts(plan, lines):
 
 
 def test_statement_totals(plan):
-    counts = {k: plan.statements.filter(kind=k).count() for k in
-              ("overview", "service", "achievement", "note", "strategy", "council_priority", "workforce_priority")}
+    counts = {
+        k: plan.statements.filter(kind=k).count()
+        for k in ("overview", "service", "achievement", "note", "strategy", "council_priority", "workforce_priority")
+    }
     # overview: 5 foreword paragraphs + intros of Our Services (43), Our Achievements (71), Council Priorities
     # (138), Operational Priorities (180), Workforce Priorities (216), Monitoring the Plan (270) = 11.
     # note: 4 Council Plan priorities + 3 "working" arrows from the strategy page's header band.
-    assert counts == {"overview": 11, "service": 3, "achievement": 10, "note": 7, "strategy": 25,
-                      "council_priority": 4, "workforce_priority": 17}
+    assert counts == {
+        "overview": 11,
+        "service": 3,
+        "achievement": 10,
+        "note": 7,
+        "strategy": 25,
+        "council_priority": 4,
+        "workforce_priority": 17,
+    }
     assert plan.statements.count() == sum(counts.values()) == 77
     assert not plan.risks.exists()
     assert not plan.procurement_entries.exists()
@@ -165,24 +184,31 @@ def test_statement_totals(plan):
 # 2. Exact values
 # --------------------------------------------------------------------------------------------------
 
+
 def test_exact_statements(plan):
     s = plan.statements
     assert s.get(kind="strategy", group="Partnerships and Systems Leadership", number="4").text == (
         "Play a leading role in developing effective strategic partnerships which drive systems change, deliver "
-        "impact on outcomes, and provide a meaningful contribution to issues which we cannot tackle on our own")
+        "impact on outcomes, and provide a meaningful contribution to issues which we cannot tackle on our own"
+    )
     assert s.get(kind="strategy", group="Strategy and Financial Sustainability", number="3").text == (
         "Develop a robust financial model underpinning our delivery – ensuring budgets are set appropriately, "
-        "need and demand is managed and predicted as far as possible")
+        "need and demand is managed and predicted as far as possible"
+    )
     assert s.get(kind="strategy", group="Quality, Practice and Performance", number="1").text == (
-        "Strengthening our use of data, intelligence and insight to drive effective decisionmaking at all levels")
+        "Strengthening our use of data, intelligence and insight to drive effective decisionmaking at all levels"
+    )
     assert s.get(kind="strategy", group="Workforce Development", number="5").src_start == 134
     achievements = list(s.filter(kind="achievement").values_list("text", flat=True))
     assert achievements[0] == "Received 787 compliments since March 2022"
     assert achievements[1] == "Provided 70,000 holiday activity and food places to vulnerable children"
-    assert achievements[6] == ("All but two of our twelve children's homes are judged good or better with five "
-                               "homes judged as outstanding")
+    assert achievements[6] == (
+        "All but two of our twelve children's homes are judged good or better with five homes judged as outstanding"
+    )
     assert achievements[9].startswith("As part of the school readiness work 93 schools and settings")
-    assert s.filter(kind="note", text="Enterprising Council: working within and across our organisation to succeed").exists()
+    assert s.filter(
+        kind="note", text="Enterprising Council: working within and across our organisation to succeed"
+    ).exists()
     assert list(s.filter(kind="council_priority").values_list("text", flat=True)) == [
         "Resilient, healthy and safe communities",
         "High performing, value for money and resident focused services",
@@ -200,7 +226,11 @@ def test_exact_divisions_and_workforce(plan):
     ]
     rows = list(plan.workforce.all())
     assert (rows[0].headcount_printed, rows[0].headcount, rows[0].fte_printed, rows[0].fte) == (
-        "just over 4,400", Decimal("4400"), "over 2,460", Decimal("2460"))
+        "just over 4,400",
+        Decimal("4400"),
+        "over 2,460",
+        Decimal("2460"),
+    )
     assert (rows[1].headcount_printed, rows[1].headcount, rows[1].fte) == ("4,408", Decimal("4408"), Decimal("2462"))
     assert (rows[2].headcount, rows[2].fte) == (Decimal("734"), Decimal("529"))
     assert (rows[3].headcount_printed, rows[3].headcount, rows[3].fte) == ("1,265", Decimal("1265"), Decimal("909"))
@@ -223,11 +253,21 @@ def test_exact_budget(plan):
     # value read as £ million.
     pressures = list(plan.pressures.values_list("title", "kind", "printed", "amount", "src_start"))
     assert pressures == [
-        ("Special Needs (SEND) Home to School Transport – Addressing increasing demand", "one_off", "£1.084",
-         Decimal("1084000.00"), 260),
+        (
+            "Special Needs (SEND) Home to School Transport – Addressing increasing demand",
+            "one_off",
+            "£1.084",
+            Decimal("1084000.00"),
+            260,
+        ),
         ("Elective Home Education - Addressing increasing demand", "one_off", "£0.360", Decimal("360000.00"), 261),
-        ("Social Workers – Recruitment and retention via market supplement payment", "one_off", "£0.400",
-         Decimal("400000.00"), 262),
+        (
+            "Social Workers – Recruitment and retention via market supplement payment",
+            "one_off",
+            "£0.400",
+            Decimal("400000.00"),
+            262,
+        ),
     ]
     # Each printed amount appears verbatim on its source line, in the "One off" column.
     source = (settings.SOURCE_DOCUMENTS_DIR / plan.document).read_text(encoding="utf-8").splitlines()
@@ -236,7 +276,10 @@ def test_exact_budget(plan):
     # The loader records each unit reading as a discrepancy against its pressure.
     unit_readings = plan.discrepancies.filter(record__startswith="Service pressure: ")
     assert list(unit_readings.values_list("printed", "stored", "src_start")) == [
-        ("£1.084", "1,084,000", 260), ("£0.360", "360,000", 261), ("£0.400", "400,000", 262)]
+        ("£1.084", "1,084,000", 260),
+        ("£0.360", "360,000", 261),
+        ("£0.400", "400,000", 262),
+    ]
     assert all("£ million" in d.note for d in unit_readings)
     saving = plan.savings.get()
     assert saving.amount == Decimal("500000")
@@ -248,19 +291,23 @@ def test_exact_budget(plan):
 
 def test_exact_deliverables(plan):
     council = list(plan.deliverables.filter(section="council").order_by("order"))
-    assert council[0].title == ("Implement key actions to reduce discrimination and tackle inequalities as set out "
-                                "in the Council's Equality, Diversity and Inclusion Strategy 2022-2025")
+    assert council[0].title == (
+        "Implement key actions to reduce discrimination and tackle inequalities as set out "
+        "in the Council's Equality, Diversity and Inclusion Strategy 2022-2025"
+    )
     assert (council[0].src_start, council[0].src_end) == (146, 147)
     assert council[0].council_priority == "Resilient, healthy and safe communities"
     assert council[8].title.startswith("Keep on track to achieve all planned annual budget savings")
     assert council[8].council_priority == "High performing, value for money and resident focused services"
     assert council[9].council_priority == "Effective early help for individuals and communities"
     assert council[9].src_start == 168
-    assert council[11].title == ("Work to reduced carbon emissions from the department's property and vehicles and "
-                                 "procurement")  # "reduced" as printed
+    assert council[11].title == (
+        "Work to reduced carbon emissions from the department's property and vehicles and procurement"
+    )  # "reduced" as printed
     dept = list(plan.deliverables.filter(section="departmental").order_by("order"))
-    assert dept[7].title == ("Help and empowered more young people with disabilities to be independent in their "
-                             "transition to adulthood")  # as printed
+    assert dept[7].title == (
+        "Help and empowered more young people with disabilities to be independent in their transition to adulthood"
+    )  # as printed
     assert "Schools and Learning" in dept[7].notes
     assert dept[0].council_priority == ""
     assert all(d.lead == "" and d.refs == [] and d.in_council_plan is None for d in council + dept)
@@ -270,12 +317,17 @@ def test_exact_kpis(plan):
     kpis = list(plan.kpis.order_by("order"))
     assert kpis[0].description == "Equality and Diversity measures to be confirmed"
     k = plan.kpis.get(key="social-worker-vacancies-stability")
-    assert k.description == ("Social work stability measure % of social worker vacancies (before agency) "
-                             "(based on FTE counts) -")
+    assert k.description == (
+        "Social work stability measure % of social worker vacancies (before agency) (based on FTE counts) -"
+    )
     assert (k.src_start, k.src_end) == (288, 289)
     k = plan.kpis.get(key="children-with-council-foster-carers")
     assert (k.description, k.unit, k.higher_is_better, k.src_start) == (
-        "Number of children living with Council foster carers", "count", True, 324)
+        "Number of children living with Council foster carers",
+        "count",
+        True,
+        324,
+    )
     k = plan.kpis.get(key="disadvantaged-phonics-gap")
     assert k.unit == "pp" and k.higher_is_better is False
     assert kpis[-1].description == "Percentage of children reaching a good level of development (EYFS)"
@@ -286,6 +338,7 @@ def test_exact_kpis(plan):
 # --------------------------------------------------------------------------------------------------
 # 3. Reconciliation
 # --------------------------------------------------------------------------------------------------
+
 
 def test_budget_reconciliation(plan):
     # No budget table is printed in this document (the appendix holding it is not included).
@@ -298,7 +351,12 @@ def test_budget_reconciliation(plan):
     assert any("£1.844m" in n for n in plan.notes)
     d = plan.discrepancies.get(record="Service pressures one-off total")
     assert (d.field, d.printed, d.stored, d.src_start, d.src_end) == (
-        "total", "£1.884 million", "£1.844 million", 257, 262)
+        "total",
+        "£1.884 million",
+        "£1.844 million",
+        257,
+        262,
+    )
     assert "£1.084m + £0.360m + £0.400m = £1.844m" in d.note and "£0.040m" in d.note
     assert d.target is None
 

@@ -28,12 +28,13 @@ def source_lines(plan) -> list[str]:
 
 
 def lines_between(plan, first: int, last: int) -> list[str]:
-    return source_lines(plan)[first - 1:last]
+    return source_lines(plan)[first - 1 : last]
 
 
 # ------------------------------------------------------------------------------------------------------
 # 1. Counts, from the document
 # ------------------------------------------------------------------------------------------------------
+
 
 def test_outcome_and_objective_counts(plan):
     lines = lines_between(plan, 14, 124)
@@ -42,8 +43,11 @@ def test_outcome_and_objective_counts(plan):
     assert Outcome.objects.filter(plan=plan).count() == len(outcomes) == 2
     assert StrategicObjective.objects.filter(outcome__plan=plan).count() == len(objectives) == 5
     numbers = [int(re.match(r"^Strategic Objective (\d+):", ln).group(1)) for ln in objectives]
-    stored = list(StrategicObjective.objects.filter(outcome__plan=plan)
-                  .order_by("outcome__number", "number").values_list("number", flat=True))
+    stored = list(
+        StrategicObjective.objects.filter(outcome__plan=plan)
+        .order_by("outcome__number", "number")
+        .values_list("number", flat=True)
+    )
     assert stored == numbers == [1, 2, 14, 15, 20]
 
 
@@ -87,8 +91,11 @@ def test_procurement_count(plan):
 def test_budget_counts(plan):
     lines = lines_between(plan, 159, 167)
     header = next(ln for ln in lines if ln.startswith("Division\t"))
-    rows = [ln for ln in lines if "\t" in ln and not ln.startswith("Division\t")
-            and any(c.strip() for c in ln.split("\t")[1:])]  # line 167 "Total" has no figures
+    rows = [
+        ln
+        for ln in lines
+        if "\t" in ln and not ln.startswith("Division\t") and any(c.strip() for c in ln.split("\t")[1:])
+    ]  # line 167 "Total" has no figures
     table = BudgetTable.objects.get(plan=plan)
     assert BudgetRow.objects.filter(table=table).count() == len(rows) == 5
     # 12 printed numeric headings (Employee .. Controllable Recharges, Gross, Income, Net) plus the
@@ -122,6 +129,7 @@ def test_discrepancy_count(plan):
 # 2. Exact values
 # ------------------------------------------------------------------------------------------------------
 
+
 def kpi(plan, key: str) -> Kpi:
     return Kpi.objects.get(plan=plan, key=key)
 
@@ -152,8 +160,10 @@ def test_outcomes_and_objectives(plan):
     assert so1.dates_printed == "Apr 2025 -Apr 2027"
     so14 = StrategicObjective.objects.get(outcome__plan=plan, number=14)
     assert so14.outcome.number == 3
-    assert so14.lead_directors == ["Director of Strategic, Commissioning, Quality and Performance",
-                                   "Director of Schools and Learning"]
+    assert so14.lead_directors == [
+        "Director of Strategic, Commissioning, Quality and Performance",
+        "Director of Schools and Learning",
+    ]
     so20 = StrategicObjective.objects.get(outcome__plan=plan, number=20)
     assert "£37.5m savings in 2025-26" in so20.title
     assert so20.lead_directors == ["Executive Director – CS", "Director of Finance"]
@@ -170,13 +180,16 @@ def test_actions(plan):
 
     b = Deliverable.objects.get(plan=plan, title="Develop and embed a successful Improvement and Assurance Board")
     assert b.end_printed == "April 2026"
-    assert ("Successful progression through the coproduced objectives set within the Improvement and Impact "
-            "Board, including successful delivery of underpinning strategies") in b.success_measures
+    assert (
+        "Successful progression through the coproduced objectives set within the Improvement and Impact "
+        "Board, including successful delivery of underpinning strategies"
+    ) in b.success_measures
     assert b.success_measures[-1] == "Completed and embedded JSNA"  # from the second continuation, line 53
     assert "Rising numbers of Local Government and Social Care Ombudsman complaints" in b.key_risks
 
-    c = Deliverable.objects.get(plan=plan, title="Develop a new operating model to support the effective delivery "
-                                                 "of children's services")
+    c = Deliverable.objects.get(
+        plan=plan, title="Develop a new operating model to support the effective delivery of children's services"
+    )
     assert c.lead == "Director of Strategic, Commissioning, Quality and Performance"  # 70 + 73
 
     # lines 105-112: two actions, the first's title prints only "partnership"
@@ -238,7 +251,11 @@ def test_kpi_targets(plan):
     t = val(plan, "ehcp-20-weeks-incl-exceptions", "target", 2024)
     assert t.printed == "To exceed the national average (49.1% 2023)"
     assert (t.target_kind, t.benchmark, t.comparator, t.target_value) == (
-        "benchmark", "national_average", "gt", Decimal("49.1"))
+        "benchmark",
+        "national_average",
+        "gt",
+        Decimal("49.1"),
+    )
     t = val(plan, "dcc-fostering-households", "target", 2024)
     assert (t.target_kind, t.target_reason) == ("none", "tbc")
 
@@ -253,8 +270,10 @@ def test_budget_cells(plan):
     recharges = cell(plan, "Strategic Services", "Controllable Recharges")
     assert (recharges.printed, recharges.value) == ("- 3,430,19 5", Decimal("-3430195"))
     assert cell(plan, "Total controllable budget", "Controllable Recharges").value == Decimal("-26794460")
-    assert all(c.value is None and c.printed == ""
-               for c in BudgetCell.objects.filter(row__table=table, column__label="Savings"))
+    assert all(
+        c.value is None and c.printed == ""
+        for c in BudgetCell.objects.filter(row__table=table, column__label="Savings")
+    )
     assert cell(plan, "Strategic Services", "Gross Budget").value == Decimal("3987501")
     assert cell(plan, "Strategic Services", "Income").value == Decimal("-101040")
     assert cell(plan, "Strategic Services", "Grants").value == Decimal("-110000")
@@ -266,10 +285,18 @@ def test_budget_cells(plan):
     # the £1 rounding is kept as printed: these two cells were once adjusted and must not be
     premises = cell(plan, "Schools & Learning", "Premises Related")
     assert (premises.printed, premises.printed_value, premises.value, premises.note) == (
-        "873,239", Decimal("873239"), Decimal("873239"), "")
+        "873,239",
+        Decimal("873239"),
+        Decimal("873239"),
+        "",
+    )
     transport = cell(plan, "Strategic Commissioning, Quality and Performance", "Transport Related")
     assert (transport.printed, transport.printed_value, transport.value, transport.note) == (
-        "158,319", Decimal("158319"), Decimal("158319"), "")
+        "158,319",
+        Decimal("158319"),
+        Decimal("158319"),
+        "",
+    )
     assert cell(plan, "Total controllable budget", "Unallocated Budgets").value == Decimal("3899098")
     assert cell(plan, "Total controllable budget", "Net Budget").value == Decimal("175771766")
     assert cell(plan, "Total controllable budget", "Gross Budget").value == Decimal("211921575")
@@ -343,8 +370,10 @@ def test_budget_rounding_discrepancies(plan):
     """Each £1 difference is a Discrepancy on the row it shows in (field 'gross' for a row's categories,
     the column label for a column against the total row)."""
     table = BudgetTable.objects.get(plan=plan)
-    found = {(d.record, d.field) for d in
-             Discrepancy.objects.filter(plan=plan, note__contains="rounding in the printed figures")}
+    found = {
+        (d.record, d.field)
+        for d in Discrepancy.objects.filter(plan=plan, note__contains="rounding in the printed figures")
+    }
     expected = {(f"{table.title}: {division}", "gross") for division in ROUNDING_ROWS}
     expected |= {(f"{table.title}: Total controllable budget", label) for label in ROUNDING_COLUMNS}
     assert found == expected

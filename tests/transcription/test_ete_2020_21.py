@@ -57,6 +57,7 @@ def money(text: str) -> Decimal:
 # 1. Counts, from the document
 # --------------------------------------------------------------------------------------------------
 
+
 def test_plan_header(plan, doc):
     assert (plan.src_start, plan.src_end) == (714, 1318)
     assert doc[714] == "Economy, Transport and Environment"
@@ -91,8 +92,11 @@ def test_statement_counts(plan, doc):
     assert count("achievement") == dashes("Achievements during 2019-20", "Section One: Council Priorities") == 14
     # Overview: non-blank lines from the overview heading (769) to the first DRAFT marker, less the
     # sub-heading and less lines that continue a paragraph across a page break (lower-case start, 791).
-    overview = [t for _, t in block(doc, "Departmental Overview", "DRAFT", after=768)
-                if t.strip() and t.strip() != "Strategic Leadership and Management" and not t[0].islower()]
+    overview = [
+        t
+        for _, t in block(doc, "Departmental Overview", "DRAFT", after=768)
+        if t.strip() and t.strip() != "Strategic Leadership and Management" and not t[0].islower()
+    ]
     assert count("overview") == len(overview) == 12
     # Services: the bullets of the four division columns on line 809.
     assert count("service") == doc[809].count("\u2022") == 24
@@ -104,8 +108,14 @@ def test_statement_counts(plan, doc):
 def test_divisions_and_workforce(plan, doc):
     assert plan.divisions.count() == len(re.findall(r"Director", doc[808])) == 4
     assert list(plan.divisions.values_list("name", flat=True)) == [
-        "Economy and Regeneration", "Highways", "Environment", "Resources & Improvement"]
-    assert plan.divisions.get(name="Environment").director == "Assistant Director (Interim) Environment CLAIRE BRAILSFORD"
+        "Economy and Regeneration",
+        "Highways",
+        "Environment",
+        "Resources & Improvement",
+    ]
+    assert (
+        plan.divisions.get(name="Environment").director == "Assistant Director (Interim) Environment CLAIRE BRAILSFORD"
+    )
     (wf,) = plan.workforce.all()
     assert wf.division == "" and wf.headcount_printed == "over 730" and wf.headcount == Decimal(730)
     assert "over 730 staff" in doc[771]
@@ -118,8 +128,15 @@ def _section_one(doc):
 def test_deliverable_counts(plan, doc):
     # Section One action rows: six tab cells, a first cell that starts an action (not the header, not a
     # "- " sub-action, not blank or lower-case as a page-break continuation is).
-    one = [(n, t) for n, t in _section_one(doc) if len(cells(t)) == 6 and cells(t)[0].strip()
-           and cells(t)[0] != "Actions" and not t.startswith("- ") and not t[0].islower()]
+    one = [
+        (n, t)
+        for n, t in _section_one(doc)
+        if len(cells(t)) == 6
+        and cells(t)[0].strip()
+        and cells(t)[0] != "Actions"
+        and not t.startswith("- ")
+        and not t[0].islower()
+    ]
     subs = [(n, t) for n, t in _section_one(doc) if t.startswith("- ") and "\t" in t]
     two_block = block(doc, "Section Two: Departmental Priorities", "Approved Controllable Budget", after=979)
     two = [(n, t) for n, t in two_block if t.startswith("<ul") and len(cells(t)) == 5]
@@ -132,10 +149,17 @@ def test_deliverable_counts(plan, doc):
     assert [d.src_start for d in top.filter(section="council").order_by("order")] == [n for n, _ in one]
     assert [d.src_start for d in top.filter(section="departmental").order_by("order")] == [n for n, _ in two]
     # every council-priority heading of Section One with its action count
-    by_priority = {p: top.filter(council_priority=p).count() for p in
-                   (VFM, PG, "Empowered and self-sufficient communities", "High performing council services", DP)}
-    assert by_priority == {VFM: 6, PG: 25, "Empowered and self-sufficient communities": 1,
-                           "High performing council services": 1, DP: 15}
+    by_priority = {
+        p: top.filter(council_priority=p).count()
+        for p in (VFM, PG, "Empowered and self-sufficient communities", "High performing council services", DP)
+    }
+    assert by_priority == {
+        VFM: 6,
+        PG: 25,
+        "Empowered and self-sufficient communities": 1,
+        "High performing council services": 1,
+        DP: 15,
+    }
     # ticks: the ✓ cells of Section One (main rows and sub-actions) are the true flags
     ticks = sum(1 for _, t in _section_one(doc) if len(cells(t)) == 6 and cells(t)[5].strip() == "\u2713")
     assert plan.deliverables.filter(in_council_plan=True).count() == ticks == 20
@@ -176,19 +200,23 @@ def test_procurement_counts(plan, doc):
     bounds = heads + [1273]
     counts = []
     for a, b in zip(bounds, bounds[1:], strict=False):
-        counts.append(sum(1 for n in range(a + 1, b) if len(cells(doc[n])) == 3
-                          and not doc[n].startswith("Contract Title")))
+        counts.append(
+            sum(1 for n in range(a + 1, b) if len(cells(doc[n])) == 3 and not doc[n].startswith("Contract Title"))
+        )
     tables = list(plan.procurement_tables.order_by("order"))
     assert [t.entries.count() for t in tables] == counts == [42, 50, 97]
     assert plan.procurement_entries.count() == 189
-    assert [t.band for t in tables] == [doc[n][len("Forward Plan of Procurements "):] for n in heads]
+    assert [t.band for t in tables] == [doc[n][len("Forward Plan of Procurements ") :] for n in heads]
 
 
 def test_savings_risks_budget_counts(plan, doc):
     savings = [t for _, t in block(doc, "Budget savings", "Key Departmental Risks") if len(cells(t)) == 3]
     assert plan.savings.count() == len(savings) == 6
-    risk_rows = [t for _, t in block(doc, "Key Departmental Risks", "Achievements during 2019-20")
-                 if len(cells(t)) == 3 and not t.startswith("Priority\t")]
+    risk_rows = [
+        t
+        for _, t in block(doc, "Key Departmental Risks", "Achievements during 2019-20")
+        if len(cells(t)) == 3 and not t.startswith("Priority\t")
+    ]
     # a row with <p> paragraphs holds one risk per paragraph
     assert plan.risks.count() == sum(max(1, cells(t)[1].count("<p>")) for t in risk_rows) == 7
     tables = list(plan.budget_tables.order_by("order"))
@@ -199,9 +227,16 @@ def test_savings_risks_budget_counts(plan, doc):
         "Derelict Land Reclamation and Regeneration Capital Programme 2020-2021",
         "Derelict Land Reclamation and Regeneration Capital Programme 2020-2021 (funding lines)",
     ]
-    controllable = [t for _, t in block(doc, "Approved Controllable Budget", "Forward Plan of Procurement Projects – "
-                                        "up to 31 March 2022", after=1017)
-                    if len(cells(t)) == 11 and cells(t)[1].strip() and not t.startswith("Service Area")]
+    controllable = [
+        t
+        for _, t in block(
+            doc,
+            "Approved Controllable Budget",
+            "Forward Plan of Procurement Projects – up to 31 March 2022",
+            after=1017,
+        )
+        if len(cells(t)) == 11 and cells(t)[1].strip() and not t.startswith("Service Area")
+    ]
     assert tables[0].rows.count() == len(controllable) == 25
     vehicles = [n for n in range(1276, 1296) if len(cells(doc[n])) == 9 and not doc[n].startswith("User\t")]
     assert tables[1].rows.count() == len(vehicles) == 17
@@ -219,6 +254,7 @@ def test_savings_risks_budget_counts(plan, doc):
 # --------------------------------------------------------------------------------------------------
 # 2. Exact values
 # --------------------------------------------------------------------------------------------------
+
 
 def kv(plan, key, year, kind=None):
     kpi = plan.kpis.get(key=key)
@@ -265,7 +301,12 @@ def test_kpi_values(plan):
     assert (v.printed, v.value, v.as_at) == ("172 as at June 2019", Decimal("172"), dt.date(2019, 6, 1))
     v = kv(plan, "council-ghg-reduction", 2019)
     assert (v.kind, v.printed, v.column, v.target_kind, v.target_value) == (
-        "target", "50% target", "Latest 2019-20", "number", Decimal("50"))
+        "target",
+        "50% target",
+        "Latest 2019-20",
+        "number",
+        Decimal("50"),
+    )
     v = kv(plan, "household-waste-reuse-recycling", 2017)
     assert (v.printed, v.value) == ("48.2%", Decimal("48.2"))
     v = kv(plan, "flood-planning-responses-21-days", 2019)
@@ -280,7 +321,12 @@ def test_deliverable_values(plan):
     top = plan.deliverables.filter(parent__isnull=True)
     d = top.get(src_start=862)
     assert (d.title, d.lead, d.start_printed, d.end_printed, d.in_council_plan) == (
-        "Achieved budget savings of £46.8m", "Angela Glithero", "March 2019", "March 2022", True)
+        "Achieved budget savings of £46.8m",
+        "Angela Glithero",
+        "March 2019",
+        "March 2022",
+        True,
+    )
     assert d.start == dt.date(2019, 3, 1) and d.start_precision == "month"
     assert d.success_measures == ["Deliver £1.576m savings target by March 2021"]
     parent = top.get(src_start=864)
@@ -294,18 +340,25 @@ def test_deliverable_values(plan):
     assert d.src_end == 901
     assert d.success_measures == ["Festival programme implemented attracting more national and international visitors"]
     d = top.get(src_start=908)
-    assert d.title.endswith("developing improvement plans for priority service areas and identifying "
-                            "commercialisation opportunities")
+    assert d.title.endswith(
+        "developing improvement plans for priority service areas and identifying commercialisation opportunities"
+    )
     d = top.get(src_start=916)
     assert d.end_printed == "March 2021 and ongoing to deliverable deadline of 2032"
-    assert len(d.success_measures) == 3 and d.success_measures[2] == "Key projects to reduce emissions are being progressed"
+    assert (
+        len(d.success_measures) == 3
+        and d.success_measures[2] == "Key projects to reduce emissions are being progressed"
+    )
     d = top.get(src_start=895)
     assert (d.start_printed, d.end_printed, d.start) == ("Markham 2006 Coalite 2017", "2023 2030", None)
     d = top.get(src_start=888)
     assert (d.end_printed, d.end, d.end_precision) == ("2037", dt.date(2037, 1, 1), "year")
     d = top.get(src_start=961)
     assert (d.lead, d.start_printed, d.council_priority) == (
-        "Andy Marsh", "To be confirmed", "Empowered and self-sufficient communities")
+        "Andy Marsh",
+        "To be confirmed",
+        "Empowered and self-sufficient communities",
+    )
     d = top.get(src_start=966)
     assert d.success_measures[-1] == "Pioneered new methods of obtaining customer feedback"
     d = top.get(src_start=992)
@@ -320,6 +373,7 @@ def test_deliverable_values(plan):
 def test_deliverable_cells_match_print(plan, doc):
     """Single-line rows: title, lead, dates and the success measures (joined) equal the printed cells with
     bullets and tags removed."""
+
     def clean(cell):
         cell = re.sub(r"<ul[^>]*>", " ", cell).replace("\u2022", " ")
         return re.sub(r"\s+", " ", cell).strip()
@@ -340,8 +394,11 @@ def test_deliverable_cells_match_print(plan, doc):
 def test_procurement_values(plan, doc):
     e = plan.procurement_entries.get(src_start=1060)
     assert (e.title, e.value_printed, e.value, e.contract_start) == (
-        "Dam Brook, Breadsall Flood Alleviation Scheme (Design and Construction)", "£30,000", Decimal("30000"),
-        dt.date(2020, 8, 1))
+        "Dam Brook, Breadsall Flood Alleviation Scheme (Design and Construction)",
+        "£30,000",
+        Decimal("30000"),
+        dt.date(2020, 8, 1),
+    )
     e = plan.procurement_entries.get(src_start=1172)
     assert (e.value, e.contract_start) == (Decimal("28000000"), dt.date(2021, 1, 1))
     e = plan.procurement_entries.get(src_start=1240)
@@ -350,7 +407,11 @@ def test_procurement_values(plan, doc):
     assert (e.contract_start_printed, e.contract_start) == ("30/02/2023", None)
     assert "not a real date" in e.contract_start_problem
     e = plan.procurement_entries.get(src_start=1188)
-    assert (e.value, e.contract_start_printed, e.contract_start) == (Decimal("17000000"), "2019 - 2022", dt.date(2019, 1, 1))
+    assert (e.value, e.contract_start_printed, e.contract_start) == (
+        Decimal("17000000"),
+        "2019 - 2022",
+        dt.date(2019, 1, 1),
+    )
     e = plan.procurement_entries.get(src_start=1115)
     assert (e.value, e.contract_start_printed, e.contract_start) == (Decimal("100000"), "unknown", None)
     e = plan.procurement_entries.get(src_start=1270)
@@ -368,9 +429,13 @@ def test_procurement_values(plan, doc):
 def test_savings_risks_values(plan):
     savings = list(plan.savings.order_by("order"))
     assert [(s.title, s.amount) for s in savings] == [
-        ("Waste", Decimal("230000")), ("Public Transport", Decimal("450000")),
-        ("Countryside Service", Decimal("400000")), ("Staffing", Decimal("258000")),
-        ("b_line", Decimal("88000")), ("Digital Derbyshire", Decimal("150000"))]
+        ("Waste", Decimal("230000")),
+        ("Public Transport", Decimal("450000")),
+        ("Countryside Service", Decimal("400000")),
+        ("Staffing", Decimal("258000")),
+        ("b_line", Decimal("88000")),
+        ("Digital Derbyshire", Decimal("150000")),
+    ]
     assert all(s.year == 2020 for s in savings)
     headline = plan.budget_headlines.get(label="Savings total 2020-21")
     assert headline.value == Decimal("1576000") == sum(s.amount for s in savings)
@@ -379,9 +444,14 @@ def test_savings_risks_values(plan):
     assert (bound.printed, bound.value) == ("exceeding £76.4 million", None)
     risks = list(plan.risks.order_by("order"))
     assert [r.council_priority for r in risks] == [
-        "Value for money", "Prosperous and green Derbyshire", "Prosperous and green Derbyshire",
-        "Prosperous and green Derbyshire", "Empowered and self-sufficient communities",
-        "A focus on prevention and early intervention", "High performing and council services"]
+        "Value for money",
+        "Prosperous and green Derbyshire",
+        "Prosperous and green Derbyshire",
+        "Prosperous and green Derbyshire",
+        "Empowered and self-sufficient communities",
+        "A focus on prevention and early intervention",
+        "High performing and council services",
+    ]
     assert risks[0].description == "None identified" and risks[0].mitigations == []
     assert risks[3].description.startswith("Ash dieback - Serious injury")
     assert risks[3].mitigations[0].startswith("The Countryside Service is initiating a programme")
@@ -390,6 +460,7 @@ def test_savings_risks_values(plan):
 # --------------------------------------------------------------------------------------------------
 # 3. Budget tables: cells and reconciliation
 # --------------------------------------------------------------------------------------------------
+
 
 def grid(table):
     """{division/src: [values...]} and the column roles, from the database."""
@@ -424,12 +495,19 @@ def test_controllable_budget(plan, doc):
     assert total[1][7].value == Decimal("93579000")
     fleet = table.rows.get(division="Fleet Services")
     assert (fleet.group, [c.value for c in fleet.cells.order_by("column__order")][6]) == (
-        "Resources and Improvement", Decimal("-3616000"))
+        "Resources and Improvement",
+        Decimal("-3616000"),
+    )
     groups = {}
     for r, _ in body:
         groups[r.group] = groups.get(r.group, 0) + 1
-    assert groups == {"": 1, "Economy and Regeneration": 8, "Environment": 3, "Highways": 6,
-                      "Resources and Improvement": 6}
+    assert groups == {
+        "": 1,
+        "Economy and Regeneration": 8,
+        "Environment": 3,
+        "Highways": 6,
+        "Resources and Improvement": 6,
+    }
     assert not table.rows.filter(kind="subtotal").exists()  # none printed
 
 
@@ -448,15 +526,25 @@ def test_vehicle_replacement(plan, doc):
     assert total[6] == sum(v[6] for _, v in body) == Decimal(535500)
     gritter = table.rows.get(division="HGV 18t Gritter and Snow Plough")
     assert [c.value for c in gritter.cells.order_by("column__order")] == [
-        Decimal(7), Decimal(10), Decimal(10), Decimal(110000), Decimal(770000), Decimal(23500), Decimal(164500)]
+        Decimal(7),
+        Decimal(10),
+        Decimal(10),
+        Decimal(110000),
+        Decimal(770000),
+        Decimal(23500),
+        Decimal(164500),
+    ]
 
 
 def test_capital_programmes(plan):
     waste = plan.budget_tables.get(title="Waste Management Service Capital Programme 2020-2021")
     (row,) = waste.rows.all()
     (cell,) = row.cells.all()
-    assert (row.division, cell.printed, cell.value) == ("Closed Landfill Flare Replacement Programme", "£60,000",
-                                                        Decimal(60000))
+    assert (row.division, cell.printed, cell.value) == (
+        "Closed Landfill Flare Replacement Programme",
+        "£60,000",
+        Decimal(60000),
+    )
     derelict = plan.budget_tables.get(title="Derelict Land Reclamation and Regeneration Capital Programme 2020-2021")
     cols, rows = grid(derelict)
     body = [(r, [c.value for c in cs]) for r, cs in rows if r.kind == "row"]
@@ -467,10 +555,14 @@ def test_capital_programmes(plan):
     for k in (1, 2, 3, 4):
         assert sum((v[k] or Decimal(0)) for _, v in body) == sub[k]
     assert sub[1:] == [Decimal(125549), Decimal(11000), Decimal(136549), Decimal(135000)]
-    assert derelict.rows.get(division="Markham Vale").cells.get(column__label="Total Scheme Cost (£)").value == \
-        Decimal(41350000)
+    assert derelict.rows.get(division="Markham Vale").cells.get(column__label="Total Scheme Cost (£)").value == Decimal(
+        41350000
+    )
     funding = plan.budget_tables.get(title__endswith="(funding lines)")
     values = {r.division: r.cells.get(column__label="Total").value for r in funding.rows.all()}
-    assert values == {"Others / Private": Decimal(116549), "DCC Capital Receipt": Decimal(2385000),
-                      "TOTAL NET": Decimal(2501549)}
+    assert values == {
+        "Others / Private": Decimal(116549),
+        "DCC Capital Receipt": Decimal(2385000),
+        "TOTAL NET": Decimal(2501549),
+    }
     assert values["Others / Private"] + values["DCC Capital Receipt"] == values["TOTAL NET"]

@@ -23,7 +23,7 @@ from kpis.selectors import measure_history
 pytestmark = pytest.mark.django_db
 
 CS_PLANS = {"cs-2020-21", "cs-2022-23", "cs-2023-24", "cs-2025-29"}
-A, B, D = "cs-2020-21", "cs-2022-23", "cs-2025-29"   # cs-2023-24 prints no figures
+A, B, D = "cs-2020-21", "cs-2022-23", "cs-2025-29"  # cs-2023-24 prints no figures
 
 
 def measures_file() -> list[dict]:
@@ -40,8 +40,10 @@ def kpi(plan: str, key: str) -> Kpi:
 
 def history(key: str) -> list[tuple]:
     """(year, kind, [(plan, printed), ...], is_restated) for every point of a measure's history."""
-    return [(p.year_label, p.kind, [(v.kpi.plan.slug, v.printed) for v in p.values], p.is_restated)
-            for p in measure_history(measure=measure(key))]
+    return [
+        (p.year_label, p.kind, [(v.kpi.plan.slug, v.printed) for v in p.values], p.is_restated)
+        for p in measure_history(measure=measure(key))
+    ]
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -191,10 +193,9 @@ def test_pinned_history_figures_are_on_the_cited_source_lines(all_plans, key):
     squash = lambda text: re.sub(r"\s+", "", re.sub(r"<[^>]+>", " ", text))  # noqa: E731
     for point in measure_history(measure=measure(key)):
         for value in point.values:
-            lines = (settings.SOURCE_DOCUMENTS_DIR / value.kpi.plan.document).read_text(
-                encoding="utf-8").splitlines()
+            lines = (settings.SOURCE_DOCUMENTS_DIR / value.kpi.plan.document).read_text(encoding="utf-8").splitlines()
             first, last = value.kpi.src_start, value.kpi.src_end or value.kpi.src_start
-            source = "\n".join(lines[first - 1:last])
+            source = "\n".join(lines[first - 1 : last])
             assert squash(value.printed) in squash(source), (key, value.kpi.plan.slug, value.printed)
 
 
@@ -207,7 +208,9 @@ def test_restated_values_keep_both_figures(all_plans):
     assert point.plans == {A, B}
     assert point.latest.kpi.plan.slug == B and point.latest.printed == "9.9% (2018/19)"
     # A part-year latest beside a later outturn is not a restatement (different kinds).
-    foster = {(p.year_label, p.kind): p for p in measure_history(measure=measure("children-with-council-foster-carers"))}
+    foster = {
+        (p.year_label, p.kind): p for p in measure_history(measure=measure("children-with-council-foster-carers"))
+    }
     assert foster[("2021-22", "latest")].figures == {Decimal("319")}
     assert foster[("2021-22", "actual")].figures == {Decimal("354")}
     assert not foster[("2021-22", "actual")].is_restated
@@ -286,13 +289,25 @@ def test_look_alikes_differing_in_scope_are_not_merged(all_plans, one, other):
 TOGETHER = [
     # reworded but the same basis
     [(B, "social-worker-vacancies-front-facing"), ("cs-2023-24", "social-worker-vacancies-front-facing")],
-    [(A, "agency-social-workers-pct-fte"), (B, "social-workers-agency"), ("cs-2023-24", "social-workers-agency-stability")],
+    [
+        (A, "agency-social-workers-pct-fte"),
+        (B, "social-workers-agency"),
+        ("cs-2023-24", "social-workers-agency-stability"),
+    ],
     [(A, "ehc-plans-within-timescale-pct"), (D, "ehcp-20-weeks-excl-exceptions")],
-    [(A, "neet-and-not-known-16-17-year-olds-pct"), (B, "neet-not-known-16-17"), ("cs-2023-24", "neet-and-not-known-16-17")],
+    [
+        (A, "neet-and-not-known-16-17-year-olds-pct"),
+        (B, "neet-not-known-16-17"),
+        ("cs-2023-24", "neet-and-not-known-16-17"),
+    ],
     [(A, "year-1-phonics-expected-level-pct"), (B, "phonics-expected-level"), ("cs-2023-24", "phonics-expected-level")],
     [(A, "fixed-term-exclusions-rate"), (B, "fixed-term-exclusions-rate"), ("cs-2023-24", "suspensions-rate")],
-    [(A, "dcc-childrens-homes-good-or-better-pct"), (B, "childrens-homes-good-outstanding"),
-     ("cs-2023-24", "childrens-homes-good-or-outstanding"), (D, "residential-homes-good")],
+    [
+        (A, "dcc-childrens-homes-good-or-better-pct"),
+        (B, "childrens-homes-good-outstanding"),
+        ("cs-2023-24", "childrens-homes-good-or-outstanding"),
+        (D, "residential-homes-good"),
+    ],
 ]
 
 
@@ -304,6 +319,7 @@ def test_rewordings_are_merged(all_plans, rows):
 # ------------------------------------------------------------------------------------------------------
 # 3. measures.yaml is well formed and every member resolves
 # ------------------------------------------------------------------------------------------------------
+
 
 def test_every_member_resolves_and_every_measure_spans_two_plans(all_plans):
     entries = measures_file()
@@ -321,17 +337,21 @@ def test_every_member_resolves_and_every_measure_spans_two_plans(all_plans):
         m = measure(entry["key"])
         assert m.title == entry["title"] and m.why == entry["why"]
         for member in entry["members"]:
-            row = kpi(member["plan"], member["kpi"])   # raises if the member does not resolve
+            row = kpi(member["plan"], member["kpi"])  # raises if the member does not resolve
             assert row.measure_id == m.pk, (entry["key"], member)
         # the measure holds exactly its members, nothing else
         assert sorted(m.kpis.values_list("plan__slug", "key")) == sorted(
-            (mm["plan"], mm["kpi"]) for mm in entry["members"])
+            (mm["plan"], mm["kpi"]) for mm in entry["members"]
+        )
 
 
 def test_no_kpi_is_in_two_measures_and_only_listed_measures_span_plans(all_plans):
     members = [(m["plan"], m["kpi"]) for e in measures_file() for m in e["members"]]
     assert len(members) == len(set(members))
     listed = {e["key"] for e in measures_file()}
-    spanning = {m.key for m in Measure.objects.filter(department__slug="childrens-services")
-                if m.kpis.values("plan").distinct().count() > 1}
+    spanning = {
+        m.key
+        for m in Measure.objects.filter(department__slug="childrens-services")
+        if m.kpis.values("plan").distinct().count() > 1
+    }
     assert spanning == listed

@@ -35,8 +35,10 @@ def static_sources_fingerprint() -> str:
 
 
 class Command(BaseCommand):
-    help = ("Migrate when a migration is unapplied, load the fixtures when they changed, create the local "
-            "accounts (embedded database only) and collect static files when they changed: make run's set-up.")
+    help = (
+        "Migrate when a migration is unapplied, load the fixtures when they changed, create the local "
+        "accounts (embedded database only) and collect static files when they changed: make run's set-up."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--serve", metavar="ADDRPORT", help="Then run the development server on ADDRPORT")

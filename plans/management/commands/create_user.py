@@ -11,14 +11,22 @@ from django.contrib.auth.password_validation import (
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-DEFAULT_VALIDATORS = [{"NAME": f"django.contrib.auth.password_validation.{name}"} for name in (
-    "UserAttributeSimilarityValidator", "MinimumLengthValidator", "CommonPasswordValidator",
-    "NumericPasswordValidator")]
+DEFAULT_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in (
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    )
+]
 
 
 class Command(BaseCommand):
-    help = ("Create a user who signs in with a password. The password is read from the environment variable "
-            "named by --password-env, or asked for; it is never taken on the command line.")
+    help = (
+        "Create a user who signs in with a password. The password is read from the environment variable "
+        "named by --password-env, or asked for; it is never taken on the command line."
+    )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         # No abbreviations: '--password secret' must not be read as '--password-env secret' (and then echoed).
@@ -36,8 +44,10 @@ class Command(BaseCommand):
             raise CommandError(f"A user called {username!r} already exists")
         if password_env:
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", password_env):
-                raise CommandError("--password-env takes the name of an environment variable (like NEW_USER_PASSWORD), "
-                                   "not the password itself")
+                raise CommandError(
+                    "--password-env takes the name of an environment variable (like NEW_USER_PASSWORD), "
+                    "not the password itself"
+                )
             password = os.environ.get(password_env)
             if not password:
                 raise CommandError(f"The environment variable {password_env} is not set")

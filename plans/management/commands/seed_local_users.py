@@ -36,8 +36,13 @@ class Command(BaseCommand):
             if department and dept is None:
                 self.stdout.write(f"{username} not created: department {department!r} is not loaded yet")
                 continue
-            user = User(username=username, first_name=first, last_name=last,
-                        is_staff=kind == Role.Kind.ADMIN, is_superuser=kind == Role.Kind.ADMIN)
+            user = User(
+                username=username,
+                first_name=first,
+                last_name=last,
+                is_staff=kind == Role.Kind.ADMIN,
+                is_superuser=kind == Role.Kind.ADMIN,
+            )
             user.set_password(PASSWORD)
             user.save()
             Role.objects.create(user=user, kind=kind, department=dept)
