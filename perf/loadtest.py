@@ -288,24 +288,24 @@ class Gunicorn:
     def __enter__(self) -> Gunicorn:
         run_manage("collectstatic", "--noinput", "--verbosity", "0", env=server_environment())
         with self.log.open("w") as log:
-            self.process = subprocess.Popen(
+            process = self.process = subprocess.Popen(
                 [str(GUNICORN), "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
                  "--workers", str(self.workers), "--timeout", str(self.timeout), "--access-logfile", "/dev/null",
                  "--error-logfile", "-"],
                 cwd=settings.BASE_DIR, env={**server_environment(), **self.env}, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True)
-        self._wait()
+        self._wait(process)
         return self
 
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def _wait(self, seconds: float = 60) -> None:
+    def _wait(self, process: subprocess.Popen, seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
         client = Client("127.0.0.1", self.port, timeout=5)
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise CommandError(f"gunicorn exited with {self.process.returncode}:\n{self.log_tail()}")
+            if process.poll() is not None:
+                raise CommandError(f"gunicorn exited with {process.returncode}:\n{self.log_tail()}")
             try:
                 if client.get("/healthz").status == 200 and len(self.worker_pids()) == self.workers:
                     return

@@ -91,7 +91,7 @@ def soak_writers(scope: bench_pages.Scope) -> list[Writer]:
     """Leads of the first two departments (by name) of the council that have plans with KPIs."""
     plans = list(Plan.objects.filter(department__council=scope.council, kpis__isnull=False).distinct()
                  .select_related("department").order_by("department__name", "-financial_year", "slug"))
-    chosen = {}
+    chosen: dict[int, Plan] = {}  # department id -> its newest plan with KPIs
     for plan in plans:
         chosen.setdefault(plan.department_id, plan)
     if len(chosen) < 2:
@@ -176,6 +176,8 @@ def _write_deliverable(client: loadtest.Client, deliverable: tuple[str, int], te
 
 
 def _memory(server: loadtest.Gunicorn) -> dict:
+    if server.process is None:  # sampled only inside `with server`, which starts the process
+        raise CommandError("gunicorn is not running: no memory to sample")
     master = server.process.pid
     return {"at": round(time.monotonic(), 1), "master": loadtest.memory_kb(master).get("VmRSS"),
             "workers": {str(pid): loadtest.memory_kb(pid).get("VmRSS") for pid in server.worker_pids()}}

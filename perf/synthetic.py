@@ -19,6 +19,7 @@ The management command refuses to write into a database holding real councils; t
 from __future__ import annotations
 
 import time
+from io import TextIOBase
 from typing import TextIO
 
 from django.db import connection, transaction
@@ -90,7 +91,7 @@ def synthetic_delete() -> None:
 
 
 def synthetic_generate(*, councils: int, departments: int = 8, years: int = 10, seed: int = 1, kpis: int = 60,
-                       deliverables: int = 40, procurement: int = 80, stdout: TextIO | None = None,
+                       deliverables: int = 40, procurement: int = 80, stdout: TextIO | TextIOBase | None = None,
                        replace: bool = False) -> dict[str, int]:
     """Write a synthetic installation in one transaction and return the rows written per table.
 

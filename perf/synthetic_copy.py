@@ -60,13 +60,20 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _column(field: models.Field) -> str:
+    """A concrete field's column: Django calls a field concrete exactly when it has one."""
+    if field.column is None:
+        raise TypeError(f"{field} has no column: not a concrete field")
+    return field.column
+
+
 class _Table:
     """Rows for one model, written with COPY. Ids are handed out here from a range reserved under a lock."""
 
     def __init__(self, model: type[models.Model]):
         self.model = model
         fields = [f for f in model._meta.concrete_fields if not f.generated]  # PostgreSQL writes generated ones
-        self.columns = [f.column for f in fields]
+        self.columns = [_column(f) for f in fields]
         self.position = {f.attname: i for i, f in enumerate(fields)}
         defaults = {f.attname: (None if f.primary_key else f.get_default()) for f in fields}
         for name in ("src_start", "src_end"):
@@ -156,7 +163,8 @@ class _Values(_Table):
         self.tail = ["order"] + list(fixed)
         self.fixed_text = "\t".join(_text(v) for v in fixed.values())
         assert set(self.head + self.DERIVED + self.tail) == set(self.position)
-        self.columns = [KpiValue._meta.get_field(a).column for a in self.head + self.DERIVED + self.tail]
+        by_field = self.columns  # the model's columns, in the order of self.position
+        self.columns = [by_field[self.position[a]] for a in self.head + self.DERIVED + self.tail]
 
     def parsed(self, kind: str, printed: str, year: int) -> _Assessed:
         """The value as the loader builds it, for `year`, holding what the assessment reads."""
@@ -245,13 +253,13 @@ class _Tables:
             if not table.written:
                 continue
             for field in model._meta.concrete_fields:
-                if not field.is_relation:
+                if not isinstance(field, models.ForeignKey):  # the only relations with a column of their own
                     continue
                 parent = field.related_model._meta
                 cursor.execute(
                     f"SELECT c.id FROM {quote(model._meta.db_table)} c WHERE c.id >= %s AND c.{quote(field.column)} "
                     f"IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {quote(parent.db_table)} p "
-                    f"WHERE p.{quote(field.target_field.column)} = c.{quote(field.column)}) LIMIT 1",
+                    f"WHERE p.{quote(_column(field.target_field))} = c.{quote(field.column)}) LIMIT 1",
                     [table.first_id])
                 row = cursor.fetchone()
                 if row is not None:

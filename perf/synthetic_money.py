@@ -5,18 +5,29 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Protocol
+
+from django.db import models
 
 from budgets.models import BudgetCell, BudgetColumn, BudgetHeadline, BudgetRow, BudgetTable, Saving, ServicePressure
 from perf.synthetic_catalogue import CATEGORIES, CONTRACT_FORMS, MONTH_ABBR
-from perf.synthetic_copy import _parse_date, _parse_flag, _parse_money, _parse_months
+from perf.synthetic_copy import _parse_date, _parse_flag, _parse_money, _parse_months, _Table
 from plans import parsing
 from procurement.models import ProcurementEntry, ProcurementTable
+
+
+class _Host(Protocol):
+    """What _Money's methods use of the generator they are mixed into (perf.synthetic_writer._Writer)."""
+
+    procurement_count: int
+
+    def t(self, model: type[models.Model]) -> _Table: ...
 
 
 class _Money:
     """The budget and procurement parts of a plan, for _Writer (which provides t() and procurement_count)."""
 
-    def budget(self, rng: random.Random, plan_id: int, spec: dict, year: int) -> None:
+    def budget(self: _Host, rng: random.Random, plan_id: int, spec: dict, year: int) -> None:
         label = parsing.fy_label(year)
         table_id = self.t(BudgetTable).add(plan_id=plan_id, title=f"Approved Controllable Budget {label}",
                                            kind="controllable", unit="£", multiplier=1, order=1)
@@ -76,7 +87,7 @@ class _Money:
                                        value=_parse_money(printed).value, order=i)
 
 
-    def procurement(self, rng: random.Random, plan_id: int, spec: dict, year: int) -> None:
+    def procurement(self: _Host, rng: random.Random, plan_id: int, spec: dict, year: int) -> None:
         tables = [
             ("Table One: Forward Plan of Procurements",
              f"above £50K less than Find a Tender threshold due to commence prior to April {year + 2}",

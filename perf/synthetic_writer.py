@@ -267,9 +267,9 @@ class _Writer(_Money, _Tables):
                 key = (m.unit, m.hib, tuple(c[2] for c in cells))
                 result = self.assessed.get(key)
                 if result is None:
-                    result = assess(values=[values.parsed(kind, printed, when) for when, kind, printed in cells],
-                                    unit=m.unit, higher_is_better=m.hib, tolerance=None)
-                    result = self.assessed[key] = (result.status, result.travel)
+                    assessment = assess(values=[values.parsed(kind, printed, when) for when, kind, printed in cells],
+                                        unit=m.unit, higher_is_better=m.hib, tolerance=None)
+                    result = self.assessed[key] = (assessment.status, assessment.travel)
                 assessed = {"status": result[0], "travel": result[1]}
             else:
                 assessed = {}
