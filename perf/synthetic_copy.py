@@ -4,8 +4,10 @@ loader's own code, and the writes' locking, id reservation and foreign-key check
 
 from __future__ import annotations
 
+import datetime as dt
 import queue
 import threading
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -200,6 +202,24 @@ class _Assessed:
     __slots__ = ("obj", "year", "kind", "value", "printed", "status", "note", "target_kind", "target_reason",
                  "comparator", "target_value", "target_low", "target_high", "direction", "benchmark", "source",
                  "entered_at")
+    # Copied from the loader's KpiValue (as its fields read), so the rules' AssessedValue protocol holds.
+    obj: KpiValue
+    year: int
+    kind: str
+    value: Decimal | None
+    printed: str
+    status: str
+    note: str
+    target_kind: str
+    target_reason: str
+    comparator: str
+    target_value: Decimal | None
+    target_low: Decimal | None
+    target_high: Decimal | None
+    direction: str
+    benchmark: str
+    source: str
+    entered_at: dt.datetime | None
 
     def __init__(self, obj: KpiValue, year: int):
         self.obj, self.year = obj, year
