@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
@@ -158,7 +159,7 @@ def judge(result: Result, *, mode: str, export: str, cached: bool = True) -> Non
 
 
 def bench_run(*, scale: bool, requests: int, duration: int, warmup: int = 5, time_limit: float = 300,
-              workers: int = 2, timings: dict | None = None, log=print) -> dict:
+              workers: int = 2, timings: dict | None = None, log: Callable[[str], object] = print) -> dict:
     """Run the benchmark against the current database, with the page cache and then without it; the report
     (also what --json writes)."""
     if shutil.which("wrk") is None:
@@ -235,7 +236,7 @@ def bench_run(*, scale: bool, requests: int, duration: int, warmup: int = 5, tim
 
 
 def uncached_pass(pages: list[Page], *, password: str, requests: int, warmup: int, time_limit: float, workers: int,
-                  log=print) -> list[Result]:
+                  log: Callable[[str], object] = print) -> list[Result]:
     """Every page again on a server started with PAGE_CACHE=false: each request renders its page, as a first
     read after a write does. Sequential requests only: the ratio target is for cached pages."""
     results: list[Result] = []
@@ -267,7 +268,8 @@ def git_commit() -> str:
     return head.stdout.strip() + (" + changes" if dirty.stdout.strip() else "")
 
 
-def _round(value):
+def _round(value: object) -> object:
+    """A figure for the JSON report: NaN as null, floats to 2 places, anything else as it is."""
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else (
         round(value, 2) if isinstance(value, float) else value)
 

@@ -22,7 +22,7 @@ def summary_table(report: dict) -> str:
     for page in report["pages"]:
         statuses = ",".join(sorted(page["statuses"])) or "-"
 
-        def num(value, fmt):
+        def num(value: float | None, fmt: str) -> str:
             return "-" if value is None else format(value, fmt)
 
         met = "yes" if page["met"] else "NO: " + "; ".join(page["failures"] + page["missed"])
@@ -70,7 +70,7 @@ def mark(missed: list[str]) -> str:
     return "met" if not missed else "missed: " + "; ".join(missed)
 
 
-def _num(value, fmt: str) -> str:
+def _num(value: float | None, fmt: str) -> str:
     return "–" if value is None else format(value, fmt)
 
 

@@ -29,7 +29,7 @@ from django.core.management.base import CommandError
 from django.db import connections
 
 from config.localdb import ensure_server
-from plans.models import Role
+from plans.models import Department, Role
 
 MANAGE = settings.BASE_DIR / "manage.py"
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -297,7 +297,7 @@ class Gunicorn:
         self._wait(process)
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     def _wait(self, process: subprocess.Popen, seconds: float = 60) -> None:
@@ -383,7 +383,7 @@ def recreate_database(name: str) -> None:
     server.psql(f'CREATE DATABASE "{name}";')
 
 
-def lead_account(*, username: str, department) -> str:
+def lead_account(*, username: str, department: Department) -> str:
     """A performance lead of `department` for the benchmark to sign in as, created (or its password renewed)
     in the current database; returns a fresh random password. Embedded databases only, like
     seed_local_users: no benchmark account is ever made in production."""

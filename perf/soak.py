@@ -14,6 +14,7 @@ import threading
 import time
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -183,7 +184,8 @@ def _memory(server: loadtest.Gunicorn) -> dict:
             "workers": {str(pid): loadtest.memory_kb(pid).get("VmRSS") for pid in server.worker_pids()}}
 
 
-def soak_run(*, minutes: float, clients: int, warmup_seconds: float | None = None, log=print) -> dict:
+def soak_run(*, minutes: float, clients: int, warmup_seconds: float | None = None,
+             log: Callable[[str], object] = print) -> dict:
     run = uuid.uuid4().hex[:8]
     scope = bench_pages.bench_scope()
     pages = bench_pages.bench_pages(scope)
@@ -287,7 +289,7 @@ def soak_summary(report: dict) -> str:
     first, warm, end = report["memory_kb"][0], next(s for s in report["memory_kb"] if s["label"] == "after warm-up"), \
         report["memory_kb"][-1]
 
-    def mb(kb):
+    def mb(kb: int | None) -> str:
         return f"{(kb or 0) / 1024:.1f}"
 
     lines.append(f"{report['requests']} requests in {report['minutes']:g} min ({report['requests_per_second']}/s) "

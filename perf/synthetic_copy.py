@@ -12,7 +12,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from django.db import DatabaseError, connection, models, transaction
+from django.db.backends.utils import CursorWrapper
 
 from budgets.models import BudgetCell, BudgetColumn, BudgetHeadline, BudgetRow, BudgetTable, Saving, ServicePressure
 from kpis.models import Benchmark, Kpi, KpiValue, Measure
@@ -42,6 +44,7 @@ PLAN_CONTENT = [  # every table whose rows belong to a plan; emptied wholesale b
     ServicePressure, Saving, ProcurementEntry, ProcurementTable, Plan,
 ]
 WRITTEN = [Council, Department] + PLAN_CONTENT
+_Batch = tuple[str, list[str]]  # a COPY statement and its rows in COPY text format
 
 
 def _text(value: Any) -> str:
@@ -98,7 +101,7 @@ class _Table:
         self.lines.append("\t".join(texts))
         return pk
 
-    def take(self) -> tuple[str, list[str]] | None:
+    def take(self) -> _Batch | None:
         """The COPY statement and the rows added since the last take, handed to the writer."""
         if not self.lines:
             return None
@@ -114,10 +117,10 @@ class _CopyThread(threading.Thread):
     server's work (indexes, full-text vectors) overlaps Python's. The main thread does not touch the database
     until finish()."""
 
-    def __init__(self, raw_connection):
+    def __init__(self, raw_connection: psycopg.Connection) -> None:
         super().__init__(name="synthetic-copy", daemon=True)
         self.raw = raw_connection
-        self.batches: queue.Queue = queue.Queue(maxsize=1)
+        self.batches: queue.Queue[list[_Batch] | None] = queue.Queue(maxsize=1)
         self.error: BaseException | None = None
 
     def run(self) -> None:
@@ -133,7 +136,7 @@ class _CopyThread(threading.Thread):
             except BaseException as exc:  # handed to the main thread, which rolls back
                 self.error = exc
 
-    def put(self, batch: list) -> None:
+    def put(self, batch: list[_Batch]) -> None:
         if self.error is not None:
             raise self.error
         self.batches.put(batch)
@@ -153,7 +156,7 @@ class _Values(_Table):
                "target_kind", "comparator", "target_value", "target_low", "target_high", "direction", "benchmark",
                "maintain", "target_reason"]
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(KpiValue)
         self.loader = PlanLoader(Path("synthetic"), LoadReport())
         self.kpi = Kpi(key="synthetic")
@@ -240,7 +243,7 @@ class _Tables:
 
     tables: dict[type[models.Model], _Table]
 
-    def reserve(self, cursor) -> None:
+    def reserve(self, cursor: CursorWrapper) -> None:
         """Lock the tables against other writers and take ids from their identity sequences."""
         names = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in WRITTEN)
         cursor.execute(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
@@ -251,11 +254,11 @@ class _Tables:
                            [db_table])
             table.next_id = table.first_id = cursor.fetchone()[0]
 
-    def take(self) -> list[tuple[str, list[str]]]:
+    def take(self) -> list[_Batch]:
         """Every table's new rows, parents before children."""
         return [batch for model in WRITTEN if (batch := self.tables[model].take()) is not None]
 
-    def fk_triggers_off(self, cursor) -> bool:
+    def fk_triggers_off(self, cursor: CursorWrapper) -> bool:
         """Skip PostgreSQL's row-by-row foreign key triggers for this transaction (as pg_restore
         --disable-triggers does; needs a superuser, which the embedded server's user is). The ids written are
         checked set-wise by check_foreign_keys instead: a few seconds, not minutes. False when not permitted."""
@@ -266,7 +269,7 @@ class _Tables:
             return False
         return True
 
-    def check_foreign_keys(self, cursor) -> None:
+    def check_foreign_keys(self, cursor: CursorWrapper) -> None:
         """Every foreign key of every row written points at a row that exists (one anti-join per key)."""
         quote = connection.ops.quote_name
         for model, table in self.tables.items():
@@ -286,7 +289,7 @@ class _Tables:
                     raise RuntimeError(f"{model._meta.db_table} row {row[0]}: {field.column} points at no row")
         cursor.execute("SET LOCAL session_replication_role = origin")
 
-    def release(self, cursor) -> None:
+    def release(self, cursor: CursorWrapper) -> None:
         for model, table in self.tables.items():
             if table.written:
                 cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",

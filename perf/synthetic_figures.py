@@ -5,6 +5,7 @@ follows OUTCOMES."""
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from math import floor, log10
 
@@ -71,7 +72,7 @@ class _Measure:
     target: dict[int, str]
 
 
-def _pick(rng: random.Random, weighted) -> str:
+def _pick(rng: random.Random, weighted: Sequence[tuple[str, float]]) -> str:
     roll, total = rng.random(), 0.0
     for name, weight in weighted:
         total += weight

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from perf import bench, bench_report, loadtest
 from plans.models import Council
@@ -17,7 +18,7 @@ class Command(BaseCommand):
             "measure every page type: queries, p50/p95 server time over --requests sequential requests, and "
             "requests/s under wrk beside the trivial view. Exits non-zero when a target is missed.")
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", action="store_true", help="scale targets (p95 < 250 ms) and bench-scale.json")
         parser.add_argument("--requests", type=int, default=200, help="sequential requests per page (default 200)")
         parser.add_argument("--warmup", type=int, default=5, help="requests per page before measuring (default 5)")
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--councils", type=int, default=100, help="--scale --prepare: councils to generate")
         parser.add_argument("--regenerate", action="store_true", help="--scale --prepare: generate even if complete")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if options["requests"] < 1 or options["duration"] < 1:
             raise CommandError("--requests and --duration must be at least 1")
         timings: dict[str, float] = {}
@@ -66,7 +67,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  manage.py load_plans into a fresh database: {seconds:.1f} s")
         return {"load_plans_seconds": round(seconds, 2)}
 
-    def prepare_scale(self, options) -> dict[str, float]:
+    def prepare_scale(self, options: dict[str, Any]) -> dict[str, float]:
         name = settings.DATABASES["default"]["NAME"]
         if os.environ.get("DATABASE_URL") or name == "app":
             raise CommandError("The scale installation lives in its own database: LOCAL_DATABASE_NAME=app_scale")

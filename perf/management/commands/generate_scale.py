@@ -1,8 +1,9 @@
 """manage.py generate_scale --councils 100 [--departments 8 --years 10 --seed 1] [--replace]"""
 
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from perf.synthetic import SyntheticRefused, synthetic_generate
@@ -13,7 +14,7 @@ class Command(BaseCommand):
             "one transaction. Refuses a database that holds real councils: use its own database, e.g. "
             "LOCAL_DATABASE_NAME=app_scale.")
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--councils", type=int, required=True)
         parser.add_argument("--departments", type=int, default=8)
         parser.add_argument("--years", type=int, default=10)
@@ -24,7 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("--replace", action="store_true",
                             help="Delete the synthetic councils already held, then generate (one transaction)")
 
-    def handle(self, *args, councils, departments, years, seed, kpis, deliverables, procurement, replace, **options):
+    def handle(self, *args: Any, councils: int, departments: int, years: int, seed: int, kpis: int,
+               deliverables: int, procurement: int, replace: bool, **options: Any) -> None:
         started = time.perf_counter()
         try:
             counts = synthetic_generate(councils=councils, departments=departments, years=years, seed=seed, kpis=kpis,

@@ -4,9 +4,10 @@ perf/soak.py)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from perf import bench_report, loadtest, soak
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
             f"growth under {soak.RSS_GROWTH_LIMIT_MB:g} MB after warm-up, at least {soak.MIN_RPS:g} requests/s "
             f"with p95 under {soak.P95_MS:g} ms. Exits non-zero otherwise.")
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--minutes", type=float, default=10)
         parser.add_argument("--clients", type=int, default=6)
         parser.add_argument("--warmup", type=float, help="seconds before the RSS baseline (default min(60, 1/5))")
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--prepare", action="store_true",
                             help="recreate this (app_soak*) database first: migrate, load_plans, seed_local_users")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if options["minutes"] <= 0 or options["clients"] < 1:
             raise CommandError("--minutes must be positive and --clients at least 1")
         if options["prepare"]:
