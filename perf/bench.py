@@ -35,6 +35,7 @@ BENCH_USER = "bench.lead"
 
 # -- measuring -------------------------------------------------------------------------------------------------
 
+
 @dataclass
 class Result:
     key: str
@@ -88,8 +89,9 @@ def drain(port: int, seconds: float = 60) -> None:
         quick = quick + 1 if client.get(TRIVIAL).elapsed_ms < 100 else 0
 
 
-def measure_page(page: Page, *, client: loadtest.Client, server: loadtest.Gunicorn, requests: int, warmup: int,
-                 time_limit: float) -> Result:
+def measure_page(
+    page: Page, *, client: loadtest.Client, server: loadtest.Gunicorn, requests: int, warmup: int, time_limit: float
+) -> Result:
     """`requests` sequential requests after `warmup` ones; status, queries and server time of each; the
     peak RSS growth of the workers across them."""
     result = Result(page.key, page.label, page.path)
@@ -158,8 +160,17 @@ def judge(result: Result, *, mode: str, export: str, cached: bool = True) -> Non
         result.failures.append("wrk socket errors: " + ", ".join(f"{k} {v}" for k, v in errors.items()))
 
 
-def bench_run(*, scale: bool, requests: int, duration: int, warmup: int = 5, time_limit: float = 300,
-              workers: int = 2, timings: dict | None = None, log: Callable[[str], object] = print) -> dict:
+def bench_run(
+    *,
+    scale: bool,
+    requests: int,
+    duration: int,
+    warmup: int = 5,
+    time_limit: float = 300,
+    workers: int = 2,
+    timings: dict | None = None,
+    log: Callable[[str], object] = print,
+) -> dict:
     """Run the benchmark against the current database, with the page cache and then without it; the report
     (also what --json writes)."""
     if shutil.which("wrk") is None:
@@ -168,8 +179,10 @@ def bench_run(*, scale: bool, requests: int, duration: int, warmup: int = 5, tim
     scope = bench_scope()
     pages = bench_pages(scope)
     password = loadtest.lead_account(username=BENCH_USER, department=scope.department)
-    log(f"Benchmark ({mode}) on database {settings.DATABASES['default']['NAME']}: {scope.council}, "
-        f"{scope.department}, {scope.plan.slug}; {requests} requests per page, wrk {duration} s")
+    log(
+        f"Benchmark ({mode}) on database {settings.DATABASES['default']['NAME']}: {scope.council}, "
+        f"{scope.department}, {scope.plan.slug}; {requests} requests per page, wrk {duration} s"
+    )
     results: list[Result] = []
     trivial: list[dict] = []
     with loadtest.Gunicorn(workers=workers) as server:
@@ -182,24 +195,28 @@ def bench_run(*, scale: bool, requests: int, duration: int, warmup: int = 5, tim
         log(f"  trivial view {TRIVIAL}: {trivial[-1]['rps']:.0f} requests/s")
         for page in pages:
             client = lead if page.signed_in else anonymous
-            result = measure_page(page, client=client, server=server, requests=requests, warmup=warmup,
-                                  time_limit=time_limit)
+            result = measure_page(
+                page, client=client, server=server, requests=requests, warmup=warmup, time_limit=time_limit
+            )
             if not result.failures:
                 cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items()) if page.signed_in else ""
                 result.wrk = wrk(base + page.path, duration=duration, cookie=cookie)
                 result.rps = result.wrk["rps"]
                 drain(server.port)
             results.append(result)
-            log(f"  {page.label}: {result.queries_max} queries, p95 {result.p95_ms:.1f} ms, "
-                f"{result.rps:.0f} requests/s" + (f"  FAILED: {'; '.join(result.failures)}" if result.failures else ""))
+            log(
+                f"  {page.label}: {result.queries_max} queries, p95 {result.p95_ms:.1f} ms, "
+                f"{result.rps:.0f} requests/s" + (f"  FAILED: {'; '.join(result.failures)}" if result.failures else "")
+            )
         trivial.append(wrk(base + TRIVIAL, duration=duration))
         log(f"  trivial view {TRIVIAL} again: {trivial[-1]['rps']:.0f} requests/s")
         for name, bad in (("start", trivial[0]), ("end", trivial[-1])):
             if bad["non_2xx"] or any(bad["socket_errors"].values()):
                 raise CommandError(f"wrk on {TRIVIAL} ({name}) had errors:\n{bad['output']}")
         server_log = server.log_tail(200)
-    uncached = uncached_pass(pages, password=password, requests=requests, warmup=warmup, time_limit=time_limit,
-                             workers=workers, log=log)
+    uncached = uncached_pass(
+        pages, password=password, requests=requests, warmup=warmup, time_limit=time_limit, workers=workers, log=log
+    )
     for result, page in zip(uncached, pages, strict=False):
         judge(result, mode=mode, export=page.export, cached=False)
     trivial_rps = sum(t["rps"] for t in trivial) / len(trivial)
@@ -216,8 +233,12 @@ def bench_run(*, scale: bool, requests: int, duration: int, warmup: int = 5, tim
         "requests_per_page": requests,
         "warmup": warmup,
         "wrk_seconds": duration,
-        "targets": {"max_queries": MAX_QUERIES, "p95_ms": P95_MS[mode], "min_ratio": MIN_RATIO[mode],
-                    "seed_load_seconds": SEED_LOAD_SECONDS if mode == "seed" else None},
+        "targets": {
+            "max_queries": MAX_QUERIES,
+            "p95_ms": P95_MS[mode],
+            "min_ratio": MIN_RATIO[mode],
+            "seed_load_seconds": SEED_LOAD_SECONDS if mode == "seed" else None,
+        },
         "trivial": {"path": TRIVIAL, "rps": [round(t["rps"], 1) for t in trivial], "mean_rps": round(trivial_rps, 1)},
         "timings": timings or {},
         "pages": [_result_json(r) for r in results],
@@ -235,8 +256,16 @@ def bench_run(*, scale: bool, requests: int, duration: int, warmup: int = 5, tim
     return report
 
 
-def uncached_pass(pages: list[Page], *, password: str, requests: int, warmup: int, time_limit: float, workers: int,
-                  log: Callable[[str], object] = print) -> list[Result]:
+def uncached_pass(
+    pages: list[Page],
+    *,
+    password: str,
+    requests: int,
+    warmup: int,
+    time_limit: float,
+    workers: int,
+    log: Callable[[str], object] = print,
+) -> list[Result]:
     """Every page again on a server started with PAGE_CACHE=false: each request renders its page, as a first
     read after a write does. Sequential requests only: the ratio target is for cached pages."""
     results: list[Result] = []
@@ -246,21 +275,35 @@ def uncached_pass(pages: list[Page], *, password: str, requests: int, warmup: in
         lead.sign_in(BENCH_USER, password)
         log("  without the page cache (PAGE_CACHE=false):")
         for page in pages:
-            result = measure_page(page, client=lead if page.signed_in else anonymous, server=server,
-                                  requests=requests, warmup=warmup, time_limit=time_limit)
+            result = measure_page(
+                page,
+                client=lead if page.signed_in else anonymous,
+                server=server,
+                requests=requests,
+                warmup=warmup,
+                time_limit=time_limit,
+            )
             results.append(result)
-            log(f"  {page.label}: {result.queries_max} queries, p50 {result.p50_ms:.1f} ms, p95 {result.p95_ms:.1f} ms"
-                + (f"  FAILED: {'; '.join(result.failures)}" if result.failures else ""))
+            log(
+                f"  {page.label}: {result.queries_max} queries, p50 {result.p50_ms:.1f} ms, p95 {result.p95_ms:.1f} ms"
+                + (f"  FAILED: {'; '.join(result.failures)}" if result.failures else "")
+            )
     return results
 
 
 def git_commit() -> str:
     """The checked-out commit (short), with "+ changes" when the worktree differs from it; "" outside git."""
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=settings.BASE_DIR, capture_output=True,
-                              text=True, timeout=10)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=settings.BASE_DIR,
-                               capture_output=True, text=True, timeout=10)
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=10
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
     except (OSError, subprocess.SubprocessError):
         return ""
     if head.returncode != 0:
@@ -270,8 +313,11 @@ def git_commit() -> str:
 
 def _round(value: object) -> object:
     """A figure for the JSON report: NaN as null, floats to 2 places, anything else as it is."""
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else (
-        round(value, 2) if isinstance(value, float) else value)
+    return (
+        None
+        if value is None or (isinstance(value, float) and math.isnan(value))
+        else (round(value, 2) if isinstance(value, float) else value)
+    )
 
 
 def _result_json(result: Result) -> dict:

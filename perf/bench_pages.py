@@ -39,6 +39,7 @@ class Scope:
 
 # -- which pages -----------------------------------------------------------------------------------------------
 
+
 def _with_council(path: str, filterset_class: type, council: Council, **params: str) -> str:
     """`path` with `params`, and `council=<slug>` when the list page can be scoped to a council (the first
     council in scope, as a user of a shared installation would look at it)."""
@@ -53,8 +54,12 @@ def bench_scope() -> Scope:
     council = Council.objects.order_by("slug").first()
     if council is None:
         raise CommandError("No council in this database: load the plans first (make bench does)")
-    plan = (Plan.objects.filter(department__council=council, kpis__isnull=False).select_related("department")
-            .order_by("department__name", "-financial_year", "slug").first())
+    plan = (
+        Plan.objects.filter(department__council=council, kpis__isnull=False)
+        .select_related("department")
+        .order_by("department__name", "-financial_year", "slug")
+        .first()
+    )
     if plan is None:
         raise CommandError(f"{council} has no plan with key performance measures")
     department = plan.department
@@ -65,9 +70,13 @@ def bench_scope() -> Scope:
 
 def _history_kpi(scope: Scope) -> Kpi:
     """A KPI of the council with the longest history (most plans measuring it), newest plan first."""
-    kpi = (Kpi.objects.filter(plan__department__council=scope.council).select_related("plan")
-            .annotate(history=Count("measure__kpis")).order_by("-history", "-plan__financial_year", "plan__slug",
-                                                                "order").first())
+    kpi = (
+        Kpi.objects.filter(plan__department__council=scope.council)
+        .select_related("plan")
+        .annotate(history=Count("measure__kpis"))
+        .order_by("-history", "-plan__financial_year", "plan__slug", "order")
+        .first()
+    )
     if kpi is None:  # the scope's plan holds KPIs: only when the data changed since bench_scope
         raise CommandError(f"{scope.council} has no key performance measures")
     return kpi
@@ -76,27 +85,32 @@ def _history_kpi(scope: Scope) -> Kpi:
 def _budget_plan(scope: Scope) -> Plan | None:
     if scope.plan.budget_tables.exists():
         return scope.plan
-    return (Plan.objects.filter(department__council=scope.council, budget_tables__isnull=False)
-            .order_by("-financial_year", "slug").first())
+    return (
+        Plan.objects.filter(department__council=scope.council, budget_tables__isnull=False)
+        .order_by("-financial_year", "slug")
+        .first()
+    )
 
 
 def _procurement_filters(scope: Scope) -> dict[str, str]:
     """A value band printed in the council's pipeline and the middle half of that band's procurement
     start dates."""
-    printed = set(ProcurementTable.objects.filter(plan__department__council=scope.council)
-                  .values_list("band", flat=True))
+    printed = set(
+        ProcurementTable.objects.filter(plan__department__council=scope.council).values_list("band", flat=True)
+    )
     codes = {value_band(band) for band in printed}
     band = next((code for code in BANDS if code in codes), None)
-    entries = ProcurementEntry.objects.filter(plan__department__council=scope.council,
-                                              procurement_start__isnull=False)
+    entries = ProcurementEntry.objects.filter(plan__department__council=scope.council, procurement_start__isnull=False)
     if band:
         entries = entries.filter(band_q(band))
     # The query leaves out entries without a start date already; the test tells the type checker so.
     dates = sorted(day for day in entries.values_list("procurement_start", flat=True) if day is not None)
     params = {"band": band} if band else {}
     if dates:
-        params.update(procurement_start_from=dates[len(dates) // 4].isoformat(),
-                      procurement_start_to=dates[(3 * len(dates)) // 4].isoformat())
+        params.update(
+            procurement_start_from=dates[len(dates) // 4].isoformat(),
+            procurement_start_to=dates[(3 * len(dates)) // 4].isoformat(),
+        )
     return params
 
 
@@ -136,17 +150,28 @@ def bench_pages(scope: Scope | None = None) -> list[Page]:
     pages += [
         Page("budget-department", "Budget (department)", f"/budgets/departments/{department.slug}/"),
         Page("procurement", "Procurement", _with_council("/procurement/", PipelineFilter, council)),
-        Page("procurement-filtered", "Procurement, filtered",
-             _with_council("/procurement/", PipelineFilter, council, **_procurement_filters(scope))),
+        Page(
+            "procurement-filtered",
+            "Procurement, filtered",
+            _with_council("/procurement/", PipelineFilter, council, **_procurement_filters(scope)),
+        ),
         Page("pipeline-notice", "Pipeline notice", "/procurement/pipeline-notice/"),
         Page("deliverables", "Deliverables list", _with_council("/deliverables/", DeliverableFilter, council)),
         Page("risks", "Risks list", _with_council("/risks/", RiskFilter, council)),
         Page("kpis", "KPI list", _with_council("/kpis/", KpiFilter, council)),
         Page("search", "Search", f"/search/?{urlencode({'q': _search_word(scope)})}"),
         Page("entry-form", "Entry form (lead)", f"/departments/{department.slug}/update/", signed_in=True),
-        Page("export-csv", "KPI list, CSV export", _with_council("/kpis/", KpiFilter, council, _export="csv"),
-             export="csv"),
-        Page("export-xlsx", "Deliverables, Excel export",
-             _with_council("/deliverables/", DeliverableFilter, council, _export="xlsx"), export="xlsx"),
+        Page(
+            "export-csv",
+            "KPI list, CSV export",
+            _with_council("/kpis/", KpiFilter, council, _export="csv"),
+            export="csv",
+        ),
+        Page(
+            "export-xlsx",
+            "Deliverables, Excel export",
+            _with_council("/deliverables/", DeliverableFilter, council, _export="xlsx"),
+            export="xlsx",
+        ),
     ]
     return pages

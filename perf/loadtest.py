@@ -37,6 +37,7 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 # -- pure helpers ------------------------------------------------------------------------------------------------
 
+
 def percentile(values: list[float], pct: float) -> float:
     """The `pct` percentile of `values` by linear interpolation between closest ranks (numpy's default):
     percentile([1, 2, 3, 4], 50) == 2.5. NaN for no values."""
@@ -53,11 +54,13 @@ def parse_server_timing(header: str) -> dict[str, dict[str, str]]:
     """`app;dur=12.3, db;dur=4.1;desc="7 queries"` -> {"app": {"dur": "12.3"}, "db": {"dur": "4.1",
     "desc": "7 queries"}}. Quoted descriptions may hold commas and semicolons."""
     metrics: dict[str, dict[str, str]] = {}
-    for match in re.finditer(r'\s*([^,;=\s]+)((?:\s*;\s*[^,;=\s]+\s*=\s*(?:"(?:[^"\\]|\\.)*"|[^,;\s]*))*)\s*(?:,|$)',
-                             header or ""):
+    for match in re.finditer(
+        r'\s*([^,;=\s]+)((?:\s*;\s*[^,;=\s]+\s*=\s*(?:"(?:[^"\\]|\\.)*"|[^,;\s]*))*)\s*(?:,|$)', header or ""
+    ):
         params = {}
-        for name, quoted, plain in re.findall(r';\s*([^,;=\s]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,;\s]*))',
-                                              match.group(2)):
+        for name, quoted, plain in re.findall(
+            r';\s*([^,;=\s]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,;\s]*))', match.group(2)
+        ):
             params[name.lower()] = quoted.replace('\\"', '"') if quoted else plain
         metrics[match.group(1)] = params
     return metrics
@@ -80,8 +83,12 @@ def server_timing(header: str) -> Timing | None:
     count = re.search(r"\d+", db.get("desc", "")) or re.search(r"\d+", metrics.get("queries", {}).get("desc", ""))
     if count is None:
         return None
-    return Timing(app_ms=float(app["dur"]), db_ms=float(db.get("dur", "nan")), queries=int(count.group()),
-                  streamed="first byte" in app.get("desc", "") or "from a file" in app.get("desc", ""))
+    return Timing(
+        app_ms=float(app["dur"]),
+        db_ms=float(db.get("dur", "nan")),
+        queries=int(count.group()),
+        streamed="first byte" in app.get("desc", "") or "from a file" in app.get("desc", ""),
+    )
 
 
 _WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -90,19 +97,25 @@ _WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 def parse_wrk(output: str) -> dict:
     """Requests per second, request count, non-2xx/3xx responses, socket errors and the latency percentiles
     (ms, with --latency) from wrk's report."""
+
     def number(pattern: str, default: float = 0.0) -> float:
         found = re.search(pattern, output)
         return float(found.group(1)) if found else default
 
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    latency = {f"p{pct}": float(value) * _WRK_UNITS[unit]
-               for pct, value, unit in re.findall(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)}
+    latency = {
+        f"p{pct}": float(value) * _WRK_UNITS[unit]
+        for pct, value, unit in re.findall(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
+    }
     return {
         "rps": number(r"Requests/sec:\s+([\d.]+)", math.nan),
         "requests": int(number(r"(\d+) requests in")),
         "non_2xx": int(number(r"Non-2xx or 3xx responses:\s+(\d+)")),
-        "socket_errors": (dict(zip(("connect", "read", "write", "timeout"), map(int, errors.groups()), strict=False))
-                          if errors else {"connect": 0, "read": 0, "write": 0, "timeout": 0}),
+        "socket_errors": (
+            dict(zip(("connect", "read", "write", "timeout"), map(int, errors.groups()), strict=False))
+            if errors
+            else {"connect": 0, "read": 0, "write": 0, "timeout": 0}
+        ),
         "latency_ms": latency,
     }
 
@@ -176,6 +189,7 @@ def post_form(html: str, *, field_prefix: str = "") -> dict[str, str]:
 
 # -- HTTP client ---------------------------------------------------------------------------------------------
 
+
 @dataclass
 class Response:
     status: int
@@ -204,11 +218,17 @@ class Client:
 
     def request(self, method: str, path: str, data: dict | None = None, headers: dict | None = None) -> Response:
         body = urlencode(data or {}, doseq=True).encode() if method == "POST" else None
-        sent = {"Host": f"{self.host}:{self.port}", "User-Agent": "service-plan-bench",
-                **({"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}),
-                **({"Content-Type": "application/x-www-form-urlencoded",
-                    "Origin": f"http://{self.host}:{self.port}"} if body is not None else {}),
-                **(headers or {})}
+        sent = {
+            "Host": f"{self.host}:{self.port}",
+            "User-Agent": "service-plan-bench",
+            **({"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}),
+            **(
+                {"Content-Type": "application/x-www-form-urlencoded", "Origin": f"http://{self.host}:{self.port}"}
+                if body is not None
+                else {}
+            ),
+            **(headers or {}),
+        }
         connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         start = time.perf_counter()
         try:
@@ -223,8 +243,9 @@ class Client:
                     else:
                         self.cookies[name] = morsel.value
             headers = {k.lower(): v for k, v in raw.getheaders()}
-            return Response(raw.status, headers, content, elapsed,
-                            chunked=headers.get("transfer-encoding", "").lower() == "chunked")
+            return Response(
+                raw.status, headers, content, elapsed, chunked=headers.get("transfer-encoding", "").lower() == "chunked"
+            )
         finally:
             connection.close()
 
@@ -238,13 +259,15 @@ class Client:
         """Sign in through the real sign-in page, with its CSRF token."""
         page = self.get("/accounts/login/")
         token = post_form(page.text, field_prefix="csrfmiddlewaretoken")["csrfmiddlewaretoken"]
-        answer = self.post("/accounts/login/", {"csrfmiddlewaretoken": token, "username": username,
-                                                "password": password})
+        answer = self.post(
+            "/accounts/login/", {"csrfmiddlewaretoken": token, "username": username, "password": password}
+        )
         if answer.status != 302 or "sessionid" not in self.cookies:
             raise CommandError(f"Signing in as {username} failed: HTTP {answer.status}")
 
 
 # -- the server --------------------------------------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -256,8 +279,9 @@ def run_manage(*args: str, env: dict | None = None) -> float:
     """Run `manage.py <args>` in a fresh process (as a person would); its wall-clock seconds. Raises
     CommandError when it fails."""
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, str(MANAGE), *args], env={**os.environ, **(env or {})},
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(MANAGE), *args], env={**os.environ, **(env or {})}, capture_output=True, text=True
+    )
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise CommandError(f"manage.py {' '.join(args)} failed:\n{done.stdout[-2000:]}{done.stderr[-4000:]}")
@@ -269,8 +293,13 @@ def server_environment() -> dict[str, str]:
     static files (collected first), Server-Timing on. PRODUCTION stays off: it would redirect to HTTPS and
     send cookies only over HTTPS, which a loopback benchmark cannot speak."""
     env = {k: v for k, v in os.environ.items() if k not in {"PRODUCTION", "DEBUG", "REQUIRE_SIGN_IN"}}
-    env.update(DEBUG="false", SERVER_TIMING="true", SECRET_KEY=secrets.token_urlsafe(64),
-               ALLOWED_HOSTS="127.0.0.1,localhost", LOG_LEVEL=os.environ.get("BENCH_LOG_LEVEL", "WARNING"))
+    env.update(
+        DEBUG="false",
+        SERVER_TIMING="true",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        LOG_LEVEL=os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
+    )
     return env
 
 
@@ -278,8 +307,9 @@ class Gunicorn:
     """gunicorn serving config.wsgi on a free loopback port, in its own process group so that stopping it
     stops its workers. Use as a context manager: the server is always stopped."""
 
-    def __init__(self, *, workers: int = 2, port: int | None = None, timeout: int = 30,
-                 env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, *, workers: int = 2, port: int | None = None, timeout: int = 30, env: dict[str, str] | None = None
+    ) -> None:
         self.workers, self.port, self.timeout = workers, port or free_port(), timeout
         self.env = env or {}  # settings over the production-like ones, e.g. PAGE_CACHE=false
         self.process: subprocess.Popen | None = None
@@ -289,11 +319,26 @@ class Gunicorn:
         run_manage("collectstatic", "--noinput", "--verbosity", "0", env=server_environment())
         with self.log.open("w") as log:
             process = self.process = subprocess.Popen(
-                [str(GUNICORN), "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-                 "--workers", str(self.workers), "--timeout", str(self.timeout), "--access-logfile", "/dev/null",
-                 "--error-logfile", "-"],
-                cwd=settings.BASE_DIR, env={**server_environment(), **self.env}, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True)
+                [
+                    str(GUNICORN),
+                    "config.wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--workers",
+                    str(self.workers),
+                    "--timeout",
+                    str(self.timeout),
+                    "--access-logfile",
+                    "/dev/null",
+                    "--error-logfile",
+                    "-",
+                ],
+                cwd=settings.BASE_DIR,
+                env={**server_environment(), **self.env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self._wait(process)
         return self
 
@@ -375,8 +420,10 @@ def reset_peak(pid: int) -> bool:
 def recreate_database(name: str) -> None:
     """Drop and create database `name` on the embedded server. Only for the benchmark's own databases."""
     if os.environ.get("DATABASE_URL") or os.environ.get("PGHOST") or not name.startswith(("app_bench", "app_soak")):
-        raise CommandError(f"Refusing to drop database {name!r}: only the embedded app_bench*/app_soak* databases "
-                           "are recreated (run through `make bench` / `make soak`)")
+        raise CommandError(
+            f"Refusing to drop database {name!r}: only the embedded app_bench*/app_soak* databases "
+            "are recreated (run through `make bench` / `make soak`)"
+        )
     connections.close_all()
     server = ensure_server()
     server.psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE);')
@@ -389,8 +436,9 @@ def lead_account(*, username: str, department: Department) -> str:
     seed_local_users: no benchmark account is ever made in production."""
     if os.environ.get("DATABASE_URL") or getattr(settings, "PRODUCTION", False):
         raise CommandError("The benchmark signs in with an account it creates: embedded databases only")
-    user, _ = get_user_model().objects.get_or_create(username=username, defaults={"first_name": "Benchmark",
-                                                                                  "last_name": "Lead"})
+    user, _ = get_user_model().objects.get_or_create(
+        username=username, defaults={"first_name": "Benchmark", "last_name": "Lead"}
+    )
     password = secrets.token_urlsafe(24)
     user.set_password(password)
     user.save(update_fields=["password"])

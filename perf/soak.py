@@ -29,8 +29,16 @@ WRITE_INTERVAL = 0.4  # seconds between two writes, across all clients; half KPI
 MIN_RPS = 60.0  # targets of issue 15 for the mixed load: requests/s, and the p95 client time of every request
 P95_MS = 200.0
 WORKERS = 2
-VALUES = {"percent": (5, 95, 1), "count": (1, 5000, 0), "days": (1, 300, 0), "money": (1000, 900000, 0),
-          "rate": (1, 900, 1), "ratio": (1, 10, 2), "pp": (1, 20, 1), "score": (1, 100, 1)}
+VALUES = {
+    "percent": (5, 95, 1),
+    "count": (1, 5000, 0),
+    "days": (1, 300, 0),
+    "money": (1000, 900000, 0),
+    "rate": (1, 900, 1),
+    "ratio": (1, 10, 2),
+    "pp": (1, 20, 1),
+    "score": (1, 100, 1),
+}
 
 
 @dataclass
@@ -90,8 +98,12 @@ def _value(unit: str, rng: random.Random) -> str:
 
 def soak_writers(scope: bench_pages.Scope) -> list[Writer]:
     """Leads of the first two departments (by name) of the council that have plans with KPIs."""
-    plans = list(Plan.objects.filter(department__council=scope.council, kpis__isnull=False).distinct()
-                 .select_related("department").order_by("department__name", "-financial_year", "slug"))
+    plans = list(
+        Plan.objects.filter(department__council=scope.council, kpis__isnull=False)
+        .distinct()
+        .select_related("department")
+        .order_by("department__name", "-financial_year", "slug")
+    )
     chosen: dict[int, Plan] = {}  # department id -> its newest plan with KPIs
     for plan in plans:
         chosen.setdefault(plan.department_id, plan)
@@ -102,14 +114,26 @@ def soak_writers(scope: bench_pages.Scope) -> list[Writer]:
         username = f"soak.lead{n}"
         password = loadtest.lead_account(username=username, department=plan.department)
         kpis = list(Kpi.objects.filter(plan=plan).exclude(unit="text").order_by("order").values_list("pk", "unit"))
-        deliverables = list(Deliverable.objects.filter(plan__department=plan.department)
-                            .order_by("plan__financial_year", "order").values_list("plan__slug", "pk"))
+        deliverables = list(
+            Deliverable.objects.filter(plan__department=plan.department)
+            .order_by("plan__financial_year", "order")
+            .values_list("plan__slug", "pk")
+        )
         writers.append(Writer(username, password, plan.department.slug, plan.slug, kpis, deliverables))
     return writers
 
 
-def _client_loop(*, number: int, clients: int, server: loadtest.Gunicorn, pages: list[bench_pages.Page],
-                 writers: list[Writer], stop: float, run: str, tally: Tally) -> None:
+def _client_loop(
+    *,
+    number: int,
+    clients: int,
+    server: loadtest.Gunicorn,
+    pages: list[bench_pages.Page],
+    writers: list[Writer],
+    stop: float,
+    run: str,
+    tally: Tally,
+) -> None:
     rng = random.Random(f"{run}-{number}")
     writer = writers[number % len(writers)]
     slot, slots = number // len(writers), -(-clients // len(writers))
@@ -130,8 +154,9 @@ def _client_loop(*, number: int, clients: int, server: loadtest.Gunicorn, pages:
             if write and roll < 0.5 and my_kpis:
                 _write_kpi(client, writer, rng.choice(my_kpis), f"soak {run} c{number} n{sequence} kpi", rng, tally)
             elif write and my_deliverables:
-                _write_deliverable(client, rng.choice(my_deliverables), f"soak {run} c{number} n{sequence} "
-                                   "deliverable", rng, tally)
+                _write_deliverable(
+                    client, rng.choice(my_deliverables), f"soak {run} c{number} n{sequence} deliverable", rng, tally
+                )
             else:
                 page = rng.choice(pages)
                 path = page.path
@@ -142,8 +167,9 @@ def _client_loop(*, number: int, clients: int, server: loadtest.Gunicorn, pages:
             tally.record("connection", None, {200}, str(exc))
 
 
-def _write_kpi(client: loadtest.Client, writer: Writer, kpi: tuple[int, str], text: str, rng: random.Random,
-               tally: Tally) -> None:
+def _write_kpi(
+    client: loadtest.Client, writer: Writer, kpi: tuple[int, str], text: str, rng: random.Random, tally: Tally
+) -> None:
     """Open the department's update page, fill one KPI's value and commentary, save the whole form as a
     browser would."""
     path = f"/departments/{writer.department_slug}/update/?plan={writer.plan_slug}"
@@ -159,8 +185,9 @@ def _write_kpi(client: loadtest.Client, writer: Writer, kpi: tuple[int, str], te
             tally.kpi_writes.append(text)
 
 
-def _write_deliverable(client: loadtest.Client, deliverable: tuple[str, int], text: str, rng: random.Random,
-                       tally: Tally) -> None:
+def _write_deliverable(
+    client: loadtest.Client, deliverable: tuple[str, int], text: str, rng: random.Random, tally: Tally
+) -> None:
     slug, pk = deliverable
     path = f"/plans/{slug}/deliverables/{pk}/update/"
     page = client.get(path)
@@ -168,8 +195,9 @@ def _write_deliverable(client: loadtest.Client, deliverable: tuple[str, int], te
         return
     fields = loadtest.post_form(page.text, field_prefix="commentary")
     status = rng.choice(["not_started", "on_track", "at_risk", "off_track"])
-    fields.update(status=status, percent_complete=str(rng.randint(0, 99)), as_of=dt.date.today().isoformat(),
-                  commentary=text)
+    fields.update(
+        status=status, percent_complete=str(rng.randint(0, 99)), as_of=dt.date.today().isoformat(), commentary=text
+    )
     saved = client.post(path, fields)
     if tally.record("progress save", saved, {302}, path):
         with tally.lock:
@@ -180,20 +208,26 @@ def _memory(server: loadtest.Gunicorn) -> dict:
     if server.process is None:  # sampled only inside `with server`, which starts the process
         raise CommandError("gunicorn is not running: no memory to sample")
     master = server.process.pid
-    return {"at": round(time.monotonic(), 1), "master": loadtest.memory_kb(master).get("VmRSS"),
-            "workers": {str(pid): loadtest.memory_kb(pid).get("VmRSS") for pid in server.worker_pids()}}
+    return {
+        "at": round(time.monotonic(), 1),
+        "master": loadtest.memory_kb(master).get("VmRSS"),
+        "workers": {str(pid): loadtest.memory_kb(pid).get("VmRSS") for pid in server.worker_pids()},
+    }
 
 
-def soak_run(*, minutes: float, clients: int, warmup_seconds: float | None = None,
-             log: Callable[[str], object] = print) -> dict:
+def soak_run(
+    *, minutes: float, clients: int, warmup_seconds: float | None = None, log: Callable[[str], object] = print
+) -> dict:
     run = uuid.uuid4().hex[:8]
     scope = bench_pages.bench_scope()
     pages = bench_pages.bench_pages(scope)
     writers = soak_writers(scope)
     seconds = minutes * 60
     warmup = warmup_seconds if warmup_seconds is not None else min(60.0, seconds / 5)
-    log(f"Soak {run} on database {settings.DATABASES['default']['NAME']}: {clients} clients for {minutes:g} min "
-        f"(warm-up {warmup:.0f} s); writers {', '.join(w.username + ' (' + w.department_slug + ')' for w in writers)}")
+    log(
+        f"Soak {run} on database {settings.DATABASES['default']['NAME']}: {clients} clients for {minutes:g} min "
+        f"(warm-up {warmup:.0f} s); writers {', '.join(w.username + ' (' + w.department_slug + ')' for w in writers)}"
+    )
     tally = Tally()
     samples = []
     with loadtest.Gunicorn(workers=WORKERS) as server:
@@ -201,9 +235,23 @@ def soak_run(*, minutes: float, clients: int, warmup_seconds: float | None = Non
         samples.append({"label": "start", **_memory(server)})
         began = time.monotonic()
         stop = began + seconds
-        threads = [threading.Thread(target=_client_loop, kwargs=dict(
-            number=n, clients=clients, server=server, pages=pages, writers=writers, stop=stop, run=run,
-            tally=tally), daemon=True) for n in range(clients)]
+        threads = [
+            threading.Thread(
+                target=_client_loop,
+                kwargs=dict(
+                    number=n,
+                    clients=clients,
+                    server=server,
+                    pages=pages,
+                    writers=writers,
+                    stop=stop,
+                    run=run,
+                    tally=tally,
+                ),
+                daemon=True,
+            )
+            for n in range(clients)
+        ]
         for thread in threads:
             thread.start()
         warmed, next_sample = False, began + 30
@@ -216,8 +264,10 @@ def soak_run(*, minutes: float, clients: int, warmup_seconds: float | None = Non
             if now >= next_sample:
                 next_sample += 30
                 samples.append({"label": f"{now - began:.0f} s", **_memory(server)})
-                log(f"  {now - began:.0f} s: {sum(tally.requests.values())} requests, "
-                    f"{sum(tally.error_count.values())} errors")
+                log(
+                    f"  {now - began:.0f} s: {sum(tally.requests.values())} requests, "
+                    f"{sum(tally.error_count.values())} errors"
+                )
         for thread in threads:
             thread.join()
         samples.append({"label": "end", **_memory(server)})
@@ -228,14 +278,16 @@ def soak_run(*, minutes: float, clients: int, warmup_seconds: float | None = Non
 
     # Every write a client saw succeed must be in the database.
     found_kpi = set(KpiValue.objects.filter(commentary__startswith=f"soak {run} ").values_list("commentary", flat=True))
-    found_progress = set(DeliverableUpdate.objects.filter(commentary__startswith=f"soak {run} ")
-                         .values_list("commentary", flat=True))
+    found_progress = set(
+        DeliverableUpdate.objects.filter(commentary__startswith=f"soak {run} ").values_list("commentary", flat=True)
+    )
     lost = sorted(set(tally.kpi_writes) - found_kpi) + sorted(set(tally.deliverable_writes) - found_progress)
 
     baseline = next(s for s in samples if s["label"] == "after warm-up")
     end = samples[-1]
-    growth = {pid: round(((end["workers"].get(pid) or 0) - (rss or 0)) / 1024, 1)
-              for pid, rss in baseline["workers"].items()}
+    growth = {
+        pid: round(((end["workers"].get(pid) or 0) - (rss or 0)) / 1024, 1) for pid, rss in baseline["workers"].items()
+    }
     problems = []
     if tally.error_count:
         problems.append(f"{sum(tally.error_count.values())} errors: {dict(tally.error_count)}")
@@ -258,18 +310,32 @@ def soak_run(*, minutes: float, clients: int, warmup_seconds: float | None = Non
         "database": settings.DATABASES["default"]["NAME"],
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "commit": bench.git_commit(),
-        "minutes": minutes, "clients": clients, "warmup_seconds": warmup, "workers": WORKERS,
+        "minutes": minutes,
+        "clients": clients,
+        "warmup_seconds": warmup,
+        "workers": WORKERS,
         "write_interval_s": WRITE_INTERVAL,
-        "requests": total, "requests_per_second": round(total / seconds, 1),
-        "p50_ms": None if math.isnan(p50) else round(p50, 1), "p95_ms": None if math.isnan(p95) else round(p95, 1),
+        "requests": total,
+        "requests_per_second": round(total / seconds, 1),
+        "p50_ms": None if math.isnan(p50) else round(p50, 1),
+        "p95_ms": None if math.isnan(p95) else round(p95, 1),
         "targets": {"min_rps": MIN_RPS, "p95_ms": P95_MS},
-        "by_kind": {kind: {"requests": n, "errors": tally.error_count.get(kind, 0),
-                           "p50_ms": round(loadtest.percentile(tally.latencies[kind], 50), 1),
-                           "p95_ms": round(loadtest.percentile(tally.latencies[kind], 95), 1)}
-                    for kind, n in sorted(tally.requests.items())},
+        "by_kind": {
+            kind: {
+                "requests": n,
+                "errors": tally.error_count.get(kind, 0),
+                "p50_ms": round(loadtest.percentile(tally.latencies[kind], 50), 1),
+                "p95_ms": round(loadtest.percentile(tally.latencies[kind], 95), 1),
+            }
+            for kind, n in sorted(tally.requests.items())
+        },
         "errors": tally.errors,
-        "writes": {"kpi_values": len(tally.kpi_writes), "deliverable_updates": len(tally.deliverable_writes),
-                   "found": len(tally.kpi_writes) + len(tally.deliverable_writes) - len(lost), "lost": lost[:50]},
+        "writes": {
+            "kpi_values": len(tally.kpi_writes),
+            "deliverable_updates": len(tally.deliverable_writes),
+            "found": len(tally.kpi_writes) + len(tally.deliverable_writes) - len(lost),
+            "lost": lost[:50],
+        },
         "memory_kb": samples,
         "worker_rss_growth_mb": growth,
         "rss_growth_limit_mb": RSS_GROWTH_LIMIT_MB,
@@ -286,23 +352,34 @@ def soak_summary(report: dict) -> str:
     lines = [f"{'kind':<22}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}"]
     for kind, row in report["by_kind"].items():
         lines.append(f"{kind:<22}{row['requests']:>9}{row['errors']:>8}{row['p50_ms']:>9.1f}{row['p95_ms']:>9.1f}")
-    first, warm, end = report["memory_kb"][0], next(s for s in report["memory_kb"] if s["label"] == "after warm-up"), \
-        report["memory_kb"][-1]
+    first, warm, end = (
+        report["memory_kb"][0],
+        next(s for s in report["memory_kb"] if s["label"] == "after warm-up"),
+        report["memory_kb"][-1],
+    )
 
     def mb(kb: int | None) -> str:
         return f"{(kb or 0) / 1024:.1f}"
 
-    lines.append(f"{report['requests']} requests in {report['minutes']:g} min ({report['requests_per_second']}/s) "
-                 f"from {report['clients']} clients; writes: {report['writes']['kpi_values']} KPI values, "
-                 f"{report['writes']['deliverable_updates']} progress updates, {report['writes']['found']} found, "
-                 f"{len(report['writes']['lost'])} lost")
-    lines.append(f"every request: p50 {report['p50_ms']} ms, p95 {report['p95_ms']} ms; targets >= "
-                 f"{report['targets']['min_rps']:g} requests/s, p95 < {report['targets']['p95_ms']:g} ms: "
-                 + ("met" if not report["missed"] else "missed: " + "; ".join(report["missed"])))
-    lines.append(f"RSS MB master {mb(first['master'])} -> {mb(end['master'])}; workers start "
-                 + ", ".join(mb(v) for v in first["workers"].values()) + " / after warm-up "
-                 + ", ".join(mb(v) for v in warm["workers"].values()) + " / end "
-                 + ", ".join(mb(v) for v in end["workers"].values())
-                 + f" (growth after warm-up {', '.join(str(g) for g in report['worker_rss_growth_mb'].values())} MB, "
-                 f"limit {report['rss_growth_limit_mb']:g})")
+    lines.append(
+        f"{report['requests']} requests in {report['minutes']:g} min ({report['requests_per_second']}/s) "
+        f"from {report['clients']} clients; writes: {report['writes']['kpi_values']} KPI values, "
+        f"{report['writes']['deliverable_updates']} progress updates, {report['writes']['found']} found, "
+        f"{len(report['writes']['lost'])} lost"
+    )
+    lines.append(
+        f"every request: p50 {report['p50_ms']} ms, p95 {report['p95_ms']} ms; targets >= "
+        f"{report['targets']['min_rps']:g} requests/s, p95 < {report['targets']['p95_ms']:g} ms: "
+        + ("met" if not report["missed"] else "missed: " + "; ".join(report["missed"]))
+    )
+    lines.append(
+        f"RSS MB master {mb(first['master'])} -> {mb(end['master'])}; workers start "
+        + ", ".join(mb(v) for v in first["workers"].values())
+        + " / after warm-up "
+        + ", ".join(mb(v) for v in warm["workers"].values())
+        + " / end "
+        + ", ".join(mb(v) for v in end["workers"].values())
+        + f" (growth after warm-up {', '.join(str(g) for g in report['worker_rss_growth_mb'].values())} MB, "
+        f"limit {report['rss_growth_limit_mb']:g})"
+    )
     return "\n".join(lines)

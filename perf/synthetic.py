@@ -15,7 +15,6 @@ lines start at 1, and a record without a line shows no provenance disclosure, so
 The management command refuses to write into a database holding real councils; the loader refuses the reverse.
 """
 
-
 from __future__ import annotations
 
 import time
@@ -48,8 +47,17 @@ from plans.models import (
 )
 from procurement.models import ProcurementEntry, ProcurementTable
 
-__all__ = ["LAST_YEAR", "PLAN_CONTENT", "SYNTHETIC_DOCUMENT", "SYNTHETIC_SRC", "WRITTEN", "SyntheticRefused",
-           "synthetic_councils_exist", "synthetic_delete", "synthetic_generate"]
+__all__ = [
+    "LAST_YEAR",
+    "PLAN_CONTENT",
+    "SYNTHETIC_DOCUMENT",
+    "SYNTHETIC_SRC",
+    "WRITTEN",
+    "SyntheticRefused",
+    "synthetic_councils_exist",
+    "synthetic_delete",
+    "synthetic_generate",
+]
 
 LAST_YEAR = 2025  # the newest plan is for 2025-26, whatever today's date (reproducible)
 
@@ -58,13 +66,28 @@ class SyntheticRefused(Exception):
     """Synthetic data would be mixed with real councils' data (or written twice)."""
 
 
-
-COUNT_NAMES = {Council: "councils", Department: "departments", Plan: "plans", Measure: "measures", Kpi: "kpis",
-               KpiValue: "kpi_values", Deliverable: "deliverables", Risk: "risks", Statement: "statements",
-               Division: "divisions", Workforce: "workforce", BudgetTable: "budget_tables",
-               BudgetColumn: "budget_columns", BudgetRow: "budget_rows", BudgetCell: "budget_cells",
-               BudgetHeadline: "budget_headlines", ServicePressure: "pressures", Saving: "savings",
-               ProcurementTable: "procurement_tables", ProcurementEntry: "procurement_entries"}
+COUNT_NAMES = {
+    Council: "councils",
+    Department: "departments",
+    Plan: "plans",
+    Measure: "measures",
+    Kpi: "kpis",
+    KpiValue: "kpi_values",
+    Deliverable: "deliverables",
+    Risk: "risks",
+    Statement: "statements",
+    Division: "divisions",
+    Workforce: "workforce",
+    BudgetTable: "budget_tables",
+    BudgetColumn: "budget_columns",
+    BudgetRow: "budget_rows",
+    BudgetCell: "budget_cells",
+    BudgetHeadline: "budget_headlines",
+    ServicePressure: "pressures",
+    Saving: "savings",
+    ProcurementTable: "procurement_tables",
+    ProcurementEntry: "procurement_entries",
+}
 
 
 def synthetic_councils_exist() -> bool:
@@ -90,9 +113,18 @@ def synthetic_delete() -> None:
     synthetic.delete()
 
 
-def synthetic_generate(*, councils: int, departments: int = 8, years: int = 10, seed: int = 1, kpis: int = 60,
-                       deliverables: int = 40, procurement: int = 80, stdout: TextIO | TextIOBase | None = None,
-                       replace: bool = False) -> dict[str, int]:
+def synthetic_generate(
+    *,
+    councils: int,
+    departments: int = 8,
+    years: int = 10,
+    seed: int = 1,
+    kpis: int = 60,
+    deliverables: int = 40,
+    procurement: int = 80,
+    stdout: TextIO | TextIOBase | None = None,
+    replace: bool = False,
+) -> dict[str, int]:
     """Write a synthetic installation in one transaction and return the rows written per table.
 
     Refuses (SyntheticRefused, nothing written) when the database holds a real council, or synthetic councils
@@ -118,11 +150,13 @@ def synthetic_generate(*, councils: int, departments: int = 8, years: int = 10, 
             raise SyntheticRefused(
                 f"This database holds real councils' data ({', '.join(real)}). Synthetic data is never mixed with "
                 "it: generate into its own database: LOCAL_DATABASE_NAME=app_scale make migrate && "
-                "LOCAL_DATABASE_NAME=app_scale .venv/bin/python manage.py generate_scale --councils 100")
+                "LOCAL_DATABASE_NAME=app_scale .venv/bin/python manage.py generate_scale --councils 100"
+            )
         if synthetic_councils_exist():
             if not replace:
-                raise SyntheticRefused("This database already holds synthetic councils: use --replace to delete "
-                                       "them and generate again.")
+                raise SyntheticRefused(
+                    "This database already holds synthetic councils: use --replace to delete them and generate again."
+                )
             say("Deleting the synthetic councils already held...")
             synthetic_delete()
         with connection.cursor() as cursor:
@@ -137,9 +171,11 @@ def synthetic_generate(*, councils: int, departments: int = 8, years: int = 10, 
                     plans = len(writer.t(Plan).lines)
                     values = len(writer.values.lines)
                     copier.put(writer.take())
-                    say(f"council syn-{number:03d} ({number}/{councils}): {plans} plans, {values:,} KPI values "
+                    say(
+                        f"council syn-{number:03d} ({number}/{councils}): {plans} plans, {values:,} KPI values "
                         f"({len(writer.values.cache):,} distinct printed values) in {time.perf_counter() - t0:.1f}s "
-                        f"(total {time.perf_counter() - started:.0f}s)")
+                        f"(total {time.perf_counter() - started:.0f}s)"
+                    )
             finally:
                 copier.finish()
             writer.release(cursor)

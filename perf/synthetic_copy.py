@@ -39,9 +39,29 @@ from procurement.models import ProcurementEntry, ProcurementTable
 SYNTHETIC_DOCUMENT = "Synthetic benchmark data"
 SYNTHETIC_SRC = 0  # a line number no real document has (real lines start at 1)
 PLAN_CONTENT = [  # every table whose rows belong to a plan; emptied wholesale by --replace (all plans synthetic)
-    KpiValue, Benchmark, Kpi, Measure, DeliverableUpdate, Deliverable, StrategicObjective, Outcome, Statement,
-    Division, Workforce, Risk, Discrepancy, BudgetCell, BudgetRow, BudgetColumn, BudgetTable, BudgetHeadline,
-    ServicePressure, Saving, ProcurementEntry, ProcurementTable, Plan,
+    KpiValue,
+    Benchmark,
+    Kpi,
+    Measure,
+    DeliverableUpdate,
+    Deliverable,
+    StrategicObjective,
+    Outcome,
+    Statement,
+    Division,
+    Workforce,
+    Risk,
+    Discrepancy,
+    BudgetCell,
+    BudgetRow,
+    BudgetColumn,
+    BudgetTable,
+    BudgetHeadline,
+    ServicePressure,
+    Saving,
+    ProcurementEntry,
+    ProcurementTable,
+    Plan,
 ]
 WRITTEN = [Council, Department] + PLAN_CONTENT
 _Batch = tuple[str, list[str]]  # a COPY statement and its rows in COPY text format
@@ -132,7 +152,7 @@ class _CopyThread(threading.Thread):
                     for sql, lines in batch:
                         with cursor.copy(sql) as copy:
                             for i in range(0, len(lines), 20000):
-                                copy.write(("\n".join(lines[i:i + 20000]) + "\n").encode())
+                                copy.write(("\n".join(lines[i : i + 20000]) + "\n").encode())
             except BaseException as exc:  # handed to the main thread, which rolls back
                 self.error = exc
 
@@ -152,18 +172,44 @@ class _Values(_Table):
     """KPI values: the hot path (millions of rows). Each (kind, printed) pair goes through the real loader's
     `kpi_value` once; its derived columns are kept as a ready-made piece of the COPY line."""
 
-    DERIVED = ["printed", "value", "unit", "as_at", "as_at_precision", "provisional", "status", "note", "footnote",
-               "target_kind", "comparator", "target_value", "target_low", "target_high", "direction", "benchmark",
-               "maintain", "target_reason"]
+    DERIVED = [
+        "printed",
+        "value",
+        "unit",
+        "as_at",
+        "as_at_precision",
+        "provisional",
+        "status",
+        "note",
+        "footnote",
+        "target_kind",
+        "comparator",
+        "target_value",
+        "target_low",
+        "target_high",
+        "direction",
+        "benchmark",
+        "maintain",
+        "target_reason",
+    ]
 
     def __init__(self) -> None:
         super().__init__(KpiValue)
         self.loader = PlanLoader(Path("synthetic"), LoadReport())
         self.kpi = Kpi(key="synthetic")
         self.cache: dict[tuple[str, str], tuple[str, KpiValue]] = {}
-        fixed = {"column": "", "source": "document", "commentary": "", "entered_by_id": None, "entered_at": None,
-                 "previous_printed": "", "previous_by": "", "doubtful": "", "src_start": SYNTHETIC_SRC,
-                 "src_end": SYNTHETIC_SRC}
+        fixed = {
+            "column": "",
+            "source": "document",
+            "commentary": "",
+            "entered_by_id": None,
+            "entered_at": None,
+            "previous_printed": "",
+            "previous_by": "",
+            "doubtful": "",
+            "src_start": SYNTHETIC_SRC,
+            "src_end": SYNTHETIC_SRC,
+        }
         self.head = ["id", "kpi_id", "year", "kind"]
         self.tail = ["order"] + list(fixed)
         self.fixed_text = "\t".join(_text(v) for v in fixed.values())
@@ -178,8 +224,9 @@ class _Values(_Table):
     def _derived(self, kind: str, printed: str) -> tuple[str, KpiValue]:
         hit = self.cache.get((kind, printed))
         if hit is None:
-            obj = self.loader.kpi_value(self.kpi, {"year": "2020-21", "kind": kind, "printed": printed},
-                                        "synthetic", 1, {})
+            obj = self.loader.kpi_value(
+                self.kpi, {"year": "2020-21", "kind": kind, "printed": printed}, "synthetic", 1, {}
+            )
             hit = ("\t".join(_text(getattr(obj, a)) for a in self.DERIVED), obj)
             self.cache[(kind, printed)] = hit
         return hit
@@ -187,8 +234,9 @@ class _Values(_Table):
     def add_value(self, kpi_id: int, year: int, kind: str, printed: str, order: int) -> None:
         pk = self.next_id
         self.next_id += 1
-        self.lines.append(f"{pk}\t{kpi_id}\t{year}\t{kind}\t{self._derived(kind, printed)[0]}\t"
-                          f"{order}\t{self.fixed_text}")
+        self.lines.append(
+            f"{pk}\t{kpi_id}\t{year}\t{kind}\t{self._derived(kind, printed)[0]}\t{order}\t{self.fixed_text}"
+        )
 
 
 # The parsers are pure functions of the printed text: each distinct text is parsed once.
@@ -202,9 +250,25 @@ class _Assessed:
     """A KPI value as kpis.assessment.assess reads it: the loader's KpiValue for a printed text, at a year. Copying
     a model instance per value would cost more than the whole row's COPY."""
 
-    __slots__ = ("obj", "year", "kind", "value", "printed", "status", "note", "target_kind", "target_reason",
-                 "comparator", "target_value", "target_low", "target_high", "direction", "benchmark", "source",
-                 "entered_at")
+    __slots__ = (
+        "obj",
+        "year",
+        "kind",
+        "value",
+        "printed",
+        "status",
+        "note",
+        "target_kind",
+        "target_reason",
+        "comparator",
+        "target_value",
+        "target_low",
+        "target_high",
+        "direction",
+        "benchmark",
+        "source",
+        "entered_at",
+    )
     # Copied from the loader's KpiValue (as its fields read), so the rules' AssessedValue protocol holds.
     obj: KpiValue
     year: int
@@ -236,8 +300,6 @@ class _Assessed:
         return self.obj.get_kind_display()
 
 
-
-
 class _Tables:
     """Writing a generator's tables (self.tables, one _Table per model of WRITTEN) in one transaction."""
 
@@ -249,9 +311,11 @@ class _Tables:
         cursor.execute(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
         for model, table in self.tables.items():
             db_table = model._meta.db_table
-            cursor.execute(f"SELECT GREATEST(nextval(pg_get_serial_sequence(%s, 'id')), "
-                           f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {connection.ops.quote_name(db_table)}))",
-                           [db_table])
+            cursor.execute(
+                f"SELECT GREATEST(nextval(pg_get_serial_sequence(%s, 'id')), "
+                f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {connection.ops.quote_name(db_table)}))",
+                [db_table],
+            )
             table.next_id = table.first_id = cursor.fetchone()[0]
 
     def take(self) -> list[_Batch]:
@@ -283,7 +347,8 @@ class _Tables:
                     f"SELECT c.id FROM {quote(model._meta.db_table)} c WHERE c.id >= %s AND c.{quote(field.column)} "
                     f"IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {quote(parent.db_table)} p "
                     f"WHERE p.{quote(_column(field.target_field))} = c.{quote(field.column)}) LIMIT 1",
-                    [table.first_id])
+                    [table.first_id],
+                )
                 row = cursor.fetchone()
                 if row is not None:
                     raise RuntimeError(f"{model._meta.db_table} row {row[0]}: {field.column} points at no row")
@@ -292,5 +357,6 @@ class _Tables:
     def release(self, cursor: CursorWrapper) -> None:
         for model, table in self.tables.items():
             if table.written:
-                cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
-                               [model._meta.db_table, table.next_id - 1])
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [model._meta.db_table, table.next_id - 1]
+                )

@@ -105,8 +105,11 @@ def _series(rng: random.Random, spec: M, style: str, years: range) -> tuple[dict
             step = span * rng.uniform(0.03, 0.08)
             good = 1 if hib is not False else -1
             if style == "trend_maintain":
-                delta = {"on": good * step * 0.5, "near": -good * _tolerance(unit, previous) * 0.5,
-                         "off": -good * max(step, _tolerance(unit, previous) * 2.5)}[outcome]
+                delta = {
+                    "on": good * step * 0.5,
+                    "near": -good * _tolerance(unit, previous) * 0.5,
+                    "off": -good * max(step, _tolerance(unit, previous) * 2.5),
+                }[outcome]
             else:
                 delta = {"on": good * step, "near": 0.0, "off": -good * step}[outcome]
             value = previous + delta
@@ -133,12 +136,12 @@ def _series(rng: random.Random, spec: M, style: str, years: range) -> tuple[dict
 
 
 def _no_target(style: str) -> str:
-    return {"monitor": "Monitor", "tbc": "TBC", "blank": "", "baseline": "Baseline year",
-            "not_applicable": "N/A"}.get(style, "Monitor")
+    return {"monitor": "Monitor", "tbc": "TBC", "blank": "", "baseline": "Baseline year", "not_applicable": "N/A"}.get(
+        style, "Monitor"
+    )
 
 
-def _target(rng: random.Random, style: str, unit: str, hib: bool | None, value: float, outcome: str,
-            year: int) -> str:
+def _target(rng: random.Random, style: str, unit: str, hib: bool | None, value: float, outcome: str, year: int) -> str:
     """The printed target for a year whose figure is `value`, such that the figure is on track, near or off."""
     if style not in NUMERIC_ONLY:
         return _no_target(style)
@@ -180,8 +183,11 @@ def _target(rng: random.Random, style: str, unit: str, hib: bool | None, value: 
             return f"{int(round(lo)):,}-{int(round(hi)):,}"
         return f"{lo:.1f}-{hi:.1f}"
     if style == "trend":
-        return rng.choice(["Increasing trend", "Increase on the previous year"]) if up else \
-            rng.choice(["Reduction from the previous year", "Reducing trend"])
+        return (
+            rng.choice(["Increasing trend", "Increase on the previous year"])
+            if up
+            else rng.choice(["Reduction from the previous year", "Reducing trend"])
+        )
     if style == "trend_maintain":
         return rng.choice(["Maintain performance", "Maintain current levels"])
     if style == "benchmark_value":
@@ -196,4 +202,3 @@ def _target(rng: random.Random, style: str, unit: str, hib: bool | None, value: 
     if style == "benchmark_gap":
         return "Narrow the gap to national average"
     return f"{'Above' if up else 'Below'} national average"
-

@@ -38,6 +38,7 @@ from plans.models import Council, Deliverable, Department, Division, Plan, Risk,
 
 # -- One department, all its years ------------------------------------------------------------------------------
 
+
 class _Writer(_Money, _Tables):
     def __init__(self, *, seed: int, kpis: int, deliverables: int, procurement: int, years: range):
         self.seed = seed
@@ -58,16 +59,25 @@ class _Writer(_Money, _Tables):
         rng = random.Random(f"synthetic-{self.seed}-council-{number}")
         slug = f"syn-{number:03d}"
         council_id = self.t(Council).add(slug=slug, name=f"Synthetic County Council {number:03d}", is_synthetic=True)
-        ambition = rng.choice([
-            "We will work together with our partners and communities to be an enterprising council delivering value "
-            "for money and enabling local people and places to thrive",
-            "A county where everyone has the opportunity to live a healthy, safe and fulfilling life",
-            "Working together for a greener, fairer and more prosperous county"])
+        ambition = rng.choice(
+            [
+                "We will work together with our partners and communities to be an enterprising council "
+                "delivering value for money and enabling local people and places to thrive",
+                "A county where everyone has the opportunity to live a healthy, safe and fulfilling life",
+                "Working together for a greener, fairer and more prosperous county",
+            ]
+        )
         for index in range(departments):
             spec = DEPARTMENTS[index % len(DEPARTMENTS)]
             suffix = "" if index < len(DEPARTMENTS) else f"-{index // len(DEPARTMENTS) + 1}"
-            self.department(rng_seed=f"synthetic-{self.seed}-council-{number}-dept-{index}", council_id=council_id,
-                            council_slug=slug, spec=spec, suffix=suffix, ambition=ambition)
+            self.department(
+                rng_seed=f"synthetic-{self.seed}-council-{number}-dept-{index}",
+                council_id=council_id,
+                council_slug=slug,
+                spec=spec,
+                suffix=suffix,
+                ambition=ambition,
+            )
 
     def measures(self, rng: random.Random, spec: dict) -> list[tuple[M, str]]:
         """The department's KPIs as (measure, target style), the same in every year's plan. Once every measure
@@ -97,8 +107,9 @@ class _Writer(_Money, _Tables):
             chosen.append((pick, style))
         return chosen
 
-    def department(self, *, rng_seed: str, council_id: int, council_slug: str, spec: dict, suffix: str,
-                   ambition: str) -> None:
+    def department(
+        self, *, rng_seed: str, council_id: int, council_slug: str, spec: dict, suffix: str, ambition: str
+    ) -> None:
         rng = random.Random(rng_seed)
         slug = f"{council_slug}-{spec['slug']}{suffix}"
         name = spec["name"] + (f" {suffix[1:]}" if suffix else "")
@@ -116,34 +127,72 @@ class _Writer(_Money, _Tables):
             section = "council" if position % 3 != 2 else "departmental"
             group = rng.choice(COUNCIL_PRIORITIES) if section == "council" else "Departmental performance measures"
             measures.append(_Measure(key, m[0], m[1], m[2], m[5], style, group, section, actual, latest, target))
-        measure_ids = {m.key: self.t(Measure).add(department_id=department_id, key=m.key, title=m.description,
-                                                  why="Synthetic benchmark measure: the same KPI in every year's plan")
-                       for m in measures}
+        measure_ids = {
+            m.key: self.t(Measure).add(
+                department_id=department_id,
+                key=m.key,
+                title=m.description,
+                why="Synthetic benchmark measure: the same KPI in every year's plan",
+            )
+            for m in measures
+        }
         director = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
         for year in years:
             if rng.random() < 0.3:
                 director = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-            self.plan(rng, department_id=department_id, slug=slug, name=name, spec=spec, year=year,
-                      director=director, ambition=ambition, measures=measures, measure_ids=measure_ids)
+            self.plan(
+                rng,
+                department_id=department_id,
+                slug=slug,
+                name=name,
+                spec=spec,
+                year=year,
+                director=director,
+                ambition=ambition,
+                measures=measures,
+                measure_ids=measure_ids,
+            )
 
     # -- a plan ---------------------------------------------------------------------------------------------------
-    def plan(self, rng: random.Random, *, department_id: int, slug: str, name: str, spec: dict, year: int,
-             director: str, ambition: str, measures: list[_Measure], measure_ids: dict[str, int]) -> None:
+    def plan(
+        self,
+        rng: random.Random,
+        *,
+        department_id: int,
+        slug: str,
+        name: str,
+        spec: dict,
+        year: int,
+        director: str,
+        ambition: str,
+        measures: list[_Measure],
+        measure_ids: dict[str, int],
+    ) -> None:
         cycle_start = year - (year - 2017) % 4
         label = parsing.fy_label(year)
         kind = Plan.Kind.SERVICE_PLAN if year == cycle_start else Plan.Kind.REFRESH
         title = f"Service Plan {cycle_start}-{str(cycle_start + 4)[-2:]}" + (
-            "" if kind == Plan.Kind.SERVICE_PLAN else f" ({label} Refresh)")
+            "" if kind == Plan.Kind.SERVICE_PLAN else f" ({label} Refresh)"
+        )
         day = dt.date(year, rng.choice([1, 2, 3]), rng.randint(1, 28))
         plan_id = self.t(Plan).add(
-            department_id=department_id, slug=f"{slug}-{label}", title=title, kind=kind,
-            period=f"{cycle_start}-{str(cycle_start + 4)[-2:]}", financial_year=year, executive_director=director,
-            executive_director_title="Executive Director", date=day,
+            department_id=department_id,
+            slug=f"{slug}-{label}",
+            title=title,
+            kind=kind,
+            period=f"{cycle_start}-{str(cycle_start + 4)[-2:]}",
+            financial_year=year,
+            executive_director=director,
+            executive_director_title="Executive Director",
+            date=day,
             date_printed=f"Approved by Cabinet: {day.day} {day:%B %Y}",
             status=Plan.Status.DRAFT if year == self.years.stop - 1 and rng.random() < 0.2 else Plan.Status.FINAL,
-            document=SYNTHETIC_DOCUMENT, fixture=f"generate_scale --seed {self.seed}",
-            notes=[f"Synthetic benchmark data generated by manage.py generate_scale (seed {self.seed}): an invented "
-                   "plan for load testing, not a real council's figures."],
+            document=SYNTHETIC_DOCUMENT,
+            fixture=f"generate_scale --seed {self.seed}",
+            notes=[
+                f"Synthetic benchmark data generated by manage.py generate_scale (seed {self.seed}): an invented "
+                "plan for load testing, not a real council's figures."
+            ],
         )
         self.words(rng, plan_id, name, spec, ambition, year)
         refs = self.deliverables(rng, plan_id, spec, year)
@@ -165,12 +214,14 @@ class _Writer(_Money, _Tables):
             statement("value", value, "The way we work – we will")
         for priority in COUNCIL_PRIORITIES:
             statement("council_priority", priority, "Our Council priorities are")
-        statement("overview", f"{name} delivers a wide range of services to residents, working closely with "
-                              f"partners across the county. This plan sets out how the department will contribute to "
-                              f"the council's priorities in {parsing.fy_label(year)} and the resources it will use.")
+        statement(
+            "overview",
+            f"{name} delivers a wide range of services to residents, working closely with "
+            f"partners across the county. This plan sets out how the department will contribute to "
+            f"the council's priorities in {parsing.fy_label(year)} and the resources it will use.",
+        )
         for text in rng.sample(ACHIEVEMENTS, 2):
-            statement("achievement", text.format(s=rng.choice(spec["subjects"]),
-                                                 m=f"£{rng.randint(2, 40) * 50:,},000"))
+            statement("achievement", text.format(s=rng.choice(spec["subjects"]), m=f"£{rng.randint(2, 40) * 50:,},000"))
         for subject in rng.sample(spec["subjects"], 3):
             statement("departmental_priority", f"Deliver {subject}")
         for i, division in enumerate(spec["divisions"], 1):
@@ -183,13 +234,26 @@ class _Writer(_Money, _Tables):
             rows.append((division, f"{heads}", f"{heads * rng.uniform(0.78, 0.92):,.1f}"))
         rows.insert(0, ("", f"approximately {round(total, -2):,}", ""))
         for i, (division, headcount, fte) in enumerate(rows, 1):
-            self.t(Workforce).add(plan_id=plan_id, division=division, headcount_printed=headcount,
-                                  headcount=self.loader.first_number(headcount, "synthetic", "headcount"),
-                                  fte_printed=fte, fte=self.loader.first_number(fte, "synthetic", "fte"),
-                                  note="including relief workers" if not division else "", order=i)
+            self.t(Workforce).add(
+                plan_id=plan_id,
+                division=division,
+                headcount_printed=headcount,
+                headcount=self.loader.first_number(headcount, "synthetic", "headcount"),
+                fte_printed=fte,
+                fte=self.loader.first_number(fte, "synthetic", "fte"),
+                note="including relief workers" if not division else "",
+                order=i,
+            )
         for i, (description, type_, mitigations) in enumerate(rng.sample(RISKS, rng.randint(3, 5)), 1):
-            self.t(Risk).add(plan_id=plan_id, description=description, type=type_, mitigations=mitigations,
-                             mitigation_intro="To manage the risk through:", owner="Executive Director", order=i)
+            self.t(Risk).add(
+                plan_id=plan_id,
+                description=description,
+                type=type_,
+                mitigations=mitigations,
+                mitigation_intro="To manage the risk through:",
+                owner="Executive Director",
+                order=i,
+            )
 
     def deliverables(self, rng: random.Random, plan_id: int, spec: dict, year: int) -> list[str]:
         titles = [verb.format(s=s) for verb in VERBS for s in spec["subjects"]]
@@ -211,20 +275,39 @@ class _Writer(_Money, _Tables):
             priority = COUNCIL_PRIORITIES[i % len(COUNCIL_PRIORITIES)] if section == "council" else ""
             lead = f"Director of {rng.choice(spec['divisions'])}"
             parent = table.add(
-                plan_id=plan_id, key=ref, refs=[ref], section=section, council_priority=priority, title=title,
-                lead=lead, resources=[rng.choice(RESOURCES)], interdependencies=rng.sample(INTERDEPENDENCIES, 2),
+                plan_id=plan_id,
+                key=ref,
+                refs=[ref],
+                section=section,
+                council_priority=priority,
+                title=title,
+                lead=lead,
+                resources=[rng.choice(RESOURCES)],
+                interdependencies=rng.sample(INTERDEPENDENCIES, 2),
                 success_measures=rng.sample(SUCCESS, rng.randint(2, 4)),
                 outcome=f"By {year + 4} we will have {title[0].lower() + title[1:]}, improving outcomes for residents",
-                in_council_plan=rng.choice([True, False, None]), order=order, **fields)
+                in_council_plan=rng.choice([True, False, None]),
+                order=order,
+                **fields,
+            )
             if rng.random() < 0.15:
                 for j in range(1, rng.randint(2, 3) + 1):
                     order += 1
                     self.sub_actions += 1
                     sub_start, sub_end = self.span(rng, year)
-                    table.add(plan_id=plan_id, key=f"{ref}.{j}", parent_id=parent, refs=[], section=section,
-                              council_priority=priority, title=f"Phase {j}: {rng.choice(SUCCESS).lower()}",
-                              lead=lead, success_measures=[rng.choice(SUCCESS)], order=order,
-                              **self.dated(sub_start, sub_end))
+                    table.add(
+                        plan_id=plan_id,
+                        key=f"{ref}.{j}",
+                        parent_id=parent,
+                        refs=[],
+                        section=section,
+                        council_priority=priority,
+                        title=f"Phase {j}: {rng.choice(SUCCESS).lower()}",
+                        lead=lead,
+                        success_measures=[rng.choice(SUCCESS)],
+                        order=order,
+                        **self.dated(sub_start, sub_end),
+                    )
         return refs
 
     def span(self, rng: random.Random, year: int) -> tuple[str, str]:
@@ -237,27 +320,46 @@ class _Writer(_Money, _Tables):
             return f"01/04/{year}", f"31/03/{year + 1}"
         start = rng.randint(0, 8)
         end = start + rng.randint(3, 18)
-        return (f"{MONTH_ABBR[(3 + start) % 12]} {year + (3 + start) // 12}",
-                f"{MONTH_ABBR[(3 + end) % 12]} {year + (3 + end) // 12}")
+        return (
+            f"{MONTH_ABBR[(3 + start) % 12]} {year + (3 + start) // 12}",
+            f"{MONTH_ABBR[(3 + end) % 12]} {year + (3 + end) // 12}",
+        )
 
     @staticmethod
     def dated(start_printed: str, end_printed: str) -> dict:
         start, end = _parse_date(start_printed), _parse_date(end_printed)
-        return {"start_printed": start_printed, "start": start.date, "start_precision": start.precision,
-                "end_printed": end_printed, "end": end.date, "end_precision": end.precision}
+        return {
+            "start_printed": start_printed,
+            "start": start.date,
+            "start_precision": start.precision,
+            "end_printed": end_printed,
+            "end": end.date,
+            "end_precision": end.precision,
+        }
 
-
-    def kpis(self, rng: random.Random, plan_id: int, year: int, measures: list[_Measure],
-             measure_ids: dict[str, int], refs: list[str]) -> None:
+    def kpis(
+        self,
+        rng: random.Random,
+        plan_id: int,
+        year: int,
+        measures: list[_Measure],
+        measure_ids: dict[str, int],
+        refs: list[str],
+    ) -> None:
         table = self.t(Kpi)
         values = self.values
         for order, m in enumerate(measures, 1):
             links = [rng.choice(refs)] if refs and rng.random() < 0.2 else []
             kpi_id = table.next_id  # the row is added below, once its assessment is known
             # As the real plans print them: two years of actuals, the current year's latest, three targets.
-            cells = [(year - 3, "actual", m.actual[year - 3]), (year - 2, "actual", m.actual[year - 2]),
-                     (year - 1, "latest", m.latest[year - 1]), (year - 1, "target", m.target[year - 1]),
-                     (year, "target", m.target[year]), (year + 1, "target", m.target[year + 1])]
+            cells = [
+                (year - 3, "actual", m.actual[year - 3]),
+                (year - 2, "actual", m.actual[year - 2]),
+                (year - 1, "latest", m.latest[year - 1]),
+                (year - 1, "target", m.target[year - 1]),
+                (year, "target", m.target[year]),
+                (year + 1, "target", m.target[year + 1]),
+            ]
             for position, (when, kind, printed) in enumerate(cells, 1):
                 values.add_value(kpi_id, when, kind, printed, position)
             if self.stores_assessment:
@@ -267,15 +369,29 @@ class _Writer(_Money, _Tables):
                 key = (m.unit, m.hib, tuple(c[2] for c in cells))
                 result = self.assessed.get(key)
                 if result is None:
-                    assessment = assess(values=[values.parsed(kind, printed, when) for when, kind, printed in cells],
-                                        unit=m.unit, higher_is_better=m.hib, tolerance=None)
+                    assessment = assess(
+                        values=[values.parsed(kind, printed, when) for when, kind, printed in cells],
+                        unit=m.unit,
+                        higher_is_better=m.hib,
+                        tolerance=None,
+                    )
                     result = self.assessed[key] = (assessment.status, assessment.travel)
                 assessed = {"status": result[0], "travel": result[1]}
             else:
                 assessed = {}
-            added = table.add(plan_id=plan_id, measure_id=measure_ids[m.key], key=m.key, description=m.description,
-                              unit=m.unit, unit_note=m.unit_note, higher_is_better=m.hib,
-                              responsible="Executive Director" if m.section == "council" else "Service Director",
-                              section=m.section, group=m.group, links=links, order=order, **assessed)
+            added = table.add(
+                plan_id=plan_id,
+                measure_id=measure_ids[m.key],
+                key=m.key,
+                description=m.description,
+                unit=m.unit,
+                unit_note=m.unit_note,
+                higher_is_better=m.hib,
+                responsible="Executive Director" if m.section == "council" else "Service Director",
+                section=m.section,
+                group=m.group,
+                links=links,
+                order=order,
+                **assessed,
+            )
             assert added == kpi_id
-

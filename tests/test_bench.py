@@ -24,6 +24,7 @@ from plans.models import Role, user_can_edit
 
 # -- percentiles -----------------------------------------------------------------------------------------------
 
+
 def test_it_interpolates_percentiles_between_ranks():
     assert percentile([1, 2, 3, 4], 50) == 2.5
     assert percentile([4, 1, 3, 2], 50) == 2.5  # order does not matter
@@ -38,6 +39,7 @@ def test_it_has_no_percentile_of_nothing():
 
 
 # -- Server-Timing -------------------------------------------------------------------------------------------------
+
 
 def test_it_parses_server_timing():
     header = 'app;dur=12.3, db;dur=4.1;desc="7 queries"'
@@ -116,8 +118,14 @@ PAGE = """
 
 def test_it_reads_a_form_as_a_browser_would_submit_it():
     assert post_form(PAGE, field_prefix="kpi-") == {
-        "csrfmiddlewaretoken": "tok", "kpi-1-value": "", "kpi-1-year": "2025", "kpi-2-year": "2023",
-        "kpi-2-provisional": "on", "kpi-1-commentary": "Was & is", "kpi-1-seen": "41"}
+        "csrfmiddlewaretoken": "tok",
+        "kpi-1-value": "",
+        "kpi-1-year": "2025",
+        "kpi-2-year": "2023",
+        "kpi-2-provisional": "on",
+        "kpi-1-commentary": "Was & is",
+        "kpi-1-seen": "41",
+    }
     assert [f["method"] for f in html_forms(PAGE)] == ["get", "post"]
     with pytest.raises(ValueError):
         post_form(PAGE, field_prefix="nothing-")
@@ -125,13 +133,22 @@ def test_it_reads_a_form_as_a_browser_would_submit_it():
 
 # -- targets -------------------------------------------------------------------------------------------------------
 
+
 def test_it_judges_each_target():
     fast = bench.Result("p", "Page", "/", queries_max=20, p95_ms=99.0, ratio=0.4, streamed=True)
     bench.judge(fast, mode="seed", export="csv")
     assert fast.met
 
-    slow = bench.Result("p", "Page", "/", queries_max=21, p95_ms=100.0, ratio=0.39, streamed=False,
-                        wrk={"non_2xx": 3, "socket_errors": {"connect": 0, "read": 0, "write": 0, "timeout": 2}})
+    slow = bench.Result(
+        "p",
+        "Page",
+        "/",
+        queries_max=21,
+        p95_ms=100.0,
+        ratio=0.39,
+        streamed=False,
+        wrk={"non_2xx": 3, "socket_errors": {"connect": 0, "read": 0, "write": 0, "timeout": 2}},
+    )
     bench.judge(slow, mode="seed", export="xlsx")
     assert slow.missed == ["queries 21 > 20", "p95 100 ms >= 100 ms", "ratio 0.39 < 0.4", "export does not stream"]
     assert slow.failures == ["wrk: 3 non-2xx/3xx responses", "wrk socket errors: timeout 2"]
@@ -190,8 +207,9 @@ def test_a_run_replaces_only_its_own_block_and_keeps_the_prose():
     text = bench_report.replace_block(DOC, "seed", "| new | seed |")
     assert text == DOC.replace("old seed table", "| new | seed |")
     assert "old soak figures" in text and text.startswith("# Performance\n\nProse before.")
-    assert text.endswith("Prose between.\n\n<!-- bench:soak -->\nold soak figures\n<!-- /bench:soak -->\n\n"
-                         "Prose after.\n")
+    assert text.endswith(
+        "Prose between.\n\n<!-- bench:soak -->\nold soak figures\n<!-- /bench:soak -->\n\nProse after.\n"
+    )
     again = bench_report.replace_block(text, "seed", "| newer |")
     assert again == DOC.replace("old seed table", "| newer |")  # a second run: nothing left of the first
 
@@ -207,7 +225,8 @@ def test_a_marker_quoted_in_prose_is_not_a_block():
     assert bench_report.replace_block(doc, "seed", "new") == doc.replace("old seed table", "new")
     quoted_only = "Blocks: `<!-- bench:soak -->` ... `<!-- /bench:soak -->`.\n"
     assert bench_report.replace_block(quoted_only, "soak", "x") == (
-        quoted_only + "\n<!-- bench:soak -->\n\nx\n\n<!-- /bench:soak -->\n")
+        quoted_only + "\n<!-- bench:soak -->\n\nx\n\n<!-- /bench:soak -->\n"
+    )
 
 
 def test_a_block_not_yet_in_the_document_is_appended(tmp_path):
@@ -222,40 +241,68 @@ def test_a_block_not_yet_in_the_document_is_appended(tmp_path):
     assert path.read_text() == DOC.replace("old seed table", "written again")
 
 
-@pytest.mark.parametrize("broken", ["<!-- bench:seed -->\nno end", "<!-- /bench:seed -->\n<!-- bench:seed -->",
-                                    "no start\n<!-- /bench:seed -->",
-                                    "<!-- bench:seed -->\n<!-- /bench:seed -->\n<!-- bench:seed -->\n<!-- /bench:seed -->"])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "<!-- bench:seed -->\nno end",
+        "<!-- /bench:seed -->\n<!-- bench:seed -->",
+        "no start\n<!-- /bench:seed -->",
+        "<!-- bench:seed -->\n<!-- /bench:seed -->\n<!-- bench:seed -->\n<!-- /bench:seed -->",
+    ],
+)
 def test_it_refuses_a_document_whose_markers_are_broken(broken):
     with pytest.raises(ValueError):
         bench_report.replace_block(broken, "seed", "table")
 
 
 def _page(key, label, *, p50, p95, missed=(), queries=6, rps=None, ratio=None):
-    return {"key": key, "label": label, "queries_max": queries, "p50_ms": p50, "p95_ms": p95, "rps": rps,
-            "ratio": ratio, "failures": [], "missed": list(missed), "met": not missed}
+    return {
+        "key": key,
+        "label": label,
+        "queries_max": queries,
+        "p50_ms": p50,
+        "p95_ms": p95,
+        "rps": rps,
+        "ratio": ratio,
+        "failures": [],
+        "missed": list(missed),
+        "met": not missed,
+    }
 
 
 def test_the_bench_table_marks_each_page_met_or_missed_cached_and_uncached():
     report = {
-        "mode": "seed", "when": "2026-12-05T14:30:00+00:00", "commit": "abc1234", "database": "app_bench",
-        "machine": {"cpus": 2, "gunicorn_workers": 2, "wrk": "-t2 -c8"}, "requests_per_page": 200, "warmup": 5,
-        "wrk_seconds": 10, "scope": {"council": "derbyshire", "department": "asch", "plan": "asch-2025-26"},
+        "mode": "seed",
+        "when": "2026-12-05T14:30:00+00:00",
+        "commit": "abc1234",
+        "database": "app_bench",
+        "machine": {"cpus": 2, "gunicorn_workers": 2, "wrk": "-t2 -c8"},
+        "requests_per_page": 200,
+        "warmup": 5,
+        "wrk_seconds": 10,
+        "scope": {"council": "derbyshire", "department": "asch", "plan": "asch-2025-26"},
         "targets": {"max_queries": 20, "p95_ms": 100.0, "min_ratio": 0.4, "seed_load_seconds": 15.0},
         "trivial": {"path": "/healthz", "rps": [1300.0, 1400.0], "mean_rps": 1350.0},
         "timings": {"load_plans_seconds": 4.7},
-        "pages": [_page("overview", "Council overview", p50=1.4, p95=1.8, rps=778, ratio=0.58),
-                  _page("entry-form", "Entry form (lead)", p50=3.5, p95=4.7, rps=457, ratio=0.34,
-                        missed=["ratio 0.34 < 0.4"])],
-        "uncached": [_page("overview", "Council overview", p50=29.4, p95=33.5),
-                     _page("entry-form", "Entry form (lead)", p50=309.4, p95=386.6, queries=10,
-                           missed=["p95 387 ms >= 100 ms"])],
+        "pages": [
+            _page("overview", "Council overview", p50=1.4, p95=1.8, rps=778, ratio=0.58),
+            _page(
+                "entry-form", "Entry form (lead)", p50=3.5, p95=4.7, rps=457, ratio=0.34, missed=["ratio 0.34 < 0.4"]
+            ),
+        ],
+        "uncached": [
+            _page("overview", "Council overview", p50=29.4, p95=33.5),
+            _page("entry-form", "Entry form (lead)", p50=309.4, p95=386.6, queries=10, missed=["p95 387 ms >= 100 ms"]),
+        ],
     }
     text = bench_report.bench_markdown(report)
     rows = [line for line in text.splitlines() if line.startswith("| ")]
     assert rows[0].startswith("| page | queries | cached p50 ms | cached p95 ms | requests/s | ratio |")
     assert rows[2] == "| Council overview | 6 | 1.4 | 1.8 | 778 | 0.58 | met | 6 | 29.4 | 33.5 | met |"
-    assert rows[3] == ("| Entry form (lead) | 6 | 3.5 | 4.7 | 457 | 0.34 | missed: ratio 0.34 < 0.4 | 10 | 309.4 "
-                       "| 386.6 | missed: p95 387 ms >= 100 ms |")
+    assert rows[3] == (
+        "| Entry form (lead) | 6 | 3.5 | 4.7 | 457 | 0.34 | missed: ratio 0.34 < 0.4 | 10 | 309.4 "
+        "| 386.6 | missed: p95 387 ms >= 100 ms |"
+    )
     assert "5 December 2026 14:30 UTC (commit abc1234)" in text
     assert "`manage.py load_plans`: 4.7 s (target under 15 s: met)." in text
     assert "Cached: 1 of 2 page types meet every target; uncached: 1 of 2." in text
@@ -264,10 +311,12 @@ def test_the_bench_table_marks_each_page_met_or_missed_cached_and_uncached():
 def test_the_mark_names_what_was_missed():
     assert bench_report.mark([]) == "met"
     assert bench_report.mark(["p95 120 ms >= 100 ms", "ratio 0.30 < 0.4"]) == (
-        "missed: p95 120 ms >= 100 ms; ratio 0.30 < 0.4")
+        "missed: p95 120 ms >= 100 ms; ratio 0.30 < 0.4"
+    )
 
 
 # -- the soak ------------------------------------------------------------------------------------------------------
+
 
 def test_the_soak_writes_once_per_interval_across_all_clients():
     tally = soak.Tally()
@@ -280,11 +329,22 @@ def test_the_soak_writes_once_per_interval_across_all_clients():
 
 def _soak_report(**changes):
     report = {
-        "when": "2026-12-05T14:30:00+00:00", "commit": "abc1234", "database": "app_soak", "minutes": 10,
-        "clients": 6, "workers": 2, "write_interval_s": 0.4, "requests": 37_200, "requests_per_second": 62.0,
-        "p50_ms": 80.0, "p95_ms": 190.0, "targets": {"min_rps": 60.0, "p95_ms": 200.0}, "errors": [],
+        "when": "2026-12-05T14:30:00+00:00",
+        "commit": "abc1234",
+        "database": "app_soak",
+        "minutes": 10,
+        "clients": 6,
+        "workers": 2,
+        "write_interval_s": 0.4,
+        "requests": 37_200,
+        "requests_per_second": 62.0,
+        "p50_ms": 80.0,
+        "p95_ms": 190.0,
+        "targets": {"min_rps": 60.0, "p95_ms": 200.0},
+        "errors": [],
         "writes": {"kpi_values": 740, "deliverable_updates": 760, "found": 1500, "lost": []},
-        "worker_rss_growth_mb": {"11": 7.5, "12": 9.6}, "rss_growth_limit_mb": 30.0,
+        "worker_rss_growth_mb": {"11": 7.5, "12": 9.6},
+        "rss_growth_limit_mb": 30.0,
         "by_kind": {"overview": {"requests": 2000, "errors": 0, "p50_ms": 70.0, "p95_ms": 150.0}},
     }
     return {**report, **changes}
@@ -306,18 +366,36 @@ def test_the_soak_table_marks_its_targets():
 
 # -- discovery on the seed data ----------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_it_discovers_every_page_type_and_each_answers_200(all_plans, client):
     scope = bench.bench_scope()
     assert scope.council.slug == "derbyshire"
     pages = bench.bench_pages(scope)
     assert {p.key for p in pages} == {
-        "overview", "department", "kpi", "summary", "plan", "budget-plan", "budget-department", "procurement",
-        "procurement-filtered", "pipeline-notice", "deliverables", "risks", "kpis", "search", "entry-form",
-        "export-csv", "export-xlsx"}
+        "overview",
+        "department",
+        "kpi",
+        "summary",
+        "plan",
+        "budget-plan",
+        "budget-department",
+        "procurement",
+        "procurement-filtered",
+        "pipeline-notice",
+        "deliverables",
+        "risks",
+        "kpis",
+        "search",
+        "entry-form",
+        "export-csv",
+        "export-xlsx",
+    }
     by_key = {p.key: p for p in pages}
-    assert "band=" in by_key["procurement-filtered"].path and "procurement_start_from=" in by_key[
-        "procurement-filtered"].path
+    assert (
+        "band=" in by_key["procurement-filtered"].path
+        and "procurement_start_from=" in by_key["procurement-filtered"].path
+    )
     assert by_key["search"].path.startswith("/search/?q=")
 
     lead_account(username=bench.BENCH_USER, department=scope.department)

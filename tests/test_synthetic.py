@@ -25,8 +25,10 @@ def generate(**overrides) -> dict[str, int]:
 
 
 def counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count()
-            for model in (Council, Department, Plan, Measure, Kpi, KpiValue, Deliverable, ProcurementEntry, BudgetCell)}
+    return {
+        model.__name__: model.objects.count()
+        for model in (Council, Department, Plan, Measure, Kpi, KpiValue, Deliverable, ProcurementEntry, BudgetCell)
+    }
 
 
 def snapshot() -> list[tuple]:
@@ -34,14 +36,28 @@ def snapshot() -> list[tuple]:
     rows: list[tuple] = []
     rows += Plan.objects.order_by("slug").values_list("slug", "title", "kind", "period", "date", "executive_director")
     rows += KpiValue.objects.order_by("kpi__plan__slug", "kpi__order", "order").values_list(
-        "kpi__plan__slug", "kpi__key", "year", "kind", "printed", "value", "as_at", "provisional", "target_kind",
-        "target_value", "target_low", "target_high")
+        "kpi__plan__slug",
+        "kpi__key",
+        "year",
+        "kind",
+        "printed",
+        "value",
+        "as_at",
+        "provisional",
+        "target_kind",
+        "target_value",
+        "target_low",
+        "target_high",
+    )
     rows += Deliverable.objects.order_by("plan__slug", "order").values_list(
-        "plan__slug", "key", "title", "lead", "start_printed", "end_printed", "success_measures")
+        "plan__slug", "key", "title", "lead", "start_printed", "end_printed", "success_measures"
+    )
     rows += ProcurementEntry.objects.order_by("plan__slug", "order").values_list(
-        "plan__slug", "title", "value_printed", "value", "procurement_start_printed", "contract_start")
+        "plan__slug", "title", "value_printed", "value", "procurement_start_printed", "contract_start"
+    )
     rows += BudgetCell.objects.order_by("row__table__plan__slug", "row__order", "column__order").values_list(
-        "row__table__plan__slug", "row__division", "column__label", "printed", "value")
+        "row__table__plan__slug", "row__division", "column__label", "printed", "value"
+    )
     return rows
 
 
@@ -52,19 +68,32 @@ def small(db):
 
 def test_it_writes_exactly_the_counts_asked_for(small):
     plans = 2 * 2 * 3
-    assert counts() == {"Council": 2, "Department": 4, "Plan": plans, "Measure": 4 * 22, "Kpi": plans * 22,
-                        "KpiValue": plans * 22 * 6, "Deliverable": plans * 6 + small["sub_actions"],
-                        "ProcurementEntry": plans * 8, "BudgetCell": small["budget_cells"]}
+    assert counts() == {
+        "Council": 2,
+        "Department": 4,
+        "Plan": plans,
+        "Measure": 4 * 22,
+        "Kpi": plans * 22,
+        "KpiValue": plans * 22 * 6,
+        "Deliverable": plans * 6 + small["sub_actions"],
+        "ProcurementEntry": plans * 8,
+        "BudgetCell": small["budget_cells"],
+    }
     assert Deliverable.objects.filter(parent__isnull=True).count() == plans * 6
     assert small["plans"] == plans and small["kpis"] == plans * 22 and small["kpi_values"] == plans * 22 * 6
     assert small["deliverables"] == plans * 6 and small["procurement_entries"] == plans * 8
-    assert list(Plan.objects.filter(department__slug="syn-001-childrens-services").order_by("financial_year")
-                .values_list("financial_year", flat=True)) == [2023, 2024, 2025]
+    assert list(
+        Plan.objects.filter(department__slug="syn-001-childrens-services")
+        .order_by("financial_year")
+        .values_list("financial_year", flat=True)
+    ) == [2023, 2024, 2025]
 
 
 def test_it_marks_everything_synthetic_with_prefixed_unique_slugs(small):
     assert list(Council.objects.order_by("slug").values_list("slug", "name", "is_synthetic")) == [
-        ("syn-001", "Synthetic County Council 001", True), ("syn-002", "Synthetic County Council 002", True)]
+        ("syn-001", "Synthetic County Council 001", True),
+        ("syn-002", "Synthetic County Council 002", True),
+    ]
     departments = list(Department.objects.select_related("council"))
     assert len({d.slug for d in departments}) == len(departments)  # URLs use the department slug alone
     assert all(d.slug.startswith(f"{d.council.slug}-") for d in departments)
@@ -99,11 +128,21 @@ def test_the_same_seed_gives_identical_data_and_another_seed_differs(db):
 def test_targets_of_every_kind_parse_as_the_loader_parses_them(small):
     targets = KpiValue.objects.filter(kind="target")
     assert set(targets.values_list("target_kind", flat=True)) == {
-        "number", "comparator", "range", "trend", "benchmark", "rag", "none"}
+        "number",
+        "comparator",
+        "range",
+        "trend",
+        "benchmark",
+        "rag",
+        "none",
+    }
     assert {"monitor", "tbc", "not_set", "baseline", "not_applicable"} <= set(
-        targets.filter(target_kind="none").values_list("target_reason", flat=True))
+        targets.filter(target_kind="none").values_list("target_reason", flat=True)
+    )
     assert targets.filter(target_kind="comparator", maintain=True, printed__startswith="Maintain >").exists()
-    assert targets.filter(target_kind="trend", printed__in=["Increasing trend", "Increase on the previous year"]).exists()
+    assert targets.filter(
+        target_kind="trend", printed__in=["Increasing trend", "Increase on the previous year"]
+    ).exists()
     assert targets.filter(target_kind="trend", direction="maintain").exists()
     assert targets.filter(target_kind="benchmark", benchmark="national_average", target_value__isnull=False).exists()
     assert targets.filter(target_kind="benchmark", benchmark__endswith="quartile").exists()
@@ -129,8 +168,11 @@ def test_the_assessment_spreads_across_statuses(small):
 
 
 def test_budget_tables_reconcile(small):
-    table = Plan.objects.get(slug="syn-002-adult-social-care-health-2024-25").budget_tables.prefetch_related(
-        "columns", "rows__cells__column").get()
+    table = (
+        Plan.objects.get(slug="syn-002-adult-social-care-health-2024-25")
+        .budget_tables.prefetch_related("columns", "rows__cells__column")
+        .get()
+    )
     assert table.reconciliation() == []
     assert table.rows.filter(kind=BudgetRow.Kind.TOTAL).count() == 1
 
@@ -149,8 +191,22 @@ def test_it_refuses_to_generate_twice_unless_replacing(small):
     with pytest.raises(CommandError, match="--replace"):
         call_command("generate_scale", "--councils", "1", "--departments", "1", "--years", "1")
     assert counts() == before
-    call_command("generate_scale", "--councils", "1", "--departments", "1", "--years", "1", "--kpis", "3",
-                 "--deliverables", "2", "--procurement", "2", "--replace")
+    call_command(
+        "generate_scale",
+        "--councils",
+        "1",
+        "--departments",
+        "1",
+        "--years",
+        "1",
+        "--kpis",
+        "3",
+        "--deliverables",
+        "2",
+        "--procurement",
+        "2",
+        "--replace",
+    )
     assert counts()["Council"] == 1 and counts()["Kpi"] == 3
 
 
@@ -178,10 +234,15 @@ def test_the_loader_refuses_real_plans_beside_synthetic_data(small, settings):
 def test_the_pages_of_a_synthetic_plan_answer(small, client):
     plan = Plan.objects.select_related("department").get(slug="syn-001-childrens-services-2025-26")
     kpi = plan.kpis.order_by("order").first()
-    pages = [reverse("department", args=[plan.department.slug]), reverse("plan", args=[plan.slug]),
-             reverse("kpi", args=[plan.slug, kpi.key]), reverse("plan_summary", args=[plan.slug]),
-             reverse("plan_procurement", args=[plan.slug]), reverse("plan_budget", args=[plan.slug]),
-             reverse("measure", args=[plan.department.slug, kpi.key])]
+    pages = [
+        reverse("department", args=[plan.department.slug]),
+        reverse("plan", args=[plan.slug]),
+        reverse("kpi", args=[plan.slug, kpi.key]),
+        reverse("plan_summary", args=[plan.slug]),
+        reverse("plan_procurement", args=[plan.slug]),
+        reverse("plan_budget", args=[plan.slug]),
+        reverse("measure", args=[plan.department.slug, kpi.key]),
+    ]
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url

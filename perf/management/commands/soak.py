@@ -13,21 +13,29 @@ from perf import bench_report, loadtest, soak
 
 
 class Command(BaseCommand):
-    help = ("Serve the current database with gunicorn (2 workers) and run concurrent clients doing mixed reads "
-            "of every page type and writes through the real forms; pass = no error, no lost write, worker RSS "
-            f"growth under {soak.RSS_GROWTH_LIMIT_MB:g} MB after warm-up, at least {soak.MIN_RPS:g} requests/s "
-            f"with p95 under {soak.P95_MS:g} ms. Exits non-zero otherwise.")
+    help = (
+        "Serve the current database with gunicorn (2 workers) and run concurrent clients doing mixed reads "
+        "of every page type and writes through the real forms; pass = no error, no lost write, worker RSS "
+        f"growth under {soak.RSS_GROWTH_LIMIT_MB:g} MB after warm-up, at least {soak.MIN_RPS:g} requests/s "
+        f"with p95 under {soak.P95_MS:g} ms. Exits non-zero otherwise."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--minutes", type=float, default=10)
         parser.add_argument("--clients", type=int, default=6)
         parser.add_argument("--warmup", type=float, help="seconds before the RSS baseline (default min(60, 1/5))")
         parser.add_argument("--json", help="where to write the report (default soak.json)")
-        parser.add_argument("--docs", help="also write the figures into this markdown file, between the markers "
-                                           "<!-- bench:soak --> and <!-- /bench:soak --> (make soak: "
-                                           "docs/performance.md)")
-        parser.add_argument("--prepare", action="store_true",
-                            help="recreate this (app_soak*) database first: migrate, load_plans, seed_local_users")
+        parser.add_argument(
+            "--docs",
+            help="also write the figures into this markdown file, between the markers "
+            "<!-- bench:soak --> and <!-- /bench:soak --> (make soak: "
+            "docs/performance.md)",
+        )
+        parser.add_argument(
+            "--prepare",
+            action="store_true",
+            help="recreate this (app_soak*) database first: migrate, load_plans, seed_local_users",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["minutes"] <= 0 or options["clients"] < 1:
@@ -39,8 +47,12 @@ class Command(BaseCommand):
             loadtest.run_manage("migrate", "--noinput")
             loadtest.run_manage("load_plans")
             loadtest.run_manage("seed_local_users")
-        report = soak.soak_run(minutes=options["minutes"], clients=options["clients"],
-                               warmup_seconds=options["warmup"], log=self.stdout.write)
+        report = soak.soak_run(
+            minutes=options["minutes"],
+            clients=options["clients"],
+            warmup_seconds=options["warmup"],
+            log=self.stdout.write,
+        )
         path = Path(options["json"]) if options["json"] else settings.BASE_DIR / "soak.json"
         bench_report.write_json(report, path)
         self.stdout.write("\n" + soak.soak_summary(report) + f"\n\nWritten to {path}")
