@@ -14,6 +14,7 @@ from kpis.models import Benchmark, Kpi, KpiValue
 from kpis.services import EntryData, newest_entries
 from plans.models import ClosedPeriod, Plan
 from plans.parsing import fy_label, parse_value
+from plans.widgets import DrawnWidgets
 
 
 def month_label(day: dt.date) -> str:
@@ -23,6 +24,7 @@ def month_label(day: dt.date) -> str:
 class KpiEntryForm(forms.Form):
     """The latest value of one KPI. Blank value and blank benchmark: nothing to save for this KPI."""
 
+    default_renderer = DrawnWidgets  # a hundred of these on a large plan's form: widgets drawn in Python
     value = forms.CharField(required=False, max_length=50, label="Latest value")
     year = forms.TypedChoiceField(coerce=int, label="Financial year")
     as_at = forms.CharField(required=False, max_length=7, label="As at (month)", help_text="For example 2025-12")

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django import template
-from django.utils.html import conditional_escape, strip_tags
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape, format_html, format_html_join, strip_tags
+from django.utils.safestring import SafeString, mark_safe
 
 from plans.parsing import fy_label
 
@@ -75,6 +75,33 @@ def govuk_widget(field) -> str:
         base = css.split()[0] if css else "govuk-input"
         attrs["class"] = f"{css} {base}--error".strip()
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def form_group(field, label: str = "", inline: bool = False) -> SafeString:
+    """A GOV.UK form group: the label, hint, errors and widget (govuk_widget) of one field
+    (templates/partials/form_field.html). Drawn in Python: the KPI entry form has five per measure and a
+    hundred measures on a large plan, where the template language's per-field cost was most of the page."""
+    name = field.id_for_label
+    hint = (
+        format_html('<div class="govuk-hint" id="{}-hint">{}</div>', name, field.help_text) if field.help_text else ""
+    )
+    errors = format_html_join(
+        "",
+        '<p class="govuk-error-message" id="{}-error"><span class="govuk-visually-hidden">Error:</span> {}</p>',
+        ((name, error) for error in field.errors),
+    )
+    return format_html(
+        '<div class="govuk-form-group{}{}">\n  <label class="govuk-label" for="{}">{}</label>\n'
+        "  {}\n  {}\n  {}\n</div>",
+        " govuk-form-group--error" if field.errors else "",
+        " app-inline-field" if inline else "",
+        name,
+        label or field.label,
+        hint,
+        errors,
+        govuk_widget(field),
+    )
 
 
 @register.simple_tag(takes_context=True)
