@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 
-from dashboard import briefing, charts, page_tables, selectors
+from dashboard import briefing, charts, page_tables, plan_tables, selectors, summary_tables
 from plans import selectors as plan_selectors
 from plans.models import Deliverable, user_can_edit
 from plans.page_table import by_name, page_export
@@ -86,7 +86,7 @@ def department(request: HttpRequest, slug: str) -> HttpResponseBase:
 def plan_summary(request: HttpRequest, slug: str) -> HttpResponseBase:
     plan = plan_selectors.plan_get(slug=slug)
     summary = briefing.plan_summary(plan=plan)
-    tables = briefing.summary_tables(plan=plan, summary=summary)
+    tables = summary_tables.summary_tables(plan=plan, summary=summary)
     export = page_export(request, tables, stem=f"{plan.slug}-summary")
     if export is not None:
         return export
@@ -97,8 +97,8 @@ def plan_summary(request: HttpRequest, slug: str) -> HttpResponseBase:
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponseBase:
     plan = plan_selectors.plan_get(slug=slug)
     sections = selectors.plan_sections(plan=plan)
-    tables = page_tables.plan_tables(plan=plan, sections=sections)
-    export = page_export(request, page_tables.all_tables(tables), stem=plan.slug)
+    tables = plan_tables.plan_tables(plan=plan, sections=sections)
+    export = page_export(request, plan_tables.all_tables(tables), stem=plan.slug)
     if export is not None:
         return export
     ctx = {"plan": plan, **sections, "tables": tables}
