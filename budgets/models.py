@@ -230,8 +230,8 @@ class BudgetCell(models.Model):
     note = models.TextField(blank=True)
     reconciling = models.DecimalField(**MONEY, null=True)
     reconciling_check = models.CharField(max_length=10, choices=Check.choices, blank=True)
-    # Not stored: set by the fixture loader on a cell it is building (loader/budgets.py) and read back while it
-    # checks the table. documented: the fixture's rows_sum (pounds) and note; misprint_note: why a printed row
+    # Not stored: set by the fixture loader on a cell it is building (loader/budget_tables.py) and read back while
+    # it checks the table. documented: the fixture's rows_sum (pounds) and note; misprint_note: why a printed row
     # figure is wrong. Absent on cells read from the database.
     documented: tuple[Decimal, str]
     misprint_note: str

@@ -29,6 +29,7 @@ LOADER_MODULES = (
     "loader.plans",
     "loader.deliverables",
     "loader.budgets",
+    "loader.budget_tables",
     "loader.kpis",
     "loader.procurement",
     "loader.matching",

@@ -10,8 +10,9 @@ edit that removes a record carrying entries is refused (see FixtureReader.refuse
 
 Where each part of a fixture is read: loader/schema.py (the fields each section allows), loader/reader.py (the
 checks every section uses), loader/plans.py (plan, statements, divisions, workforce, risks, discrepancies),
-loader/deliverables.py (deliverables, outcomes), loader/budgets.py (budget, capital programmes), loader/kpis.py
-(KPIs, their values and targets), loader/procurement.py; measures.yaml here (measures_apply).
+loader/deliverables.py (deliverables, outcomes), loader/budgets.py (budget headlines, pressures, savings),
+loader/budget_tables.py (budget tables, capital programmes), loader/kpis.py (KPIs, their values and targets),
+loader/procurement.py; measures.yaml here (measures_apply).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from django.conf import settings
 from django.core.management.base import CommandError
 
-from perf import loadtest
+from perf import http_client, loadtest, timings
 from perf.bench_pages import Page, Scope, bench_pages, bench_scope
 
 __all__ = ["BENCH_USER", "Page", "Result", "Scope", "bench_pages", "bench_run", "bench_scope", "judge"]
@@ -73,13 +73,13 @@ def wrk(url: str, *, duration: int, cookie: str = "") -> dict:
     done = subprocess.run([*command, url], capture_output=True, text=True, timeout=duration + 60)
     if done.returncode != 0:
         raise CommandError(f"wrk failed on {url}: {done.stderr.strip()}")
-    return {**loadtest.parse_wrk(done.stdout), "output": done.stdout}
+    return {**timings.parse_wrk(done.stdout), "output": done.stdout}
 
 
 def drain(port: int, seconds: float = 60) -> None:
     """Wait until the requests wrk left queued are served (the listen backlog is empty and the trivial view
     answers promptly twice running), so that they do not count against the next page."""
-    client = loadtest.Client("127.0.0.1", port, timeout=seconds)
+    client = http_client.Client("127.0.0.1", port, timeout=seconds)
     deadline, quick = time.monotonic() + seconds, 0
     while quick < 2 and time.monotonic() < deadline:
         if loadtest.listen_backlog(port):
@@ -90,7 +90,7 @@ def drain(port: int, seconds: float = 60) -> None:
 
 
 def measure_page(
-    page: Page, *, client: loadtest.Client, server: loadtest.Gunicorn, requests: int, warmup: int, time_limit: float
+    page: Page, *, client: http_client.Client, server: loadtest.Gunicorn, requests: int, warmup: int, time_limit: float
 ) -> Result:
     """`requests` sequential requests after `warmup` ones; status, queries and server time of each; the
     peak RSS growth of the workers across them."""
@@ -133,9 +133,9 @@ def measure_page(
         result.failures.append(f"{len(total) - len(app)} responses without a Server-Timing header")
     if app:
         result.queries_min, result.queries_max = min(queries), max(queries + [result.cold_queries or 0])
-        result.p50_ms, result.p95_ms = loadtest.percentile(app, 50), loadtest.percentile(app, 95)
-        result.max_ms, result.db_p95_ms = max(app), loadtest.percentile(db, 95)
-        result.client_p95_ms = loadtest.percentile(total, 95)
+        result.p50_ms, result.p95_ms = timings.percentile(app, 50), timings.percentile(app, 95)
+        result.max_ms, result.db_p95_ms = max(app), timings.percentile(db, 95)
+        result.client_p95_ms = timings.percentile(total, 95)
         result.streamed = all(streamed)
     return result
 
@@ -187,8 +187,8 @@ def bench_run(
     trivial: list[dict] = []
     with loadtest.Gunicorn(workers=workers) as server:
         base = f"http://127.0.0.1:{server.port}"
-        anonymous = loadtest.Client("127.0.0.1", server.port)
-        lead = loadtest.Client("127.0.0.1", server.port)
+        anonymous = http_client.Client("127.0.0.1", server.port)
+        lead = http_client.Client("127.0.0.1", server.port)
         lead.sign_in(BENCH_USER, password)
         trivial.append(wrk(base + TRIVIAL, duration=duration))
         drain(server.port)
@@ -272,8 +272,8 @@ def uncached_pass(
     read after a write does. Sequential requests only: the ratio target is for cached pages."""
     results: list[Result] = []
     with loadtest.Gunicorn(workers=workers, env=UNCACHED_ENV) as server:
-        anonymous = loadtest.Client("127.0.0.1", server.port)
-        lead = loadtest.Client("127.0.0.1", server.port)
+        anonymous = http_client.Client("127.0.0.1", server.port)
+        lead = http_client.Client("127.0.0.1", server.port)
         lead.sign_in(BENCH_USER, password)
         log("  without the page cache (PAGE_CACHE=false):")
         for page in pages:

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.management.base import CommandError
 
 from kpis.models import Kpi, KpiValue
-from perf import bench, bench_pages, loadtest
+from perf import bench, bench_pages, http_client, loadtest, timings
 from plans.models import Deliverable, DeliverableUpdate, Plan
 
 RSS_GROWTH_LIMIT_MB = 30.0  # per worker, from the end of warm-up to the end
@@ -75,7 +75,7 @@ class Tally:
             self.next_write = now + interval
             return True
 
-    def record(self, kind: str, response: loadtest.Response | None, expected: set[int], what: str = "") -> bool:
+    def record(self, kind: str, response: http_client.Response | None, expected: set[int], what: str = "") -> bool:
         with self.lock:
             self.requests[kind] += 1
             if response is not None:
@@ -139,7 +139,7 @@ def _client_loop(
     slot, slots = number // len(writers), -(-clients // len(writers))
     my_kpis = writer.kpis[slot::slots]
     my_deliverables = writer.deliverables[slot::slots]
-    client = loadtest.Client("127.0.0.1", server.port, timeout=60)
+    client = http_client.Client("127.0.0.1", server.port, timeout=60)
     try:
         client.sign_in(writer.username, writer.password)
     except (CommandError, OSError) as exc:
@@ -168,7 +168,7 @@ def _client_loop(
 
 
 def _write_kpi(
-    client: loadtest.Client, writer: Writer, kpi: tuple[int, str], text: str, rng: random.Random, tally: Tally
+    client: http_client.Client, writer: Writer, kpi: tuple[int, str], text: str, rng: random.Random, tally: Tally
 ) -> None:
     """Open the department's update page, fill one KPI's value and commentary, save the whole form as a
     browser would."""
@@ -177,7 +177,7 @@ def _write_kpi(
     if not tally.record("entry form", page, {200}, path):
         return
     pk, unit = kpi
-    fields = loadtest.post_form(page.text, field_prefix="kpi-")
+    fields = http_client.post_form(page.text, field_prefix="kpi-")
     fields.update({f"kpi-{pk}-value": _value(unit, rng), f"kpi-{pk}-commentary": text})
     saved = client.post(path, fields)
     if tally.record("entry save", saved, {302}, f"KPI {pk}"):
@@ -186,14 +186,14 @@ def _write_kpi(
 
 
 def _write_deliverable(
-    client: loadtest.Client, deliverable: tuple[str, int], text: str, rng: random.Random, tally: Tally
+    client: http_client.Client, deliverable: tuple[str, int], text: str, rng: random.Random, tally: Tally
 ) -> None:
     slug, pk = deliverable
     path = f"/plans/{slug}/deliverables/{pk}/update/"
     page = client.get(path)
     if not tally.record("progress form", page, {200}, path):
         return
-    fields = loadtest.post_form(page.text, field_prefix="commentary")
+    fields = http_client.post_form(page.text, field_prefix="commentary")
     status = rng.choice(["not_started", "on_track", "at_risk", "off_track"])
     fields.update(
         status=status, percent_complete=str(rng.randint(0, 99)), as_of=dt.date.today().isoformat(), commentary=text
@@ -299,7 +299,7 @@ def soak_run(
         problems.append(f"worker RSS grew by {max(growth.values())} MB after warm-up (limit {RSS_GROWTH_LIMIT_MB})")
     total = sum(tally.requests.values())
     every = [ms for kind in tally.latencies.values() for ms in kind]
-    p50, p95 = loadtest.percentile(every, 50), loadtest.percentile(every, 95)
+    p50, p95 = timings.percentile(every, 50), timings.percentile(every, 95)
     missed = []
     if total / seconds < MIN_RPS:
         missed.append(f"{total / seconds:.1f} requests/s < {MIN_RPS:g}")
@@ -324,8 +324,8 @@ def soak_run(
             kind: {
                 "requests": n,
                 "errors": tally.error_count.get(kind, 0),
-                "p50_ms": round(loadtest.percentile(tally.latencies[kind], 50), 1),
-                "p95_ms": round(loadtest.percentile(tally.latencies[kind], 95), 1),
+                "p50_ms": round(timings.percentile(tally.latencies[kind], 50), 1),
+                "p95_ms": round(timings.percentile(tally.latencies[kind], 95), 1),
             }
             for kind, n in sorted(tally.requests.items())
         },

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from math import floor, log10
 
-from perf.synthetic_catalogue import NUMERIC_ONLY, OUTCOMES, M
+from perf.synthetic_measures import NUMERIC_ONLY, OUTCOMES, M
 
 
 def _significant(value: float, digits: int = 3) -> float:

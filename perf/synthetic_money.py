@@ -10,8 +10,8 @@ from typing import Protocol
 from django.db import models
 
 from budgets.models import BudgetCell, BudgetColumn, BudgetHeadline, BudgetRow, BudgetTable, Saving, ServicePressure
-from perf.synthetic_catalogue import CATEGORIES, CONTRACT_FORMS, MONTH_ABBR
 from perf.synthetic_copy import _parse_date, _parse_flag, _parse_money, _parse_months, _Table
+from perf.synthetic_words import CATEGORIES, CONTRACT_FORMS, MONTH_ABBR
 from plans import parsing
 from procurement.models import ProcurementEntry, ProcurementTable
 

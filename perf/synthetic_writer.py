@@ -11,28 +11,25 @@ from django.utils.text import slugify
 
 from kpis.assessment import assess
 from kpis.models import Kpi, KpiValue, Measure
-from perf.synthetic_catalogue import (
+from perf.synthetic_copy import SYNTHETIC_DOCUMENT, WRITTEN, _parse_date, _Table, _Tables, _Values
+from perf.synthetic_departments import DEPARTMENTS
+from perf.synthetic_figures import _Measure, _series
+from perf.synthetic_measures import CORPORATE_MEASURES, NUMERIC_ONLY, STYLES, M
+from perf.synthetic_money import _Money
+from perf.synthetic_words import (
     ACHIEVEMENTS,
-    CORPORATE_MEASURES,
     COUNCIL_PRIORITIES,
-    DEPARTMENTS,
     FIRST,
     INTERDEPENDENCIES,
     LAST,
     LOCALITIES,
     MONTH_ABBR,
-    NUMERIC_ONLY,
     RESOURCES,
     RISKS,
-    STYLES,
     SUCCESS,
     VALUES,
     VERBS,
-    M,
 )
-from perf.synthetic_copy import SYNTHETIC_DOCUMENT, WRITTEN, _parse_date, _Table, _Tables, _Values
-from perf.synthetic_figures import _Measure, _series
-from perf.synthetic_money import _Money
 from plans import parsing
 from plans.models import Council, Deliverable, Department, Division, Plan, Risk, Statement, Workforce
 

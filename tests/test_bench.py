@@ -1,7 +1,7 @@
-"""The pure parts of the benchmark and the soak (perf/loadtest.py, perf/bench.py, perf/bench_report.py,
-perf/soak.py): percentiles, parsing of Server-Timing and wrk, the form reader the soak clients post with, target
-judging, the markdown blocks written into docs/performance.md, the soak's write pacing, and URL discovery on
-the seed data. gunicorn and wrk are not run here (`make bench` runs them)."""
+"""The pure parts of the benchmark and the soak (perf/timings.py, perf/http_client.py, perf/loadtest.py,
+perf/bench.py, perf/bench_report.py, perf/soak.py): percentiles, parsing of Server-Timing and wrk, the form reader
+the soak clients post with, target judging, the markdown blocks written into docs/performance.md, the soak's write
+pacing, and URL discovery on the seed data. gunicorn and wrk are not run here (`make bench` runs them)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,9 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from perf import bench, bench_report, soak
-from perf.loadtest import (
-    html_forms,
-    lead_account,
-    parse_server_timing,
-    parse_wrk,
-    percentile,
-    post_form,
-    server_timing,
-)
+from perf.http_client import html_forms, post_form
+from perf.loadtest import lead_account
+from perf.timings import parse_server_timing, parse_wrk, percentile, server_timing
 from plans.models import Role, user_can_edit
 
 # -- percentiles -----------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import path
 
 from config.middleware import ServerTimingMiddleware
-from perf.loadtest import server_timing
+from perf.timings import server_timing
 
 
 def three_queries(request):
