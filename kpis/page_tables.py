@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import django_tables2 as tables
 
-from plans.page_table import PageTable, TextColumn, by_name, page_export, page_table
+from plans.page_table import PageTable, TextColumn, page_table
 from plans.tables import YEAR_CELL
-
-# The KPI pages' views answer downloads and name tables for their templates with these, beside the tables here.
-__all__ = ["by_name", "history_table", "kpi_tables", "page_export"]
 
 DOUBT = '{% if v.doubtful %}{% include "partials/doubtful.html" with reason=v.doubtful %} {% endif %}'
 AS_AT = (

@@ -16,6 +16,7 @@ from kpis.models import Benchmark, Kpi, KpiValue, Measure
 from kpis.selectors import kpi_table
 from kpis.tables import KpiTable, with_status_order
 from plans.models import Department, Plan, user_can_edit
+from plans.page_table import by_name, page_export
 from plans.tables import PER_PAGE, table_export
 
 
@@ -32,7 +33,7 @@ def kpi(request: HttpRequest, slug: str, key: str) -> HttpResponseBase:
     entries = sorted((v for v in item.values.all() if v.is_entry), key=lambda v: v.entry_time(), reverse=True)
     figure = history_figure(history, unit=item.unit)
     tables = page_tables.kpi_tables(kpi=item, entries=entries, history=history, charted=bool(figure))
-    export = page_tables.page_export(request, tables, stem=f"{item.plan.slug}-{item.key}")
+    export = page_export(request, tables, stem=f"{item.plan.slug}-{item.key}")
     if export is not None:
         return export
     ctx = {
@@ -45,7 +46,7 @@ def kpi(request: HttpRequest, slug: str, key: str) -> HttpResponseBase:
         "can_edit": user_can_edit(request.user, item.plan.department),
         "history": history,
         "figure": figure,
-        "tables": page_tables.by_name(tables),
+        "tables": by_name(tables),
         "history_table": tables[1],
         "siblings": list(item.measure.kpis.select_related("plan").exclude(pk=item.pk).order_by("plan__financial_year")),
     }
@@ -59,7 +60,7 @@ def measure(request: HttpRequest, slug: str, key: str) -> HttpResponseBase:
     unit = kpis[-1].unit if kpis else "count"
     figure = history_figure(history, unit=unit)
     table = page_tables.history_table(history, charted=bool(figure))
-    export = page_tables.page_export(request, [table], stem=f"{item.department.slug}-{item.key}")
+    export = page_export(request, [table], stem=f"{item.department.slug}-{item.key}")
     if export is not None:
         return export
     ctx = {"measure": item, "kpis": kpis, "history": history, "figure": figure, "history_table": table}

@@ -19,11 +19,6 @@ from plans.models import Deliverable, DeliverableUpdate, user_can_edit
 from plans.tables import PER_PAGE, table_export
 
 
-def _today() -> dt.date:
-    """Today's date (tests may replace this to pin an update's default date)."""
-    return dt.date.today()
-
-
 def deliverable_list(request: HttpRequest) -> HttpResponseBase:
     filterset = DeliverableFilter(request.GET, queryset=selectors.deliverables_across_plans())
     # Bad input shows its errors beside the fields and lists nothing, rather than rows it did not filter.
@@ -66,7 +61,7 @@ def deliverable_update(request: SignedInRequest, slug: str, pk: int) -> HttpResp
     if not user_can_edit(request.user, item.plan.department):
         raise PermissionDenied
     # request.POST, not `request.POST or None`: an empty POST must show the errors, not a fresh form.
-    form = DeliverableUpdateForm(request.POST if request.method == "POST" else None, initial={"as_of": _today()})
+    form = DeliverableUpdateForm(request.POST if request.method == "POST" else None, initial={"as_of": dt.date.today()})
     if request.method == "POST" and form.is_valid():
         DeliverableUpdate.objects.create(deliverable=item, entered_by=request.user, **form.cleaned_data)
         messages.success(request, "Progress update saved.")
