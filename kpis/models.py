@@ -81,6 +81,17 @@ class Kpi(Sourced):
     travel = models.CharField(max_length=10, blank=True)
     # The stored status rests on a figure marked doubtful (KpiValue.doubtful), so lists say so beside it.
     status_doubtful = models.BooleanField(default=False)
+    # Which of its values that assessment took as the latest figure and as the target, stored beside the status
+    # so that the KPI list and its downloads show them with one join instead of loading every value of every
+    # KPI and assessing each per request. Pointers, not copies: a list shows the value row as it is now (a doubt
+    # marked since, say). No database constraint, so deleting values (a reload, raw SQL) never trips over them;
+    # a pointer to a row deleted before the next assessment joins to nothing and shows no figure, never an old one.
+    shown_value = models.ForeignKey(
+        "KpiValue", on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
+    shown_target = models.ForeignKey(
+        "KpiValue", on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
     search_document = stored_document(kpi_document())
 
     class Meta:

@@ -84,15 +84,18 @@ ASSESS_BATCH = 2000
 
 
 def kpis_assess(*, kpis: QuerySet[Kpi]) -> int:
-    """Store the status and direction of travel of every KPI in `kpis` (Kpi.status, Kpi.travel), from
-    their values and benchmarks by the rules in kpis/assessment.py. 4 queries per 2,000 KPIs."""
+    """Store the status and direction of travel of every KPI in `kpis` (Kpi.status, Kpi.travel) and the values
+    they rest on (Kpi.shown_value, Kpi.shown_target), from their values and benchmarks by the rules in
+    kpis/assessment.py. 4 queries per 2,000 KPIs."""
     ids = list(kpis.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), ASSESS_BATCH):
         batch = plan_kpis(queryset=Kpi.objects.filter(pk__in=ids[start : start + ASSESS_BATCH]))
         for kpi in batch:
             result = kpi.assessment()
             kpi.status, kpi.travel, kpi.status_doubtful = result.status, result.travel, bool(result.doubtful)
-        Kpi.objects.bulk_update(batch, ["status", "travel", "status_doubtful"])
+            kpi.shown_value_id = getattr(result.value, "pk", None)
+            kpi.shown_target_id = getattr(result.target, "pk", None)
+        Kpi.objects.bulk_update(batch, ["status", "travel", "status_doubtful", "shown_value", "shown_target"])
     return len(ids)
 
 

@@ -19,8 +19,8 @@ def with_status_order(kpis: QuerySet) -> QuerySet:
 
 
 class KpiTable(tables.Table):
-    """Every KPI matching the filters: a queryset, paged in SQL. Status and travel are the stored assessment
-    (Kpi.status); the latest figure and target come from the page's prefetched values."""
+    """Every KPI matching the filters: a queryset, paged in SQL. Status, travel and the latest figure and target
+    are the stored assessment (Kpi.status, Kpi.shown_value, Kpi.shown_target: kpis.selectors.kpis_for_list)."""
 
     description = tables.Column(verbose_name="Measure")
     department = tables.Column(accessor="plan__department__name", verbose_name="Department")
@@ -44,7 +44,7 @@ class KpiTable(tables.Table):
         return f"{value.title} ({value.year_label})"
 
     def render_latest(self, record):
-        latest = record.assessed.value
+        latest = record.shown_value
         if not latest:
             return ""
         if latest.doubtful:
@@ -59,14 +59,14 @@ class KpiTable(tables.Table):
         return f"{latest.printed.strip()} ({latest.year_label})"
 
     def value_latest(self, record):
-        latest = record.assessed.value
+        latest = record.shown_value
         if not latest:
             return ""
         doubt = f" (doubtful figure: {latest.doubtful})" if latest.doubtful else ""
         return f"{latest.printed.strip()} ({latest.year_label}){doubt}"
 
     def render_target(self, record):
-        target = record.assessed.target
+        target = record.shown_target
         return target.printed.strip() if target else ""
 
     def render_status(self, record):

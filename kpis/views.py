@@ -70,7 +70,7 @@ def measure(request: HttpRequest, slug: str, key: str) -> HttpResponseBase:
 def kpi_list(request: HttpRequest) -> HttpResponseBase:
     filterset = KpiFilter(request.GET, queryset=Kpi.objects.all())
     kpis = filterset.qs if filterset.is_valid() else Kpi.objects.none()
-    table = KpiTable(with_status_order(selectors.kpis_for_table(queryset=kpis)), caption="Key performance measures")
+    table = KpiTable(with_status_order(selectors.kpis_for_list(queryset=kpis)), caption="Key performance measures")
     if (export := table_export(request, table, name="kpis", per_page=PER_PAGE)) is not None:
         return export
     ctx = {"filter": filterset, "table": table, "count": table.paginator.count, "council": filterset.council}

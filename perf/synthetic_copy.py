@@ -231,12 +231,13 @@ class _Values(_Table):
             self.cache[(kind, printed)] = hit
         return hit
 
-    def add_value(self, kpi_id: int, year: int, kind: str, printed: str, order: int) -> None:
+    def add_value(self, kpi_id: int, year: int, kind: str, printed: str, order: int) -> int:
         pk = self.next_id
         self.next_id += 1
         self.lines.append(
             f"{pk}\t{kpi_id}\t{year}\t{kind}\t{self._derived(kind, printed)[0]}\t{order}\t{self.fixed_text}"
         )
+        return pk
 
 
 # The parsers are pure functions of the printed text: each distinct text is parsed once.

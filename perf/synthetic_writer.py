@@ -47,7 +47,7 @@ class _Writer(_Money, _Tables):
         self.loader = self.values.loader
         self.sub_actions = 0
         self.stores_assessment = {"status", "travel"} <= {f.attname for f in Kpi._meta.concrete_fields}
-        self.assessed: dict[tuple, tuple[str, str]] = {}
+        self.assessed: dict[tuple, tuple[str, str, int | None, int | None]] = {}
 
     def t(self, model: type[models.Model]) -> _Table:
         return self.tables[model]
@@ -357,8 +357,10 @@ class _Writer(_Money, _Tables):
                 (year, "target", m.target[year]),
                 (year + 1, "target", m.target[year + 1]),
             ]
-            for position, (when, kind, printed) in enumerate(cells, 1):
+            value_ids = [
                 values.add_value(kpi_id, when, kind, printed, position)
+                for position, (when, kind, printed) in enumerate(cells, 1)
+            ]
             if self.stores_assessment:
                 # The loader stores each KPI's assessment after writing its values (kpis.services.kpis_assess):
                 # the same rules, run here on the values just written (all relative to the plan's year, so the
@@ -366,14 +368,21 @@ class _Writer(_Money, _Tables):
                 key = (m.unit, m.hib, tuple(c[2] for c in cells))
                 result = self.assessed.get(key)
                 if result is None:
-                    assessment = assess(
-                        values=[values.parsed(kind, printed, when) for when, kind, printed in cells],
-                        unit=m.unit,
-                        higher_is_better=m.hib,
-                        tolerance=None,
-                    )
-                    result = self.assessed[key] = (assessment.status, assessment.travel)
-                assessed = {"status": result[0], "travel": result[1]}
+                    parsed = [values.parsed(kind, printed, when) for when, kind, printed in cells]
+                    assessment = assess(values=parsed, unit=m.unit, higher_is_better=m.hib, tolerance=None)
+                    # Which cells the status rests on, by position (Kpi.shown_value, Kpi.shown_target).
+                    rests_on = [
+                        next((i for i, p in enumerate(parsed) if p is shown), None)
+                        for shown in (assessment.value, assessment.target)
+                    ]
+                    result = self.assessed[key] = (assessment.status, assessment.travel, *rests_on)
+                shown = [None if i is None else value_ids[i] for i in result[2:]]
+                assessed = {
+                    "status": result[0],
+                    "travel": result[1],
+                    "shown_value_id": shown[0],
+                    "shown_target_id": shown[1],
+                }
             else:
                 assessed = {}
             added = table.add(

@@ -165,6 +165,13 @@ def test_the_assessment_spreads_across_statuses(small):
     assert statuses.count("on_track") > statuses.count("off_track") > 0
     if hasattr(Kpi, "travel"):  # the stored assessment is the one the rules give
         assert all(kpi.status == kpi.assessment().status and kpi.travel == kpi.assessment().travel for kpi in kpis)
+        # and so are the values it rests on, which the KPI list shows
+        assert all(
+            (kpi.shown_value_id, kpi.shown_target_id)
+            == (getattr(kpi.assessment().value, "pk", None), getattr(kpi.assessment().target, "pk", None))
+            for kpi in kpis
+        )
+        assert sum(kpi.shown_value_id is not None for kpi in kpis) > len(kpis) / 2
 
 
 def test_budget_tables_reconcile(small):
