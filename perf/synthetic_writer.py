@@ -371,17 +371,17 @@ class _Writer(_Money, _Tables):
                     parsed = [values.parsed(kind, printed, when) for when, kind, printed in cells]
                     assessment = assess(values=parsed, unit=m.unit, higher_is_better=m.hib, tolerance=None)
                     # Which cells the status rests on, by position (Kpi.shown_value, Kpi.shown_target).
-                    rests_on = [
+                    value_at, target_at = (
                         next((i for i, p in enumerate(parsed) if p is shown), None)
                         for shown in (assessment.value, assessment.target)
-                    ]
-                    result = self.assessed[key] = (assessment.status, assessment.travel, *rests_on)
-                shown = [None if i is None else value_ids[i] for i in result[2:]]
+                    )
+                    result = self.assessed[key] = (assessment.status, assessment.travel, value_at, target_at)
+                status, travel, value_at, target_at = result
                 assessed = {
-                    "status": result[0],
-                    "travel": result[1],
-                    "shown_value_id": shown[0],
-                    "shown_target_id": shown[1],
+                    "status": status,
+                    "travel": travel,
+                    "shown_value_id": None if value_at is None else value_ids[value_at],
+                    "shown_target_id": None if target_at is None else value_ids[target_at],
                 }
             else:
                 assessed = {}
