@@ -20,9 +20,9 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.encoding import force_str
-from django_tables2.rows import BoundRow
 
 from plans.models import DataVersion
+from plans.table_cells import table_cells
 from plans.templatetags.plan_extras import money
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -63,9 +63,8 @@ def export_rows(table: tables.Table) -> Iterator[list]:
     yield [neutralise(force_str(column.header, strings_only=True)) for column in columns]
     data = table.data.data  # already ordered by RequestConfig
     records = data.iterator(chunk_size=CHUNK) if isinstance(data, QuerySet) else iter(data)
-    for record in records:
-        row = BoundRow(record, table=table)
-        yield [neutralise(force_str(row.get_cell_value(column.name), strings_only=True)) for column in columns]
+    for cells in table_cells(table, records, columns=columns, download=True):
+        yield [neutralise(force_str(cell, strings_only=True)) for cell in cells]
 
 
 def _xlsx_file(rows: Iterator[list], title: str):

@@ -10,6 +10,7 @@ from django.utils.html import conditional_escape, format_html, format_html_join,
 from django.utils.safestring import SafeString, mark_safe
 
 from plans.parsing import fy_label
+from plans.table_cells import table_cells
 
 register = template.Library()
 
@@ -136,9 +137,9 @@ def table_rows(table, rows, row_headers: bool = True, empty: str = "", labels: b
         for column in table.columns
     ]
     out = []
-    for row in rows:
+    for row in table_cells(table, rows):
         cells = ['<tr class="govuk-table__row">']
-        for n, ((_column, cell), css, label) in enumerate(zip(row.items(), classes, names, strict=False)):
+        for n, (cell, css, label) in enumerate(zip(row, classes, names, strict=False)):
             extra = css()
             extra = f" {conditional_escape(extra)}" if extra else ""
             if n == 0 and row_headers:
