@@ -10,8 +10,8 @@ value and calls the method: the same steps in the same order, so the same output
 compares every table of the pages with django-tables2's own cells).
 
 Columns outside the plain case keep django-tables2's own path, cell by cell: linked cells (`linkify`), link and
-many-to-many columns, accessors that cross a relation ("plan__title"), a model field with choices (drawn by its
-get_FOO_display), and render methods that ask for the BoundRow."""
+many-to-many columns, a model field with choices (drawn by its get_FOO_display), and render methods that ask
+for the BoundRow."""
 
 from __future__ import annotations
 
@@ -41,40 +41,50 @@ class _Column:
         self.default = None if download else bound.default
         self.empty = column.empty_values
         accessor = Accessor(bound.accessor)
-        self.field_name = str(accessor)
+        # As BoundRow: the object holding the field (the record, or what the accessor's path up to its last
+        # part leads to) decides whether a choices field is shown by its get_FOO_display.
+        path, _, self.field_name = accessor.rpartition(accessor.SEPARATOR)
+        self.path, self.last = (Accessor(path) if path else None), Accessor(self.field_name)
         names, catch_all = signature(self.method)
         self.wanted = None if catch_all else names  # None: the method takes **kwargs, so it gets every argument
         self.plain = not (
             (bound.link and not download)
             or isinstance(column, (BaseLinkColumn, ManyToManyColumn))
-            or len(accessor.bits) != 1
+            or accessor.SEPARATOR != Accessor.SEPARATOR  # the deprecated "." paths
+            or accessor.callable_args
+            or accessor.callable_kwargs
             or (self.wanted is not None and not set(self.wanted) <= _ARGUMENTS)
         )
-        self.accessor = accessor
         self._choices: dict[type, bool] = {}
 
-    def _has_choices(self, record: Any) -> bool:
-        """Whether the record is a model whose field of this name has choices (django-tables2 then shows
+    def _has_choices(self, holder: Any) -> bool:
+        """Whether the holder is a model whose field of this name has choices (django-tables2 then shows
         get_FOO_display()): asked once per model class."""
-        kind = type(record)
+        kind = type(holder)
         known = self._choices.get(kind)
         if known is None:
             known = False
-            if isinstance(record, models.Model):
+            if isinstance(holder, models.Model):
                 try:
-                    field = record._meta.get_field(self.field_name)
-                    known = bool(getattr(field, "choices", ())) and hasattr(record, f"get_{self.field_name}_display")
+                    field = holder._meta.get_field(self.field_name)
+                    known = bool(getattr(field, "choices", ())) and hasattr(holder, f"get_{self.field_name}_display")
                 except FieldDoesNotExist:
                     pass
             self._choices[kind] = known
         return known
 
+    def holder(self, record: Any) -> Any:
+        return record if self.path is None else self.path.resolve(record, quiet=True)
+
     def cell(self, record: Any, row: Callable[[], BoundRow]) -> Any:
-        if not self.plain or self._has_choices(record):
+        # A dict record may hold the whole path as one key (a values() row): BoundRow looks that up first.
+        plain = self.plain and not (self.path is not None and isinstance(record, dict))
+        holder = self.holder(record) if plain else None
+        if not plain or self._has_choices(holder):
             bound_row = row()
             return bound_row.get_cell_value(self.name) if self.download else bound_row.get_cell(self.name)
         try:
-            value = self.accessor.resolve(record)
+            value = self.last.resolve(holder)  # the rest of the walk BoundRow makes from the record
         except Exception:  # as django-tables2: a column with no attribute of its name draws its default
             value = None
         if value in self.empty:
