@@ -12,15 +12,18 @@ from decimal import Decimal
 import django_tables2 as tables
 from django.utils.safestring import mark_safe
 
-from plans.page_table import NUMERIC, AmountColumn, PageTable, TextColumn, page_table, plain
+from dashboard.cells import kpi_link, status_tag
+from plans.page_table import NUMERIC, AmountColumn, DrawnColumn, PageTable, TextColumn, page_table, plain
 from plans.templatetags.plan_extras import fy
 
-KPI_LINK = '<a class="govuk-link" href="{{ record.kpi.get_absolute_url }}">{{ record.kpi.description }}</a>'
-STATUS = '{% include "partials/status.html" with assessment=VALUE %}'
+
+def _status(accessor: str, verbose_name: str) -> DrawnColumn:
+    """The status tag of the assessment at `accessor` (drawn in Python: dashboard.cells.status_tag)."""
+    return DrawnColumn(status_tag, accessor=accessor, verbose_name=verbose_name)
 
 
-def _status(accessor: str, verbose_name: str) -> TextColumn:
-    return TextColumn(STATUS.replace("VALUE", f"record.{accessor}"), verbose_name=verbose_name)
+def _kpi_link(verbose_name: str = "Measure") -> DrawnColumn:
+    return DrawnColumn(kpi_link, accessor="kpi", verbose_name=verbose_name)
 
 
 def _money_or(value: Decimal | None, words: str) -> Decimal | str:
@@ -164,7 +167,7 @@ def department_tables(
             "kpis",
             kpis,
             [
-                ("measure", TextColumn(KPI_LINK, verbose_name="Measure")),
+                ("measure", _kpi_link()),
                 ("status", _status("assessment", "Status")),
                 ("travel", tables.Column(accessor="assessment__travel_label", verbose_name="Direction of travel")),
                 ("reason", tables.Column(accessor="assessment__reason", verbose_name="Why")),

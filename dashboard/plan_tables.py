@@ -13,8 +13,8 @@ from typing import Any
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from dashboard.cells import budget_figure, kpi_values
-from dashboard.page_tables import KPI_LINK, _status
+from dashboard.cells import budget_figure, kpi_link_with_footnotes, kpi_values
+from dashboard.page_tables import _status
 from plans.page_table import NUMERIC, AmountColumn, DrawnColumn, PageTable, TextColumn, page_table, plain
 
 NOT_A_DATE = '{% if PROBLEM %} <strong class="govuk-tag govuk-tag--yellow">Not a real date</strong>{% endif %}'
@@ -253,14 +253,10 @@ def plan_tables(*, plan, sections: dict) -> dict:
                     [
                         (
                             "measure",
-                            TextColumn(
-                                KPI_LINK + '{% for f in record.kpi.footnotes %}<br><span class="app-muted">{{ f }}'
-                                "</span>{% endfor %}",
-                                verbose_name="Measure",
-                            ),
+                            DrawnColumn(kpi_link_with_footnotes, accessor="kpi", verbose_name="Measure"),
                         ),
                         # The status next to the measure: the printed columns after it can run past the screen's edge.
-                        ("status", _status("kpi.stored_assessment", "Status")),
+                        ("status", _status("kpi__stored_assessment", "Status")),
                         *[
                             (f"c{j}", DrawnColumn(kpi_values, verbose_name=header))
                             for j, header in enumerate(arranged.headers)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import django_tables2 as tables
 
 from dashboard.briefing import MOST_PRESSURES
-from dashboard.page_tables import KPI_LINK
+from dashboard.page_tables import _kpi_link
 from plans.models import Plan
 from plans.page_table import AmountColumn, PageTable, TextColumn, page_table
 
@@ -52,7 +52,7 @@ def summary_tables(*, plan: Plan, summary: dict) -> list[PageTable]:
             "off-track",
             summary["measures"],
             [
-                ("measure", TextColumn(KPI_LINK, verbose_name="Measure")),
+                ("measure", _kpi_link()),
                 ("latest", TextColumn(LATEST, verbose_name="Latest")),
                 ("target", TextColumn(TARGET, verbose_name="Target")),
                 ("status", TextColumn(STATUS, verbose_name="Status")),
@@ -70,7 +70,7 @@ def summary_tables(*, plan: Plan, summary: dict) -> list[PageTable]:
             "kpi-changes",
             summary["kpi_changes"],
             [
-                ("measure", TextColumn(KPI_LINK, verbose_name="Measure")),
+                ("measure", _kpi_link()),
                 (
                     "then",
                     TextColumn(
