@@ -52,8 +52,7 @@ STATUS_MEANING = {
     "the process has changed.",
     CONCERN: "The figures have moved the worse way by more than chance alone would explain: something in the "
     "process has changed, and it is worth finding out what.",
-    NEUTRAL: "The figures have moved by more than chance alone would explain: something in the process has "
-    "changed.",
+    NEUTRAL: "The figures have moved by more than chance alone would explain: something in the process has changed.",
     COMMON: "The figures vary within the limits that chance alone explains: a rise or fall from one year to the "
     "next is noise, not a sign that anything has changed.",
 }
@@ -142,11 +141,15 @@ class Variation:
 
     @property
     def near_upper(self) -> float | None:
-        return None if self.mean is None or self.mean_moving_range is None else self.mean + NEAR * self.mean_moving_range
+        if self.mean is None or self.mean_moving_range is None:
+            return None
+        return self.mean + NEAR * self.mean_moving_range
 
     @property
     def near_lower(self) -> float | None:
-        return None if self.mean is None or self.mean_moving_range is None else self.mean - NEAR * self.mean_moving_range
+        if self.mean is None or self.mean_moving_range is None:
+            return None
+        return self.mean - NEAR * self.mean_moving_range
 
     def rules_at(self, index: int) -> list[str]:
         """The rules that fired on the point at this position, in the order RULE_NAMES lists them."""

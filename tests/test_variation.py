@@ -147,7 +147,9 @@ def test_the_target_against_the_limits_says_whether_it_will_be_met():
         "The target of 25 lies above the upper process limit: the process will consistently miss the target "
         "unless something changes."
     )
-    assert years(SHIFTED, higher_is_better=False, target=25).assurance.endswith("consistently hit the target unless something changes.")
+    assert years(SHIFTED, higher_is_better=False, target=25).assurance.endswith(
+        "consistently hit the target unless something changes."
+    )
     assert years(SHIFTED, higher_is_better=True, target=0).assurance == (
         "The target of 0 lies below the lower process limit: the process will consistently hit the target "
         "unless something changes."
@@ -185,6 +187,8 @@ def test_the_series_takes_one_figure_a_year_entered_over_printed_and_full_year_o
         HistoryPoint(2021, "latest", [Value(2021, "latest", 8, source="entry", entered_at=when)]),  # entered wins
         HistoryPoint(2022, "actual", [Value(2022, "actual", None)]),  # no number: no point
         HistoryPoint(2022, "target", [Value(2022, "target", 9)]),  # targets are not figures
-        HistoryPoint(2023, "latest", [Value(2023, "latest", 4, plan_year=2022), Value(2023, "latest", 6, plan_year=2023)]),
+        HistoryPoint(
+            2023, "latest", [Value(2023, "latest", 4, plan_year=2022), Value(2023, "latest", 6, plan_year=2023)]
+        ),
     ]
     assert history_series(history) == [("2020-21", 5), ("2021-22", 8), ("2023-24", 6)]
