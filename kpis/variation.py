@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import pandas as pd
+import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the lock
 
 from kpis.models import KpiValue
 from kpis.selectors import HistoryPoint
@@ -305,24 +305,23 @@ def history_series(history: Sequence[HistoryPoint]) -> list[tuple[str, Decimal]]
     number, the newest entered value (entered beats printed, as the history chart decides: HistoryPoint.latest),
     else a full-year actual over a part-year latest (a part-year figure is not comparable with whole years'),
     else the newest plan's printed figure. No queries."""
-    by_year: dict[int, list[KpiValue]] = {}
+    by_year: dict[int, list[tuple[KpiValue, Decimal]]] = {}
     for point in history:
         if point.kind in {KpiValue.Kind.ACTUAL, KpiValue.Kind.LATEST}:
-            by_year.setdefault(point.year, []).extend(v for v in point.values if v.value is not None)
+            for v in point.values:
+                if v.value is not None:
+                    by_year.setdefault(point.year, []).append((v, v.value))
     series = []
     for year in sorted(by_year):
-        values = by_year[year]
-        if not values:
-            continue
-        chosen = max(
-            values,
-            key=lambda v: (
-                v.source == "entry",
-                v.entered_at.timestamp() if v.entered_at else 0,
-                v.kind == KpiValue.Kind.ACTUAL,
-                v.kpi.plan.financial_year,
-                v.order,
+        chosen, figure = max(
+            by_year[year],
+            key=lambda pair: (
+                pair[0].source == "entry",
+                pair[0].entered_at.timestamp() if pair[0].entered_at else 0,
+                pair[0].kind == KpiValue.Kind.ACTUAL,
+                pair[0].kpi.plan.financial_year,
+                pair[0].order,
             ),
         )
-        series.append((chosen.year_label, chosen.value))
+        series.append((chosen.year_label, figure))
     return series

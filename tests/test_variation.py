@@ -4,6 +4,8 @@ range; "close to a limit": beyond mean ± (2/3 × 2.66) × the mean moving range
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from kpis.variation import (
@@ -180,15 +182,17 @@ def test_the_series_takes_one_figure_a_year_entered_over_printed_and_full_year_o
     from kpis.selectors import HistoryPoint
 
     when = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+
+    def point(year: int, kind: str, values: list[Any]) -> HistoryPoint:
+        return HistoryPoint(year, kind, values)
+
     history = [
-        HistoryPoint(2020, "actual", [Value(2020, "actual", 5)]),
-        HistoryPoint(2020, "latest", [Value(2020, "latest", 3)]),  # a part-year figure: the actual wins
-        HistoryPoint(2021, "actual", [Value(2021, "actual", 7)]),
-        HistoryPoint(2021, "latest", [Value(2021, "latest", 8, source="entry", entered_at=when)]),  # entered wins
-        HistoryPoint(2022, "actual", [Value(2022, "actual", None)]),  # no number: no point
-        HistoryPoint(2022, "target", [Value(2022, "target", 9)]),  # targets are not figures
-        HistoryPoint(
-            2023, "latest", [Value(2023, "latest", 4, plan_year=2022), Value(2023, "latest", 6, plan_year=2023)]
-        ),
+        point(2020, "actual", [Value(2020, "actual", 5)]),
+        point(2020, "latest", [Value(2020, "latest", 3)]),  # a part-year figure: the actual wins
+        point(2021, "actual", [Value(2021, "actual", 7)]),
+        point(2021, "latest", [Value(2021, "latest", 8, source="entry", entered_at=when)]),  # entered wins
+        point(2022, "actual", [Value(2022, "actual", None)]),  # no number: no point
+        point(2022, "target", [Value(2022, "target", 9)]),  # targets are not figures
+        point(2023, "latest", [Value(2023, "latest", 4, plan_year=2022), Value(2023, "latest", 6, plan_year=2023)]),
     ]
     assert history_series(history) == [("2020-21", 5), ("2021-22", 8), ("2023-24", 6)]

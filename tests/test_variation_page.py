@@ -8,7 +8,7 @@ import io
 import json
 import re
 
-import plotly.graph_objects as go
+import plotly.graph_objects as go  # type: ignore[import-untyped]
 import pytest
 
 from kpis.models import KpiValue
