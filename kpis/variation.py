@@ -315,8 +315,8 @@ def history_series(history: Sequence[HistoryPoint]) -> list[tuple[str, Decimal]]
     for year in sorted(by_year):
         chosen, figure = max(
             by_year[year],
+            # Only entered values have an entered_at: the newest entry first, then the printed figures.
             key=lambda pair: (
-                pair[0].source == "entry",
                 pair[0].entered_at.timestamp() if pair[0].entered_at else 0,
                 pair[0].kind == KpiValue.Kind.ACTUAL,
                 pair[0].kpi.plan.financial_year,
