@@ -15,6 +15,7 @@ from kpis.forms import entry_forms as build_entry_forms
 from kpis.models import Benchmark, Kpi, KpiValue, Measure
 from kpis.selectors import kpi_table
 from kpis.tables import KpiTable, with_status_order
+from kpis.variation_chart import kpi_variation
 from plans.models import Department, Plan, user_can_edit
 from plans.page_table import by_name, page_export
 from plans.tables import PER_PAGE, table_export
@@ -32,14 +33,17 @@ def kpi(request: HttpRequest, slug: str, key: str) -> HttpResponseBase:
     history = selectors.measure_history(measure=item.measure)
     entries = sorted((v for v in item.values.all() if v.is_entry), key=lambda v: v.entry_time(), reverse=True)
     figure = history_figure(history, unit=item.unit)
-    tables = page_tables.kpi_tables(kpi=item, entries=entries, history=history, charted=bool(figure))
+    assessment = item.assessment()
+    spc = kpi_variation(kpi=item, history=history, assessment=assessment)
+    tables = page_tables.kpi_tables(kpi=item, entries=entries, history=history, charted=bool(figure)) + spc.tables
     export = page_export(request, tables, stem=f"{item.plan.slug}-{item.key}")
     if export is not None:
         return export
     ctx = {
         "plan": item.plan,
         "kpi": item,
-        "assessment": item.assessment(),
+        "assessment": assessment,
+        "spc": spc,
         "table": kpi_table([item]),
         "entries": entries,
         "benchmarks": list(item.benchmarks.all()),
