@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install db db-stop migrate load static check-fixtures chromium backup restore serve bench soak wrk
+.PHONY: run test install db db-stop migrate load static check-fixtures chromium pdf-libs backup restore serve bench soak wrk
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,7 +36,7 @@ static: install
 
 # migrate, load, seed_local_users and collectstatic, each skipped when it has nothing to do, then runserver, all
 # in one process (loader/management/commands/prepare_run.py).
-run: install
+run: install pdf-libs
 	$(PY) manage.py prepare_run --serve 127.0.0.1:$(PORT)
 
 backup: db
@@ -48,7 +48,7 @@ restore: db
 	$(PY) manage.py restore "$(FILE)" $(if $(RESTORE_DB),--database "$(RESTORE_DB)",)
 
 # Production-style serving: gunicorn behind your proxy; settings come from the environment (README).
-serve: install
+serve: install pdf-libs
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py assess_kpis
@@ -62,11 +62,16 @@ check-fixtures: migrate
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -q && apt-get install -y -q chromium)
 
+# WeasyPrint (the PDF report packs) draws with Pango and HarfBuzz, and embeds fonts it finds with fontconfig.
+pdf-libs:
+	@ldconfig -p | grep -q libpangoft2-1.0 && ldconfig -p | grep -q libharfbuzz-subset && fc-list | grep -qi dejavu \
+		|| (apt-get update -q && apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+
 # ruff, then the apps' import contract ([tool.importlinter] in pyproject.toml: under a second, so no cache folder
 # is kept), then the tests.
 # Checks first, each failing the run: lint, layout, the apps' one-way imports, types (the dummy DATABASE_URL only
 # stops settings from starting the embedded database for mypy: nothing connects), then every test.
-test: install chromium
+test: install chromium pdf-libs
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache --no-logo
