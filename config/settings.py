@@ -119,6 +119,9 @@ if REQUIRE_SIGN_IN:
 # The API (api/): requests allowed per token, signed-in user or address ("<n>/<s|m|h|d>", default 600 a minute);
 # over it, 429 and Retry-After. Counted in the default cache, so per app server.
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/m")
+# The OCDS pipeline notice's ocid prefix: the publisher's own, registered with the OCDS helpdesk ("ocds-" and six
+# characters). The default marks a notice made for trying out, not for publication.
+OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-local")
 # Last: it needs the user (and, when sign-in is required, runs after that check), and caches what the view made.
 MIDDLEWARE.append("config.middleware.PageCacheMiddleware")
 AUTH_PASSWORD_VALIDATORS = [
