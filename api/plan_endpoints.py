@@ -16,7 +16,14 @@ from plans.filters import DeliverableFilter, RiskFilter
 from plans.models import Council, Deliverable, DeliverableUpdate, Department, Discrepancy, Plan, Risk
 
 router = Router(tags=["Plans"])
-RESPONSES: dict[int, Any] = {304: None, 400: schemas.Problem, 401: schemas.Problem, 404: schemas.Problem}
+ERRORS: dict[int, Any] = {
+    400: schemas.Problem,
+    401: schemas.Problem,
+    404: schemas.Problem,
+    422: schemas.InvalidParameters,
+    429: schemas.Problem,
+}
+RESPONSES: dict[int, Any] = {304: None, **ERRORS}
 Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Rows a page, 1 to {MAX_LIMIT}")
 Cursor = Query(None, description="Where the page starts: the `next_cursor` of the page before")
 

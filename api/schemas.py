@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from ninja import Schema
 
@@ -246,3 +247,9 @@ class Corrections(Paged):
 
 class Problem(Schema):
     detail: str
+
+
+class InvalidParameters(Schema):
+    """A parameter of the wrong type or out of range (`loc` names it, `msg` says why)."""
+
+    detail: list[dict[str, Any]]

@@ -15,6 +15,7 @@ from django.urls import reverse
 from ninja import Query, Router
 
 from api.paging import cache_headers, filter_data, filtered
+from api.plan_endpoints import ERRORS
 from kpis.assessment import STATUS_LABELS, TRAVEL_LABELS
 from kpis.filters import KpiFilter
 from kpis.models import Kpi, KpiValue
@@ -155,7 +156,9 @@ def _download(content_type: str) -> dict:
     return {"responses": {200: {"description": "The file", "content": {content_type: {"schema": {"type": "string"}}}}}}
 
 
-@router.get("/kpi-figures.csv", summary="Every KPI figure, tidy, as CSV", openapi_extra=_download("text/csv"))
+@router.get(
+    "/kpi-figures.csv", response=ERRORS, summary="Every KPI figure, tidy, as CSV", openapi_extra=_download("text/csv")
+)
 def kpi_figures_csv(
     request: HttpRequest,
     council: str | None = Query(None, description="Council slug (default: the first council)"),
@@ -173,7 +176,10 @@ def kpi_figures_csv(
 
 
 @router.get(
-    "/kpi-figures.xlsx", summary="Every KPI figure, tidy, as Excel", openapi_extra=_download(CONTENT_TYPES["xlsx"])
+    "/kpi-figures.xlsx",
+    response=ERRORS,
+    summary="Every KPI figure, tidy, as Excel",
+    openapi_extra=_download(CONTENT_TYPES["xlsx"]),
 )
 def kpi_figures_xlsx(
     request: HttpRequest,
