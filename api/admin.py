@@ -15,10 +15,10 @@ class ServiceTokenAdmin(admin.ModelAdmin):
     readonly_fields = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
     actions = ["revoke"]
 
-    def get_fields(self, request: HttpRequest, obj: ServiceToken | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: ServiceToken | None = None):
         return ["name"] if obj is None else ["name", *self.readonly_fields]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: ServiceToken | None = None) -> list[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: ServiceToken | None = None):
         # Only the name is asked for; a token once made is changed only by revoking it.
         return [] if obj is None else ["name", *self.readonly_fields]
 
@@ -37,7 +37,7 @@ class ServiceTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke the selected tokens (they stop working at once)")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ServiceToken]) -> None:
-        for item in queryset.active():
+        for item in queryset.filter(revoked_at__isnull=True):
             item.revoke()
         self.message_user(request, "Revoked.")
 

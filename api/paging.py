@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.http import parse_etags
 from ninja.errors import HttpError
@@ -33,7 +34,7 @@ class NotModified(Exception):
         self.etag = etag
 
 
-def cache_headers(response: HttpResponse) -> None:
+def cache_headers(response: HttpResponseBase) -> None:
     # no-cache: a client (and the page cache, config.middleware) keeps nothing without asking again with
     # If-None-Match; private when the API needs a token, so no shared cache keeps what the token allowed.
     response["Cache-Control"] = "private, no-cache" if settings.REQUIRE_SIGN_IN else "no-cache"

@@ -74,7 +74,7 @@ def figure_rows(kpi: Kpi) -> Iterator[list[Any]]:
             slot["entry"] = value
         else:
             slot.setdefault("document", value)
-    order = {KpiValue.Kind.ACTUAL: 0, KpiValue.Kind.LATEST: 1, KpiValue.Kind.TARGET: 2}
+    order: dict[str, int] = {KpiValue.Kind.ACTUAL: 0, KpiValue.Kind.LATEST: 1, KpiValue.Kind.TARGET: 2}
     plan, status = kpi.plan, kpi.status or "none"
     for (year, kind), slot in sorted(cells.items(), key=lambda item: (item[0][0], order.get(item[0][1], 9))):
         document, entry = slot.get("document"), slot.get("entry")

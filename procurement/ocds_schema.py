@@ -38,16 +38,17 @@ def release_schema() -> dict[str, Any]:
 def package_validator():
     """A validator of a release package whose releases are checked against release_schema() (the package schema
     names the release schema by its published URL; it is resolved to our patched copy, offline)."""
-    from jsonschema import Draft4Validator, FormatChecker  # only the tests and the checks use it
-    from referencing import Registry, Resource
+    # Imported here: jsonschema is a test dependency (pyproject.toml), and only the tests validate.
+    from jsonschema import Draft4Validator, FormatChecker  # type: ignore[import-untyped]
+    from referencing import Registry
     from referencing.jsonschema import DRAFT4
 
     package = _read("ocds-1.1/release-package-schema.json")
     release = release_schema()
     registry = Registry().with_resources(
         [
-            (release["id"], Resource(contents=release, specification=DRAFT4)),
-            (package["id"], Resource(contents=package, specification=DRAFT4)),
+            (release["id"], DRAFT4.create_resource(release)),
+            (package["id"], DRAFT4.create_resource(package)),
         ]
     )
     return Draft4Validator(package, registry=registry, format_checker=FormatChecker())

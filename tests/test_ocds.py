@@ -27,7 +27,7 @@ def test_every_years_package_is_valid_ocds_with_the_uk_extension(client, all_pla
 
 def test_the_validator_refuses_what_the_schemas_refuse():
     package = {"uri": "https://x.example/p", "version": "1.1", "publishedDate": "2025-04-01T00:00:00Z"}
-    release = {"ocid": "ocds-x-1", "id": "1", "date": "2025-04-01T00:00:00Z", "tag": ["planned"]}
+    release: dict[str, object] = {"ocid": "ocds-x-1", "id": "1", "date": "2025-04-01T00:00:00Z", "tag": ["planned"]}
     release |= {"initiationType": "tender", "planning": {"documents": [{"id": "1", "noticeType": 1}]}}
     found = errors_of({**package, "publisher": {"name": "A"}, "releases": [release]})
     assert any("'planned' is not one of" in e for e in found)  # the release tag codelist
