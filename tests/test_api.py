@@ -57,7 +57,7 @@ def test_the_status_filter_is_the_kpi_pages_filter(client, all_plans):
 
 def test_it_pages_with_a_cursor_through_every_row_once(client, all_plans):
     url, seen, pages = "/api/v1/kpis?department=childrens-services&limit=40", [], 0
-    while url:
+    while url and pages < 50:  # bounded: a cursor that does not move on must fail, not hang
         body = client.get(url).json()
         assert len(body["items"]) <= 40
         seen += [(item["plan"], item["key"]) for item in body["items"]]
@@ -124,3 +124,25 @@ def test_deliverables_risks_budgets_procurement_and_corrections_carry_their_prin
     ]
     risks = client.get("/api/v1/risks", {"plan": "asch-2020-21", "limit": 1}).json()["items"]
     assert risks[0]["description"] == "Continuing Health Care (CHC): cost pressures on Adult Care"
+
+
+def test_the_openapi_document_and_the_docs_page_are_served_from_here(client):
+    document = client.get("/api/v1/openapi.json").json()
+    assert document["openapi"].startswith("3.")
+    assert {
+        "/api/v1/councils",
+        "/api/v1/departments",
+        "/api/v1/plans",
+        "/api/v1/kpis",
+        "/api/v1/deliverables",
+        "/api/v1/risks",
+        "/api/v1/budget-tables",
+        "/api/v1/procurement",
+        "/api/v1/corrections",
+        "/api/v1/kpi-figures.csv",
+        "/api/v1/kpi-figures.xlsx",
+    } == set(document["paths"])
+    scheme = document["components"]["securitySchemes"]["ApiAccess"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    docs = client.get("/api/v1/docs").content.decode()
+    assert '<script src="/static/ninja/swagger-ui-bundle.js">' in docs and "cdn" not in docs.lower()
