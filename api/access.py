@@ -11,6 +11,7 @@ from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
 from api.models import ServiceToken
+from plans.accounts import client_address
 
 
 class Reader:
@@ -42,7 +43,9 @@ class ApiAccess(HttpBearer):
 
 
 def _address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    # As sign-in throttling counts it: behind our own proxy (BEHIND_PROXY) the address it appended, so readers
+    # of an open site do not all share the proxy's count.
+    return client_address(request)
 
 
 class ApiThrottle(SimpleRateThrottle):

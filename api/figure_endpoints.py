@@ -217,11 +217,23 @@ def procurement(
     conditional(request, response)
     councils = councils_in_order()
     chosen = council_pick(councils, council)  # 404 for an unknown council, as on the page
-    params = locals().copy()
-    names = ["council", "q", "department", "plan", "group", "value_min", "value_max", "statutory"]
-    names += list(PipelineFilter.DATE_FILTERS)
     filterset = PipelineFilter(
-        filter_data({name: params[name] for name in names}),
+        filter_data(
+            {
+                "council": council,
+                "q": q,
+                "department": department,
+                "plan": plan,
+                "group": group,
+                "value_min": value_min,
+                "value_max": value_max,
+                "procurement_start_from": procurement_start_from,
+                "procurement_start_to": procurement_start_to,
+                "contract_start_from": contract_start_from,
+                "contract_start_to": contract_start_to,
+                "statutory": statutory,
+            }
+        ),
         queryset=pipeline_queryset(council=chosen),
         choices=filter_choices(council=chosen),
         councils=councils,

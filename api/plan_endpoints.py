@@ -114,8 +114,22 @@ def deliverables(
 ):
     """The filters of the deliverables page (/deliverables/), one council at a time (default the first)."""
     conditional(request, response)
-    params = locals().copy()
-    data = filter_data({name: params[name] for name in DeliverableFilter.Meta.fields})
+    data = filter_data(
+        {
+            "council": council,
+            "department": department,
+            "plan": plan,
+            "council_priority": council_priority,
+            "section": section,
+            "lead": lead,
+            "start_from": start_from,
+            "start_to": start_to,
+            "end_from": end_from,
+            "end_to": end_to,
+            "undated": undated,
+            "in_council_plan": in_council_plan,
+        }
+    )
     queryset = filtered(DeliverableFilter(data, queryset=Deliverable.objects.all()))
     queryset = queryset.select_related("plan").prefetch_related(
         Prefetch("updates", queryset=DeliverableUpdate.objects.order_by("entered_at", "pk"))
@@ -171,8 +185,17 @@ def risks(
 ):
     """The filters of the risks page (/risks/), one council at a time (default the first)."""
     conditional(request, response)
-    params = locals().copy()
-    data = filter_data({name: params[name] for name in RiskFilter.Meta.fields})
+    data = filter_data(
+        {
+            "council": council,
+            "department": department,
+            "plan": plan,
+            "type": type,
+            "owner": owner,
+            "council_priority": council_priority,
+            "section": section,
+        }
+    )
     queryset = filtered(RiskFilter(data, queryset=Risk.objects.all())).select_related("plan")
     rows, links = keyset_page(request, queryset, cursor=cursor, limit=limit)
     items = [

@@ -146,3 +146,12 @@ def test_the_openapi_document_and_the_docs_page_are_served_from_here(client):
     assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
     docs = client.get("/api/v1/docs").content.decode()
     assert '<script src="/static/ninja/swagger-ui-bundle.js">' in docs and "cdn" not in docs.lower()
+
+
+@pytest.mark.parametrize("limit", [5, 200])
+def test_a_page_of_kpis_costs_the_same_queries_whatever_its_size(client, all_plans, django_assert_num_queries, limit):
+    # 1 the data version (ETag), 2 the councils (the filter's council), 3 the KPIs with plan, department and
+    # measure, 4 their values, 5 their benchmarks.
+    with django_assert_num_queries(5):
+        response = client.get("/api/v1/kpis", {"limit": limit})
+    assert len(response.json()["items"]) == limit
