@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "search",
     "loader",  # reads the fixtures into the domain apps
     "perf",  # benchmark, soak and synthetic data: outside the request path
+    "api",  # the read-only JSON API (/api/v1/), the tidy KPI download and service tokens
+    "ninja",  # django-ninja's templates and Swagger UI files, served from our static files (no CDN)
     "axes",  # sign-in throttling; its admin lets administrators see and lift lockouts
 ]
 
@@ -114,6 +116,12 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 REQUIRE_SIGN_IN = env_bool("REQUIRE_SIGN_IN", False)
 if REQUIRE_SIGN_IN:
     MIDDLEWARE.append("django.contrib.auth.middleware.LoginRequiredMiddleware")
+# The API (api/): requests allowed per token, signed-in user or address ("<n>/<s|m|h|d>", default 600 a minute);
+# over it, 429 and Retry-After. Counted in the default cache, so per app server.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/m")
+# The OCDS pipeline notice's ocid prefix: the publisher's own, registered with the OCDS helpdesk ("ocds-" and six
+# characters). The default marks a notice made for trying out, not for publication.
+OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-local")
 # Last: it needs the user (and, when sign-in is required, runs after that check), and caches what the view made.
 MIDDLEWARE.append("config.middleware.PageCacheMiddleware")
 AUTH_PASSWORD_VALIDATORS = [

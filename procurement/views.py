@@ -16,7 +16,7 @@ from plans.models import Plan
 from plans.selectors import council_get, council_pick, councils_in_order, plan_get
 from plans.tables import PER_PAGE, table_export
 from plans.templatetags.plan_extras import money
-from procurement import notices, selectors
+from procurement import notices, ocds, selectors
 from procurement.filters import NoticeForm, PipelineFilter
 from procurement.models import ProcurementEntry
 from procurement.tables import PipelineTable, PrintedPipelineTable
@@ -206,7 +206,14 @@ def pipeline_notice(request: HttpRequest) -> HttpResponseBase:
     )
     if (export := table_export(request, table, name=f"pipeline-notice-{start.isoformat()}")) is not None:
         return export
+    # The OCDS download covers the 18 months from 1 April of the financial year the chosen day falls in; what its
+    # contracts still need (TBA/TBC dates, the undated) is listed from the same rows, without another query.
+    ocds_year = start.year if start.month >= 4 else start.year - 1
+    ocds_notice = notices.pipeline_notice(start=dt.date(ocds_year, 4, 1), rows=over)
     ctx = {
+        "ocds_year": ocds_year,
+        "ocds_count": len(ocds_notice.rows),
+        "missing": ocds.missing_values(ocds_notice),
         "form": form,
         "notice": notice,
         "table": table,

@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
-PACKAGES = ("plans", "kpis", "budgets", "procurement", "dashboard", "search", "loader", "perf", "config")
+PACKAGES = ("plans", "kpis", "budgets", "procurement", "dashboard", "search", "loader", "api", "perf", "config")
 
 
 def contract_toml() -> str:
@@ -63,6 +63,8 @@ def test_the_allowed_directions_pass(stand_in):
         ("loader", "kpis"),
         ("search", "budgets"),
         ("dashboard", "procurement"),
+        ("api", "kpis"),
+        ("api", "budgets"),
         ("kpis", "plans"),
         ("budgets", "plans"),
         ("procurement", "plans"),
@@ -83,6 +85,8 @@ def test_the_allowed_directions_pass(stand_in):
         ("dashboard", "search", "dashboard is not allowed to import search"),
         ("budgets", "dashboard", "budgets is not allowed to import dashboard"),  # nothing imports upwards
         ("loader", "perf", "loader is not allowed to import perf"),
+        ("api", "dashboard", "api is not allowed to import dashboard"),  # the API sits beside the dashboard
+        ("procurement", "api", "procurement is not allowed to import api"),
         ("config", "dashboard", "config is not allowed to import dashboard"),  # config imports plans only
         ("plans", "config", "plans is not allowed to import config"),  # and the apps never import config back
     ],
