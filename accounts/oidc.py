@@ -46,6 +46,11 @@ def issuer() -> str:
     return settings.OIDC_ISSUER.rstrip("/")
 
 
+def discovered(name: str) -> dict[str, Any]:
+    """The discovery document if it has been fetched already (never fetches)."""
+    return _discovered.get(name, {})
+
+
 def provider_configuration() -> dict[str, Any]:
     """The issuer's discovery document, fetched once per process (a failure is not kept: the next try asks again)."""
     name = issuer()

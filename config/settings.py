@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",  # idle and absolute session timeouts (below)
+    "accounts.middleware.DirectoryFormActionMiddleware",  # signing out may redirect to the directory (SSO on)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # turns a refused sign-in into accounts.views.refused's page
 ]
