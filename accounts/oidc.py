@@ -96,7 +96,7 @@ class DirectoryBackend(OIDCAuthenticationBackend):
         # one too: the endpoints are read in authenticate instead, only for a directory sign-in.
         self.UserModel = get_user_model()
 
-    def authenticate(self, request, **kwargs):  # type: ignore[override]
+    def authenticate(self, request, **kwargs):
         if not settings.OIDC_ISSUER or request is None or "password" in kwargs:
             return None
         self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID

@@ -86,6 +86,7 @@ def test_deliverable_progress_is_isolated(client, plans, users):
 def test_a_doubt_reason_is_isolated(client, plans, users):
     kpi = kpi_of(plans.cs, PCT)
     value = KpiValue.objects.filter(kpi=kpi, source="document").exclude(printed="").first()
+    assert value is not None
     kpi_value_doubt_set(value=value, doubtful=True, reason=HOSTILE, by=users.admin)
     html = client.get(kpi.get_absolute_url()).content.decode()
     assert f"<bdi>{HOSTILE}</bdi>" in html and isolated(html, HOSTILE)

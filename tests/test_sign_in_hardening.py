@@ -58,7 +58,7 @@ def test_thirty_minutes_without_a_request_sign_the_user_out(lead_signed_in):
     page = client.get(response["Location"]).content.decode()
     assert "You were signed out after 30 minutes without activity. Sign in again to carry on." in page
     assert events()[-1] == ("timed_out", "lena", "127.0.0.1")
-    assert SignInEvent.objects.order_by("pk").last().detail == "idle"
+    assert SignInEvent.objects.latest("pk").detail == "idle"
 
 
 def test_eight_hours_after_signing_in_the_user_is_signed_out_however_active(lead_signed_in):
@@ -70,7 +70,7 @@ def test_eight_hours_after_signing_in_the_user_is_signed_out_however_active(lead
     response = _update_page(client)
     assert response.status_code == 302 and not signed_in(client)
     assert "You were signed out 8 hours after signing in." in client.get(response["Location"]).content.decode()
-    assert SignInEvent.objects.order_by("pk").last().detail == "absolute"
+    assert SignInEvent.objects.latest("pk").detail == "absolute"
 
 
 def test_the_audit_records_sign_ins_failures_lockouts_and_sign_outs(client, users):
@@ -111,7 +111,9 @@ def test_administrators_read_the_audit_and_cannot_change_it(client, users):
     event = SignInEvent.objects.filter(kind="locked_out").get()
     assert client.get(reverse("admin:accounts_signinevent_add")).status_code == 403
     client.post(reverse("admin:accounts_signinevent_change", args=[event.pk]), {"kind": "signed_in"})
-    assert client.post(reverse("admin:accounts_signinevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:accounts_signinevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    )
     assert SignInEvent.objects.filter(pk=event.pk, kind="locked_out").exists()
 
 

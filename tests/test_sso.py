@@ -21,7 +21,9 @@ from tests.test_entry import CS, ETE, PASSWORD, fast_passwords, loaded_plans, pl
 
 APP = "http://testserver"
 UNKNOWN_GROUP = "Your council account is in no group this service gives a role to, so it cannot sign you in."
-UNAVAILABLE = "The council&#x27;s sign-in service is not answering, so you cannot sign in with your council account now."
+UNAVAILABLE = (
+    "The council&#x27;s sign-in service is not answering, so you cannot sign in with your council account now."
+)
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +62,9 @@ class Browser:
                 return f"{parts.path}?{parts.query}" if parts.query else parts.path
             response = self.session.get(url, allow_redirects=False, timeout=10)
             if response.status_code == 200 and 'name="password"' in response.text:
-                token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text).group(1)
+                found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)
+                assert found is not None, response.text[:2000]
+                token = found.group(1)
                 form = {"csrfmiddlewaretoken": token, "username": username, "password": self.provider.password}
                 form["next"] = parse_qs(urlsplit(url).query).get("next", [""])[0]
                 response = self.session.post(url, data=form, allow_redirects=False, timeout=10)
@@ -90,7 +94,9 @@ def test_a_childrens_services_lead_signs_in_and_may_update_only_their_department
     assert (user.first_name, user.last_name, user.email) == ("Chris", "Lead", "lead.childrens@example.test")
     assert not user.has_usable_password()
     assert DirectoryAccount.objects.get(user=user).issuer == sso.issuer
-    assert [(r.kind, r.department.slug) for r in Role.objects.filter(user=user)] == [("lead", CS)]
+    assert [(r.kind, r.department_id) for r in Role.objects.filter(user=user)] == [
+        ("lead", Department.objects.get(slug=CS).pk)
+    ]
     assert client.session.session_key != before  # a new session key on signing in
     assert client.get(reverse("department_update", args=[CS])).status_code == 200
     assert client.get(reverse("department_update", args=[ETE])).status_code == 403
@@ -141,7 +147,10 @@ def test_an_account_in_no_mapped_group_is_refused_plainly(client, sso):
 @pytest.mark.parametrize(
     "username, message",
     [
-        ("token.elsewhere", "The council&#x27;s directory signed you in to another service, not this one (the token&#x27;s audience is wrong)."),
+        (
+            "token.elsewhere",
+            "The council&#x27;s directory signed you in to another service, not this one (the token&#x27;s audience is wrong).",
+        ),
         ("token.expired", "The sign-in from the council&#x27;s directory had expired before it reached us."),
     ],
 )
