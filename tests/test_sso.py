@@ -5,6 +5,7 @@ does the same in Chromium."""
 
 from __future__ import annotations
 
+import os
 import re
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -231,3 +232,93 @@ def test_with_sso_in_production_only_the_break_glass_administrator_uses_a_passwo
     assert "Please enter a correct username and password." in refused.content.decode()
     assert client.post(reverse("login"), {"username": "ada", "password": PASSWORD}).status_code == 302
     assert signed_in_as(client) == "ada"
+
+
+# -- settings, the mapping on the admin site and the map_group command --------------------------------------------
+
+SSO_ENV = {
+    "OIDC_ISSUER": "https://login.example.test/tenant/v2.0",
+    "OIDC_RP_CLIENT_ID": "dashboard",
+    "OIDC_RP_CLIENT_SECRET": "secret-from-the-directory",
+}
+
+
+def test_with_sso_in_production_check_deploy_is_clean_and_passwords_are_break_glass_only():
+    from tests.test_security_settings import production_env, run_check
+
+    env = {**production_env(), **SSO_ENV, "BREAK_GLASS_USERNAME": "glass.admin"}
+    result = run_check(env, "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    shown = subprocess_settings(env, "LOCAL_SIGN_IN_USERS")
+    assert shown == "['glass.admin']"
+    # Without single sign-on, or outside production, every local account signs in with its password.
+    assert subprocess_settings(production_env(), "LOCAL_SIGN_IN_USERS") == "None"
+    assert subprocess_settings(SSO_ENV, "LOCAL_SIGN_IN_USERS") == "None"
+
+
+def test_an_issuer_without_the_client_credentials_refuses_to_start():
+    from tests.test_security_settings import run_check
+
+    result = run_check({"OIDC_ISSUER": SSO_ENV["OIDC_ISSUER"]})
+    assert result.returncode != 0
+    assert "OIDC_ISSUER needs OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET in the environment" in result.stderr
+
+
+def subprocess_settings(env: dict, name: str) -> str:
+    import subprocess
+    import sys
+
+    from django.conf import settings as django_settings
+
+    base = {k: v for k, v in os.environ.items() if k not in {"PRODUCTION", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", f"from django.conf import settings; print(settings.{name})"],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        cwd=django_settings.BASE_DIR,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_the_admin_site_edits_the_mapping_and_says_what_is_missing(client, users):
+    admin = users.admin
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    add = reverse("admin:accounts_grouprole_add")
+    response = client.post(add, {"group": "leads-cs", "kind": "lead", "department": ""})
+    assert response.status_code == 200
+    assert "Choose the department this Performance lead role is for." in response.content.decode()
+    cs = Department.objects.get(slug=CS)
+    response = client.post(add, {"group": "cabinet", "kind": "cabinet", "department": cs.pk})
+    assert "A Cabinet member role is not held per department." in response.content.decode()
+    assert not GroupRole.objects.exists()
+    assert client.post(add, {"group": "leads-cs", "kind": "lead", "department": cs.pk}).status_code == 302
+    assert [(g.group, g.kind, g.department_id) for g in GroupRole.objects.all()] == [("leads-cs", "lead", cs.pk)]
+
+
+def test_map_group_maps_and_unmaps_and_explains_its_errors(plans):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = StringIO()
+    call_command("map_group", "leads-cs", "lead", "--department", CS, stdout=out)
+    assert out.getvalue().strip() == "Mapped: leads-cs → Performance lead for Children's Services"
+    assert GroupRole.objects.get().department.slug == CS  # type: ignore[union-attr]
+    for args, message in [
+        (["leads-cs", "lead"], "Choose the department this Performance lead role is for."),
+        (
+            ["leads-cs", "lead", "--department", "nowhere"],
+            "No department 'nowhere': load the plans first, or check the slug",
+        ),
+        (["all-staff", "viewer", "--remove"], "all-staff → Viewer is not mapped"),
+    ]:
+        with pytest.raises(CommandError, match=re.escape(message)):
+            call_command("map_group", *args)
+    call_command("map_group", "leads-cs", "lead", "--department", CS, "--remove", stdout=StringIO())
+    assert not GroupRole.objects.exists()

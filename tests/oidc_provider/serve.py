@@ -12,8 +12,6 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "tests.oidc_provider.settings"
 
 # The directory's users (password PASSWORD) and their groups. The app maps groups to roles (accounts.GroupRole).
 PASSWORD = "local-only-password"
@@ -57,6 +55,9 @@ def seed(app_urls: list[str]) -> None:
 
 
 def main() -> None:
+    # Set here, not on import: the tests import this module's names into a process running the app's settings.
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.oidc_provider.settings"
     import django
     from django.core.management import call_command
 
