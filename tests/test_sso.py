@@ -322,3 +322,16 @@ def test_map_group_maps_and_unmaps_and_explains_its_errors(plans):
             call_command("map_group", *args)
     call_command("map_group", "leads-cs", "lead", "--department", CS, "--remove", stdout=StringIO())
     assert not GroupRole.objects.exists()
+
+
+def test_a_directory_administrator_gets_the_admin_site_and_loses_it_with_the_group(client, sso):
+    browser = Browser(sso)
+    GroupRole.objects.filter(group="cabinet-members").update(kind=Role.Kind.ADMIN)
+    directory_sign_in(client, browser, "cabinet.member")
+    assert client.get(reverse("admin:accounts_signinevent_changelist")).status_code == 200
+    GroupRole.objects.filter(group="cabinet-members").update(kind=Role.Kind.CABINET)
+    client.post(reverse("logout"))
+    directory_sign_in(client, browser, "cabinet.member")
+    user = get_user_model().objects.get(username="cabinet.member")
+    assert (user.is_staff, user.is_superuser) == (False, False)
+    assert client.get(reverse("admin:accounts_signinevent_changelist")).status_code == 302
