@@ -13,6 +13,11 @@ from plans.models import Department, Role
 PER_DEPARTMENT = {"lead", "approver"}
 
 
+def role_kinds() -> list[tuple[str, str]]:
+    """Role.Kind's choices, named by a function so migrations refer to it and a new kind needs none here."""
+    return Role.Kind.choices
+
+
 class GroupRole(models.Model):
     """One line of the directory mapping: members of `group` get role `kind` (for `department`, for kinds held per
     department). Edited by administrators on the admin site; applied at every directory sign-in (accounts.oidc)."""
@@ -22,7 +27,7 @@ class GroupRole(models.Model):
         help_text="The group exactly as the directory sends it in the groups claim (Entra ID sends the group's "
         "object id, a GUID).",
     )
-    kind = models.CharField("role", max_length=10, choices=Role.Kind.choices)
+    kind = models.CharField("role", max_length=10, choices=role_kinds)
     department = models.ForeignKey(
         Department,
         on_delete=models.CASCADE,
