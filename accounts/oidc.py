@@ -39,7 +39,12 @@ class ProviderUnavailable(Exception):
 
 
 class SignInRefused(Exception):
-    """The directory answered, but this sign-in must not go ahead: the message says why, for the person signing in."""
+    """The directory answered, but this sign-in must not go ahead: the message says why, for the person signing in;
+    `username` is who the directory said they are, when it got that far (for the audit)."""
+
+    def __init__(self, message: str, username: str = "") -> None:
+        super().__init__(message)
+        self.username = username
 
 
 def issuer() -> str:
@@ -152,7 +157,8 @@ class DirectoryBackend(OIDCAuthenticationBackend):
                 roles_apply(user=account.user, wanted=set())
             raise SignInRefused(
                 "Your council account is in no group this service gives a role to, so it cannot sign you in. "
-                "Ask an administrator to map one of your directory groups to a role."
+                "Ask an administrator to map one of your directory groups to a role.",
+                username=str(claims.get(settings.OIDC_USERNAME_CLAIM) or claims.get("email") or claims["sub"]),
             )
         with transaction.atomic():
             if account is None:

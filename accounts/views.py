@@ -57,9 +57,9 @@ def refused(
     return response
 
 
-def directory_refused(request: HttpRequest, reason: str, status: int = 403) -> HttpResponse:
+def directory_refused(request: HttpRequest, reason: str, status: int = 403, username: str = "") -> HttpResponse:
     """The page saying why the directory's sign-in did not sign anyone in; recorded in the audit."""
-    record(request, SignInEvent.Kind.REFUSED, method="directory", detail=reason)
+    record(request, SignInEvent.Kind.REFUSED, username=username, method="directory", detail=reason)
     response = render(request, "registration/directory_refused.html", {"reason": reason}, status=status)
     add_never_cache_headers(response)
     return response
@@ -91,7 +91,7 @@ class DirectoryCallback(OIDCAuthenticationCallbackView):
         try:
             return super().get(request)
         except SignInRefused as exc:
-            return directory_refused(request, str(exc))
+            return directory_refused(request, str(exc), username=exc.username)
         except (ProviderUnavailable, requests.RequestException):
             return directory_refused(request, UNAVAILABLE, status=503)
         except SuspiciousOperation:
