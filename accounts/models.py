@@ -1,4 +1,8 @@
-"""Who may sign in through the council's directory, with which roles, and what happened at sign-in."""
+"""Who may sign in through the council's directory, with which roles, and what happened at sign-in.
+
+These tables have no data-version trigger (plans/migrations/0009): no page shows them, only the admin site,
+which is never cached. The roles a mapping gives are written to plans.Role, whose trigger moves the versions;
+and signing in, which writes the audit, must leave cached pages warm."""
 
 from __future__ import annotations
 

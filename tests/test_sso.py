@@ -336,3 +336,11 @@ def test_a_directory_administrator_gets_the_admin_site_and_loses_it_with_the_gro
     user = get_user_model().objects.get(username="cabinet.member")
     assert (user.is_staff, user.is_superuser) == (False, False)
     assert client.get(reverse("admin:accounts_signinevent_changelist")).status_code == 302
+
+
+def test_with_sso_on_the_pages_let_the_sign_out_form_reach_the_directory(client, sso, settings):
+    policy = client.get(reverse("home"))["Content-Security-Policy"]
+    assert "form-action 'self' http://127.0.0.1:" in policy
+    assert f"form-action 'self' {sso.issuer.rsplit('/', 1)[0]}" in policy
+    settings.OIDC_ISSUER = ""
+    assert "form-action 'self';" in client.get(reverse("home"))["Content-Security-Policy"]
