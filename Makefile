@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install db db-stop migrate load static check-fixtures chromium pdf-libs backup restore serve bench soak wrk
+.PHONY: run test install db db-stop migrate load static check-fixtures chromium pdf-libs backup restore serve bench soak wrk oidc-provider
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -96,3 +96,10 @@ bench: install wrk
 soak: install
 	@if [ -n "$$DATABASE_URL" ]; then echo "make soak uses the embedded PostgreSQL: unset DATABASE_URL"; exit 2; fi
 	LOCAL_DATABASE_NAME=app_soak $(PY) manage.py soak --prepare --docs docs/performance.md --minutes $${MINUTES:-10} --clients $${CLIENTS:-6}
+
+# A test OpenID provider on loopback (tests/oidc_provider: django-oidc-provider, its own database on the embedded
+# server) for trying single sign-on locally; README "Single sign-on". Stop it with Ctrl-C.
+OIDC_PROVIDER_PORT ?= 8900
+oidc-provider: db
+	OIDC_PROVIDER_PORT=$(OIDC_PROVIDER_PORT) OIDC_APP_URLS=http://127.0.0.1:$(PORT),http://localhost:$(PORT) \
+		$(PY) tests/oidc_provider/serve.py

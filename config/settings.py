@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "search",
     "loader",  # reads the fixtures into the domain apps
     "perf",  # benchmark, soak and synthetic data: outside the request path
+    "accounts",  # signing in (password and council directory), the group-to-role mapping, the sign-in audit
     "api",  # the read-only JSON API (/api/v1/), the tidy KPI download and service tokens
     "ninja",  # django-ninja's templates and Swagger UI files, served from our static files (no CDN)
     "axes",  # sign-in throttling; its admin lets administrators see and lift lockouts
@@ -99,8 +100,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",  # idle and absolute session timeouts (below)
+    "accounts.middleware.DirectoryFormActionMiddleware",  # signing out may redirect to the directory (SSO on)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "axes.middleware.AxesMiddleware",  # turns a refused sign-in into plans.accounts.refused's page
+    "axes.middleware.AxesMiddleware",  # turns a refused sign-in into accounts.views.refused's page
 ]
 # Public pages are cached whole per app server, keyed by the data versions (a database trigger moves them on every
 # write, per council): see config.middleware.PageCacheMiddleware. Each process keeps its own small in-memory
@@ -218,13 +221,50 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# Django's database sessions and model backend (the defaults), with axes' backend first: it refuses a locked-out
-# account or address before any password is checked.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Django's database sessions; axes' backend first (it refuses a locked-out account or address before any password
+# is checked), then passwords (accounts.oidc.LocalPasswordBackend: Django's, limited to LOCAL_SIGN_IN_USERS) and
+# the council directory (accounts.oidc.DirectoryBackend, inert unless OIDC_ISSUER is set).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.oidc.LocalPasswordBackend",
+    "accounts.oidc.DirectoryBackend",
+]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day; then sign in again
+# Signed out after SESSION_IDLE_MINUTES without a request, and SESSION_ABSOLUTE_HOURS after signing in whatever
+# happened since (accounts.middleware.SessionTimeoutMiddleware); the cookie lasts as long as the longest of them.
+SESSION_IDLE_TIMEOUT = dt.timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "30")))
+SESSION_ABSOLUTE_TIMEOUT = dt.timedelta(hours=float(os.environ.get("SESSION_ABSOLUTE_HOURS", "8")))
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Single sign-on (OpenID Connect, mozilla-django-oidc; README "Single sign-on"). On when OIDC_ISSUER is set: the
+# provider's endpoints are read from its /.well-known/openid-configuration on first use (OIDC_OP_*_ENDPOINT in
+# the environment override them one by one). Roles come from the groups claim through the mapping administrators
+# edit on the admin site (accounts.models.GroupRole).
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+if OIDC_ISSUER and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+    raise ImproperlyConfigured("OIDC_ISSUER needs OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET in the environment")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile groups")
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_OP_LOGOUT_ENDPOINT", "")
+OIDC_TIMEOUT = 10  # seconds for each request to the provider
+OIDC_CLOCK_LEEWAY = 60  # seconds of clock difference allowed on a token's times
+OIDC_STORE_ID_TOKEN = True  # sent back as id_token_hint when signing out of the provider
+OIDC_USE_PKCE = True
+# With single sign-on on in production, the password form signs in only the break-glass administrator named by
+# BREAK_GLASS_USERNAME (none if unset); otherwise (None) every local account.
+LOCAL_SIGN_IN_USERS: list[str] | None = None
+if PRODUCTION and OIDC_ISSUER:
+    LOCAL_SIGN_IN_USERS = env_list("BREAK_GLASS_USERNAME")
 CSRF_COOKIE_HTTPONLY = True
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
@@ -242,15 +282,15 @@ if PRODUCTION:
 # are not counted, so the wait ends when the page says. Failures live in the database (axes' AccessAttempt), so
 # every app server and worker sees the same count; administrators see and clear them on the admin site.
 # The address: REMOTE_ADDR, or behind our own proxy (BEHIND_PROXY, as for X-Forwarded-Proto above, production
-# only) the entry that proxy appended to X-Forwarded-For; the header is never read otherwise (plans.accounts).
+# only) the entry that proxy appended to X-Forwarded-For; the header is never read otherwise (accounts.throttle).
 BEHIND_PROXY = PRODUCTION and env_bool("BEHIND_PROXY", False)
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_CLIENT_IP_CALLABLE = "plans.accounts.client_address"
-AXES_USERNAME_CALLABLE = "plans.accounts.account_name"
-AXES_LOCKOUT_CALLABLE = "plans.accounts.refused"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_address"
+AXES_USERNAME_CALLABLE = "accounts.throttle.account_name"
+AXES_LOCKOUT_CALLABLE = "accounts.views.refused"
 
 LOGGING = {
     "version": 1,

@@ -2,12 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.health import healthz
-from plans.accounts import SignInView
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),  # load balancers; the benchmark's trivial view
     path("admin/", admin.site.urls),
-    path("accounts/login/", SignInView.as_view(), name="login"),
+    path("", include("accounts.urls")),  # sign in and out (password and council directory): before Django's
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("dashboard.urls")),
     path("", include("plans.urls")),

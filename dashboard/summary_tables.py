@@ -36,7 +36,7 @@ TREND = (
     '{% else %}<span class="app-muted">One figure</span>{% endif %}'
 )
 COMMENTARY = (
-    '{% with c=record.commentary %}{% if c %}{{ c.commentary }} <span class="app-muted">'
+    '{% with c=record.commentary %}{% if c %}<bdi>{{ c.commentary }}</bdi> <span class="app-muted">'
     '(entered {{ c.entered_at|date:"j M Y" }})'
     '</span>{% else %}<span class="app-muted">None entered</span>{% endif %}{% endwith %}'
 )

@@ -109,7 +109,7 @@ def kpi_tables(*, kpi, entries: list, history: list, charted: bool) -> list[Page
                     verbose_name="Now",
                 ),
             ),
-            ("commentary", tables.Column(verbose_name="Why")),
+            ("commentary", TextColumn("<bdi>{{ record.commentary }}</bdi>", verbose_name="Why")),
         ],
         label="Values entered by performance leads, newest first",
         caption="Values entered by performance leads, newest first",

@@ -51,7 +51,7 @@ class KpiTable(tables.Table):
             return format_html(
                 '{} ({}) <strong class="govuk-tag govuk-tag--yellow app-doubtful">'
                 "Doubtful figure</strong>"
-                ' <span class="app-muted">{}</span>',
+                ' <span class="app-muted"><bdi>{}</bdi></span>',
                 latest.printed.strip(),
                 latest.year_label,
                 latest.doubtful,

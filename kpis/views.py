@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 
 from kpis import page_tables, selectors, services, uploads
 from kpis.charts import history_figure
@@ -104,6 +105,7 @@ def _plan_for_editing(department: Department, slug: str | None) -> Plan:
     return _plans_for_editing(department, slug)[0]
 
 
+@never_cache  # entry pages: no copy kept anywhere, not even in the browser (issue 19)
 @login_required
 def department_update(request: HttpRequest, slug: str) -> HttpResponse:
     department = _department_for_editing(request, slug)
@@ -148,6 +150,7 @@ def department_update(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "kpis/update.html", ctx, status=400 if ctx["has_errors"] else 200)
 
 
+@never_cache
 @login_required
 def kpi_upload(request: HttpRequest, slug: str) -> HttpResponse:
     """GET: the template to download and the upload form. POST a file: a preview of every change and every

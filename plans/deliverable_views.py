@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 
 from plans import selectors
 from plans.accounts import SignedInRequest
@@ -54,6 +55,7 @@ def objective_tree(request: HttpRequest, slug: str) -> HttpResponseBase:
     return render(request, "deliverables/objective_tree.html", ctx)
 
 
+@never_cache  # an entry page: no copy kept anywhere, not even in the browser (issue 19)
 @login_required
 def deliverable_update(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     """A performance lead records a deliverable's progress: status, percentage complete, commentary."""

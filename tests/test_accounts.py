@@ -1,4 +1,4 @@
-"""Accounts: sign-in throttling (django-axes, configured in config/settings.py and plans/accounts.py), session
+"""Accounts: sign-in throttling (django-axes, configured in config/settings.py and accounts/throttle.py), session
 expiry, the commands that provision users and roles (create_user, grant_role, revoke_role), the local-only seed
 accounts, and closing a period on the admin site."""
 

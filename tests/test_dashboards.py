@@ -202,7 +202,7 @@ def test_the_summary_names_deliverables_reported_at_risk(client, all_plans):
     )
     page = text(client.get(reverse("plan_summary", args=["cs-2022-23"])))
     assert "Reported by leads as at risk or off track:" in page
-    assert "<strong>At risk</strong>, 30% complete (30 Sep 2022). Fewer carers applied than planned" in page
+    assert "<strong>At risk</strong>, 30% complete (30 Sep 2022). <bdi>Fewer carers applied than planned</bdi>" in page
 
 
 def test_the_summary_briefs_the_largest_risks_and_leaves_the_rest_to_the_plan(client, all_plans):

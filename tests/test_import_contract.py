@@ -13,7 +13,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
-PACKAGES = ("plans", "kpis", "budgets", "procurement", "dashboard", "search", "loader", "api", "perf", "config")
+PACKAGES = (
+    "plans",
+    "kpis",
+    "budgets",
+    "procurement",
+    "accounts",
+    "dashboard",
+    "search",
+    "loader",
+    "api",
+    "perf",
+    "config",
+)
 
 
 def contract_toml() -> str:
@@ -68,6 +80,7 @@ def test_the_allowed_directions_pass(stand_in):
         ("kpis", "plans"),
         ("budgets", "plans"),
         ("procurement", "plans"),
+        ("accounts", "plans"),
         ("config", "plans"),
     ]:
         stand_in(importer, imported)
@@ -82,6 +95,8 @@ def test_the_allowed_directions_pass(stand_in):
         ("plans", "kpis", "plans is not allowed to import kpis"),  # the ground floor imports no other app
         ("kpis", "budgets", "kpis is not allowed to import budgets"),  # one layer's apps never import each other
         ("procurement", "kpis", "procurement is not allowed to import kpis"),
+        ("accounts", "kpis", "accounts is not allowed to import kpis"),  # sign-in stands on plans alone
+        ("plans", "accounts", "plans is not allowed to import accounts"),
         ("dashboard", "search", "dashboard is not allowed to import search"),
         ("budgets", "dashboard", "budgets is not allowed to import dashboard"),  # nothing imports upwards
         ("loader", "perf", "loader is not allowed to import perf"),

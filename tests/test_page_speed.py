@@ -52,5 +52,5 @@ def test_kpi_values_draw_what_the_template_drew():
     )
     assert kpi_values([value(doubtful="Sums to 101%")]) == (
         '<span class="app-value">12%</span> <strong class="govuk-tag govuk-tag--yellow app-doubtful">Doubtful '
-        'figure</strong> <span class="app-muted">Sums to 101%</span>\n\n'
+        'figure</strong> <span class="app-muted"><bdi>Sums to 101%</bdi></span>\n\n'
     )

@@ -351,9 +351,12 @@ def test_a_payload_for_another_plan_is_refused(lead, plans):
     assert entries() == []
 
 
-def test_an_old_payload_is_refused(lead, plans, monkeypatch):
+def test_an_old_payload_is_refused(lead, plans, monkeypatch, settings):
     confirm = preview_payload(lead, plans.cs, {PCT: {"Latest value": "85"}})
+    import datetime
     import time
+
+    settings.SESSION_IDLE_TIMEOUT = datetime.timedelta(hours=2)  # an hour idle would sign the lead out first
 
     later = time.time() + 3601
     monkeypatch.setattr(time, "time", lambda: later)
