@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
+from accounts.throttle import client_address
 from api.models import ServiceToken
-from plans.accounts import client_address
 
 
 class Reader:
