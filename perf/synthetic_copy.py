@@ -207,6 +207,10 @@ class _Values(_Table):
             "previous_printed": "",
             "previous_by": "",
             "doubtful": "",
+            "approval": "approved",  # the documents' figures need no sign-off (kpis/signoff.py)
+            "decided_by_id": None,
+            "decided_at": None,
+            "return_reason": "",
             "src_start": SYNTHETIC_SRC,
             "src_end": SYNTHETIC_SRC,
         }
