@@ -336,9 +336,12 @@ def test_the_cached_public_page_shows_the_approved_figure_at_once(settings, plan
 def test_the_measure_history_and_the_plan_page_show_published_figures_only(client, plans, users, approver):
     entry = enter(as_user(users.lead), plans.cs, PCT, "62.5")
     measure = kpi_of(plans.cs, PCT).measure
+    plan_page = reverse("plan", args=[plans.cs.slug])
     assert ">62.5<" not in client.get(measure.get_absolute_url()).content.decode()
+    assert ">62.5<" not in client.get(plan_page).content.decode()
     as_user(approver).post(APPROVALS, {"entries": [entry.pk], "action": "approve"})
     assert ">62.5<" in client.get(measure.get_absolute_url()).content.decode()
+    assert ">62.5<" in client.get(plan_page).content.decode()
 
 
 def test_the_loader_publishes_the_documents_figures(plans):
