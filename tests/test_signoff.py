@@ -347,3 +347,52 @@ def test_the_measure_history_and_the_plan_page_show_published_figures_only(clien
 def test_the_loader_publishes_the_documents_figures(plans):
     assert set(KpiValue.objects.filter(source="document").values_list("approval", flat=True)) == {"approved"}
     assert KpiValue.objects.published().count() == KpiValue.objects.count()
+
+
+# -- the migration ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_publishes_what_was_public_before():
+    """Entries made before sign-off existed were already public: the migration marks every existing row approved
+    (and only new rows wait for an approver)."""
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from plans.models import Council, Department, Plan
+
+    before, after = [("kpis", "0008_doubtful_values")], [("kpis", "0009_signoff")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps
+        council = Council.objects.create(slug="c", name="C")
+        department = Department.objects.create(council=council, slug="d", name="D")
+        plan = Plan.objects.create(department=department, slug="p", title="P", financial_year=2025, kind="plan")
+        lead = User.objects.create_user("old-lead")
+        measure = old.get_model("kpis", "Measure").objects.create(department_id=department.pk, key="m", title="M")
+        kpi = old.get_model("kpis", "Kpi").objects.create(
+            plan_id=plan.pk, measure_id=measure.pk, key="k", description="K", unit="count", order=1
+        )
+        value = old.get_model("kpis", "KpiValue")
+        for source in ("document", "entry"):
+            value.objects.create(
+                kpi_id=kpi.pk,
+                year=2025,
+                kind="latest",
+                printed="5",
+                order=1,
+                source=source,
+                entered_by_id=lead.pk if source == "entry" else None,
+            )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    assert sorted(KpiValue.objects.values_list("source", "approval")) == [
+        ("document", "approved"),
+        ("entry", "approved"),
+    ]
+    assert KpiValue.objects.create(kpi_id=kpi.pk, year=2025, kind="latest", order=2, source="entry").approval == (
+        "awaiting"
+    )
