@@ -44,7 +44,7 @@ def plan_sections(*, plan: Plan) -> dict:
         plan.kpis.order_by("order").prefetch_related(
             # Only what the KPI tables draw (dashboard.cells.kpi_values): a value has 34 columns, a large plan
             # 500 values
-            Prefetch("values", queryset=KpiValue.objects.order_by("order").only(*PLAN_PAGE_VALUE_FIELDS))
+            Prefetch("values", queryset=KpiValue.objects.published().order_by("order").only(*PLAN_PAGE_VALUE_FIELDS))
         )
     )
     kpi_groups: OrderedDict[str, list[Kpi]] = OrderedDict()
@@ -96,7 +96,7 @@ def deliverable_links(*, item: Deliverable) -> dict:
     kpis = (
         Kpi.objects.filter(plan_id=item.plan_id, links__overlap=keys)
         .select_related("plan")
-        .prefetch_related(Prefetch("values", queryset=KpiValue.objects.order_by("order")))
+        .prefetch_related(Prefetch("values", queryset=KpiValue.objects.published().order_by("order")))
         .order_by("order")
     )
     return {

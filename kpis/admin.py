@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
-from kpis.models import Benchmark, DoubtDecision, KpiValue, PrintedValue
+from kpis.models import ApprovalEvent, Benchmark, DoubtDecision, KpiValue, PrintedValue
 from kpis.services import kpi_value_doubt_set
 from plans.admin import ReadOnlyAdmin
 from plans.models import user_is_admin
@@ -12,11 +12,23 @@ from plans.models import user_is_admin
 class EnteredValueAdmin(ReadOnlyAdmin):
     """Entered values, read-only: they are the audit trail (who, when, old, new, why)."""
 
-    list_display = ["kpi", "year", "printed", "previous_printed", "entered_by", "entered_at"]
-    list_filter = ["kpi__plan__department"]
+    list_display = ["kpi", "year", "printed", "previous_printed", "entered_by", "entered_at", "approval", "decided_by"]
+    list_filter = ["kpi__plan__department", "approval"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(source="entry").select_related("kpi", "entered_by")
+        return super().get_queryset(request).filter(source="entry").select_related("kpi", "entered_by", "decided_by")
+
+
+@admin.register(ApprovalEvent)
+class ApprovalEventAdmin(ReadOnlyAdmin):
+    """The sign-off audit, read-only: every entry, approval, return and entry after a return (kpis.approvals)."""
+
+    list_display = ["at", "step", "by", "value__kpi", "value__year", "old", "new", "reason"]
+    list_filter = ["step", "value__kpi__plan__department"]
+    search_fields = ["value__kpi__description", "by__username", "reason"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by", "value__kpi")
 
 
 class DoubtForm(forms.ModelForm):

@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 
 from kpis.assessment import NONE, Assessment, ValueKind, assess
+from kpis.signoff import Approval, ApprovalEvent, KpiValueQuerySet  # noqa: F401 (ApprovalEvent: kpis.models names every model)
 from plans.models import Department, Plan, Sourced, search_vector, stored_document, text_list
 from plans.parsing import TargetKind, fy_label, fy_start
 from plans.templatetags.plan_extras import number
@@ -160,6 +161,9 @@ class KpiValue(Sourced):
 
     TargetKind = TargetKind  # defined in plans/parsing/values.py, with the parser that reads each kind
 
+    Approval = Approval  # defined in kpis/signoff.py, with the rule of who sees which values
+    objects = KpiValueQuerySet.as_manager()
+
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="values")
     year = models.PositiveSmallIntegerField(help_text="Start year of the financial year")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -200,17 +204,34 @@ class KpiValue(Sourced):
     previous_by = models.CharField(
         max_length=150, blank=True, help_text="Who entered the previous value; blank for the document"
     )
+    # Sign-off: the default is "awaiting", so a row entered by any code path waits for an approver; the loader
+    # creates the documents' rows approved. kpis.approvals decides, recording each step as an ApprovalEvent.
+    approval = models.CharField(max_length=10, choices=Approval.choices, default=Approval.AWAITING)
+    decided_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["kpi", "order"]
         indexes = [
             # KPI and measure pages read every value of a KPI by year.
             models.Index(fields=["kpi", "year", "kind"], name="kpivalue_kpi_year_kind_idx"),
+            # A department's approvals page lists the entries awaiting approval (kpis.approvals).
+            models.Index(
+                fields=["kpi", "entered_at"],
+                condition=models.Q(approval="awaiting"),
+                name="kpivalue_awaiting_idx",
+            ),
         ]
 
     @property
     def is_entry(self) -> bool:
         return self.source == "entry"
+
+    @property
+    def is_draft(self) -> bool:
+        """An entry the public does not see yet: awaiting approval, or returned."""
+        return self.is_entry and self.approval != self.Approval.APPROVED
 
     def entrant(self) -> User:
         """Who made this entry: every entry records its user (PROTECT keeps it); document values have none."""

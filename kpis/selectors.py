@@ -57,9 +57,10 @@ KIND_ORDER: dict[str, int] = {KpiValue.Kind.ACTUAL: 0, KpiValue.Kind.LATEST: 1, 
 
 
 def measure_history(*, measure: Measure) -> list[HistoryPoint]:
-    """Every value of a measure, year by year, joined across the plans it appears in. One query."""
+    """Every published value of a measure, year by year, joined across the plans it appears in. One query."""
     values = (
-        KpiValue.objects.filter(kpi__measure=measure)
+        KpiValue.objects.published()
+        .filter(kpi__measure=measure)
         .select_related("kpi__plan", "entered_by")
         .order_by("year", "kpi__plan__financial_year", "order", "entered_at")
     )
@@ -70,12 +71,13 @@ def measure_history(*, measure: Measure) -> list[HistoryPoint]:
 
 
 def kpis_for_table(*, queryset):
-    """KPIs ready for a table row: plan and department joined, values and benchmarks prefetched for
-    whichever rows are fetched (a page, or a chunk of a download). 3 queries per fetch."""
+    """KPIs ready for a table row: plan and department joined, published values and benchmarks prefetched for
+    whichever rows are fetched (a page, or a chunk of a download). 3 queries per fetch. Entries awaiting
+    approval are not among the values: every public read (and the stored status) comes through here."""
     return (
         queryset.select_related("plan__department", "measure__department")
         .prefetch_related(
-            Prefetch("values", queryset=KpiValue.objects.order_by("order", "entered_at")),
+            Prefetch("values", queryset=KpiValue.objects.published().order_by("order", "entered_at")),
             Prefetch("benchmarks", queryset=Benchmark.objects.order_by("entered_at")),
         )
         .order_by("plan__department__name", "-plan__financial_year", "order")

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from kpis.models import Benchmark, DoubtDecision, Kpi, KpiValue
+from kpis.models import ApprovalEvent, Benchmark, DoubtDecision, Kpi, KpiValue
 from kpis.selectors import plan_kpis
 
 
@@ -177,6 +177,39 @@ def kpi_entries_save(*, entries: list[EntryData], user) -> int:
                 )
             )
     KpiValue.objects.bulk_create(values)
+    entries_record_steps(values=values)
     Benchmark.objects.bulk_create(benchmarks)
     kpis_assess(kpis=Kpi.objects.filter(pk__in=kpi_ids))
     return len(values) + len(benchmarks)
+
+
+def entries_record_steps(*, values: list[KpiValue]) -> list[ApprovalEvent]:
+    """The sign-off audit's first step for each new (saved) entry: "entered", or "entered again" when the newest
+    earlier entry for the same KPI, year and kind was returned by an approver. Every code path that creates
+    entries calls this after saving them. 2 queries."""
+    if not values:
+        return []
+    earlier = (
+        KpiValue.objects.filter(kpi_id__in={v.kpi_id for v in values}, source="entry")
+        .exclude(pk__in=[v.pk for v in values])
+        .order_by("kpi_id", "year", "kind", "-entered_at", "-pk")
+        .values_list("kpi_id", "year", "kind", "approval")
+    )
+    newest: dict[tuple[int, int, str], str] = {}
+    for kpi_id, year, kind, approval in earlier:
+        newest.setdefault((kpi_id, year, kind), approval)
+    step = ApprovalEvent.Step
+    return ApprovalEvent.objects.bulk_create(
+        ApprovalEvent(
+            value=v,
+            step=step.REENTERED
+            if newest.get((v.kpi_id, v.year, v.kind)) == KpiValue.Approval.RETURNED
+            else step.ENTERED,
+            by=v.entrant(),
+            at=v.entry_time(),
+            old=v.previous_printed,
+            new=v.printed,
+            reason=v.commentary,
+        )
+        for v in values
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kpis import views
+from kpis import approval_views, views
 
 urlpatterns = [
     path("kpis/", views.kpi_list, name="kpi_list"),
@@ -8,4 +8,5 @@ urlpatterns = [
     path("departments/<slug:slug>/measures/<slug:key>/", views.measure, name="measure"),
     path("departments/<slug:slug>/update/", views.department_update, name="department_update"),
     path("departments/<slug:slug>/upload/", views.kpi_upload, name="kpi_upload"),
+    path("departments/<slug:slug>/approvals/", approval_views.department_approvals, name="department_approvals"),
 ]

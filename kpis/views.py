@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from kpis import page_tables, selectors, services, uploads
+from kpis import approvals, page_tables, selectors, services, uploads
 from kpis.charts import history_figure
 from kpis.filters import KpiFilter
 from kpis.forms import entry_forms as build_entry_forms
@@ -25,7 +25,10 @@ from plans.tables import PER_PAGE, table_export
 def kpi(request: HttpRequest, slug: str, key: str) -> HttpResponseBase:
     item = get_object_or_404(
         Kpi.objects.select_related("plan__department", "measure__department").prefetch_related(
-            Prefetch("values", queryset=KpiValue.objects.select_related("entered_by").order_by("order", "entered_at")),
+            Prefetch(
+                "values",
+                queryset=KpiValue.objects.published().select_related("entered_by").order_by("order", "entered_at"),
+            ),
             Prefetch("benchmarks", queryset=Benchmark.objects.select_related("entered_by")),
         ),
         plan__slug=slug,
@@ -54,6 +57,8 @@ def kpi(request: HttpRequest, slug: str, key: str) -> HttpResponseBase:
         "tables": by_name(tables),
         "history_table": tables[1],
         "siblings": list(item.measure.kpis.select_related("plan").exclude(pk=item.pk).order_by("plan__financial_year")),
+        # The department's leads and approvers also see the entries not yet approved, apart from these figures.
+        **approvals.kpi_drafts(kpi=item, user=request.user),
     }
     return render(request, "kpis/kpi.html", ctx)
 
@@ -135,7 +140,7 @@ def department_update(request: HttpRequest, slug: str) -> HttpResponse:
                 conflict = None
         else:
             if saved:
-                messages.success(request, f"{saved} value{'s' if saved != 1 else ''} saved for {plan.title}.")
+                messages.success(request, saved_message(saved, department))
             else:
                 messages.info(request, "Nothing was entered, so nothing was saved.")
             return redirect(f"{reverse('department_update', args=[department.slug])}?plan={plan.slug}")
@@ -148,6 +153,11 @@ def department_update(request: HttpRequest, slug: str) -> HttpResponse:
         "has_errors": any(f.errors for f in forms) or conflict is not None,
     }
     return render(request, "kpis/update.html", ctx, status=400 if ctx["has_errors"] else 200)
+
+
+def saved_message(saved: int, department: Department) -> str:
+    figures = f"{saved} figure{'s' if saved != 1 else ''}"
+    return f"Saved: {figures} awaiting approval by {department.name}'s approver."
 
 
 @never_cache

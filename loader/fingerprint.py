@@ -45,6 +45,7 @@ LOADER_MODULES = (
     "plans.models.access",
     "plans.models.versions",
     "kpis.models",
+    "kpis.signoff",
     "kpis.services",
     "kpis.assessment",
     "kpis.selectors",

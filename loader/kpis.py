@@ -116,6 +116,7 @@ def kpi_value(loader: FixtureReader, kpi: Kpi, data: dict, record: str, order: i
         kind=kind,
         printed=printed,
         column=loader.text(data, "column", record),
+        approval=KpiValue.Approval.APPROVED,  # the documents' figures are published as printed: no sign-off
         order=order,
         value=parsed.value,
         unit=parsed.unit,

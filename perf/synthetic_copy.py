@@ -17,7 +17,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.db.backends.utils import CursorWrapper
 
 from budgets.models import BudgetCell, BudgetColumn, BudgetHeadline, BudgetRow, BudgetTable, Saving, ServicePressure
-from kpis.models import Benchmark, Kpi, KpiValue, Measure
+from kpis.models import ApprovalEvent, Benchmark, Kpi, KpiValue, Measure
 from loader.services import LoadReport, PlanLoader
 from plans import parsing
 from plans.models import (
@@ -39,6 +39,7 @@ from procurement.models import ProcurementEntry, ProcurementTable
 SYNTHETIC_DOCUMENT = "Synthetic benchmark data"
 SYNTHETIC_SRC = 0  # a line number no real document has (real lines start at 1)
 PLAN_CONTENT = [  # every table whose rows belong to a plan; emptied wholesale by --replace (all plans synthetic)
+    ApprovalEvent,  # none written: the sign-off steps of entries (kpis/signoff.py), emptied with their values
     KpiValue,
     Benchmark,
     Kpi,
@@ -207,6 +208,10 @@ class _Values(_Table):
             "previous_printed": "",
             "previous_by": "",
             "doubtful": "",
+            "approval": "approved",  # the documents' figures need no sign-off (kpis/signoff.py)
+            "decided_by_id": None,
+            "decided_at": None,
+            "return_reason": "",
             "src_start": SYNTHETIC_SRC,
             "src_end": SYNTHETIC_SRC,
         }

@@ -305,6 +305,7 @@ def test_grant_and_revoke_the_administrator_role(users, client):
     [
         (["nobody", "viewer"], "No user called 'nobody'"),
         (["lena", "lead"], "A performance lead needs --department"),
+        (["lena", "approver"], "An approver needs --department"),
         (["lena", "viewer", "--department", CS], "The viewer role is for every department; leave out --department"),
         (["lena", "admin", "--department", CS], "The admin role is for every department; leave out --department"),
         (
@@ -354,6 +355,7 @@ def test_seed_local_users_makes_one_account_per_role(plans, monkeypatch, fast_pa
     roles = sorted(Role.objects.values_list("user__username", "kind", "department__slug"))
     assert roles == [
         ("admin.local", "admin", None),
+        ("approver.childrens", "approver", CS),
         ("cabinet.member", "cabinet", None),
         ("lead.childrens", "lead", CS),
         ("lead.ete", "lead", ETE),

@@ -74,16 +74,18 @@ def cached(client: Client, url: str, django_assert_num_queries, queries: int = 1
     return first
 
 
-def test_the_entry_form(plans, users, django_assert_num_queries):
+def test_the_entry_form(plans, users, approve, django_assert_num_queries):
     url = kpi_of(plans.cs, COUNT).get_absolute_url()
     assert "300 in 2025-26" not in cached(Client(), url, django_assert_num_queries)
     lead = signed_in(users.lead)
     data = fill(open_form(lead, plans.cs), plans.cs, COUNT, value="300", as_at="2025-09", commentary="Campaign")
     assert lead.post(update_url(plans.cs), data).status_code == 302
+    assert "300 in 2025-26" not in Client().get(url).content.decode()  # awaiting approval: not public
+    approve()
     assert "Increasing as targeted: 300 in 2025-26 against 262 in 2023-24." in Client().get(url).content.decode()
 
 
-def test_the_upload_confirmation(plans, users, django_assert_num_queries):
+def test_the_upload_confirmation(plans, users, approve, django_assert_num_queries):
     older = plans.older  # cs-2022-23 prints "89.1% (Dec 21)" for 2021-22
     url = kpi_of(older, "icpc-within-15-days").get_absolute_url()
     assert "92.4" not in cached(Client(), url, django_assert_num_queries)
@@ -100,6 +102,8 @@ def test_the_upload_confirmation(plans, users, django_assert_num_queries):
     )
     confirm = page_form(post_file(lead, older, csv_file(rows)).content.decode(), "Save all")
     assert lead.post(upload_url(older), {**confirm, "confirm": "1"}).status_code == 302
+    assert "92.4" not in Client().get(url).content.decode()  # awaiting approval: not public
+    approve()
     assert "92.4" in Client().get(url).content.decode()
 
 
@@ -192,11 +196,12 @@ def test_raw_sql(plans, django_assert_num_queries):
     assert "Written in raw SQL" in Client().get(item.get_absolute_url()).content.decode()
 
 
-def test_a_user_renamed_on_the_admin_site(plans, users, django_assert_num_queries):
+def test_a_user_renamed_on_the_admin_site(plans, users, approve, django_assert_num_queries):
     """A KPI page names who entered each value: renaming them shows at once."""
     lead = signed_in(users.lead)
     data = fill(open_form(lead, plans.cs), plans.cs, COUNT, value="300", as_at="2025-09", commentary="Campaign")
     assert lead.post(update_url(plans.cs), data).status_code == 302
+    approve()
     url = kpi_of(plans.cs, COUNT).get_absolute_url()
     assert "Lena Lead" in cached(Client(), url, django_assert_num_queries)
     changed = admin_site(users).post(

@@ -159,6 +159,10 @@ def test_the_summary_shows_the_leads_latest_commentary(client, all_plans):
             entered_at=when + dt.timedelta(minutes=minutes),
             commentary=said,
         )
+    # Awaiting approval (issue 16): the cabinet summary does not show them.
+    page = text(client.get(reverse("plan_summary", args=["cs-2022-23"])))
+    assert "Lead’s latest commentary" not in page and "Q2: recruitment" not in page and ">305</span>" not in page
+    KpiValue.objects.filter(kpi=kpi, source="entry").update(approval="approved")
     page = text(client.get(reverse("plan_summary", args=["cs-2022-23"])))
     assert "Lead’s latest commentary" in page
     row = _row(page, "Number of children living with Council foster carers")

@@ -240,12 +240,13 @@ def test_it_shows_one_form_per_kpi_of_the_newest_plan(client, plans, users, djan
     assert '<option value="2025" selected>2025-26</option>' in year
 
 
-def test_the_query_count_does_not_grow_with_entries(client, plans, users, django_assert_num_queries):
+def test_the_query_count_does_not_grow_with_entries(client, plans, users, approve, django_assert_num_queries):
     client.force_login(users.lead)
     data = open_form(client, plans.cs)
     for key, value in ((PCT, "85"), (COUNT, "300"), (LOWER, "500"), (HOMES, "100")):
         fill(data, plans.cs, key, value=value)
     assert client.post(update_url(plans.cs), data).status_code == 302
+    approve()  # published: the measures' values now include entries, whose people are read
     with django_assert_num_queries(11):  # the 10 queries above + who entered the values, in one query
         response = client.get(update_url(plans.cs))
     assert "entered by lena" in response.content.decode()
@@ -419,12 +420,12 @@ def test_saving_is_all_or_nothing(client, plans, users):
     (bench,) = Benchmark.objects.all()
     assert (bench.kpi.key, bench.year, bench.kind, bench.value) == (PCT, 2025, "national_average", Decimal("70"))
     assert (
-        "5 values saved for Children&#x27;s Services Implementation Plan 2025-29."
+        "Saved: 5 figures awaiting approval by Children&#x27;s Services&#x27;s approver."
         in client.get(update_url(plans.cs)).content.decode()
     )
 
 
-def test_a_benchmark_is_recorded_as_the_kind_the_target_names(client, plans, users):
+def test_a_benchmark_is_recorded_as_the_kind_the_target_names(client, plans, users, approve):
     """'Maintain upper-middle quartile performance' needs the quartile boundary, not the national average:
     the form asks for it by name, stores it as that kind, and the assessment uses it."""
     client.force_login(users.lead)
@@ -438,6 +439,7 @@ def test_a_benchmark_is_recorded_as_the_kind_the_target_names(client, plans, use
     assert client.post(update_url(plans.older), data).status_code == 302
     (bench,) = Benchmark.objects.all()
     assert (bench.kind, bench.year, bench.value) == ("upper_middle_quartile", 2022, Decimal("88.5"))
+    approve()
     page = client.get(kpi.get_absolute_url()).content.decode()
     assert (
         "Better than the benchmark: 91 against a benchmark of 88.5 (&#x27;Maintain upper-middle quartile performance&#x27;)"
@@ -469,7 +471,7 @@ def status_row(html: str, department: str) -> list[int]:
     return [int(n) for n in re.findall(r'app-num">(\d+)</td>', row.group(1))]
 
 
-def test_a_saved_value_shows_at_once_on_every_page(client, plans, users):
+def test_a_saved_value_shows_at_once_on_every_page(client, plans, users, approve):
     count = kpi_of(plans.cs, COUNT)
     before_home = status_row(client.get(reverse("home")).content.decode(), "Children&#x27;s Services")
     assert before_home == [5, 0, 3, 9]  # off track, near, on track, none: the 2025-29 plan as printed
@@ -487,6 +489,9 @@ def test_a_saved_value_shows_at_once_on_every_page(client, plans, users):
     )
     fill(data, plans.cs, LOWER, value="700", commentary="More families know how to complain")
     assert client.post(update_url(plans.cs), data).status_code == 302
+    # Nothing moves until an approver approves the figures (issue 16); then everything at once.
+    assert status_row(client.get(reverse("home")).content.decode(), "Children&#x27;s Services") == before_home
+    assert approve() == 2
 
     # KPI page: the assessment uses the entered figure against the 2025-26 target.
     html = client.get(count.get_absolute_url()).content.decode()
@@ -743,7 +748,7 @@ def test_two_saves_at_once_write_one_and_refuse_the_other(load_plan):
 # -- history and the documents' values ----------------------------------------------------------------------------
 
 
-def test_the_kpi_page_shows_who_when_old_new_and_why(client, plans, users):
+def test_the_kpi_page_shows_who_when_old_new_and_why(client, plans, users, approve):
     client.force_login(users.lead)
     data = fill(
         open_form(client, plans.cs),
@@ -759,6 +764,7 @@ def test_the_kpi_page_shows_who_when_old_new_and_why(client, plans, users):
     data = fill(open_form(client, plans.cs), plans.cs, PCT, value="60", commentary="Quarter 3: two reviews failed")
     client.post(update_url(plans.cs), data)
     first, second = entries()
+    approve()
 
     client.logout()  # the history is public, like the plans
     html = client.get(kpi_of(plans.cs, PCT).get_absolute_url()).content.decode()
@@ -780,7 +786,7 @@ def older_plan(plans):
     return plans.older
 
 
-def test_document_values_survive_entry_and_reload_side_by_side(client, older_plan, users):
+def test_document_values_survive_entry_and_reload_side_by_side(client, older_plan, users, approve):
     from loader.services import plans_load
     from tests.conftest import fixture_path
 
@@ -800,6 +806,7 @@ def test_document_values_survive_entry_and_reload_side_by_side(client, older_pla
     assert client.post(update_url(older_plan), data).status_code == 302
     (entry,) = entries()
     assert (entry.previous_printed, entry.previous_by) == ("89.1% (Dec 21)", "")
+    approve()
 
     plans_load(paths=[fixture_path("cs-2022-23")])  # the documents reloaded
 
@@ -937,7 +944,7 @@ def test_an_empty_deliverable_post_shows_the_errors(client, deliverable, users):
     assert "Enter a commentary: what has happened and what is next" in response.content.decode()
 
 
-def test_a_rag_rated_measure_takes_a_rating(client, db, load_plan):
+def test_a_rag_rated_measure_takes_a_rating(client, db, load_plan, approve):
     """ASCH rates some measures Green/Amber/Red: a lead enters a rating, not a number."""
     from django.contrib.auth.models import User
 
@@ -970,6 +977,7 @@ def test_a_rag_rated_measure_takes_a_rating(client, db, load_plan):
     assert kpi_entries_save(entries=[red.entry()], user=lead) == 1
     entry = KpiValue.objects.get(kpi=kpi, source="entry")
     assert (entry.printed, entry.status, entry.note, entry.value) == ("Red", "rag", "Red", None)
+    approve()
     fresh = plan_kpis(queryset=Kpi.objects.filter(pk=kpi.pk))[0]
     assert fresh.assessment().status == "off_track" and "Rated Red" in fresh.assessment().reason
 
@@ -998,7 +1006,8 @@ def test_with_the_page_cache_on_the_form_shows_every_save_at_once(client, plans,
     )
     assert client.post(update_url(plans.cs), data).status_code == 302
     after = client.get(update_url(plans.cs)).content.decode()
-    assert "301 (2025-26, entered by" in after
+    # The entry awaits approval: the form shows it marked so, beside the published figures.
+    assert "Awaiting approval</strong> 301 (2025-26), entered by lena." in after
     # The form now says it has seen the new entry, so saving again is not refused as a conflict.
     data = fill(
         page_form(after, "Save all values"), plans.cs, COUNT, value="302", as_at="2025-10", commentary="Second save"

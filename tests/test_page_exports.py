@@ -358,7 +358,8 @@ def test_the_summary_export_queries_are_fixed(client, all_plans, django_assert_n
 
 @pytest.fixture
 def entered(all_plans):
-    """A value entered by a lead for the foster carers KPI of 2022-23 (rolled back after the test)."""
+    """A value entered by a lead for the foster carers KPI of 2022-23, and approved, so public pages show it (rolled
+    back after the test)."""
     from django.contrib.auth.models import User
     from django.utils import timezone
 
@@ -379,6 +380,7 @@ def entered(all_plans):
         commentary="Q2 return",
         previous_printed="319",
         provisional=True,
+        approval="approved",
     )
     return kpi
 

@@ -7,18 +7,30 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from kpis.models import Kpi, KpiValue
 from kpis.uploads import COLUMNS, Preview
-from plans.models import DeliverableUpdate
-from tests.test_entry import CS, ETE, PASSWORD, fast_passwords, loaded_plans, page_form, plans, users  # noqa: F401
+from plans.models import DeliverableUpdate, Department, Role
+from tests.test_entry import CS, ETE, PASSWORD, fast_passwords, loaded_plans, make_users, page_form, plans  # noqa: F401
 
-ROLES = ["anonymous", "viewer", "lead", "other_lead", "cabinet", "admin"]
+ROLES = ["anonymous", "viewer", "lead", "other_lead", "approver", "cabinet", "admin"]
 # Who may write to which department: leads their own, administrators every one.
 ALLOWED = {("lead", CS), ("other_lead", ETE), ("admin", CS), ("admin", ETE)}
+# Who may approve or return what leads entered: approvers their own department, administrators every one.
+APPROVERS = {("approver", CS), ("admin", CS), ("admin", ETE)}
+
+
+@pytest.fixture
+def users(plans, fast_passwords):
+    """The fixed users (tests/test_entry.py), and an approver of Children's Services."""
+    people = make_users()
+    people.approver = get_user_model().objects.create_user("abel", password=PASSWORD)
+    Role.objects.create(user=people.approver, kind=Role.Kind.APPROVER, department=Department.objects.get(slug=CS))
+    return people
 
 
 def entry_data(plan) -> dict:
@@ -131,6 +143,71 @@ def test_a_revoked_lead_is_refused_at_once(client, plans, users):
     assert client.get(url).status_code == 403
 
 
+# -- approving ------------------------------------------------------------------------------------------------------
+
+
+def awaiting_entry(plan) -> KpiValue:
+    """An entry awaiting approval in the plan's department, made by one of its leads."""
+    lead = Role.objects.filter(kind=Role.Kind.LEAD, department=plan.department).first()
+    assert lead is not None
+    kpi = Kpi.objects.filter(plan=plan).order_by("order")[0]
+    return KpiValue.objects.create(
+        kpi=kpi,
+        year=plan.financial_year,
+        kind="latest",
+        printed="50",
+        value=50,
+        order=10_000,
+        source="entry",
+        entered_by=lead.user,
+        entered_at="2025-11-27T10:00Z",
+    )
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("department", [CS, ETE])
+@pytest.mark.parametrize("role", ROLES)
+def test_the_approvals_permission_matrix(client, plans, users, role, department, method):
+    plan = plans.cs if department == CS else plans.ete
+    entry = awaiting_entry(plan)
+    url = reverse("department_approvals", args=[department])
+    if role != "anonymous":
+        client.force_login(getattr(users, role))
+    response = client.post(url, {"entries": [entry.pk], "action": "approve"}) if method == "post" else client.get(url)
+    entry.refresh_from_db()
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('login')}?next={quote(url, safe='/')}"
+    elif (role, department) in APPROVERS:
+        assert response.status_code == (302 if method == "post" else 200)
+        assert entry.approval == ("approved" if method == "post" else "awaiting")
+        return
+    else:
+        assert response.status_code == 403
+    assert entry.approval == "awaiting"
+
+
+def test_a_superuser_without_a_role_may_approve_everywhere(client, plans, users, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("root", password=PASSWORD))
+    for plan in (plans.cs, plans.ete):
+        entry = awaiting_entry(plan)
+        url = reverse("department_approvals", args=[plan.department.slug])
+        assert client.post(url, {"entries": [entry.pk], "action": "approve"}).status_code == 302
+
+
+def test_approving_needs_its_csrf_token(plans, users):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(users.approver)
+    entry = awaiting_entry(plans.cs)
+    url = reverse("department_approvals", args=[CS])
+    assert browser.post(url, {"entries": [entry.pk], "action": "approve"}).status_code == 403
+    token = next(
+        value for name, value in page_form_all(browser.get(url).content.decode()) if name == "csrfmiddlewaretoken"
+    )
+    data = {"entries": [entry.pk], "action": "approve", "csrfmiddlewaretoken": token}
+    assert browser.post(url, data).status_code == 302
+
+
 # -- tampering ----------------------------------------------------------------------------------------------------
 
 
@@ -196,6 +273,7 @@ def test_a_deliverable_of_another_department_under_the_leads_plan_is_404(client,
     [
         lambda p: reverse("department_update", args=["parks"]),
         lambda p: reverse("kpi_upload", args=["parks"]),
+        lambda p: reverse("department_approvals", args=["parks"]),
         lambda p: reverse("deliverable_update", args=[p.cs.slug, 999_999]),
         lambda p: reverse("deliverable_update", args=["no-such-plan", p.cs.deliverables.first().pk]),
     ],

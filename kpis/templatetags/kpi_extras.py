@@ -37,7 +37,21 @@ def _now(form: KpiEntryForm) -> SafeString:
         )
         value = format_html(", {} ({}{}){}", shown.printed, shown.year_label, entrant, doubt)
     aimed = format_html("; target {} ({})", target.printed, target.year_label) if isinstance(target, KpiValue) else ""
-    return format_html("Now: {}{}{}.", a.full_label, value, aimed)
+    return format_html("Now: {}{}{}.{}", a.full_label, value, aimed, _draft(form.newest))
+
+
+def _draft(newest: KpiValue | None) -> SafeString:
+    """The newest entry, when the public does not see it yet: marked, apart from the published figures."""
+    if newest is None or not newest.is_draft:
+        return SafeString("")
+    entry = format_html("{} ({}), entered by {}", newest.printed, newest.year_label, newest.entrant().get_username())
+    if newest.approval == KpiValue.Approval.RETURNED:
+        return format_html(
+            ' <strong class="govuk-tag govuk-tag--red">Returned: {}</strong> {}. Correct it and save again.',
+            newest.return_reason,
+            entry,
+        )
+    return format_html(' <strong class="govuk-tag govuk-tag--yellow">Awaiting approval</strong> {}.', entry)
 
 
 @register.simple_tag

@@ -6,7 +6,15 @@ One module per concern; every name is imported here, so `from plans.models impor
 (and the migrations' references, plans.models.ArrayText and plans.models.new_epoch, still resolve).
 _document_lines is the one private name here: search/selectors.py reads source documents through its cache."""
 
-from plans.models.access import ClosedPeriod, DeliverableUpdate, Role, user_can_edit, user_is_admin
+from plans.models.access import (
+    ClosedPeriod,
+    DeliverableUpdate,
+    Role,
+    user_can_approve,
+    user_can_edit,
+    user_is_admin,
+    user_sees_drafts,
+)
 from plans.models.contents import Division, Outcome, Statement, StrategicObjective, Workforce
 from plans.models.delivery import Deliverable, DeliverableQuerySet, Discrepancy, Risk
 from plans.models.organisation import Council, Department, Plan, PlanQuerySet
@@ -53,7 +61,9 @@ __all__ = [
     "statement_document",
     "stored_document",
     "text_list",
+    "user_can_approve",
     "user_can_edit",
     "user_is_admin",
+    "user_sees_drafts",
     "_document_lines",
 ]

@@ -11,11 +11,13 @@ from plans.parsing import fy_label
 
 
 class Role(models.Model):
-    """A user's role. Performance leads hold one role row per department they lead."""
+    """A user's role. Performance leads hold one role row per department they lead; approvers, who sign off
+    what the leads enter before the public sees it, one row per department they approve for."""
 
     class Kind(models.TextChoices):
         VIEWER = "viewer", "Viewer"
         LEAD = "lead", "Performance lead"
+        APPROVER = "approver", "Approver"
         CABINET = "cabinet", "Cabinet member"
         ADMIN = "admin", "Administrator"
 
@@ -33,6 +35,10 @@ class Role(models.Model):
             ),
             models.CheckConstraint(
                 condition=~models.Q(kind="lead") | models.Q(department__isnull=False), name="role_lead_has_department"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="approver") | models.Q(department__isnull=False),
+                name="role_approver_has_department",
             ),
         ]
 
@@ -53,6 +59,31 @@ def user_can_edit(user, department: Department) -> bool:
         .filter(models.Q(kind=Role.Kind.ADMIN) | models.Q(kind=Role.Kind.LEAD, department=department))
         .exists()
     )
+
+
+def user_can_approve(user, department: Department) -> bool:
+    """Administrators may approve entries in every department; approvers only in the departments they approve
+    for. One query (none for anonymous users or superusers)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        Role.objects.filter(user=user)
+        .filter(models.Q(kind=Role.Kind.ADMIN) | models.Q(kind=Role.Kind.APPROVER, department=department))
+        .exists()
+    )
+
+
+def user_sees_drafts(user, department: Department) -> bool:
+    """Entries awaiting approval (or returned) are shown to the department's leads and approvers and to
+    administrators, never to the public. One query (none for anonymous users or superusers)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    own = models.Q(kind__in=[Role.Kind.LEAD, Role.Kind.APPROVER], department=department)
+    return Role.objects.filter(user=user).filter(models.Q(kind=Role.Kind.ADMIN) | own).exists()
 
 
 def user_is_admin(user) -> bool:

@@ -18,11 +18,16 @@ def _clear_entries() -> None:
     from django.contrib.auth.models import User
     from django.core.cache import cache
 
-    from kpis.models import Benchmark, KpiValue
+    from kpis.models import Benchmark, Kpi, KpiValue
+    from kpis.services import kpis_assess
     from plans.models import ClosedPeriod, DeliverableUpdate, Role
 
+    # The KPIs whose stored status an approved entry or a benchmark moved are assessed again without them.
+    touched = set(KpiValue.objects.filter(source="entry").values_list("kpi_id", flat=True))
+    touched |= set(Benchmark.objects.values_list("kpi_id", flat=True))
     KpiValue.objects.filter(source="entry").delete()
     Benchmark.objects.all().delete()
+    kpis_assess(kpis=Kpi.objects.filter(pk__in=touched))
     DeliverableUpdate.objects.all().delete()
     ClosedPeriod.objects.all().delete()
     Role.objects.all().delete()

@@ -108,12 +108,12 @@ def test_a_lead_updates_three_kpis_and_a_deliverable_and_sees_the_dashboard_chan
     page.keyboard.type("More families know how to complain")
     page.get_by_role("button", name="Save all values").click()
     expect(page.get_by_role("alert")).to_contain_text(
-        "3 values saved for Children's Services Implementation Plan 2025-29."
+        "Saved: 3 figures awaiting approval by Children's Services's approver."
     )
     assert sorted(entered()) == sorted(
         [("rpr-children-in-care", "85"), ("dcc-fostering-households", "300"), ("send-complaints", "700")]
     )
-    expect(count).to_contain_text("Now: On track, 300 (2025-26, entered by lena)")
+    expect(count).to_contain_text("Awaiting approval 300 (2025-26), entered by lena.")
     assert_accessible(page)
 
     from plans.models import DeliverableUpdate
@@ -134,7 +134,10 @@ def test_a_lead_updates_three_kpis_and_a_deliverable_and_sees_the_dashboard_chan
     page.goto(f"{base}/plans/cs-2025-29/deliverables/{item.pk}/update/")
     expect(page.get_by_role("region", name="Progress updates")).to_contain_text("At risk")
 
-    # The dashboards reflect it: one measure on track and one off track that had no assessment.
+    # The dashboards reflect the figures once an approver approves them (issue 16): one measure on track and one
+    # off track that had no assessment.
+    assert home_counts(page, base) == ["5", "0", "3", "9"]
+    approve_all()
     assert home_counts(page, base) == ["6", "0", "4", "7"]
     page.goto(f"{base}/departments/childrens-services/")
     expect(page.get_by_text("6 of 17")).to_be_visible()
@@ -148,6 +151,22 @@ def test_a_lead_updates_three_kpis_and_a_deliverable_and_sees_the_dashboard_chan
         )
         == []
     )
+
+
+def approve_all() -> None:
+    """Approve every entry awaiting approval, as an approver of Children's Services (the approvals page itself is
+    driven in tests/browser/test_signoff_browser.py)."""
+    from django.contrib.auth.models import User
+
+    from kpis.approvals import entries_decide
+    from kpis.models import KpiValue
+    from plans.models import Department, Role
+
+    department = Department.objects.get(slug="childrens-services")
+    approver = User.objects.create_user("approver.entry")
+    Role.objects.create(user=approver, kind="approver", department=department)
+    ids = list(KpiValue.objects.filter(approval="awaiting").values_list("pk", flat=True))
+    entries_decide(department=department, ids=ids, approve=True, reason="", by=approver)
 
 
 def lead_deliverable():
@@ -273,7 +292,7 @@ def test_the_entry_form_can_be_completed_with_the_keyboard_alone(live_server, le
     page.keyboard.press("ControlOrMeta+A")
     page.keyboard.type("86.5")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("alert")).to_contain_text("1 value saved")
+    expect(page.get_by_role("alert")).to_contain_text("Saved: 1 figure awaiting approval")
     assert entered() == [("rpr-children-in-care", "86.5")]
     from kpis.models import KpiValue
 

@@ -5,11 +5,13 @@ one), and readable at 200% zoom. A screenshot of each failing page is written to
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import User
 
+from kpis.services import EntryData
 from tests.browser.conftest import AXE_OPTIONS
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-results"
@@ -53,8 +55,10 @@ def page_paths() -> list[str]:
         "/sources/000_1696c8c63c149500.txt/?from=384&to=392",
         "/accessibility/",
         "/accounts/login/",
-        # signed in as a performance lead
+        # signed in as a performance lead (and approver) of Children's Services
         "LOGIN",
+        kpi.get_absolute_url() + "?signed-in",  # with the entries awaiting approval and the sign-off history
+        "/departments/childrens-services/approvals/",
         "/departments/childrens-services/update/",
         "/departments/childrens-services/upload/",
         f"/plans/cs-2022-23/deliverables/{deliverable.pk}/update/",
@@ -98,10 +102,18 @@ def check(page, path: str) -> list[str]:
 
 
 def test_every_page_type_is_clean(live_server, seeded, watched_page, browser):
+    from kpis.models import Kpi
+    from kpis.services import kpi_entries_save
     from plans.models import Department, Role
 
     lead = User.objects.create_user("lead.browser", password="a-long-browser-password", first_name="Bea")
-    Role.objects.create(user=lead, kind="lead", department=Department.objects.get(slug="childrens-services"))
+    department = Department.objects.get(slug="childrens-services")
+    Role.objects.create(user=lead, kind="lead", department=department)
+    Role.objects.create(user=lead, kind="approver", department=department)
+    # An entry awaiting approval, by another lead, for the approvals page and the KPI page's drafts.
+    other = User.objects.create_user("lead.other", first_name="Olu", last_name="Other")
+    kpi = Kpi.objects.get(plan__slug="cs-2022-23", description__startswith="Number of children living with Council")
+    kpi_entries_save(entries=[EntryData(kpi=kpi, year=2022, value="305", value_number=Decimal(305))], user=other)
     page = watched_page
     page.base = live_server.url
     failures = {}

@@ -5,21 +5,22 @@ from plans.models import Department, Role
 
 
 class Command(BaseCommand):
-    help = "Grant a role: viewer, lead (with --department), cabinet or admin."
+    help = "Grant a role: viewer, lead or approver (each with --department), cabinet or admin."
 
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("role", choices=Role.Kind.values)
-        parser.add_argument("--department", help="Department slug (required for lead)")
+        parser.add_argument("--department", help="Department slug (required for lead and approver)")
 
     def role_for(self, username: str, role: str, department: str | None) -> dict:
         try:
             user = get_user_model().objects.get(username=username)
         except get_user_model().DoesNotExist:
             raise CommandError(f"No user called {username!r}") from None
-        if role == Role.Kind.LEAD and not department:
-            raise CommandError("A performance lead needs --department")
-        if role != Role.Kind.LEAD and department:
+        per_department: dict[str, str] = {Role.Kind.LEAD: "A performance lead", Role.Kind.APPROVER: "An approver"}
+        if role in per_department and not department:
+            raise CommandError(f"{per_department[role]} needs --department")
+        if role not in per_department and department:
             raise CommandError(f"The {role} role is for every department; leave out --department")
         dept = None
         if department:

@@ -12,6 +12,7 @@ PASSWORD = "local-only-password"
 USERS = [
     ("admin.local", "Ada Admin", Role.Kind.ADMIN, None),
     ("lead.childrens", "Chris Lead", Role.Kind.LEAD, "childrens-services"),
+    ("approver.childrens", "Alex Approver", Role.Kind.APPROVER, "childrens-services"),
     ("lead.ete", "Erin Lead", Role.Kind.LEAD, "economy-transport-environment"),
     ("cabinet.member", "Cal Cabinet", Role.Kind.CABINET, None),
     ("viewer.local", "Val Viewer", Role.Kind.VIEWER, None),
