@@ -82,7 +82,10 @@ def test_the_entry_form(plans, users, approve, django_assert_num_queries):
     assert lead.post(update_url(plans.cs), data).status_code == 302
     assert "300 in 2025-26" not in Client().get(url).content.decode()  # awaiting approval: not public
     approve()
-    assert "Increasing as targeted: 300 in 2025-26 against 262 in 2023-24." in Client().get(url).content.decode()
+    assert (
+        "<bdi>Increasing as targeted: 300 in 2025-26 against 262 in 2023-24</bdi>."
+        in Client().get(url).content.decode()
+    )
 
 
 def test_the_upload_confirmation(plans, users, approve, django_assert_num_queries):

@@ -496,7 +496,7 @@ def test_a_saved_value_shows_at_once_on_every_page(client, plans, users, approve
     # KPI page: the assessment uses the entered figure against the 2025-26 target.
     html = client.get(count.get_absolute_url()).content.decode()
     assert '<strong class="govuk-tag app-tag-ontrack">On track</strong>' in html
-    assert "Increasing as targeted: 300 in 2025-26 against 262 in 2023-24." in html
+    assert "<bdi>Increasing as targeted: 300 in 2025-26 against 262 in 2023-24</bdi>." in html
     # Dashboards: one measure moves from "no assessment" to on track, one to off track.
     home = client.get(reverse("home")).content.decode()
     assert status_row(home, "Children&#x27;s Services") == [6, 0, 4, 7]

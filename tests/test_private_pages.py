@@ -53,11 +53,16 @@ def test_entry_pages_are_never_stored(client, plans, users):
     assert "private" in response["Cache-Control"] and "no-store" not in response["Cache-Control"]
 
 
-def test_kpi_commentary_is_isolated(client, plans, users):
+def test_kpi_commentary_is_isolated(client, plans, users, approve):
     client.force_login(users.lead)
     data = fill(open_form(client, plans.cs), plans.cs, PCT, value="60", commentary=HOSTILE)
     assert client.post(update_url(plans.cs), data).status_code == 302
     assert entries()[0].commentary == HOSTILE  # kept as typed
+    # Awaiting approval: the approver reads it on the approvals page, isolated too.
+    client.force_login(users.admin)
+    approvals = client.get(reverse("department_approvals", args=[plans.cs.department.slug])).content.decode()
+    assert f"<bdi>{HOSTILE}</bdi>" in approvals and isolated(approvals, HOSTILE)
+    approve()
     kpi_page = client.get(kpi_of(plans.cs, PCT).get_absolute_url()).content.decode()
     assert f"<bdi>{HOSTILE}</bdi>" in kpi_page and isolated(kpi_page, HOSTILE)
     summary = client.get(reverse("plan_summary", args=[plans.cs.slug])).content.decode()

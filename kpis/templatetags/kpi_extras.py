@@ -47,7 +47,7 @@ def _draft(newest: KpiValue | None) -> SafeString:
     entry = format_html("{} ({}), entered by {}", newest.printed, newest.year_label, newest.entrant().get_username())
     if newest.approval == KpiValue.Approval.RETURNED:
         return format_html(
-            ' <strong class="govuk-tag govuk-tag--red">Returned: {}</strong> {}. Correct it and save again.',
+            ' <strong class="govuk-tag govuk-tag--red">Returned: <bdi>{}</bdi></strong> {}. Correct it and save again.',
             newest.return_reason,
             entry,
         )
