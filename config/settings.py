@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "dashboard",  # the pages above the domain apps: overview, department, plan page, cabinet summary
     "search",
     "loader",  # reads the fixtures into the domain apps
+    "reports",  # cabinet report packs: frozen copies of the dashboard pages, above them
     "perf",  # benchmark, soak and synthetic data: outside the request path
     "axes",  # sign-in throttling; its admin lets administrators see and lift lockouts
 ]

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("budgets.urls")),
     path("", include("procurement.urls")),
     path("", include("search.urls")),
+    path("", include("reports.urls")),
 ]
