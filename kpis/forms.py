@@ -184,11 +184,11 @@ class KpiEntryForm(forms.Form):
             )
             data["seen"] = newest.pk  # saving again replaces it knowingly
         if value is not None and not (data.get("commentary") or "").strip():
-            pack = figures_published(kpis=[self.kpi]).get((self.kpi.pk, year))
-            if pack:
+            shown = figures_published(kpis=[self.kpi]).get(self.kpi.pk)
+            if shown is not None and year >= shown[0]:
                 self.add_error(
                     "commentary",
-                    f"Give the reason for the change: the report pack “{pack}” showed the {fy_label(year)} figure",
+                    f"Give the reason for the change: the published report pack “{shown[1]}” showed this measure",
                 )
             elif self.would_be_off_track(data):
                 self.add_error("commentary", "Explain the value: it is off track against its target")

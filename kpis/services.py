@@ -38,14 +38,15 @@ class EntryData:
         return self.value_number is not None or bool(self.rating) or self.benchmark_number is not None
 
 
-# Figures a published cabinet report pack showed: (KPI id, year) -> the pack's title. Changing one needs a reason.
-# The reports app, which kpis must not import, registers its look-up here when it starts (reports/apps.py).
-published_figure_lookups: list[Callable[[list[Kpi]], dict[tuple[int, int], str]]] = []
+# Figures a published cabinet report pack showed: KPI id -> (the first year an entry for which changes what the pack
+# showed, the pack's title). Changing one needs a reason. The reports app, which kpis must not import, registers its
+# look-up here when it starts (reports/apps.py).
+published_figure_lookups: list[Callable[[list[Kpi]], dict[int, tuple[int, str]]]] = []
 
 
-def figures_published(*, kpis: list[Kpi]) -> dict[tuple[int, int], str]:
-    """(KPI id, year) -> the title of a report pack that showed that figure, for these KPIs."""
-    found: dict[tuple[int, int], str] = {}
+def figures_published(*, kpis: list[Kpi]) -> dict[int, tuple[int, str]]:
+    """KPI id -> (the first year an entry for which changes what a published pack showed, the pack's title)."""
+    found: dict[int, tuple[int, str]] = {}
     for lookup in published_figure_lookups:
         found.update(lookup(kpis))
     return found

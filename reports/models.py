@@ -58,7 +58,8 @@ class ReportPack(models.Model):
 
 
 class PackFigure(models.Model):
-    """A KPI's figure for a year that a published pack showed: changing it needs a reason (the entry form asks).
+    """A KPI's figure for a year that a published pack showed (year 0: it showed none): changing it needs a reason
+    (the entry form asks).
     Named by plan and KPI key, not ids, so that a fixture reload (which writes the KPIs again) keeps the mark."""
 
     pack = models.ForeignKey(ReportPack, on_delete=models.CASCADE, related_name="figures")
@@ -73,20 +74,22 @@ class PackFigure(models.Model):
         ]
 
 
-def figures_in_packs(kpis: list[Kpi]) -> dict[tuple[int, int], str]:
-    """(KPI id, year) -> the title of the newest pack that showed that figure, for the KPIs given. 2 queries."""
+def figures_in_packs(kpis: list[Kpi]) -> dict[int, tuple[int, str]]:
+    """KPI id -> (the first year an entry for which would change what a published pack showed: the year of the
+    figure shown, 0 when it showed none; the title of that pack), for the KPIs given. A later year's figure
+    would replace the one shown as the latest, so it changes what the pack said too. 2 queries."""
     if not kpis:
         return {}
     slugs = dict(Plan.objects.filter(pk__in={k.plan_id for k in kpis}).values_list("pk", "slug"))
     by_key = {(slugs.get(k.plan_id), k.key): k.pk for k in kpis}
-    found: dict[tuple[int, int], str] = {}
+    found: dict[int, tuple[int, str]] = {}
     rows = (
         PackFigure.objects.filter(kpi_key__in={k.key for k in kpis}, plan_slug__in=set(slugs.values()))
-        .order_by("pack__published_at")
+        .order_by("-pack__published_at", "-pk")
         .values_list("plan_slug", "kpi_key", "year", "pack__title")
     )
     for plan_slug, kpi_key, year, title in rows:
         kpi_id = by_key.get((plan_slug, kpi_key))
-        if kpi_id is not None:
-            found[(kpi_id, year)] = title
+        if kpi_id is not None and (kpi_id not in found or year < found[kpi_id][0]):
+            found[kpi_id] = (year, title)
     return found

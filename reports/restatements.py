@@ -77,19 +77,27 @@ def restated_since(*, pack: ReportPack) -> list[Restatement]:
     found = []
     for old, new in changed:
         decision = decisions.get((old["plan_slug"], old["key"]))
-        if new is not None and new["source"] == "entry" and new["entered_at"] and new["entered_at"] != old["entered_at"]:
+        same_figures = new is not None and all(
+            old[f] == new[f] for f in ("figure", "year_label", "target", "target_year_label")
+        )
+        if new is None:
+            who, when, why = "the source documents", "", "The measure is no longer in the plan"
+        elif new["source"] == "entry" and new["entered_at"] and new["entered_at"] != old["entered_at"]:
             who, when, why = new["entered_by"], _day(new["entered_at"]), new["entry_reason"]
-        elif decision is not None and old["doubt"] != (new or {}).get("doubt"):
+        elif decision is not None and old["doubt"] != new["doubt"]:
             who = decision.decided_by.get_full_name() or decision.decided_by.get_username()
             verb = "Marked doubtful" if decision.doubtful else "Doubt cleared"
             when, why = _day(decision.decided_at), f"{verb}: {decision.reason}"
-        else:
-            # Neither an entry nor a doubt decision: the documents were loaded again (or the database was written
-            # directly, which leaves no record of who).
+        elif same_figures:
+            who, when = "", ""
+            why = "The status was worked out again: a benchmark was entered or the assessment rules changed"
+        elif new["source"] == "document" and new["value_id"] != old["value_id"]:
             later = reload if reload is not None and reload > pack.published_at else None
-            who = f"the source documents, reloaded {_day(later)}" if later else "not recorded"
-            when, why = (_day(later) if later else ""), "The plan's figures as loaded from the source documents"
-        found.append(Restatement(old, new, who, when, why or "No reason recorded"))
+            who = f"the source documents, reloaded {_day(later)}" if later else "the source documents, reloaded"
+            when, why = _day(later), "The plan's figures as loaded again from the source documents"
+        else:
+            who, when, why = "", "", "Changed in the database directly: no record of who or why"
+        found.append(Restatement(old, new, who or "Not recorded", when, why or "No reason recorded"))
     return found
 
 

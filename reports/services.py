@@ -79,8 +79,6 @@ def pack_publish(*, council: Council, period: str, meeting_date: dt.date, by, ti
         content=content,
     )
     PackFigure.objects.bulk_create(
-        PackFigure(pack=pack, plan_slug=m["plan_slug"], kpi_key=m["key"], year=m["year"])
-        for m in pack.measures
-        if m["year"] is not None
+        PackFigure(pack=pack, plan_slug=m["plan_slug"], kpi_key=m["key"], year=m["year"] or 0) for m in pack.measures
     )
     return pack

@@ -57,6 +57,7 @@ def measure_row(plan: Plan, line: MeasureLine) -> dict:
         "commentary_at": _when(commentary.entered_at) if commentary else "",
         # Who put the figure there and why: an entry's author, time and commentary; blank for the documents.
         "source": latest.source if latest else "",
+        "value_id": latest.pk if latest else None,  # a reload writes the documents' values again: a new id
         "entered_by": (latest.entrant().get_full_name() or latest.entrant().get_username())
         if latest is not None and latest.is_entry
         else "",

@@ -1,4 +1,4 @@
-"""The data-version triggers (plans/migrations/0009_data_version_triggers.py) on the report pack tables: the pack
+"""A published pack refuses UPDATE in the database, and the data-version triggers (plans/migrations/0009_data_version_triggers.py) on the report pack tables: the pack
 list and pages are cached like every page, so publishing a pack must move the council's version."""
 
 import importlib
@@ -18,8 +18,20 @@ EVENTS = [
 ]
 
 
+# A published pack never changes, whoever writes (the admin site, a shell, raw SQL): the database refuses.
+IMMUTABLE = """
+CREATE OR REPLACE FUNCTION report_pack_immutable() RETURNS trigger LANGUAGE plpgsql AS $body$
+BEGIN
+    RAISE EXCEPTION 'Report pack % is published and cannot be changed', OLD.slug;
+END
+$body$;
+CREATE TRIGGER report_pack_immutable BEFORE UPDATE ON reports_reportpack
+    FOR EACH ROW EXECUTE FUNCTION report_pack_immutable();
+"""
+
+
 def create_sql() -> str:
-    statements = []
+    statements = [IMMUTABLE]
     for table, council in COUNCIL_OF.items():
         for suffix, event, referencing in EVENTS:
             statements += triggers.trigger(table, suffix, event, referencing, triggers.quoted(council))
@@ -28,11 +40,11 @@ def create_sql() -> str:
 
 
 def drop_sql() -> str:
-    return "\n".join(
+    return "DROP TRIGGER IF EXISTS report_pack_immutable ON reports_reportpack;\n" + "\n".join(
         f"DROP TRIGGER IF EXISTS data_version_{suffix} ON {table};"
         for table in COUNCIL_OF
         for suffix in ("ins", "upd", "del", "trunc")
-    )
+    ) + "\nDROP FUNCTION IF EXISTS report_pack_immutable();"
 
 
 class Migration(migrations.Migration):
