@@ -37,13 +37,14 @@ class ReportPack(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("report_pack", args=[self.slug])
-
     def save(self, *args: Any, **kwargs: Any) -> None:
+        # Published means final: the database refuses an UPDATE too (reports/migrations/0002).
         if self.pk is not None:
             raise PackImmutable(f"Report pack '{self.title}' is published and cannot be changed")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("report_pack", args=[self.slug])
 
     @property
     def departments(self) -> list[dict]:
@@ -72,6 +73,9 @@ class PackFigure(models.Model):
             # figures_in_packs: the KPIs of an entry form, by key.
             models.Index(fields=["kpi_key", "plan_slug"], name="packfigure_kpi_idx"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_slug} {self.kpi_key} {self.year}"
 
 
 def figures_in_packs(kpis: list[Kpi]) -> dict[int, tuple[int, str]]:

@@ -109,7 +109,9 @@ def compare_packs(*, first: ReportPack, second: ReportPack) -> dict:
     both = [(before[k], after[k]) for k in after if k in before]
     return {
         "status_changed": [(a, b) for a, b in both if a["status_word"] != b["status_word"]],
-        "targets_moved": [(a, b) for a, b in both if (a["target"], a["target_year_label"]) != (b["target"], b["target_year_label"])],
+        "targets_moved": [
+            (a, b) for a, b in both if (a["target"], a["target_year_label"]) != (b["target"], b["target_year_label"])
+        ],
         "new": [m for k, m in after.items() if k not in before],
         "dropped": [m for k, m in before.items() if k not in after],
     }

@@ -69,7 +69,13 @@ def pack_department(request: HttpRequest, slug: str, dept: str) -> HttpResponse:
 def pack_department_pdf(request: HttpRequest, slug: str, dept: str) -> HttpResponse:
     pack = _pack(slug)
     d = _department(pack, dept)
-    ctx = {"pack": pack, "d": d, "pairs": _pairs(d), "doc_title": f"{d['department']}: {pack.title}", "running": pack.title}
+    ctx = {
+        "pack": pack,
+        "d": d,
+        "pairs": _pairs(d),
+        "doc_title": f"{d['department']}: {pack.title}",
+        "running": pack.title,
+    }
     name = f"{pack.slug}-{d['department_slug']}.pdf"
     return pdf_response(template="reports/department_pdf.html", ctx=ctx, filename=name, request=request)
 

@@ -10,6 +10,7 @@ import shutil
 from html import unescape
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.utils import ProgrammingError
 from django.urls import reverse
@@ -67,7 +68,10 @@ def restated_rows(html: str) -> list[list[str]]:
         return []
     body = section[section.index("<tbody") :]
     return [
-        [unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", c)).strip()) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S)]
+        [
+            unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", c)).strip())
+            for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S)
+        ]
         for r in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
     ]
 
@@ -104,7 +108,7 @@ def test_it_freezes_each_departments_current_plan_as_its_pages_show_it(pack):
 
 def test_the_pack_page_shows_the_figures_and_the_exception_report(client, pack):
     html = client.get(pack_url(pack)).content.decode()
-    assert f"<h1 class=\"govuk-heading-l\">{TITLE}</h1>" in html
+    assert f'<h1 class="govuk-heading-l">{TITLE}</h1>' in html
     assert "£175.77m" in html
     department = client.get(reverse("report_department", args=[pack.slug, CS])).content.decode()
     assert '<span class="app-pack-figure">77.8%</span> <span class="app-muted">2024-25</span>' in department
@@ -167,7 +171,10 @@ def test_no_write_path_changes_the_pack_and_each_is_restated(client, pack, plans
     data = fill(open_form(client, plans.cs), plans.cs, PCT, value="60", commentary="Two reviews were late")
     assert client.post(update_url(plans.cs), data).status_code == 302
     # 2. An upload.
-    rows = filled(template(client, plans.cs, "csv"), {"dcc-fostering-households": {"Latest value": "300", "Commentary": "Recruitment campaign"}})
+    rows = filled(
+        template(client, plans.cs, "csv"),
+        {"dcc-fostering-households": {"Latest value": "300", "Commentary": "Recruitment campaign"}},
+    )
     confirm = page_form(post_file(client, plans.cs, csv_file(rows)).content.decode(), "Save all 1 change")
     assert client.post(upload_url(plans.cs), {**confirm, "confirm": "1"}).status_code == 302
     client.logout()
@@ -183,8 +190,14 @@ def test_no_write_path_changes_the_pack_and_each_is_restated(client, pack, plans
     # 5. A fixture reload with a corrected figure.
     sources = tmp_path / "fixtures"
     sources.mkdir()
-    text = fixture_path("cs-2025-29").read_text().replace('kind: latest, printed: "77.8%"', 'kind: latest, printed: "71.8%"')
-    text = text.replace('{year: "2024-25", kind: latest, printed: "83.6%"}', '{year: "2024-25", kind: latest, printed: "70.2%"}')
+    text = (
+        fixture_path("cs-2025-29")
+        .read_text()
+        .replace('kind: latest, printed: "77.8%"', 'kind: latest, printed: "71.8%"')
+    )
+    text = text.replace(
+        '{year: "2024-25", kind: latest, printed: "83.6%"}', '{year: "2024-25", kind: latest, printed: "70.2%"}'
+    )
     (sources / "cs-2025-29.yaml").write_text(text)
     shutil.copy(fixture_path("measures"), sources / "measures.yaml")
     plans_load(paths=[sources / "cs-2025-29.yaml"])
@@ -241,7 +254,9 @@ def test_a_release_that_words_statuses_differently_changes_no_pack(client, pack,
     rows = restated_rows(after)
     assert len(rows) == sum(1 for m in pack.measures if m["status"] == "none")
     assert rows[0][2].endswith(": Not assessed")
-    assert {r[-1] for r in rows} == {"The status was worked out again: a benchmark was entered or the assessment rules changed"}
+    assert {r[-1] for r in rows} == {
+        "The status was worked out again: a benchmark was entered or the assessment rules changed"
+    }
 
 
 def test_a_changed_figure_needs_a_reason_once_a_pack_showed_it(client, plans, users):
@@ -303,10 +318,15 @@ def test_compare_lists_status_changes_and_moved_targets(client, pack, plans, use
     client.force_login(users.lead)
     data = fill(open_form(client, plans.cs), plans.cs, PCT, value="60", commentary="Two reviews were late")
     client.post(update_url(plans.cs), data)
-    later = pack_publish(council=Council.objects.get(), period="Q3 2025-26", meeting_date=dt.date(2026, 3, 12), by=users.admin)
+    later = pack_publish(
+        council=Council.objects.get(), period="Q3 2025-26", meeting_date=dt.date(2026, 3, 12), by=users.admin
+    )
     html = client.get(reverse("report_compare"), {"from": pack.slug, "to": later.slug}).content.decode()
     changed = html[html.index("Status changed (1)") : html.index("Targets moved")]
-    assert "% good or better outcomes in Reflective Practice Reviews for children in care (Children&#x27;s Services): On track → Off track" in changed
+    assert (
+        "% good or better outcomes in Reflective Practice Reviews for children in care (Children&#x27;s Services): On track → Off track"
+        in changed
+    )
     moved = html[html.index("Targets moved (1)") : html.index("New measures")]
     assert "75% 2024-25 → 80% 2025-26" in moved
     assert "No new measure." in html and "No measure was dropped." in html
@@ -317,3 +337,13 @@ def test_compare_lists_status_changes_and_moved_targets(client, pack, plans, use
 def test_the_pack_list_links_each_pack(client, pack):
     html = client.get(reverse("report_packs")).content.decode()
     assert f'<a class="govuk-link" href="{pack_url(pack)}">{TITLE}</a>' in html
+
+
+def test_the_command_publishes_a_pack_for_an_administrator_only(plans, users):
+    with pytest.raises(CommandError, match="lena may not publish report packs"):
+        call_command("publish_pack", period="Q2 2025-26", meeting="2025-12-11", by="lena")
+    with pytest.raises(CommandError, match="--meeting: give the date as YYYY-MM-DD, not '11/12/2025'"):
+        call_command("publish_pack", period="Q2 2025-26", meeting="11/12/2025", by="ada")
+    assert not ReportPack.objects.exists()
+    call_command("publish_pack", period="Q2 2025-26", meeting="2025-12-11", by="ada")
+    assert ReportPack.objects.get().title == TITLE
