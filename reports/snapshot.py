@@ -102,8 +102,9 @@ def plan_content(*, plan: Plan) -> dict:
 def council_content(*, council: Council, plan_slugs: list[str] | None = None) -> dict:
     """The council overview scorecard and each department's summary: each department's current plan (as the
     overview picks them), or the plans named by `plan_slugs` (what a pack showed, to compare with now)."""
-    plans, _ = plan_selectors.current_plans(year=None, council=council)
-    if plan_slugs is not None:
+    if plan_slugs is None:
+        plans, _ = plan_selectors.current_plans(year=None, council=council)
+    else:
         by_slug = {p.slug: p for p in Plan.objects.filter(slug__in=plan_slugs).select_related("department")}
         plans = [by_slug[s] for s in plan_slugs if s in by_slug]
     return {

@@ -347,3 +347,21 @@ def test_the_command_publishes_a_pack_for_an_administrator_only(plans, users):
     assert not ReportPack.objects.exists()
     call_command("publish_pack", period="Q2 2025-26", meeting="2025-12-11", by="ada")
     assert ReportPack.objects.get().title == TITLE
+
+
+def test_an_upload_changing_a_figure_a_pack_showed_needs_a_reason_too(client, pack, plans, users):
+    client.force_login(users.lead)
+    rows = filled(template(client, plans.cs, "csv"), {"rpr-foster-carers": {"Latest value": "85"}})
+    html = post_file(client, plans.cs, csv_file(rows)).content.decode()
+    assert f"Give the reason for the change: the published report pack “{TITLE}” showed this measure" in html
+    assert entries() == []
+
+
+def test_the_pack_page_reads_the_pack_once_and_the_current_figures_for_restatements(
+    client, pack, django_assert_num_queries
+):
+    # 1 the pack (with its council and publisher); then for the restatements 1 for the pack's plans by slug, and per
+    # plan of the pack (2) the 14 queries of dashboard.briefing.plan_summary. Nothing restated: no doubt decisions or
+    # reload date read.
+    with django_assert_num_queries(1 + 1 + 2 * 14):
+        assert client.get(pack_url(pack)).status_code == 200
