@@ -19,9 +19,9 @@ from kpis.assessment import STATUS_LABELS
 from kpis.models import KpiValue
 from kpis.services import kpi_value_doubt_set
 from loader.services import plans_load
-from plans.models import Council, DataVersion
+from plans.models import Council, DataVersion, Role
 from reports.models import PackFigure, PackImmutable, ReportPack
-from reports.services import pack_publish
+from reports.services import pack_publish, user_can_publish
 from tests.conftest import fixture_path
 from tests.test_entry import (  # noqa: F401
     CS,
@@ -365,3 +365,11 @@ def test_the_pack_page_reads_the_pack_once_and_the_current_figures_for_restateme
     # reload date read.
     with django_assert_num_queries(1 + 1 + 2 * 14):
         assert client.get(pack_url(pack)).status_code == 200
+
+
+def test_approvers_publish_once_the_role_exists(plans, users, monkeypatch):
+    Role.objects.create(user=users.viewer, kind="approver")
+    assert not user_can_publish(users.viewer)  # no approver kind yet (the reporting round adds it)
+    monkeypatch.setattr(Role.Kind, "APPROVER", "approver", raising=False)
+    assert user_can_publish(users.viewer)
+    assert not user_can_publish(users.lead) and user_can_publish(users.admin)
