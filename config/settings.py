@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "dashboard",  # the pages above the domain apps: overview, department, plan page, cabinet summary
     "search",
     "loader",  # reads the fixtures into the domain apps
+    "reports",  # cabinet report packs: frozen copies of the dashboard pages, above them
     "perf",  # benchmark, soak and synthetic data: outside the request path
     "accounts",  # signing in (password and council directory), the group-to-role mapping, the sign-in audit
     "api",  # the read-only JSON API (/api/v1/), the tidy KPI download and service tokens

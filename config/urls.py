@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("procurement.urls")),
     path("", include("search.urls")),
     path("", include("api.urls")),  # /api/v1/: the JSON API and the tidy KPI downloads
+    path("", include("reports.urls")),  # /reports/: cabinet report packs, exception reports, PDFs
 ]

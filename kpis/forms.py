@@ -11,7 +11,7 @@ from django import forms
 
 from kpis.assessment import OFF_TRACK, assess
 from kpis.models import Benchmark, Kpi, KpiValue
-from kpis.services import EntryData, newest_entries
+from kpis.services import EntryData, figures_published, newest_entries
 from plans.models import ClosedPeriod, Plan
 from plans.parsing import fy_label, parse_value
 from plans.widgets import DrawnWidgets
@@ -183,8 +183,15 @@ class KpiEntryForm(forms.Form):
                 ),
             )
             data["seen"] = newest.pk  # saving again replaces it knowingly
-        if value is not None and not (data.get("commentary") or "").strip() and self.would_be_off_track(data):
-            self.add_error("commentary", "Explain the value: it is off track against its target")
+        if value is not None and not (data.get("commentary") or "").strip():
+            shown = figures_published(kpis=[self.kpi]).get(self.kpi.pk)
+            if shown is not None and year >= shown[0]:
+                self.add_error(
+                    "commentary",
+                    f"Give the reason for the change: the published report pack “{shown[1]}” showed this measure",
+                )
+            elif self.would_be_off_track(data):
+                self.add_error("commentary", "Explain the value: it is off track against its target")
         return data
 
     def would_be_off_track(self, data: dict[str, Any]) -> bool:

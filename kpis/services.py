@@ -4,6 +4,7 @@ storing each KPI's assessment after its values change."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -35,6 +36,20 @@ class EntryData:
     @property
     def has_entry(self) -> bool:
         return self.value_number is not None or bool(self.rating) or self.benchmark_number is not None
+
+
+# Figures a published cabinet report pack showed: KPI id -> (the first year an entry for which changes what the pack
+# showed, the pack's title). Changing one needs a reason. The reports app, which kpis must not import, registers its
+# look-up here when it starts (reports/apps.py).
+published_figure_lookups: list[Callable[[list[Kpi]], dict[int, tuple[int, str]]]] = []
+
+
+def figures_published(*, kpis: list[Kpi]) -> dict[int, tuple[int, str]]:
+    """KPI id -> (the first year an entry for which changes what a published pack showed, the pack's title)."""
+    found: dict[int, tuple[int, str]] = {}
+    for lookup in published_figure_lookups:
+        found.update(lookup(kpis))
+    return found
 
 
 class EntryConflict(Exception):

@@ -23,6 +23,7 @@ PACKAGES = (
     "search",
     "loader",
     "api",
+    "reports",
     "perf",
     "config",
 )
@@ -72,6 +73,8 @@ def test_the_allowed_directions_pass(stand_in):
     for importer, imported in [
         ("perf", "loader"),
         ("perf", "config"),
+        ("perf", "reports"),
+        ("reports", "dashboard"),  # report packs stand on the pages they freeze
         ("loader", "kpis"),
         ("search", "budgets"),
         ("dashboard", "procurement"),
@@ -102,6 +105,7 @@ def test_the_allowed_directions_pass(stand_in):
         ("loader", "perf", "loader is not allowed to import perf"),
         ("api", "dashboard", "api is not allowed to import dashboard"),  # the API sits beside the dashboard
         ("procurement", "api", "procurement is not allowed to import api"),
+        ("dashboard", "reports", "dashboard is not allowed to import reports"),
         ("config", "dashboard", "config is not allowed to import dashboard"),  # config imports plans only
         ("plans", "config", "plans is not allowed to import config"),  # and the apps never import config back
     ],
