@@ -17,14 +17,16 @@ from reports.snapshot import council_content
 
 
 def user_can_publish(user, council: Council | None = None) -> bool:
-    """Administrators publish packs, and approvers where the approver role exists (the reporting round adds it).
-    1 query (none for anonymous users or superusers)."""
+    """Administrators publish packs, and the approvers of a department (of `council`, when given): the people who
+    sign off the figures a pack shows. 1 query (none for anonymous users or superusers)."""
     if user_is_admin(user):
         return True
-    approver = getattr(Role.Kind, "APPROVER", None)
-    if approver is None or not user.is_authenticated:
+    if not user.is_authenticated:
         return False
-    return Role.objects.filter(user=user, kind=approver).exists()
+    approvers = Role.objects.filter(user=user, kind=Role.Kind.APPROVER)
+    if council is not None:
+        approvers = approvers.filter(department__council=council)
+    return approvers.exists()
 
 
 def code_version() -> str:

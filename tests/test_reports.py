@@ -160,7 +160,9 @@ def test_the_pack_tables_have_the_data_version_triggers(db):
 # -- nothing later changes it; restatements list what did -----------------------------------------------------
 
 
-def test_no_write_path_changes_the_pack_and_each_is_restated(client, pack, plans, users, tmp_path, monkeypatch):
+def test_no_write_path_changes_the_pack_and_each_is_restated(
+    client, pack, plans, users, tmp_path, monkeypatch, approve
+):
     page = client.get(pack_url(pack)).content.decode()
     frozen = without_restated(page)
     pdf = client.get(reverse("report_pack_pdf", args=[pack.slug]))
@@ -178,6 +180,7 @@ def test_no_write_path_changes_the_pack_and_each_is_restated(client, pack, plans
     confirm = page_form(post_file(client, plans.cs, csv_file(rows)).content.decode(), "Save all 1 change")
     assert client.post(upload_url(plans.cs), {**confirm, "confirm": "1"}).status_code == 302
     client.logout()
+    assert approve() == 2  # entered figures count once an approver has signed them off (issue 16)
     # 3. A doubt marked by an administrator.
     value = KpiValue.objects.get(kpi=kpi_of(plans.cs, "residential-homes-good"), year=2023, kind="actual")
     kpi_value_doubt_set(value=value, doubtful=True, reason="Out of line with the year before", by=users.admin)
@@ -304,20 +307,23 @@ def test_the_publish_form_says_what_is_wrong_and_publishes_nothing(client, plans
 # -- exception report, list, compare ------------------------------------------------------------------------------
 
 
-def test_the_live_exception_report_follows_new_figures(client, plans, users):
+def test_the_live_exception_report_follows_new_figures(client, plans, users, approve):
     html = client.get(reverse("report_exceptions")).content.decode()
     assert "63 (November 2024)" in html and "77.8%" not in html
     client.force_login(users.lead)
     data = fill(open_form(client, plans.cs), plans.cs, PCT, value="60", commentary="Two reviews were late")
     client.post(update_url(plans.cs), data)
+    assert "Two reviews were late" not in client.get(reverse("report_exceptions")).content.decode()  # not yet approved
+    approve()
     html = client.get(reverse("report_exceptions")).content.decode()
     assert "Two reviews were late" in html and ">60</span>" in html
 
 
-def test_compare_lists_status_changes_and_moved_targets(client, pack, plans, users):
+def test_compare_lists_status_changes_and_moved_targets(client, pack, plans, users, approve):
     client.force_login(users.lead)
     data = fill(open_form(client, plans.cs), plans.cs, PCT, value="60", commentary="Two reviews were late")
     client.post(update_url(plans.cs), data)
+    approve()
     later = pack_publish(
         council=Council.objects.get(), period="Q3 2025-26", meeting_date=dt.date(2026, 3, 12), by=users.admin
     )
@@ -367,9 +373,11 @@ def test_the_pack_page_reads_the_pack_once_and_the_current_figures_for_restateme
         assert client.get(pack_url(pack)).status_code == 200
 
 
-def test_approvers_publish_once_the_role_exists(plans, users, monkeypatch):
-    Role.objects.create(user=users.viewer, kind="approver")
-    assert not user_can_publish(users.viewer)  # no approver kind yet (the reporting round adds it)
-    monkeypatch.setattr(Role.Kind, "APPROVER", "approver", raising=False)
-    assert user_can_publish(users.viewer)
-    assert not user_can_publish(users.lead) and user_can_publish(users.admin)
+def test_approvers_and_administrators_publish(plans, users):
+    council = Council.objects.get()
+    assert not user_can_publish(users.viewer, council)
+    Role.objects.create(user=users.viewer, kind=Role.Kind.APPROVER, department=plans.cs.department)
+    assert user_can_publish(users.viewer, council) and user_can_publish(users.viewer)
+    other = Council.objects.create(slug="elsewhere", name="Elsewhere Council")
+    assert not user_can_publish(users.viewer, other)  # an approver publishes for their own council only
+    assert not user_can_publish(users.lead, council) and user_can_publish(users.admin, council)

@@ -142,7 +142,7 @@ def test_the_approvals_page_lists_what_awaits(plans, users, approver):
     assert "Was: (nothing)" in item  # the plan prints no 2025-26 figure
     assert "Now: 62.5" in item
     assert f"Entered by Lena Lead on {entry.entered_at:%-d %b %Y} at" in item
-    assert "Commentary: Two reviews were late" in item
+    assert "Commentary: <bdi>Two reviews were late</bdi>" in item
     assert "1 figure to decide" in html
 
 
@@ -241,10 +241,10 @@ def test_a_returned_figure_is_corrected_and_every_step_is_audited(client, plans,
     # The lead sees the reason on the update page and on the KPI page; the public sees nothing of it.
     update = lead.get(update_url(plans.cs)).content.decode()
     assert (
-        '<strong class="govuk-tag govuk-tag--red">Returned: Typo? Last quarter was 61%</strong> 6.25 (2025-26), '
+        '<strong class="govuk-tag govuk-tag--red">Returned: <bdi>Typo? Last quarter was 61%</bdi></strong> 6.25 (2025-26), '
         "entered by lena. Correct it and save again." in update
     )
-    assert "Returned</strong> Typo? Last quarter was 61%" in kpi_page(lead, plans.cs)
+    assert "Returned</strong> <bdi>Typo? Last quarter was 61%</bdi>" in kpi_page(lead, plans.cs)
     assert "Typo" not in kpi_page(client, plans.cs) and "6.25" not in kpi_page(client, plans.cs)
     assert first.pk not in [v.pk for v in approving.get(APPROVALS).context["awaiting"]]
     # Corrected: a new entry; the returned one stays.
@@ -362,7 +362,7 @@ def test_the_migration_publishes_what_was_public_before():
 
     from plans.models import Council, Department, Plan
 
-    before = [("kpis", "0008_doubtful_values")]
+    before = [("kpis", "0009_shown_value_and_target")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     try:
@@ -389,7 +389,7 @@ def test_the_migration_publishes_what_was_public_before():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
-    assert sorted(KpiValue.objects.values_list("source", "approval")) == [
+    assert sorted(KpiValue.objects.filter(kpi_id=kpi.pk).values_list("source", "approval")) == [
         ("document", "approved"),
         ("entry", "approved"),
     ]
