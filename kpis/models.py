@@ -10,8 +10,10 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from kpis.assessment import NONE, Assessment, ValueKind, assess
+from kpis.periods import ANNUAL, MONTHLY, QUARTERLY, Freshness, Period, freshness, period_of
 from plans.models import Department, Plan, Sourced, search_vector, stored_document, text_list
 from plans.parsing import TargetKind, fy_label, fy_start
 from plans.templatetags.plan_extras import number
@@ -41,7 +43,15 @@ def kpi_document() -> SearchVector:
     return search_vector(("description", "A"))
 
 
+class Frequency(models.TextChoices):
+    ANNUAL = ANNUAL, "Annual"
+    QUARTERLY = QUARTERLY, "Quarterly"
+    MONTHLY = MONTHLY, "Monthly"
+
+
 class Kpi(Sourced):
+    Frequency = Frequency
+
     class Unit(models.TextChoices):
         PERCENT = "percent", "%"
         COUNT = "count", "Number"
@@ -74,6 +84,12 @@ class Kpi(Sourced):
         help_text="How far from the target still counts as 'near' (default: 2 points for %, else 5% of target)",
     )
     order = models.PositiveIntegerField()
+    # The reporting round (kpis/periods.py): how often a figure is reported and when it falls due. The
+    # documents' KPIs are annual; an administrator or the department's lead sets the rest.
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.ANNUAL)
+    due_working_days = models.PositiveSmallIntegerField(
+        default=15, help_text="A figure falls due this many working days after its period ends"
+    )
     # The assessment's status and direction of travel, stored so that council-wide lists filter, sort and
     # page in SQL instead of assessing every KPI per request. kpis.services.kpis_assess writes them after
     # every write of a KPI's values or benchmarks (entry, upload, load, admin); "" means not assessed yet.
@@ -114,6 +130,21 @@ class Kpi(Sourced):
         """assessment(), worked out once per instance (a table row asks for it column by column)."""
         return self.assessment()
 
+    def freshness(self, today: dt.date | None = None) -> Freshness:
+        """The period and age of the newest figure and whether the next one is overdue, from prefetched
+        `values` (no query then)."""
+        return freshness(
+            periods=[v.period_of for v in self.values.all() if v.kind != KpiValue.Kind.TARGET and v.is_figure],
+            frequency=self.frequency,
+            due_working_days=self.due_working_days,
+            today=today or timezone.localdate(),
+        )
+
+    @cached_property
+    def fresh(self) -> Freshness:
+        """freshness() today, worked out once per instance (tables ask for it per column)."""
+        return self.freshness()
+
     def benchmark_figures(self) -> dict:
         """Year -> the newest benchmark figure of the kind the targets name (from prefetched benchmarks)."""
         kinds = {v.year: v.benchmark for v in self.values.all() if v.kind == KpiValue.Kind.TARGET and v.benchmark}
@@ -152,6 +183,9 @@ class KpiValue(Sourced):
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="values")
     year = models.PositiveSmallIntegerField(help_text="Start year of the financial year")
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The reporting period within the year (kpis/periods.py): "" the whole year (every document figure), Q1-Q4
+    # or M01-M12 (M01 = April).
+    period = models.CharField(max_length=3, blank=True, default="")
     printed = models.TextField(blank=True)
     column = models.CharField(max_length=100, blank=True, help_text="Column printed in, when not the year's own")
     value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
@@ -172,6 +206,8 @@ class KpiValue(Sourced):
     benchmark = models.CharField(max_length=30, blank=True)
     maintain = models.BooleanField(default=False)
     target_reason = models.CharField(max_length=20, blank=True)
+    # An entered target's own "near target" band; blank: the KPI's tolerance, else the default rule.
+    tolerance = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     # Why the figure as printed is probably a printing or extraction error; blank when it is not doubted.
     # The fixture's `doubtful`, unless an administrator has since marked or cleared it (DoubtDecision).
     doubtful = models.TextField(blank=True)
@@ -220,6 +256,19 @@ class KpiValue(Sourced):
     @property
     def year_label(self) -> str:
         return fy_label(self.year)
+
+    @property
+    def period_of(self) -> Period:
+        return period_of(self.year, self.period)
+
+    @property
+    def period_label(self) -> str:
+        return self.period_of.label
+
+    @property
+    def is_figure(self) -> bool:
+        """Holds a figure (a number or a RAG rating), not a status word such as 'awaiting data'."""
+        return self.value is not None or self.status == self.Status.RAG
 
     @property
     def printed_in(self) -> tuple[str, int]:

@@ -46,10 +46,12 @@ class EntryConflict(Exception):
 
 
 def entries_newest_first(*, kpis: list[Kpi]) -> dict[int, list[KpiValue]]:
-    """KPI id -> its entered values, newest first, with who entered them. 1 query."""
+    """KPI id -> its entered values (not entered targets: kpis/targets.py), newest first, with who entered
+    them. 1 query."""
     found: dict[int, list[KpiValue]] = {}
     entries = (
         KpiValue.objects.filter(kpi__in=kpis, source="entry")
+        .exclude(kind=KpiValue.Kind.TARGET)
         .select_related("entered_by")
         .order_by("kpi_id", "-entered_at", "-pk")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kpis import views
+from kpis import target_views, views
 
 urlpatterns = [
     path("kpis/", views.kpi_list, name="kpi_list"),
@@ -8,4 +8,6 @@ urlpatterns = [
     path("departments/<slug:slug>/measures/<slug:key>/", views.measure, name="measure"),
     path("departments/<slug:slug>/update/", views.department_update, name="department_update"),
     path("departments/<slug:slug>/upload/", views.kpi_upload, name="kpi_upload"),
+    path("departments/<slug:slug>/targets/", target_views.department_targets, name="department_targets"),
+    path("departments/<slug:slug>/targets/copy/", target_views.targets_copy, name="targets_copy"),
 ]
