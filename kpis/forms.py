@@ -8,10 +8,11 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 
 from kpis.assessment import OFF_TRACK, assess
 from kpis.models import Benchmark, Kpi, KpiValue
-from kpis.periods import Period, year_periods
+from kpis.periods import Period, recent_periods, year_periods
 from kpis.services import EntryData, newest_entries
 from kpis.targets import TargetEntry, TargetError, target_read
 from plans.models import ClosedPeriod, Plan
@@ -43,6 +44,8 @@ class KpiEntryForm(forms.Form):
     def __init__(self, *args, kpi: Kpi, years: list[int], closed: set[int], newest: KpiValue | None, **kwargs):
         super().__init__(*args, **kwargs)
         self.kpi, self.years, self.closed, self.newest = kpi, years, closed, newest
+        if kpi.frequency != Kpi.Frequency.ANNUAL:
+            self.fields["period"] = period_field(kpi.frequency)
         # The stubs type self.fields as plain Fields; "year" is the TypedChoiceField declared above.
         cast(forms.TypedChoiceField, self.fields["year"]).choices = [(y, fy_label(y)) for y in years]
         self.fields["year"].error_messages["required"] = "Choose the financial year the value is for"
@@ -62,6 +65,7 @@ class KpiEntryForm(forms.Form):
                 "as_at": "govuk-input govuk-input--width-5",
                 "benchmark": "govuk-input govuk-input--width-10",
                 "year": "govuk-select",
+                "period": "govuk-select",
                 "commentary": "govuk-textarea",
                 "provisional": "govuk-checkboxes__input",
             }.get(name)
@@ -80,6 +84,7 @@ class KpiEntryForm(forms.Form):
         return EntryData(
             kpi=self.kpi,
             year=data["year"],
+            period=data.get("period") or "",
             seen=data.get("seen") or 0,
             value=data.get("value") or "",
             value_number=data.get("value_number"),
@@ -194,6 +199,7 @@ class KpiEntryForm(forms.Form):
         entry = KpiValue(
             kpi=self.kpi,
             year=data["year"],
+            period=data.get("period") or "",
             kind=KpiValue.Kind.LATEST,
             value=data["value_number"],
             printed=data.get("value", ""),
@@ -220,6 +226,21 @@ class KpiEntryForm(forms.Form):
         return result.status == OFF_TRACK and result.value is entry
 
 
+def period_field(frequency: str) -> forms.ChoiceField:
+    """The period within the financial year a quarterly or monthly KPI's value is for ("" the whole year)."""
+    choices = [("", "Whole year")] + [
+        (p.code, p.code if p.frequency == "quarterly" else p.label.split()[0])
+        for p in year_periods(2000)
+        if p.frequency == frequency
+    ]
+    return forms.ChoiceField(
+        choices=choices,
+        required=False,
+        label="Period",
+        error_messages={"invalid_choice": "Choose a period from the list"},
+    )
+
+
 def entry_forms(*, plan: Plan, kpis: list[Kpi], data=None) -> list[KpiEntryForm]:
     """One entry form per KPI of the plan. 2 queries (newest entries, closed years)."""
     newest = newest_entries(kpis=kpis)
@@ -229,6 +250,10 @@ def entry_forms(*, plan: Plan, kpis: list[Kpi], data=None) -> list[KpiEntryForm]
     for kpi in kpis:
         current = newest.get(kpi.pk)
         initial = {"year": plan.financial_year, "seen": current.pk if current else 0}
+        if kpi.frequency != Kpi.Frequency.ANNUAL:  # the period ended most recently, when the plan covers its year
+            recent = recent_periods(timezone.localdate(), kpi.frequency, 1)[0]
+            if recent.year in years:
+                initial |= {"year": recent.year, "period": recent.code}
         forms.append(
             KpiEntryForm(
                 data, prefix=f"kpi-{kpi.pk}", kpi=kpi, years=years, closed=closed, newest=current, initial=initial

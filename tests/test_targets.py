@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 
 from kpis.models import Kpi, KpiValue
-from kpis.services import EntryData, kpi_entries_save, newest_entries
 from kpis.periods import Period
+from kpis.services import EntryData, kpi_entries_save, newest_entries
 from kpis.targets import target_read, targets_copy_forward, targets_save
 from tests.test_entry import (  # noqa: F401
     CS,
