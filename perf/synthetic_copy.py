@@ -207,6 +207,8 @@ class _Values(_Table):
             "previous_printed": "",
             "previous_by": "",
             "doubtful": "",
+            "period": "",  # whole-year figures, as the documents print
+            "tolerance": None,
             "src_start": SYNTHETIC_SRC,
             "src_end": SYNTHETIC_SRC,
         }
