@@ -249,7 +249,7 @@ def entry_forms(*, plan: Plan, kpis: list[Kpi], data=None) -> list[KpiEntryForm]
     forms = []
     for kpi in kpis:
         current = newest.get(kpi.pk)
-        initial = {"year": plan.financial_year, "seen": current.pk if current else 0}
+        initial: dict[str, int | str] = {"year": plan.financial_year, "seen": current.pk if current else 0}
         if kpi.frequency != Kpi.Frequency.ANNUAL:  # the period ended most recently, when the plan covers its year
             recent = recent_periods(timezone.localdate(), kpi.frequency, 1)[0]
             if recent.year in years:
@@ -321,3 +321,27 @@ def target_forms(*, kpis: list[Kpi], year: int, data=None) -> list[TargetForm]:
         periods = [Period(year)] + [p for p in year_periods(year) if p.frequency == kpi.frequency]
         found.append(TargetForm(data, prefix=f"kpi-{kpi.pk}", kpi=kpi, periods=periods, initial={"period": ""}))
     return found
+
+
+class ReportingForm(forms.Form):
+    """How often one KPI is reported and how many working days after each period its figure falls due."""
+
+    frequency = forms.ChoiceField(choices=Kpi.Frequency.choices, label="Reported")
+    due_working_days = forms.IntegerField(
+        min_value=1,
+        max_value=60,
+        label="Due (working days after the period ends)",
+        error_messages={
+            "invalid": "Enter a whole number of working days, like 15",
+            "min_value": "Enter at least 1 working day",
+            "max_value": "Enter at most 60 working days",
+            "required": "Enter the number of working days, like 15",
+        },
+    )
+
+    def __init__(self, *args, kpi: Kpi, **kwargs):
+        kwargs.setdefault("initial", {"frequency": kpi.frequency, "due_working_days": kpi.due_working_days})
+        super().__init__(*args, **kwargs)
+        self.kpi = kpi
+        self.fields["frequency"].widget.attrs["class"] = "govuk-select"
+        self.fields["due_working_days"].widget.attrs["class"] = "govuk-input govuk-input--width-3"

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kpis import selectors, targets
-from kpis.forms import target_forms
+from kpis.forms import ReportingForm, target_forms
 from kpis.models import Kpi
 from kpis.views import _department_for_editing, _plans_for_editing
 from plans.parsing import fy_label, fy_of
@@ -105,3 +105,25 @@ def targets_copy(request: HttpRequest, slug: str) -> HttpResponse:
         "back": url,
     }
     return render(request, "kpis/targets_copy.html", ctx)
+
+
+@login_required
+def department_reporting(request: HttpRequest, slug: str) -> HttpResponse:
+    """Each KPI's reporting frequency and due rule, set by the department's lead (or an administrator): all
+    saved together, or nothing."""
+    department = _department_for_editing(request, slug)
+    params = request.POST if request.method == "POST" else request.GET
+    plan, plans = _plans_for_editing(department, params.get("plan"))
+    kpis = list(Kpi.objects.filter(plan=plan).order_by("order"))
+    data = request.POST if request.method == "POST" else None
+    forms = [ReportingForm(data, prefix=f"kpi-{kpi.pk}", kpi=kpi) for kpi in kpis]
+    if request.method == "POST" and all(f.is_valid() for f in forms):
+        changed = targets.kpis_reporting_set(
+            rules={f.kpi.pk: (f.cleaned_data["frequency"], f.cleaned_data["due_working_days"]) for f in forms},
+            plan=plan,
+        )
+        messages.success(request, f"Reporting rules saved: {changed} measure{'s' if changed != 1 else ''} changed.")
+        return redirect(f"{reverse('department_reporting', args=[department.slug])}?plan={plan.slug}")
+    has_errors = any(f.errors for f in forms)
+    ctx = {"department": department, "plan": plan, "plans": plans, "forms": forms, "has_errors": has_errors}
+    return render(request, "kpis/reporting.html", ctx, status=400 if has_errors else 200)

@@ -144,3 +144,17 @@ def targets_copy_forward(*, plan: Plan, year: int, user) -> int:
         )
         entries.append(TargetEntry(kpi, Period(year + 1), target.printed.strip(), spec, target.tolerance))
     return targets_save(entries=entries, user=user) if entries else 0
+
+
+@transaction.atomic
+def kpis_reporting_set(*, rules: dict[int, tuple[str, int]], plan: Plan) -> int:
+    """Set the plan's KPIs' frequency and due working days (KPI id -> (frequency, days)); ids of other plans'
+    KPIs are ignored. Returns how many KPIs changed."""
+    changed = []
+    for kpi in Kpi.objects.select_for_update().filter(plan=plan, pk__in=rules).order_by("pk"):
+        frequency, days = rules[kpi.pk]
+        if (kpi.frequency, kpi.due_working_days) != (frequency, days):
+            kpi.frequency, kpi.due_working_days = frequency, days
+            changed.append(kpi)
+    Kpi.objects.bulk_update(changed, ["frequency", "due_working_days"])
+    return len(changed)

@@ -9,5 +9,6 @@ urlpatterns = [
     path("departments/<slug:slug>/update/", views.department_update, name="department_update"),
     path("departments/<slug:slug>/upload/", views.kpi_upload, name="kpi_upload"),
     path("departments/<slug:slug>/targets/", target_views.department_targets, name="department_targets"),
+    path("departments/<slug:slug>/reporting/", target_views.department_reporting, name="department_reporting"),
     path("departments/<slug:slug>/targets/copy/", target_views.targets_copy, name="targets_copy"),
 ]

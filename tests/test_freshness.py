@@ -19,15 +19,22 @@ from tests.test_entry import (  # noqa: F401
     kpi_of,
     loaded_plans,
     open_form,
+    page_form,
     plans,
     update_url,
     users,
 )
 
 
+def found(pattern: str, text: str, flags: int = 0, group: int = 0) -> str:
+    match = re.search(pattern, text, flags)
+    assert match is not None, pattern
+    return match.group(group)
+
+
 def freshness_on(client, kpi: Kpi) -> str:
     html = client.get(kpi.get_absolute_url()).content.decode()
-    cell = re.search(r'data-testid="freshness">(.*?)</dd>', html, re.S).group(1)
+    cell = found(r'data-testid="freshness">(.*?)</dd>', html, re.S, group=1)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).strip()
 
 
@@ -44,7 +51,7 @@ def test_a_quarterly_kpi_asks_for_the_period_and_stores_it(client, plans, users,
     Kpi.objects.filter(pk=pct.pk).update(frequency="quarterly")
     client.force_login(users.lead)
     html = client.get(update_url(plans.cs)).content.decode()
-    select = re.search(rf'<select name="kpi-{pct.pk}-period".*?</select>', html, re.S).group(0)
+    select = found(rf'<select name="kpi-{pct.pk}-period".*?</select>', html, re.S, group=0)
     assert re.findall(r">([^<]+)</option>", select) == ["Whole year", "Q1", "Q2", "Q3", "Q4"]
     assert '<option value="Q3" selected>Q3</option>' in select  # the quarter ended most recently
     assert (
@@ -73,10 +80,10 @@ def test_freshness_moves_with_the_clock_and_flags_an_overdue_quarter(client, pla
     time_machine.move_to("2027-01-23 09:00:00+00:00", tick=False)
     assert freshness_on(client, pct) == "Latest: Q2 2026-27, 3 months ago Overdue since 22 January 2027"
     listed = client.get(reverse("kpi_list") + f"?plan={plans.cs.slug}").content.decode()
-    row = re.search(rf'href="{re.escape(pct.get_absolute_url())}".*?</tr>', listed, re.S).group(0)
+    row = found(rf'href="{re.escape(pct.get_absolute_url())}".*?</tr>', listed, re.S, group=0)
     assert "Latest: Q2 2026-27, 3 months ago" in row and "Overdue since 22 January 2027" in row
     department = client.get(reverse("department", args=[CS])).content.decode()
-    row = re.search(rf'href="{re.escape(pct.get_absolute_url())}".*?</tr>', department, re.S).group(0)
+    row = found(rf'href="{re.escape(pct.get_absolute_url())}".*?</tr>', department, re.S, group=0)
     assert "Overdue since 22 January 2027" in row
     # Entering Q3 clears the flag.
     enter_quarter(client, plans, users, "82", 2026, "Q3")
@@ -113,3 +120,47 @@ def test_only_the_lead_may_enter_a_period_value(client, plans, users, who, statu
     client.force_login(getattr(users, who))
     assert client.post(update_url(plans.cs), data).status_code == status
     assert KpiValue.objects.filter(source="entry").count() == (1 if status == 302 else 0)
+
+
+# -- the reporting rules page --------------------------------------------------------------------------------------
+
+
+def test_a_lead_sets_a_kpis_frequency_and_due_rule(client, plans, users, time_machine):
+    time_machine.move_to("2027-01-10 12:00:00+00:00", tick=False)
+    pct = kpi_of(plans.cs, PCT)
+    client.force_login(users.lead)
+    url = reverse("department_reporting", args=[CS])
+    data = page_form(client.get(url).content.decode(), "Save reporting rules")
+    data |= {f"kpi-{pct.pk}-frequency": "quarterly", f"kpi-{pct.pk}-due_working_days": "0"}
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    assert (
+        f'<a href="#id_kpi-{pct.pk}-due_working_days">{pct.description} – Due (working days after the period ends): '
+        "Enter at least 1 working day</a>" in refused.content.decode()
+    )
+    assert Kpi.objects.get(pk=pct.pk).frequency == "annual"  # nothing saved
+    data[f"kpi-{pct.pk}-due_working_days"] = "5"
+    saved = client.post(url, data, follow=True).content.decode()
+    assert "Reporting rules saved: 1 measure changed." in saved
+    assert (Kpi.objects.get(pk=pct.pk).frequency, Kpi.objects.get(pk=pct.pk).due_working_days) == ("quarterly", 5)
+    # The rule drives freshness: after the 2024-25 figure the first quarter due is Q1 2025-26 (ends Monday 30
+    # June 2025), 5 working days later: 7 July 2025.
+    assert freshness_on(client, pct) == "Latest: 2024-25, 21 months ago Overdue since 7 July 2025"
+
+
+def test_an_administrator_sets_the_rules_in_the_admin_site_and_a_lead_cannot(client, plans, users):
+    pct = kpi_of(plans.cs, PCT)
+    url = reverse("admin:kpis_kpi_change", args=[pct.pk])
+    users.lead.is_staff = True  # even a lead let into the admin site is refused
+    users.lead.save()
+    client.force_login(users.lead)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"frequency": "monthly", "due_working_days": "20"}).status_code == 403
+    assert Kpi.objects.get(pk=pct.pk).frequency == "annual"
+    users.admin.is_staff = True  # administrators use the admin site (seed_local_users makes them staff)
+    users.admin.save()
+    client.force_login(users.admin)
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"frequency": "monthly", "due_working_days": "20"})
+    assert response.status_code == 302
+    assert (Kpi.objects.get(pk=pct.pk).frequency, Kpi.objects.get(pk=pct.pk).due_working_days) == ("monthly", 20)

@@ -44,6 +44,16 @@ def target_data(plan) -> dict:
     return data | {f"kpi-{kpis[0].pk}-target": ">= 50"}
 
 
+def reporting_data(plan) -> dict:
+    """The reporting rules form with every KPI quarterly, due in 10 working days."""
+    kpis = Kpi.objects.filter(plan=plan)
+    return {"plan": plan.slug} | {
+        f"kpi-{k.pk}-{name}": value
+        for k in kpis
+        for name, value in (("frequency", "quarterly"), ("due_working_days", "10"))
+    }
+
+
 def write_requests(plan) -> dict:
     """Each write URL of a department: (method, url, data, status when allowed)."""
     dept = plan.department.slug
@@ -53,6 +63,7 @@ def write_requests(plan) -> dict:
     progress = reverse("deliverable_update", args=[plan.slug, item.pk])
     targets = f"{reverse('department_targets', args=[dept])}?plan={plan.slug}"
     copy = f"{reverse('targets_copy', args=[dept])}?plan={plan.slug}"
+    reporting = f"{reverse('department_reporting', args=[dept])}?plan={plan.slug}"
     return {
         "update GET": ("get", update, None, 200),
         "update POST": ("post", update, entry_data(plan), 302),
@@ -69,6 +80,8 @@ def write_requests(plan) -> dict:
         "targets GET": ("get", targets, None, 200),
         "targets POST": ("post", targets, target_data(plan), 302),
         "targets copy GET": ("get", copy, None, 200),
+        "reporting GET": ("get", reporting, None, 200),
+        "reporting POST": ("post", reporting, reporting_data(plan), 302),
         "targets copy POST": ("post", copy, {"plan": plan.slug, "year": str(fy_of(timezone.localdate()))}, 302),
         "deliverable GET": ("get", progress, None, 200),
         "deliverable POST": (
@@ -92,13 +105,17 @@ ACTIONS = [
     "targets POST",
     "targets copy GET",
     "targets copy POST",
+    "reporting GET",
+    "reporting POST",
     "deliverable GET",
     "deliverable POST",
 ]
 
 
 def writes() -> tuple[int, int]:
-    return KpiValue.objects.filter(source="entry").count(), DeliverableUpdate.objects.count()
+    """(entered values and targets, deliverable updates); a changed reporting rule counts as an entry."""
+    rules = Kpi.objects.exclude(frequency="annual").count()
+    return KpiValue.objects.filter(source="entry").count() + rules, DeliverableUpdate.objects.count()
 
 
 @pytest.mark.parametrize("action", ACTIONS)
@@ -122,6 +139,7 @@ def test_the_permission_matrix(client, plans, users, role, department, action):
             "deliverable POST": (0, 1),
             "targets POST": (1, 0),
             "targets copy POST": (copied, 0),
+            "reporting POST": (plan.kpis.count(), 0),
         }.get(action, (0, 0))
         assert writes() == expected
     else:
@@ -224,6 +242,7 @@ def test_a_deliverable_of_another_department_under_the_leads_plan_is_404(client,
         lambda p: reverse("kpi_upload", args=["parks"]),
         lambda p: reverse("department_targets", args=["parks"]),
         lambda p: reverse("targets_copy", args=["parks"]),
+        lambda p: reverse("department_reporting", args=["parks"]),
         lambda p: reverse("deliverable_update", args=[p.cs.slug, 999_999]),
         lambda p: reverse("deliverable_update", args=["no-such-plan", p.cs.deliverables.first().pk]),
     ],
@@ -238,7 +257,15 @@ def test_unknown_things_are_404_for_a_signed_in_user(client, plans, users, url):
 
 @pytest.mark.parametrize(
     "action",
-    ["update POST", "upload POST file", "upload POST confirm", "targets POST", "targets copy POST", "deliverable POST"],
+    [
+        "update POST",
+        "upload POST file",
+        "upload POST confirm",
+        "targets POST",
+        "targets copy POST",
+        "reporting POST",
+        "deliverable POST",
+    ],
 )
 def test_every_write_needs_its_csrf_token(plans, users, action):
     browser = Client(enforce_csrf_checks=True)

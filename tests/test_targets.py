@@ -24,6 +24,12 @@ from tests.test_entry import (  # noqa: F401
 )
 
 
+def found(pattern: str, text: str, flags: int = 0, group: int = 0) -> str:
+    match = re.search(pattern, text, flags)
+    assert match is not None, pattern
+    return match.group(group)
+
+
 def kpi_of(plan, key) -> Kpi:
     return Kpi.objects.get(plan=plan, key=key)
 
@@ -60,7 +66,7 @@ def test_an_off_track_kpi_stays_on_the_off_track_lists_when_a_new_years_value_ha
     assert assessment.watch_status == "off_track"
 
     department = client.get(reverse("department", args=[CS])).content.decode()
-    needs = re.search(r'<ul [^>]*data-testid="needs-target">(.*?)</ul>', department, re.S).group(1)
+    needs = found(r'<ul [^>]*data-testid="needs-target">(.*?)</ul>', department, re.S, group=1)
     assert pct.description in needs
     assert "No target set for 2026-27 (last assessed off track in 2025-26)" in needs
 
@@ -204,7 +210,7 @@ def test_a_quarterly_kpi_takes_targets_for_its_quarters(client, plans, users, fr
     Kpi.objects.filter(pk=pct.pk).update(frequency="quarterly")
     client.force_login(users.lead)
     page = client.get(targets_url(2026)).content.decode()
-    select = re.search(rf'<select name="kpi-{pct.pk}-period".*?</select>', page, re.S).group(0)
+    select = found(rf'<select name="kpi-{pct.pk}-period".*?</select>', page, re.S, group=0)
     assert re.findall(r">([^<]+)</option>", select) == [
         "2026-27",
         "Q1 2026-27",
