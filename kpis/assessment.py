@@ -270,9 +270,11 @@ def _no_target_set(
     period = _period(current)
     rest = [v for v in values if v.kind == ValueKind.TARGET or (v.year, _period(v).code) != (period.year, period.code)]
     earlier = assess(values=rest, **rules)
-    reason = f"No target set for {period.label}"
-    if earlier.status != NONE and earlier.value is not None:
-        reason += f" (last assessed {earlier.label.lower()} in {_period(earlier.value).label})"
+    reason, last = f"No target set for {period.label}", earlier
+    while last.needs_target and last.earlier is not None:  # earlier periods without a target too
+        last = last.earlier
+    if last.status != NONE and last.value is not None:
+        reason += f" (last assessed {last.label.lower()} in {_period(last.value).label})"
     return Assessment(NONE, reason, way, way_words, current, None, needs_target=period.label, earlier=earlier)
 
 

@@ -37,10 +37,10 @@ def kpi_of(plan, key) -> Kpi:
 def enter(kpi: Kpi, year: int, value: str, user, period: str = "") -> None:
     newest = newest_entries(kpis=[kpi]).get(kpi.pk)
     seen = newest.pk if newest else 0
-    entry = EntryData(kpi=kpi, year=year, seen=seen, value=value, value_number=Decimal(value), commentary="entered")
+    entry = EntryData(
+        kpi=kpi, year=year, period=period, seen=seen, value=value, value_number=Decimal(value), commentary="entered"
+    )
     kpi_entries_save(entries=[entry], user=user)
-    if period:  # the service stores the period from the form (tests/test_freshness.py); here set it directly
-        KpiValue.objects.filter(kpi=kpi, source="entry", year=year).update(period=period)
 
 
 def fresh(kpi: Kpi) -> Kpi:
@@ -263,3 +263,13 @@ def test_copying_forward_is_all_or_nothing(plans, users, monkeypatch):
     with pytest.raises(RuntimeError):
         targets_copy_forward(plan=plans.cs, year=2025, user=users.lead)
     assert not KpiValue.objects.filter(source="entry").exists()
+
+
+def test_the_last_assessed_status_is_found_across_several_periods_without_a_target(plans, users):
+    pct = kpi_of(plans.cs, PCT)
+    enter(pct, 2025, "70", users.lead)  # off track against the 2025-26 target 80%
+    enter(pct, 2026, "71", users.lead, period="Q1")
+    enter(pct, 2026, "72", users.lead, period="Q2")
+    assessment = fresh(pct).assessment()
+    assert assessment.reason == "No target set for Q2 2026-27 (last assessed off track in 2025-26)"
+    assert assessment.watch_status == "off_track"
