@@ -72,6 +72,11 @@ class KpiEntryForm(forms.Form):
             if css:
                 field.widget.attrs["class"] = css
 
+    @property
+    def period_label(self) -> str:
+        """The validated value's period: '2025-26', 'Q2 2026-27' (call after is_valid())."""
+        return Period(self.cleaned_data["year"], self.cleaned_data.get("period") or "").label
+
     def has_entry(self) -> bool:
         data = self.cleaned_data
         return bool(
