@@ -130,20 +130,17 @@ class Kpi(Sourced):
         """assessment(), worked out once per instance (a table row asks for it column by column)."""
         return self.assessment()
 
-    def freshness(self, today: dt.date | None = None) -> Freshness:
-        """The period and age of the newest figure and whether the next one is overdue, from prefetched
-        `values` (no query then)."""
-        return freshness(
-            periods=[v.period_of for v in self.values.all() if v.kind != KpiValue.Kind.TARGET and v.is_figure],
-            frequency=self.frequency,
-            due_working_days=self.due_working_days,
-            today=today or timezone.localdate(),
-        )
-
     @cached_property
     def fresh(self) -> Freshness:
-        """freshness() today, worked out once per instance (tables ask for it per column)."""
-        return self.freshness()
+        """Today's freshness (kpis/periods.py): the newest figure's period and age, and the date the next fell
+        due if it is overdue. From prefetched `values` (no query then), once per instance."""
+        figures = [v.period_of for v in self.values.all() if v.kind != KpiValue.Kind.TARGET and v.is_figure]
+        return freshness(
+            periods=figures,
+            frequency=self.frequency,
+            due_working_days=self.due_working_days,
+            today=timezone.localdate(),
+        )
 
     def benchmark_figures(self) -> dict:
         """Year -> the newest benchmark figure of the kind the targets name (from prefetched benchmarks)."""

@@ -47,6 +47,7 @@ LOADER_MODULES = (
     "kpis.models",
     "kpis.services",
     "kpis.assessment",
+    "kpis.periods",
     "kpis.selectors",
     "budgets.models",
     "procurement.models",

@@ -57,6 +57,9 @@ def page_paths() -> list[str]:
         "LOGIN",
         "/departments/childrens-services/update/",
         "/departments/childrens-services/upload/",
+        "/departments/childrens-services/targets/",
+        "/departments/childrens-services/targets/copy/",
+        "/departments/childrens-services/reporting/",
         f"/plans/cs-2022-23/deliverables/{deliverable.pk}/update/",
     ]
 
