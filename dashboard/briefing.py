@@ -198,7 +198,8 @@ def plan_summary(*, plan: Plan) -> dict:
     risks = [
         r for r in plan.risks.all() if r.description.strip().lower().rstrip(".") not in {"none", "none identified"}
     ]
-    measures = [measure_line(k, a) for k, a in now.kpis if a.status in {OFF_TRACK, NEAR}]
+    # watch_status: a measure whose newest figure awaits a target stays listed by its last status, saying why.
+    measures = [measure_line(k, a) for k, a in now.kpis if a.watch_status in {OFF_TRACK, NEAR}]
     return {
         "previous": before,
         "now": now,

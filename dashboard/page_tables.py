@@ -171,6 +171,10 @@ def department_tables(
                 ("status", _status("assessment", "Status")),
                 ("travel", tables.Column(accessor="assessment__travel_label", verbose_name="Direction of travel")),
                 ("reason", tables.Column(accessor="assessment__reason", verbose_name="Why")),
+                (
+                    "freshness",
+                    TextColumn('{% include "kpis/freshness.html" with kpi=record.kpi %}', verbose_name="Freshness"),
+                ),
             ],
             label="Key performance measures, off track first",
             region="Key performance measures",

@@ -124,7 +124,13 @@ class PlanFigures:
 
     @property
     def off_track(self) -> list[tuple[Kpi, Assessment]]:
-        return [(k, a) for k, a in self.kpis if a.status == "off_track"]
+        """Off track, counting a KPI whose newest figure awaits a target by its last assessed status."""
+        return [(k, a) for k, a in self.kpis if a.watch_status == "off_track"]
+
+    @property
+    def needs_target(self) -> list[tuple[Kpi, Assessment]]:
+        """KPIs whose newest (entered) figure has no target for its period ("No target set for 2026-27")."""
+        return [(k, a) for k, a in self.kpis if a.needs_target]
 
 
 def net_budgets(*, plans: list[Plan]) -> dict[int, BudgetCell]:

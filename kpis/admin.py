@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
-from kpis.models import ApprovalEvent, Benchmark, DoubtDecision, KpiValue, PrintedValue
+from kpis.models import ApprovalEvent, Benchmark, DoubtDecision, Kpi, KpiValue, PrintedValue
 from kpis.services import kpi_value_doubt_set
 from plans.admin import ReadOnlyAdmin
 from plans.models import user_is_admin
@@ -12,8 +12,19 @@ from plans.models import user_is_admin
 class EnteredValueAdmin(ReadOnlyAdmin):
     """Entered values, read-only: they are the audit trail (who, when, old, new, why)."""
 
-    list_display = ["kpi", "year", "printed", "previous_printed", "entered_by", "entered_at", "approval", "decided_by"]
-    list_filter = ["kpi__plan__department", "approval"]
+    list_display = [
+        "kpi",
+        "year",
+        "period",
+        "kind",
+        "printed",
+        "previous_printed",
+        "entered_by",
+        "entered_at",
+        "approval",
+        "decided_by",
+    ]
+    list_filter = ["kpi__plan__department", "kind", "approval"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(source="entry").select_related("kpi", "entered_by", "decided_by")
@@ -135,3 +146,32 @@ class DoubtDecisionAdmin(ReadOnlyAdmin):
 
 
 admin.site.register(Benchmark, list_display=["kpi", "year", "kind", "value", "entered_by", "entered_at"])
+
+
+@admin.register(Kpi)
+class KpiReportingAdmin(admin.ModelAdmin):
+    """How often each KPI is reported and when its figures fall due (kpis/periods.py). Only these two are
+    edited here: everything else about a KPI is the documents' (the fixtures)."""
+
+    list_display = ["description", "plan", "frequency", "due_working_days"]
+    list_editable = ["frequency", "due_working_days"]
+    list_filter = ["plan__department", "frequency"]
+    search_fields = ["description", "key"]
+    fields = ["description", "plan", "frequency", "due_working_days"]
+    readonly_fields = ["description", "plan"]
+    list_select_related = ["plan__department"]
+
+    def has_module_permission(self, request):
+        return user_is_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return user_is_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return user_is_admin(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

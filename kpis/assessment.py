@@ -22,7 +22,12 @@ Doubtful figures: an assessment (on track, near or off track) that compares a fi
 doubtful", and its reason names the figure and why it is doubted.
 
 Tolerance ("near"): a KPI may state its own; otherwise 2 percentage points for percentages and 5% of the
-target for other figures.
+target for other figures; an entered target may carry its own (KpiValue.tolerance), which comes first.
+
+Periods (kpis/periods.py): the newest figure is judged against the target for its own period, else its
+year's whole-year target. An entered figure with no target for it: "No target set for 2026-27", and the
+status at the newest figure that had one is kept (Assessment.earlier, watch_status)
+so an off-track KPI stays on the off-track lists, saying why, until the new period's target is set.
 """
 
 from __future__ import annotations
@@ -31,10 +36,11 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.db import models
 
+from kpis.periods import Period, period_of
 from plans.parsing import TargetKind, fy_label
 
 
@@ -100,6 +106,7 @@ NO_TARGET_REASONS = {
     "not_applicable": "No target: not applicable",
     "text": "Target is in words the rules cannot assess",
 }
+NO_TARGET_SET = "No target set"
 DOUBT_CAVEAT = "\u2014 rests on a figure marked doubtful"
 RAG_ORDER = {"red": 0, "amber": 1, "amber/green": 2, "green": 3}
 
@@ -114,10 +121,20 @@ class Assessment:
     target: AssessedValue | None = None  # the KpiValue holding the target
     tolerance: Decimal | None = None
     doubtful: str = ""  # why a figure the status rests on is doubted; blank when none is
+    needs_target: str = ""  # the period of the newest figure, which has no target ('2026-27'); blank otherwise
+    earlier: Assessment | None = None  # with needs_target: the status at the newest figure that had a target
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return NO_TARGET_SET if self.needs_target else STATUS_LABELS[self.status]
+
+    @property
+    def watch_status(self) -> str:
+        """The status the off-track and near-target lists go by: a KPI whose newest figure has no target yet
+        keeps the status it had at its last assessed figure, so it never silently leaves those lists."""
+        if self.needs_target and self.earlier is not None:
+            return self.earlier.watch_status
+        return self.status
 
     @property
     def full_label(self) -> str:
@@ -130,7 +147,7 @@ class Assessment:
 
     @property
     def sort_key(self) -> int:
-        return {OFF_TRACK: 0, NEAR: 1, ON_TRACK: 2, NONE: 3}[self.status]
+        return {OFF_TRACK: 0, NEAR: 1, ON_TRACK: 2, NONE: 3}[self.watch_status]
 
 
 def default_tolerance(unit: str, target: Decimal | None) -> Decimal:
@@ -158,17 +175,34 @@ def _numeric(values: Iterable[V]) -> list[V]:
     return [v for v in values if v.kind != ValueKind.TARGET and v.value is not None]
 
 
-def pick_current(values: Sequence[V]) -> tuple[V | None, V | None, V | None]:
-    """(latest figure, the figure for the year before it, the target it is judged against).
+def _period(v: AssessedValue) -> Period:
+    """A value's reporting period (KpiValue.period; stand-ins without one hold whole-year figures)."""
+    return period_of(v.year, getattr(v, "period", ""))
 
-    The latest figure is the most recent year's number (a part-year 'latest' beats an 'actual' of the
-    same year, and a value entered by a performance lead beats the document's, the newest entry first). Its
-    target is the target for the same year, else the next year's (plans commonly set the
-    coming year's target beside the current part-year figure)."""
+
+def period_targets(values: Sequence[V]) -> dict[tuple[int, str], V]:
+    """(year, period code) -> the target that counts for it: an entered target beats the printed one, the
+    newest entry first (the same rule as figures); blank and dash targets are not targets."""
+    held = sorted(
+        (v for v in values if v.kind == ValueKind.TARGET and v.printed.strip() not in {"", "-", "\u2013"}),
+        key=lambda v: (v.source == "entry", v.entered_at.timestamp() if v.entered_at else 0),
+    )
+    return {(v.year, getattr(v, "period", "")): v for v in held}
+
+
+def pick_current(values: Sequence[V]) -> tuple[V | None, V | None, V | None]:
+    """(latest figure, the figure for the period before it, the target it is judged against).
+
+    The latest figure is the one for the most recent period (kpis/periods.py orders them; a part-year
+    'latest' beats an 'actual' of the same period, and a value entered by a performance lead beats the
+    document's, the newest entry first). Its target is the target for its own period, else its year's
+    whole-year target (a year's target applies to each of its quarters and months). A document figure with
+    neither falls back to the next year's target (plans commonly print the coming year's target beside the
+    current part-year figure); an entered figure does not: it says 'No target set' instead (assess)."""
     figures = sorted(
         _numeric(values),
         key=lambda v: (
-            v.year,
+            _period(v).sort_key,
             v.kind == ValueKind.LATEST,
             v.source == "entry",
             v.entered_at.timestamp() if v.entered_at else 0,
@@ -177,14 +211,19 @@ def pick_current(values: Sequence[V]) -> tuple[V | None, V | None, V | None]:
     current = figures[-1] if figures else None
     previous = None
     if current is not None:
-        earlier = [v for v in figures if v.year < current.year]
+        now = _period(current).sort_key
+        earlier = [v for v in figures if _period(v).sort_key < now]
+        if not _period(current).code:  # a whole-year figure is compared with an earlier year's
+            earlier = [v for v in earlier if v.year < current.year]
         previous = earlier[-1] if earlier else None
-    targets = {v.year: v for v in values if v.kind == ValueKind.TARGET and v.printed.strip() not in {"", "-", "\u2013"}}
+    targets = period_targets(values)
     target = None
     if current is not None:
-        target = targets.get(current.year) or targets.get(current.year + 1)
+        target = targets.get((current.year, _period(current).code)) or targets.get((current.year, ""))
+        if target is None and current.source != "entry":
+            target = targets.get((current.year + 1, ""))
     elif targets:
-        target = targets[min(targets)]
+        target = targets[min(targets, key=lambda k: period_of(*k).sort_key)]
     return current, previous, target
 
 
@@ -195,7 +234,7 @@ def travel(
         return UNKNOWN, "No earlier figure to compare with"
     now, before = _held(current.value, "figure"), _held(previous.value, "earlier figure")
     change = now - before
-    words = f"{_fmt(now)} in {fy_label(current.year)} against {_fmt(before)} in {fy_label(previous.year)}"
+    words = f"{_fmt(now)} in {_period(current).label} against {_fmt(before)} in {_period(previous).label}"
     if change == 0:
         return NO_CHANGE, words
     if higher_is_better is None:
@@ -222,6 +261,23 @@ def _doubts(
     ]
 
 
+def _no_target_set(
+    values: Sequence[AssessedValue], current: AssessedValue, way: str, way_words: str, **rules: Any
+) -> Assessment:
+    """The newest figure, an entered one, has no target for its period: 'No target set for 2026-27', never a
+    silent 'no assessment' (document figures keep 'No target printed'). The status at the newest figure that
+    had a target is kept as `earlier`, so an off-track KPI stays on the off-track lists (watch_status)."""
+    period = _period(current)
+    rest = [v for v in values if v.kind == ValueKind.TARGET or (v.year, _period(v).code) != (period.year, period.code)]
+    earlier = assess(values=rest, **rules)
+    reason, last = f"No target set for {period.label}", earlier
+    while last.needs_target and last.earlier is not None:  # earlier periods without a target too
+        last = last.earlier
+    if last.status != NONE and last.value is not None:
+        reason += f" (last assessed {last.label.lower()} in {_period(last.value).label})"
+    return Assessment(NONE, reason, way, way_words, current, None, needs_target=period.label, earlier=earlier)
+
+
 def assess(
     *,
     values: Sequence[AssessedValue],
@@ -242,8 +298,14 @@ def assess(
             reason = f"{reason}. " + " ".join(doubts)
         return Assessment(status, reason, way, way_words, current, target, tol, " ".join(doubts))
 
+    if target is None and current is not None and current.source == "entry":
+        rules = {"unit": unit, "higher_is_better": higher_is_better, "tolerance": tolerance, "benchmarks": benchmarks}
+        return _no_target_set(values, current, way, way_words, **rules)
     if target is None:
         return result(NONE, "No target printed")
+    # An entered target may carry its own "near" band; else the KPI's, else the default rule.
+    if (own := getattr(target, "tolerance", None)) is not None:
+        tolerance = own
     kind = target.target_kind
     if kind == TargetKind.NONE or not kind:
         return result(NONE, NO_TARGET_REASONS.get(target.target_reason, "No target"))
@@ -268,8 +330,8 @@ def assess(
 
     value = _held(current.value, "figure")
     against = (
-        f"{_fmt(value)} ({current.get_kind_display().lower()} {fy_label(current.year)}) against the "
-        f"{fy_label(target.year)} target '{target.printed.strip()}'"
+        f"{_fmt(value)} ({current.get_kind_display().lower()} {_period(current).label}) against the "
+        f"{_period(target).label} target '{target.printed.strip()}'"
     )
 
     if kind in {TargetKind.NUMBER, TargetKind.COMPARATOR, TargetKind.RANGE}:
@@ -306,7 +368,7 @@ def assess(
         change = value - before
         direction = target.direction
         tol = tolerance if tolerance is not None else default_tolerance(unit, before)
-        compared = f"{_fmt(value)} in {fy_label(current.year)} against {_fmt(before)} in {fy_label(previous.year)}"
+        compared = f"{_fmt(value)} in {_period(current).label} against {_fmt(before)} in {_period(previous).label}"
         if direction == "maintain":
             worse = (change < 0) if higher_is_better is not False else (change > 0)
             if not worse or abs(change) <= tol:

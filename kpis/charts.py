@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kpis.models import KpiValue
+from kpis.periods import period_of
 from kpis.selectors import HistoryPoint
 from plans.charts import COLOURS, figure_dict, new_figure
 
@@ -28,11 +29,11 @@ def history_figure(points: list[HistoryPoint], *, unit: str) -> dict | None:
     year's actual or ran off the chart); provisional values marked '(P)'; restated figures from older plans as
     separate markers; number targets as crosses and target ranges as shaded bands. None when there is nothing
     numeric to draw."""
-    years = sorted({p.year for p in points})
-    labels = {p.year: p.year_label for p in points}
+    years = sorted({p.at for p in points}, key=lambda at: period_of(*at).sort_key)  # periods in time order
+    labels = {p.at: p.year_label for p in points}
     suffix = "%" if unit == "percent" else ""
     fig = new_figure(
-        xaxis={"type": "category", "title": {"text": "Financial year"}},
+        xaxis={"type": "category", "title": {"text": "Period" if any(p.period for p in points) else "Financial year"}},
         yaxis={"title": {"text": "Value" + (" (%)" if suffix else "")}, "ticksuffix": suffix},
     )
     drawn = False
@@ -79,13 +80,13 @@ def history_figure(points: list[HistoryPoint], *, unit: str) -> dict | None:
             label = shown.printed.strip()
             if shown.provisional and "(p" not in label.lower():
                 label += " (P)"
-            xs.append(labels[point.year])
+            xs.append(labels[point.at])
             ys.append(_f(shown.value))
             texts.append(label)
             hovers.append(label + (DOUBTFUL if shown.doubtful else ""))  # the label stays short: no clipping
             for other in point.values:
                 if other.value is not None and other.value != shown.value:
-                    restated_x.append(labels[point.year])
+                    restated_x.append(labels[point.at])
                     restated_y.append(_f(other.value))
                     restated_t.append(
                         f"{other.printed.strip()} (printed in the {other.kpi.plan.year_label} plan)"
@@ -112,7 +113,7 @@ def history_figure(points: list[HistoryPoint], *, unit: str) -> dict | None:
             and target.target_low is not None
             and target.target_high is not None
         ):
-            bx.append(labels[point.year])
+            bx.append(labels[point.at])
             bbase.append(_f(target.target_low))
             bheight.append(_f(target.target_high - target.target_low))
             btext.append(target.printed.strip())
@@ -120,7 +121,7 @@ def history_figure(points: list[HistoryPoint], *, unit: str) -> dict | None:
             KpiValue.TargetKind.NUMBER,
             KpiValue.TargetKind.COMPARATOR,
         }:
-            tx.append(labels[point.year])
+            tx.append(labels[point.at])
             ty.append(_f(target.target_value))
             tt.append(target.printed.strip() + (DOUBTFUL if target.doubtful else ""))
     if bx:

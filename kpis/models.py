@@ -10,8 +10,11 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from kpis.assessment import NONE, Assessment, ValueKind, assess
+from kpis.doubts import DoubtDecision  # noqa: F401 (kpis.models names every model of the app)
+from kpis.periods import ANNUAL, MONTHLY, QUARTERLY, Freshness, Period, freshness, period_of
 from kpis.signoff import Approval, ApprovalEvent, KpiValueQuerySet  # noqa: F401 (ApprovalEvent: kpis.models names every model)
 from plans.models import Department, Plan, Sourced, search_vector, stored_document, text_list
 from plans.parsing import TargetKind, fy_label, fy_start
@@ -42,7 +45,15 @@ def kpi_document() -> SearchVector:
     return search_vector(("description", "A"))
 
 
+class Frequency(models.TextChoices):
+    ANNUAL = ANNUAL, "Annual"
+    QUARTERLY = QUARTERLY, "Quarterly"
+    MONTHLY = MONTHLY, "Monthly"
+
+
 class Kpi(Sourced):
+    Frequency = Frequency
+
     class Unit(models.TextChoices):
         PERCENT = "percent", "%"
         COUNT = "count", "Number"
@@ -75,6 +86,12 @@ class Kpi(Sourced):
         help_text="How far from the target still counts as 'near' (default: 2 points for %, else 5% of target)",
     )
     order = models.PositiveIntegerField()
+    # The reporting round (kpis/periods.py): how often a figure is reported and when it falls due. The
+    # documents' KPIs are annual; an administrator or the department's lead sets the rest.
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.ANNUAL)
+    due_working_days = models.PositiveSmallIntegerField(
+        default=15, help_text="A figure falls due this many working days after its period ends"
+    )
     # The assessment's status and direction of travel, stored so that council-wide lists filter, sort and
     # page in SQL instead of assessing every KPI per request. kpis.services.kpis_assess writes them after
     # every write of a KPI's values or benchmarks (entry, upload, load, admin); "" means not assessed yet.
@@ -126,6 +143,18 @@ class Kpi(Sourced):
         """assessment(), worked out once per instance (a table row asks for it column by column)."""
         return self.assessment()
 
+    @cached_property
+    def fresh(self) -> Freshness:
+        """Today's freshness (kpis/periods.py): the newest figure's period and age, and the date the next fell
+        due if it is overdue. From prefetched `values` (no query then), once per instance."""
+        figures = [v.period_of for v in self.values.all() if v.kind != KpiValue.Kind.TARGET and v.is_figure]
+        return freshness(
+            periods=figures,
+            frequency=self.frequency,
+            due_working_days=self.due_working_days,
+            today=timezone.localdate(),
+        )
+
     def benchmark_figures(self) -> dict:
         """Year -> the newest benchmark figure of the kind the targets name (from prefetched benchmarks)."""
         kinds = {v.year: v.benchmark for v in self.values.all() if v.kind == KpiValue.Kind.TARGET and v.benchmark}
@@ -167,6 +196,9 @@ class KpiValue(Sourced):
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="values")
     year = models.PositiveSmallIntegerField(help_text="Start year of the financial year")
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The reporting period within the year (kpis/periods.py): "" the whole year (every document figure), Q1-Q4
+    # or M01-M12 (M01 = April).
+    period = models.CharField(max_length=3, blank=True, default="")
     printed = models.TextField(blank=True)
     column = models.CharField(max_length=100, blank=True, help_text="Column printed in, when not the year's own")
     value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
@@ -187,6 +219,8 @@ class KpiValue(Sourced):
     benchmark = models.CharField(max_length=30, blank=True)
     maintain = models.BooleanField(default=False)
     target_reason = models.CharField(max_length=20, blank=True)
+    # An entered target's own "near target" band; blank: the KPI's tolerance, else the default rule.
+    tolerance = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     # Why the figure as printed is probably a printing or extraction error; blank when it is not doubted.
     # The fixture's `doubtful`, unless an administrator has since marked or cleared it (DoubtDecision).
     doubtful = models.TextField(blank=True)
@@ -254,6 +288,19 @@ class KpiValue(Sourced):
         return fy_label(self.year)
 
     @property
+    def period_of(self) -> Period:
+        return period_of(self.year, self.period)
+
+    @property
+    def period_label(self) -> str:
+        return self.period_of.label
+
+    @property
+    def is_figure(self) -> bool:
+        """Holds a figure (a number or a RAG rating), not a status word such as 'awaiting data'."""
+        return self.value is not None or self.status == self.Status.RAG
+
+    @property
     def printed_in(self) -> tuple[str, int]:
         """(kind, year) of the table column the document printed this value in: its own, or the one `column`
         names ('Actual 2017-18', 'Latest 2019-20', 'Actual 2019-2020')."""
@@ -310,43 +357,6 @@ class PrintedValue(KpiValue):
 
     def __str__(self) -> str:
         return f"{self.kpi.description} – {self.get_kind_display().lower()} {self.year_label}: '{self.printed}'"
-
-
-class DoubtDecision(models.Model):
-    """An administrator marked a printed value doubtful, or cleared the mark, with the reason: the audit trail
-    (who, when, was, now, why) and the decision a fixture reload applies again. Document values are deleted
-    and created again by every load, so a decision names its value by plan, KPI key, year, kind and printed
-    text, not by id; a value whose printed text is corrected in the fixture is a new value, not judged yet."""
-
-    plan_slug = models.SlugField(max_length=120)
-    kpi_key = models.SlugField(max_length=120)
-    year = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=10, choices=KpiValue.Kind.choices)
-    printed = models.TextField(blank=True)
-    doubtful = models.BooleanField(help_text="Marked doubtful (true) or the mark cleared (false)")
-    reason = models.TextField()
-    was = models.TextField(blank=True, help_text="The doubt shown before this decision; blank for none")
-    decided_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-decided_at", "-pk"]
-        indexes = [
-            # A plan's load reads its decisions (kpis.services.doubt_decisions).
-            models.Index(fields=["plan_slug", "decided_at"], name="doubtdecision_plan_idx"),
-        ]
-
-    def __str__(self) -> str:
-        verb = "Marked doubtful" if self.doubtful else "Cleared"
-        return f"{verb}: {self.plan_slug} {self.kpi_key} {self.kind} {self.year_label} '{self.printed}'"
-
-    @property
-    def value_key(self) -> tuple[str, int, str, str]:
-        return self.kpi_key, self.year, self.kind, self.printed
-
-    @property
-    def year_label(self) -> str:
-        return fy_label(self.year)
 
 
 class Benchmark(models.Model):

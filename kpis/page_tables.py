@@ -91,7 +91,7 @@ def kpi_tables(*, kpi, entries: list, history: list, charted: bool) -> list[Page
                     "{{ record.entered_by.get_full_name|default:record.entered_by.get_username }}", verbose_name="Who"
                 ),
             ),
-            ("year", tables.Column(accessor="year_label", verbose_name="Year", attrs=YEAR_CELL)),
+            ("year", tables.Column(accessor="period_label", verbose_name="Year", attrs=YEAR_CELL)),
             (
                 "was",
                 TextColumn(
@@ -123,7 +123,7 @@ def kpi_tables(*, kpi, entries: list, history: list, charted: bool) -> list[Page
             (
                 "year",
                 TextColumn(
-                    '{{ record.year_label }}{% if record.column %} <span class="app-muted">(printed under '
+                    '{{ record.period_label }}{% if record.column %} <span class="app-muted">(printed under '
                     "{{ record.column }})</span>{% endif %}",
                     verbose_name="Year",
                 ),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from kpis.models import Benchmark, DoubtDecision, Kpi, KpiValue, Measure
+from kpis.periods import period_of
 from plans.parsing import fy_label
 
 
@@ -18,10 +19,17 @@ class HistoryPoint:
     year: int
     kind: str
     values: list[KpiValue] = field(default_factory=list)
+    period: str = ""  # kpis/periods.py: "" the whole year (every document figure), else a quarter or month
 
     @property
     def year_label(self) -> str:
-        return fy_label(self.year)
+        """The period's label: '2025-26', 'Q2 2026-27', 'September 2026'."""
+        return period_of(self.year, self.period).label
+
+    @property
+    def at(self) -> tuple[int, str]:
+        """(year, period code): the point's place on a chart's axis."""
+        return self.year, self.period
 
     @property
     def figures(self) -> set:
@@ -64,10 +72,12 @@ def measure_history(*, measure: Measure) -> list[HistoryPoint]:
         .select_related("kpi__plan", "entered_by")
         .order_by("year", "kpi__plan__financial_year", "order", "entered_at")
     )
-    points: dict[tuple[int, str], HistoryPoint] = {}
+    points: dict[tuple[int, str, str], HistoryPoint] = {}
     for value in values:
-        points.setdefault((value.year, value.kind), HistoryPoint(value.year, value.kind)).values.append(value)
-    return sorted(points.values(), key=lambda p: (p.year, KIND_ORDER[p.kind]))
+        key = (value.year, value.period, value.kind)
+        points.setdefault(key, HistoryPoint(value.year, value.kind, period=value.period)).values.append(value)
+    # Periods in time order (kpis/periods.py: a year's months and quarters before the whole year).
+    return sorted(points.values(), key=lambda p: (period_of(*p.at).sort_key, KIND_ORDER[p.kind]))
 
 
 def kpis_for_table(*, queryset):

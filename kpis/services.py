@@ -23,6 +23,7 @@ class EntryData:
 
     kpi: Kpi
     year: int
+    period: str = ""  # kpis/periods.py: "" the whole year, Q1-Q4 or M01-M12
     seen: int = 0  # the newest entry's id when the form was opened (0: none), to detect a later save
     value: str = ""
     value_number: Decimal | None = None
@@ -61,10 +62,12 @@ class EntryConflict(Exception):
 
 
 def entries_newest_first(*, kpis: list[Kpi]) -> dict[int, list[KpiValue]]:
-    """KPI id -> its entered values, newest first, with who entered them. 1 query."""
+    """KPI id -> its entered values (not entered targets: kpis/targets.py), newest first, with who entered
+    them. 1 query."""
     found: dict[int, list[KpiValue]] = {}
     entries = (
         KpiValue.objects.filter(kpi__in=kpis, source="entry")
+        .exclude(kind=KpiValue.Kind.TARGET)
         .select_related("entered_by")
         .order_by("kpi_id", "-entered_at", "-pk")
     )
@@ -78,13 +81,15 @@ def newest_entries(*, kpis: list[Kpi]) -> dict[int, KpiValue]:
     return {kpi_id: found[0] for kpi_id, found in entries_newest_first(kpis=kpis).items()}
 
 
-def value_shown_before(kpi: Kpi, year: int, entries: list[KpiValue]) -> tuple[str, str]:
+def value_shown_before(kpi: Kpi, year: int, entries: list[KpiValue], period: str = "") -> tuple[str, str]:
     """What the KPI showed for that year before a new entry (the audit trail's "old", and who entered it):
     the newest entry for that year, else the document's figure for it (a part-year latest before an
     actual, as the assessment prefers). `entries` are the KPI's entries, newest first. No query."""
     for entry in entries:
-        if entry.year == year:
+        if (entry.year, entry.period) == (year, period):
             return entry.printed, entry.entrant().get_username()
+    if period:  # the documents print whole years only
+        return "", ""
     printed = [
         v
         for v in kpi.values.all()
@@ -162,11 +167,14 @@ def kpi_entries_save(*, entries: list[EntryData], user) -> int:
         if current is not None and current.pk != data.seen:
             raise EntryConflict(kpi, current)
         if data.value_number is not None or data.rating:
-            previous_printed, previous_by = value_shown_before(kpi, data.year, entered.get(kpi.pk, []))
+            previous_printed, previous_by = value_shown_before(
+                kpi, data.year, entered.get(kpi.pk, []), period=data.period
+            )
             values.append(
                 KpiValue(
                     kpi=kpi,
                     year=data.year,
+                    period=data.period,
                     kind=KpiValue.Kind.LATEST,
                     printed=data.rating or data.value.strip(),
                     value=data.value_number,

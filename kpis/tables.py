@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 
 from kpis.assessment import DOUBT_CAVEAT, NEAR, OFF_TRACK, ON_TRACK, STATUS_LABELS, TRAVEL_LABELS
@@ -29,6 +30,8 @@ class KpiTable(tables.Table):
     target = tables.Column(verbose_name="Target", orderable=False, empty_values=())
     status = tables.Column(verbose_name="Status", order_by=("status_order",), empty_values=())
     travel = tables.Column(verbose_name="Direction of travel", empty_values=())
+    # The newest figure's period and age, and whether the next is overdue (Kpi.freshness: prefetched values).
+    freshness = tables.Column(verbose_name="Freshness", orderable=False, empty_values=())
 
     def __init__(self, *args, caption: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,6 +86,13 @@ class KpiTable(tables.Table):
     def value_status(self, record):
         # The download keeps the bare word (a spreadsheet filters on it); its latest figure says what is doubted.
         return STATUS_LABELS.get(record.status, STATUS_LABELS["none"])
+
+    def render_freshness(self, record):
+        return render_to_string("kpis/freshness.html", {"kpi": record})
+
+    def value_freshness(self, record):
+        fresh = record.fresh
+        return f"{fresh.latest_words}{'. ' + fresh.overdue_words if fresh.overdue_since else ''}"
 
     def render_travel(self, record):
         return TRAVEL_LABELS.get(record.travel, TRAVEL_LABELS["unknown"])

@@ -13,6 +13,7 @@ from django.core import signing
 
 from kpis.forms import KpiEntryForm, benchmark_kind
 from kpis.models import Benchmark, Kpi
+from kpis.periods import Period, parse_period
 from kpis.services import entries_newest_first, newest_entries, value_shown_before
 from plans.models import ClosedPeriod, Plan
 from plans.parsing import fy_label, fy_start
@@ -29,7 +30,10 @@ COLUMNS = [
     "Benchmark",
     "Benchmark is",
     "Version",
+    "Period",
 ]  # "Measure" and "Benchmark is" are for reading only
+# Files made from the template before it had a Period column are still read (every row: the whole year).
+REQUIRED = COLUMNS[: COLUMNS.index("Period")]
 FIELDS = {
     "Latest value": "value",
     "As at (YYYY-MM)": "as_at",
@@ -90,6 +94,7 @@ def template_rows(*, plan: Plan, kpis: list[Kpi]) -> list[list[str]]:
                 "",
                 bench,
                 str(current.pk if current else 0),
+                "",  # the whole year; "Q2 2026-27" or "2026-09" for a quarter or month
             ]
         )
     return rows
@@ -162,7 +167,10 @@ def read_upload(upload) -> list[dict]:
             raise UploadError("The file is not an Excel workbook (.xlsx) that can be opened") from None
     else:
         raise UploadError("Upload the template as a .csv or .xlsx file")
-    if not table or [h.strip() for h in table[0][: len(COLUMNS)]] != COLUMNS:
+    header = [h.strip() for h in table[0]] if table else []
+    if header[: len(REQUIRED)] != REQUIRED or (
+        len(header) > len(REQUIRED) and header[len(REQUIRED)] not in {"", "Period"}
+    ):
         raise UploadError("The first row must be the template's column names: " + ", ".join(COLUMNS))
     if len(table) - 1 > MAX_ROWS:
         raise UploadError(f"The file has {len(table) - 1} rows; the most accepted is {MAX_ROWS}")
@@ -178,7 +186,7 @@ def preview(*, plan: Plan, kpis: list[Kpi], rows: list[dict]) -> Preview:
     closed = set(ClosedPeriod.objects.filter(department_id=plan.department_id).values_list("year", flat=True))
     years = plan.covered_years()
     result = Preview(rows=rows)
-    seen_keys: dict[tuple[str, str], int] = {}  # (KPI key, year) -> row
+    seen_keys: dict[tuple[str, str, str], int] = {}  # (KPI key, year, period) -> row
     for number, row in enumerate(rows, start=2):  # row 1 is the header
         if not any(row.get(c) for c in ("Latest value", "Benchmark", "Commentary", "As at (YYYY-MM)")):
             continue
@@ -204,12 +212,18 @@ def preview(*, plan: Plan, kpis: list[Kpi], rows: list[dict]) -> Preview:
         except ValueError:
             result.errors.append(RowError(number, "Financial year", "Enter the financial year like 2025-26"))
             continue
-        # '2025-26' and '2025/26' are the same year: compare the parsed year.
-        duplicate = seen_keys.get((kpi.key, data["year"]))
-        if duplicate:
-            result.errors.append(RowError(number, "KPI key", f"the same measure and year is also on row {duplicate}"))
+        try:
+            data |= _period(row.get("Period", ""), kpi, int(data["year"]))
+        except ValueError as exc:
+            result.errors.append(RowError(number, "Period", str(exc)))
             continue
-        seen_keys[(kpi.key, data["year"])] = number
+        # '2025-26' and '2025/26' are the same year: compare the parsed year.
+        key = (kpi.key, data["year"], data.get("period", ""))
+        if duplicate := seen_keys.get(key):
+            what = "period" if key[2] else "year"
+            result.errors.append(RowError(number, "KPI key", f"the same measure and {what} is also on row {duplicate}"))
+            continue
+        seen_keys[key] = number
         try:
             data["seen"] = str(int(row["Version"] or 0))
         except ValueError:
@@ -220,7 +234,10 @@ def preview(*, plan: Plan, kpis: list[Kpi], rows: list[dict]) -> Preview:
             if form.has_entry():
                 # What the preview shows as "was": the value the KPI shows for that year now.
                 form.previous, form.previous_by = value_shown_before(
-                    kpi, form.cleaned_data["year"], entered.get(kpi.pk, [])
+                    kpi,
+                    form.cleaned_data["year"],
+                    entered.get(kpi.pk, []),
+                    period=form.cleaned_data.get("period") or "",
                 )
                 result.forms.append((number, form))
             continue
@@ -230,6 +247,22 @@ def preview(*, plan: Plan, kpis: list[Kpi], rows: list[dict]) -> Preview:
                 # str(): an ErrorList yields its messages as texts; the stubs allow ValidationError too.
                 result.errors.append(RowError(number, columns.get(name, "Measure"), str(message)))
     return result
+
+
+def _period(text: str, kpi: Kpi, year: int) -> dict[str, str]:
+    """The Period cell as the entry form's field: blank (the whole year), a quarter or month of the row's
+    financial year ("Q2", "Q2 2026-27", "2026-09", "September 2026"). Raises ValueError saying what is wrong."""
+    text = (text or "").strip()
+    if not text:
+        return {}
+    if kpi.frequency == Kpi.Frequency.ANNUAL:
+        raise ValueError("This measure is reported annually: leave the period blank")
+    period = Period(year, text.upper()) if text.upper() in {"Q1", "Q2", "Q3", "Q4"} else parse_period(text)
+    if period.year != year:
+        raise ValueError(f"{period.label} is not in the financial year {fy_label(year)}")
+    if period.code and period.frequency != kpi.frequency:
+        raise ValueError(f"{period.label} is not a {kpi.get_frequency_display().lower()} period, as this measure is")
+    return {"period": period.code}
 
 
 def rows_from_payload(payload: str, *, plan: Plan) -> list[dict]:

@@ -35,7 +35,11 @@ def kpi(request: HttpRequest, slug: str, key: str) -> HttpResponseBase:
         key=key,
     )
     history = selectors.measure_history(measure=item.measure)
-    entries = sorted((v for v in item.values.all() if v.is_entry), key=lambda v: v.entry_time(), reverse=True)
+    entries = sorted(
+        (v for v in item.values.all() if v.is_entry and v.kind != KpiValue.Kind.TARGET),  # targets: their own list
+        key=lambda v: v.entry_time(),
+        reverse=True,
+    )
     figure = history_figure(history, unit=item.unit)
     assessment = item.assessment()
     spc = kpi_variation(kpi=item, history=history, assessment=assessment)
@@ -50,6 +54,10 @@ def kpi(request: HttpRequest, slug: str, key: str) -> HttpResponseBase:
         "spc": spc,
         "table": kpi_table([item]),
         "entries": entries,
+        "entered_targets": sorted(
+            (v for v in item.values.all() if v.is_entry and v.kind == KpiValue.Kind.TARGET),
+            key=lambda v: (v.period_of.sort_key, v.entry_time()),
+        ),
         "benchmarks": list(item.benchmarks.all()),
         "can_edit": user_can_edit(request.user, item.plan.department),
         "history": history,

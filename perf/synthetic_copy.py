@@ -212,6 +212,8 @@ class _Values(_Table):
             "decided_by_id": None,
             "decided_at": None,
             "return_reason": "",
+            "period": "",  # whole-year figures, as the documents print
+            "tolerance": None,
             "src_start": SYNTHETIC_SRC,
             "src_end": SYNTHETIC_SRC,
         }

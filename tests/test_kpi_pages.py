@@ -82,7 +82,16 @@ def test_the_kpi_list_exports_the_rows_shown(client, all_plans):
     rows = list(
         csv.reader(io.StringIO(client.get(reverse("kpi_list"), {**params, "_export": "csv"}).getvalue().decode()))
     )
-    assert rows[0] == ["Measure", "Department", "Plan", "Latest figure", "Target", "Status", "Direction of travel"]
+    assert rows[0] == [
+        "Measure",
+        "Department",
+        "Plan",
+        "Latest figure",
+        "Target",
+        "Status",
+        "Direction of travel",
+        "Freshness",
+    ]
     assert len(rows) - 1 == shown == 55
     descriptions = [r[0] for r in rows[1:]]
     assert descriptions == sorted(descriptions)

@@ -11,10 +11,13 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from kpis.models import Kpi, KpiValue
+from kpis.targets import copy_candidates
 from kpis.uploads import COLUMNS, Preview
 from plans.models import DeliverableUpdate, Department, Role
+from plans.parsing import fy_of
 from tests.test_entry import CS, ETE, PASSWORD, fast_passwords, loaded_plans, make_users, page_form, plans  # noqa: F401
 
 ROLES = ["anonymous", "viewer", "lead", "other_lead", "approver", "cabinet", "admin"]
@@ -46,6 +49,23 @@ def template_file(plan) -> SimpleUploadedFile:
     return SimpleUploadedFile("values.csv", "\n".join(rows).encode(), content_type="text/csv")
 
 
+def target_data(plan) -> dict:
+    """The targets page's form for every KPI of the plan, with one target entered, for this financial year."""
+    kpis = list(Kpi.objects.filter(plan=plan).order_by("order"))
+    data = {"plan": plan.slug, "year": str(fy_of(timezone.localdate())), "confirm": "1"}
+    return data | {f"kpi-{kpis[0].pk}-target": ">= 50"}
+
+
+def reporting_data(plan) -> dict:
+    """The reporting rules form with every KPI quarterly, due in 10 working days."""
+    kpis = Kpi.objects.filter(plan=plan)
+    return {"plan": plan.slug} | {
+        f"kpi-{k.pk}-{name}": value
+        for k in kpis
+        for name, value in (("frequency", "quarterly"), ("due_working_days", "10"))
+    }
+
+
 def write_requests(plan) -> dict:
     """Each write URL of a department: (method, url, data, status when allowed)."""
     dept = plan.department.slug
@@ -53,6 +73,9 @@ def write_requests(plan) -> dict:
     upload = f"{reverse('kpi_upload', args=[dept])}?plan={plan.slug}"
     item = plan.deliverables.order_by("order").first()
     progress = reverse("deliverable_update", args=[plan.slug, item.pk])
+    targets = f"{reverse('department_targets', args=[dept])}?plan={plan.slug}"
+    copy = f"{reverse('targets_copy', args=[dept])}?plan={plan.slug}"
+    reporting = f"{reverse('department_reporting', args=[dept])}?plan={plan.slug}"
     return {
         "update GET": ("get", update, None, 200),
         "update POST": ("post", update, entry_data(plan), 302),
@@ -66,6 +89,12 @@ def write_requests(plan) -> dict:
             {"plan": plan.slug, "confirm": "1", "payload": Preview(rows=[]).payload(plan)},
             302,
         ),
+        "targets GET": ("get", targets, None, 200),
+        "targets POST": ("post", targets, target_data(plan), 302),
+        "targets copy GET": ("get", copy, None, 200),
+        "reporting GET": ("get", reporting, None, 200),
+        "reporting POST": ("post", reporting, reporting_data(plan), 302),
+        "targets copy POST": ("post", copy, {"plan": plan.slug, "year": str(fy_of(timezone.localdate()))}, 302),
         "deliverable GET": ("get", progress, None, 200),
         "deliverable POST": (
             "post",
@@ -84,13 +113,21 @@ ACTIONS = [
     "upload template Excel",
     "upload POST file",
     "upload POST confirm",
+    "targets GET",
+    "targets POST",
+    "targets copy GET",
+    "targets copy POST",
+    "reporting GET",
+    "reporting POST",
     "deliverable GET",
     "deliverable POST",
 ]
 
 
 def writes() -> tuple[int, int]:
-    return KpiValue.objects.filter(source="entry").count(), DeliverableUpdate.objects.count()
+    """(entered values and targets, deliverable updates); a changed reporting rule counts as an entry."""
+    rules = Kpi.objects.exclude(frequency="annual").count()
+    return KpiValue.objects.filter(source="entry").count() + rules, DeliverableUpdate.objects.count()
 
 
 @pytest.mark.parametrize("action", ACTIONS)
@@ -99,6 +136,7 @@ def writes() -> tuple[int, int]:
 def test_the_permission_matrix(client, plans, users, role, department, action):
     plan = plans.cs if department == CS else plans.ete
     method, url, data, allowed_status = write_requests(plan)[action]
+    copied = len(copy_candidates(plan=plan, year=fy_of(timezone.localdate()) - 1))  # what copying forward writes
     if role != "anonymous":
         client.force_login(getattr(users, role))
     response = getattr(client, method)(url, data) if data is not None else getattr(client, method)(url)
@@ -108,7 +146,13 @@ def test_the_permission_matrix(client, plans, users, role, department, action):
         assert writes() == (0, 0)
     elif (role, department) in ALLOWED:
         assert response.status_code == allowed_status, response.content.decode()[:2000]
-        expected = {"update POST": (1, 0), "deliverable POST": (0, 1)}.get(action, (0, 0))
+        expected = {
+            "update POST": (1, 0),
+            "deliverable POST": (0, 1),
+            "targets POST": (1, 0),
+            "targets copy POST": (copied, 0),
+            "reporting POST": (plan.kpis.count(), 0),
+        }.get(action, (0, 0))
         assert writes() == expected
     else:
         assert response.status_code == 403
@@ -274,6 +318,9 @@ def test_a_deliverable_of_another_department_under_the_leads_plan_is_404(client,
         lambda p: reverse("department_update", args=["parks"]),
         lambda p: reverse("kpi_upload", args=["parks"]),
         lambda p: reverse("department_approvals", args=["parks"]),
+        lambda p: reverse("department_targets", args=["parks"]),
+        lambda p: reverse("targets_copy", args=["parks"]),
+        lambda p: reverse("department_reporting", args=["parks"]),
         lambda p: reverse("deliverable_update", args=[p.cs.slug, 999_999]),
         lambda p: reverse("deliverable_update", args=["no-such-plan", p.cs.deliverables.first().pk]),
     ],
@@ -286,7 +333,18 @@ def test_unknown_things_are_404_for_a_signed_in_user(client, plans, users, url):
 # -- CSRF ---------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("action", ["update POST", "upload POST file", "upload POST confirm", "deliverable POST"])
+@pytest.mark.parametrize(
+    "action",
+    [
+        "update POST",
+        "upload POST file",
+        "upload POST confirm",
+        "targets POST",
+        "targets copy POST",
+        "reporting POST",
+        "deliverable POST",
+    ],
+)
 def test_every_write_needs_its_csrf_token(plans, users, action):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(users.lead)

@@ -102,7 +102,10 @@ def test_the_template_lists_every_kpi_of_the_plan(lead, plans, fmt):
     rows = template(lead, plans.cs, fmt)
     kpis = list(Kpi.objects.filter(plan=plans.cs).order_by("order"))
     assert rows[0] == COLUMNS
-    assert rows[1:] == [[k.key, k.description, "2025-26", "", "", "", "", "", "National average", "0"] for k in kpis]
+    # The last column, Period, is blank: a whole year.
+    assert rows[1:] == [
+        [k.key, k.description, "2025-26", "", "", "", "", "", "National average", "0", ""] for k in kpis
+    ]
     assert len(rows) == 18
 
 
@@ -110,7 +113,8 @@ def test_the_template_carries_the_version_each_kpi_was_at(lead, plans):
     lead.post(update_url(plans.cs), fill(open_form(lead, plans.cs), plans.cs, PCT, value="85"))
     (entry,) = entries()
     rows = {r[0]: r for r in template(lead, plans.cs, "csv")[1:]}
-    assert rows[PCT][-1] == str(entry.pk) and rows[HOMES][-1] == "0"
+    version = COLUMNS.index("Version")  # the Period column follows it
+    assert rows[PCT][version] == str(entry.pk) and rows[HOMES][version] == "0"
 
 
 def test_a_template_for_another_plan_of_the_department(lead, plans):

@@ -35,8 +35,8 @@ def _now(form: KpiEntryForm) -> SafeString:
             if shown.doubtful
             else ""
         )
-        value = format_html(", {} ({}{}){}", shown.printed, shown.year_label, entrant, doubt)
-    aimed = format_html("; target {} ({})", target.printed, target.year_label) if isinstance(target, KpiValue) else ""
+        value = format_html(", {} ({}{}){}", shown.printed, shown.period_label, entrant, doubt)
+    aimed = format_html("; target {} ({})", target.printed, target.period_label) if isinstance(target, KpiValue) else ""
     return format_html("Now: {}{}{}.{}", a.full_label, value, aimed, _draft(form.newest))
 
 
@@ -44,7 +44,7 @@ def _draft(newest: KpiValue | None) -> SafeString:
     """The newest entry, when the public does not see it yet: marked, apart from the published figures."""
     if newest is None or not newest.is_draft:
         return SafeString("")
-    entry = format_html("{} ({}), entered by {}", newest.printed, newest.year_label, newest.entrant().get_username())
+    entry = format_html("{} ({}), entered by {}", newest.printed, newest.period_label, newest.entrant().get_username())
     if newest.approval == KpiValue.Approval.RETURNED:
         return format_html(
             ' <strong class="govuk-tag govuk-tag--red">Returned: <bdi>{}</bdi></strong> {}. Correct it and save again.',
@@ -64,7 +64,8 @@ def entry_fieldset(form: KpiEntryForm) -> SafeString:
         '<p class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {}</p>',
         ((error,) for error in form.non_field_errors()),
     )
-    fields = "\n\n      ".join(form_group(form[name]) for name in ("value", "year", "as_at", "benchmark"))
+    names = [name for name in ("value", "year", "period", "as_at", "benchmark") if name in form.fields]
+    fields = "\n\n      ".join(form_group(form[name]) for name in names)
     return format_html(
         '<fieldset class="govuk-fieldset app-entry" id="kpi-{}" aria-describedby="kpi-{}-now">\n'
         '    <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{}</legend>\n'

@@ -61,6 +61,9 @@ def page_paths() -> list[str]:
         "/departments/childrens-services/approvals/",
         "/departments/childrens-services/update/",
         "/departments/childrens-services/upload/",
+        "/departments/childrens-services/targets/",
+        "/departments/childrens-services/targets/copy/",
+        "/departments/childrens-services/reporting/",
         f"/plans/cs-2022-23/deliverables/{deliverable.pk}/update/",
     ]
 
