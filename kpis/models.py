@@ -110,6 +110,10 @@ class Kpi(Sourced):
     shown_target = models.ForeignKey(
         "KpiValue", on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
     )
+    # Likewise its newest figure (the latest period holding one), for the lists' freshness column.
+    newest_figure = models.ForeignKey(
+        "KpiValue", on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
     search_document = stored_document(kpi_document())
 
     class Meta:
@@ -146,14 +150,24 @@ class Kpi(Sourced):
     @cached_property
     def fresh(self) -> Freshness:
         """Today's freshness (kpis/periods.py): the newest figure's period and age, and the date the next fell
-        due if it is overdue. From prefetched `values` (no query then), once per instance."""
-        figures = [v.period_of for v in self.values.all() if v.kind != KpiValue.Kind.TARGET and v.is_figure]
+        due if it is overdue. From prefetched `values` (no query then), else from the newest figure the stored
+        assessment points to (the KPI list: kpis.selectors.kpis_for_list joins it), once per instance."""
+        if "values" in getattr(self, "_prefetched_objects_cache", {}):
+            newest = self.newest_of(list(self.values.all()))
+        else:
+            newest = self.newest_figure
         return freshness(
-            periods=figures,
+            periods=[newest.period_of] if newest is not None else [],
             frequency=self.frequency,
             due_working_days=self.due_working_days,
             today=timezone.localdate(),
         )
+
+    @staticmethod
+    def newest_of(values: list[KpiValue]) -> KpiValue | None:
+        """The value holding a figure (not a target) for the latest period, or None."""
+        figures = [v for v in values if v.kind != KpiValue.Kind.TARGET and v.is_figure]
+        return max(figures, key=lambda v: v.period_of.sort_key) if figures else None
 
     def benchmark_figures(self) -> dict:
         """Year -> the newest benchmark figure of the kind the targets name (from prefetched benchmarks)."""

@@ -95,10 +95,10 @@ def kpis_for_table(*, queryset):
 
 
 def kpis_for_list(*, queryset):
-    """KPIs ready for the KPI list and its downloads: plan and department joined, and the latest figure and target
-    their stored assessment rests on (Kpi.shown_value, Kpi.shown_target); no other value is read. 1 query per
-    fetch."""
-    return queryset.select_related("plan__department", "shown_value", "shown_target").order_by(
+    """KPIs ready for the KPI list and its downloads: plan and department joined, with the latest figure and target
+    their stored assessment rests on and their newest figure (Kpi.shown_value, shown_target, newest_figure); no
+    other value is read. 1 query per fetch."""
+    return queryset.select_related("plan__department", "shown_value", "shown_target", "newest_figure").order_by(
         "plan__department__name", "-plan__financial_year", "order"
     )
 

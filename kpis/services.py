@@ -104,9 +104,9 @@ ASSESS_BATCH = 2000
 
 
 def kpis_assess(*, kpis: QuerySet[Kpi]) -> int:
-    """Store the status and direction of travel of every KPI in `kpis` (Kpi.status, Kpi.travel) and the values
-    they rest on (Kpi.shown_value, Kpi.shown_target), from their values and benchmarks by the rules in
-    kpis/assessment.py. 4 queries per 2,000 KPIs."""
+    """Store the status and direction of travel of every KPI in `kpis` (Kpi.status, Kpi.travel), the values they
+    rest on (Kpi.shown_value, Kpi.shown_target) and the newest figure (Kpi.newest_figure), from their published
+    values and benchmarks by the rules in kpis/assessment.py. 4 queries per 2,000 KPIs."""
     ids = list(kpis.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), ASSESS_BATCH):
         batch = plan_kpis(queryset=Kpi.objects.filter(pk__in=ids[start : start + ASSESS_BATCH]))
@@ -115,7 +115,10 @@ def kpis_assess(*, kpis: QuerySet[Kpi]) -> int:
             kpi.status, kpi.travel, kpi.status_doubtful = result.status, result.travel, bool(result.doubtful)
             kpi.shown_value_id = getattr(result.value, "pk", None)
             kpi.shown_target_id = getattr(result.target, "pk", None)
-        Kpi.objects.bulk_update(batch, ["status", "travel", "status_doubtful", "shown_value", "shown_target"])
+            kpi.newest_figure_id = getattr(Kpi.newest_of(list(kpi.values.all())), "pk", None)
+        Kpi.objects.bulk_update(
+            batch, ["status", "travel", "status_doubtful", "shown_value", "shown_target", "newest_figure"]
+        )
     return len(ids)
 
 

@@ -16,7 +16,7 @@ from kpis.assessment import period_targets
 from kpis.models import Kpi, KpiValue
 from kpis.periods import Period
 from kpis.selectors import plan_kpis
-from kpis.services import kpis_assess
+from kpis.services import entries_record_steps, kpis_assess
 from plans.models import Plan
 from plans.parsing import TargetKind, TargetSpec, parse_target
 
@@ -100,6 +100,7 @@ def targets_save(*, entries: list[TargetEntry], user) -> int:
         row.entered_by, row.entered_at = user, now
         rows.append(row)
     KpiValue.objects.bulk_create(rows)
+    entries_record_steps(values=rows)  # the sign-off audit's "entered" step: targets wait for an approver too
     kpis_assess(kpis=Kpi.objects.filter(pk__in={e.kpi.pk for e in entries}))
     return len(rows)
 
@@ -111,12 +112,24 @@ def year_targets(kpi: Kpi) -> dict[tuple[int, str], KpiValue]:
 
 
 def copy_candidates(*, plan: Plan, year: int) -> list[tuple[Kpi, KpiValue]]:
-    """The plan's KPIs with a whole-year target for `year` and none for the year after, each with the target
-    to copy. 3 queries."""
+    """The plan's KPIs with a whole-year target for `year` (published) and none for the year after (published or
+    awaiting approval), each with the target to copy. 4 queries."""
+    # A target for the year after already entered but not yet approved counts as held: copying again would
+    # queue a second copy for the approver.
+    waiting = set(
+        KpiValue.objects.filter(
+            kpi__plan=plan,
+            kind=KpiValue.Kind.TARGET,
+            source="entry",
+            year=year + 1,
+            period="",
+            approval=KpiValue.Approval.AWAITING,
+        ).values_list("kpi_id", flat=True)
+    )
     found = []
     for kpi in plan_kpis(queryset=Kpi.objects.filter(plan=plan)):
         held = year_targets(kpi)
-        if (year, "") in held and (year + 1, "") not in held:
+        if (year, "") in held and (year + 1, "") not in held and kpi.pk not in waiting:
             found.append((kpi, held[(year, "")]))
     return found
 

@@ -21,6 +21,7 @@ from decimal import Decimal
 import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the lock
 
 from kpis.models import KpiValue
+from kpis.periods import period_of
 from kpis.selectors import HistoryPoint
 
 MINIMUM_POINTS = 12
@@ -301,20 +302,24 @@ def variation(
 
 
 def history_series(history: Sequence[HistoryPoint]) -> list[tuple[str, Decimal]]:
-    """One figure per financial year, in time order: of the year's actual and part-year latest values holding a
-    number, the newest entered value (entered beats printed, as the history chart decides: HistoryPoint.latest),
+    """One figure per period, in time order, at one frequency: the months when the measure has monthly figures,
+    else its quarters, else its financial years (an XmR chart's points must be alike: a year's figure beside a
+    quarter's is not a point of the same process). Of a period's actual and part-year latest values holding a
+    number: the newest entered value (entered beats printed, as the history chart decides: HistoryPoint.latest),
     else a full-year actual over a part-year latest (a part-year figure is not comparable with whole years'),
     else the newest plan's printed figure. No queries."""
-    by_year: dict[int, list[tuple[KpiValue, Decimal]]] = {}
+    by_period: dict[tuple[int, str], list[tuple[KpiValue, Decimal]]] = {}
     for point in history:
         if point.kind in {KpiValue.Kind.ACTUAL, KpiValue.Kind.LATEST}:
             for v in point.values:
                 if v.value is not None:
-                    by_year.setdefault(point.year, []).append((v, v.value))
+                    by_period.setdefault(point.at, []).append((v, v.value))
+    codes = {code[:1] for _, code in by_period}
+    grain = "M" if "M" in codes else "Q" if "Q" in codes else ""
     series = []
-    for year in sorted(by_year):
+    for year, code in sorted((at for at in by_period if at[1][:1] == grain), key=lambda at: period_of(*at).sort_key):
         chosen, figure = max(
-            by_year[year],
+            by_period[(year, code)],
             # Only entered values have an entered_at: the newest entry first, then the printed figures.
             key=lambda pair: (
                 pair[0].entered_at.timestamp() if pair[0].entered_at else 0,
@@ -323,5 +328,5 @@ def history_series(history: Sequence[HistoryPoint]) -> list[tuple[str, Decimal]]
                 pair[0].order,
             ),
         )
-        series.append((chosen.year_label, figure))
+        series.append((period_of(year, code).label, figure))
     return series

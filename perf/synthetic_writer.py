@@ -47,7 +47,7 @@ class _Writer(_Money, _Tables):
         self.loader = self.values.loader
         self.sub_actions = 0
         self.stores_assessment = {"status", "travel"} <= {f.attname for f in Kpi._meta.concrete_fields}
-        self.assessed: dict[tuple, tuple[str, str, int | None, int | None]] = {}
+        self.assessed: dict[tuple, tuple[str, str, int | None, int | None, int | None]] = {}
 
     def t(self, model: type[models.Model]) -> _Table:
         return self.tables[model]
@@ -375,13 +375,21 @@ class _Writer(_Money, _Tables):
                         next((i for i, p in enumerate(parsed) if p is shown), None)
                         for shown in (assessment.value, assessment.target)
                     )
-                    result = self.assessed[key] = (assessment.status, assessment.travel, value_at, target_at)
-                status, travel, value_at, target_at = result
+                    # and which holds the newest figure (Kpi.newest_of: the latest year, the first of equals)
+                    figures = [
+                        i
+                        for i, p in enumerate(parsed)
+                        if p.kind != "target" and (p.value is not None or p.status == "rag")
+                    ]
+                    newest_at = max(figures, key=lambda i: parsed[i].year) if figures else None
+                    result = self.assessed[key] = (assessment.status, assessment.travel, value_at, target_at, newest_at)
+                status, travel, value_at, target_at, newest_at = result
                 assessed = {
                     "status": status,
                     "travel": travel,
                     "shown_value_id": None if value_at is None else value_ids[value_at],
                     "shown_target_id": None if target_at is None else value_ids[target_at],
+                    "newest_figure_id": None if newest_at is None else value_ids[newest_at],
                 }
             else:
                 assessed = {}

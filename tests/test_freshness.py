@@ -38,14 +38,16 @@ def freshness_on(client, kpi: Kpi) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).strip()
 
 
-def enter_quarter(client, plans, users, value: str, year: int, period: str) -> None:
+def enter_quarter(client, plans, users, value: str, year: int, period: str, approve) -> None:
+    """The lead enters the figure and an approver signs it off (issue 16: only approved figures are shown)."""
     client.force_login(users.lead)
     data = fill(open_form(client, plans.cs), plans.cs, PCT, value=value, year=year, period=period, commentary="ok")
     assert client.post(update_url(plans.cs), data).status_code == 302
     client.logout()
+    assert approve() == 1
 
 
-def test_a_quarterly_kpi_asks_for_the_period_and_stores_it(client, plans, users, time_machine):
+def test_a_quarterly_kpi_asks_for_the_period_and_stores_it(client, plans, users, time_machine, approve):
     time_machine.move_to("2027-01-10 12:00:00+00:00", tick=False)
     pct = kpi_of(plans.cs, PCT)
     Kpi.objects.filter(pk=pct.pk).update(frequency="quarterly")
@@ -60,7 +62,7 @@ def test_a_quarterly_kpi_asks_for_the_period_and_stores_it(client, plans, users,
     )
     # An annual KPI's form has no period to choose.
     assert f'name="kpi-{kpi_of(plans.cs, "rpr-foster-carers").pk}-period"' not in html
-    enter_quarter(client, plans, users, "81", 2026, "Q2")
+    enter_quarter(client, plans, users, "81", 2026, "Q2", approve)
     stored = KpiValue.objects.get(kpi=pct, source="entry")
     assert (stored.year, stored.period, stored.period_label) == (2026, "Q2", "Q2 2026-27")
     page = client.get(pct.get_absolute_url()).content.decode()
@@ -68,11 +70,11 @@ def test_a_quarterly_kpi_asks_for_the_period_and_stores_it(client, plans, users,
     assert "No target set for Q2 2026-27" in page
 
 
-def test_freshness_moves_with_the_clock_and_flags_an_overdue_quarter(client, plans, users, time_machine):
+def test_freshness_moves_with_the_clock_and_flags_an_overdue_quarter(client, plans, users, time_machine, approve):
     pct = kpi_of(plans.cs, PCT)
     Kpi.objects.filter(pk=pct.pk).update(frequency="quarterly")
     time_machine.move_to("2027-01-10 12:00:00+00:00", tick=False)
-    enter_quarter(client, plans, users, "81", 2026, "Q2")
+    enter_quarter(client, plans, users, "81", 2026, "Q2", approve)
     # Q3 ends Thursday 31 December 2026; New Year's Day is a bank holiday: due Friday 22 January 2027.
     assert freshness_on(client, pct) == "Latest: Q2 2026-27, 3 months ago. Next figure (Q3 2026-27) due 22 January 2027"
     time_machine.move_to("2027-01-22 23:00:00+00:00", tick=False)
@@ -86,15 +88,15 @@ def test_freshness_moves_with_the_clock_and_flags_an_overdue_quarter(client, pla
     row = found(rf'href="{re.escape(pct.get_absolute_url())}".*?</tr>', department, re.S, group=0)
     assert "Overdue since 22 January 2027" in row
     # Entering Q3 clears the flag.
-    enter_quarter(client, plans, users, "82", 2026, "Q3")
+    enter_quarter(client, plans, users, "82", 2026, "Q3", approve)
     assert freshness_on(client, pct) == "Latest: Q3 2026-27, 23 days ago. Next figure (Q4 2026-27) due 21 April 2027"
 
 
-def test_a_monthly_figure_across_the_year_end_skips_the_may_bank_holiday(client, plans, users, time_machine):
+def test_a_monthly_figure_across_the_year_end_skips_the_may_bank_holiday(client, plans, users, time_machine, approve):
     pct = kpi_of(plans.cs, PCT)
     Kpi.objects.filter(pk=pct.pk).update(frequency="monthly")
     time_machine.move_to("2027-04-12 12:00:00+00:00", tick=False)
-    enter_quarter(client, plans, users, "81", 2026, "M12")  # March 2027, the last month of 2026-27
+    enter_quarter(client, plans, users, "81", 2026, "M12", approve)  # March 2027, the last month of 2026-27
     # April 2027 (2027-28's first month) ends on a Friday; Monday 3 May is a bank holiday: due 24 May, not 21.
     time_machine.move_to("2027-05-24 12:00:00+00:00", tick=False)
     assert freshness_on(client, pct) == "Latest: March 2027, 1 month ago. Next figure (April 2027) due 24 May 2027"

@@ -172,6 +172,7 @@ def test_the_assessment_spreads_across_statuses(small):
             for kpi in kpis
         )
         assert sum(kpi.shown_value_id is not None for kpi in kpis) > len(kpis) / 2
+        assert all(kpi.newest_figure_id == getattr(Kpi.newest_of(list(kpi.values.all())), "pk", None) for kpi in kpis)
 
 
 def test_budget_tables_reconcile(small):

@@ -55,7 +55,9 @@ def targets_url(year: int | None = None) -> str:
 # -- the assessment: a figure against its own period's target ------------------------------------------------
 
 
-def test_an_off_track_kpi_stays_on_the_off_track_lists_when_a_new_years_value_has_no_target(client, plans, users):
+def test_an_off_track_kpi_stays_on_the_off_track_lists_when_a_new_years_value_has_no_target(
+    client, plans, users, approve
+):
     pct = kpi_of(plans.cs, PCT)  # percent, higher is better; 2025-26 target "80%"
     enter(pct, 2025, "70", users.lead)  # off track: missed by 10, beyond the 2-point tolerance
     assert fresh(pct).assessment().status == "off_track"
@@ -64,6 +66,7 @@ def test_an_off_track_kpi_stays_on_the_off_track_lists_when_a_new_years_value_ha
     assert assessment.label == "No target set"
     assert assessment.reason == "No target set for 2026-27 (last assessed off track in 2025-26)"
     assert assessment.watch_status == "off_track"
+    assert approve() == 2  # the pages show approved figures only (issue 16's sign-off)
 
     department = client.get(reverse("department", args=[CS])).content.decode()
     needs = found(r'<ul [^>]*data-testid="needs-target">(.*?)</ul>', department, re.S, group=1)
@@ -249,7 +252,10 @@ def test_copying_forward_copies_each_missing_target_once(client, plans, users, f
         printed.target_value,
         users.lead,
     )
-    # Idempotent: nothing left to copy.
+    # A copied target is entered like any other: it waits for an approver, with its "entered" step audited.
+    assert copy.approval == KpiValue.Approval.AWAITING
+    assert list(copy.approval_events.values_list("step", "by")) == [("entered", users.lead.pk)]
+    # Idempotent: nothing left to copy, though the copies still await approval.
     again = client.post(reverse("targets_copy", args=[CS]), {"plan": plans.cs.slug, "year": "2026"}, follow=True)
     assert "Nothing to copy: no measure has a 2025-26 target without one for 2026-27." in again.content.decode()
     assert KpiValue.objects.filter(kpi__plan=plans.cs, year=2026, kind="target", source="entry").count() == expected + 1

@@ -196,3 +196,18 @@ def test_the_series_takes_one_figure_a_year_entered_over_printed_and_full_year_o
         point(2023, "latest", [Value(2023, "latest", 4, plan_year=2022), Value(2023, "latest", 6, plan_year=2023)]),
     ]
     assert history_series(history) == [("2020-21", 5), ("2021-22", 8), ("2023-24", 6)]
+
+
+def test_the_series_takes_one_figure_a_period_at_the_finest_frequency_in_time_order():
+    from kpis.selectors import HistoryPoint
+
+    history = [
+        HistoryPoint(2024, "actual", [Value(2024, "actual", 50)]),  # a whole year beside quarters: left out
+        HistoryPoint(2025, "latest", [Value(2025, "latest", 12)], period="Q2"),
+        HistoryPoint(2025, "latest", [Value(2025, "latest", 11)], period="Q1"),
+        HistoryPoint(2024, "latest", [Value(2024, "latest", 14)], period="Q4"),
+        HistoryPoint(2025, "latest", [Value(2025, "latest", 13)], period="Q3"),
+    ]
+    assert history_series(history) == [("Q4 2024-25", 14), ("Q1 2025-26", 11), ("Q2 2025-26", 12), ("Q3 2025-26", 13)]
+    monthly = [HistoryPoint(2025, "latest", [Value(2025, "latest", m)], period=f"M{m:02d}") for m in (3, 1, 2)]
+    assert history_series(history + monthly) == [("April 2025", 1), ("May 2025", 2), ("June 2025", 3)]
