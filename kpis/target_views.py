@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from kpis import selectors, targets
 from kpis.forms import ReportingForm, target_forms
-from kpis.models import Kpi
+from kpis.models import Kpi, KpiValue
 from kpis.views import _department_for_editing, _plans_for_editing
 from plans.parsing import fy_label, fy_of
 
@@ -55,8 +55,18 @@ def department_targets(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             status = 400
     held = {kpi.pk: targets.year_targets(kpi) for kpi in kpis}
+    # The targets entered for the year that an approver has not approved yet (or returned): shown, marked.
+    drafts: dict[int, list[KpiValue]] = {}
+    waiting = KpiValue.objects.drafts().filter(kpi__plan=plan, kind=KpiValue.Kind.TARGET, year=year)
+    for draft in waiting.select_related("entered_by").order_by("period", "-entered_at"):
+        drafts.setdefault(draft.kpi_id, []).append(draft)
     rows = [
-        (f, sorted((t for (y, _), t in held[f.kpi.pk].items() if y == year), key=lambda t: t.period)) for f in forms
+        (
+            f,
+            sorted((t for (y, _), t in held[f.kpi.pk].items() if y == year), key=lambda t: t.period),
+            drafts.get(f.kpi.pk, []),
+        )
+        for f in forms
     ]
     ctx = {
         "department": department,

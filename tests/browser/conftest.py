@@ -18,6 +18,7 @@ def _clear_entries() -> None:
     from django.contrib.auth.models import User
     from django.core.cache import cache
 
+    from accounts.models import DirectoryAccount, GroupRole, SignInEvent
     from kpis.models import Benchmark, Kpi, KpiValue
     from kpis.services import kpis_assess
     from plans.models import ClosedPeriod, DeliverableUpdate, Role
@@ -33,6 +34,10 @@ def _clear_entries() -> None:
     Role.objects.all().delete()
     User.objects.all().delete()
     AccessAttempt.objects.all().delete()  # sign-in throttling (django-axes counts failures in the database)
+    # Single sign-on: the sign-in audit, the directory's accounts and the group mapping a test set up.
+    SignInEvent.objects.all().delete()
+    DirectoryAccount.objects.all().delete()
+    GroupRole.objects.all().delete()
     cache.clear()
 
 

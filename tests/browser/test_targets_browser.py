@@ -72,7 +72,9 @@ def test_a_lead_sets_targets_and_copies_last_years_forward(live_server, restored
     check(page)
     page.get_by_role("button", name="Save these targets").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("2 targets saved for 2026-27.")
-    expect(page.locator(f"#kpi-{pk}")).to_contain_text("2026-27 “>= 85%” (entered by lena)")
+    # Saved, the targets wait for an approver (issue 16's sign-off): listed as proposed, not as held.
+    expect(page.locator(f"#kpi-{pk}")).to_contain_text("Awaiting approval 2026-27 “>= 85%” (entered by lena)")
+    expect(page.locator(f"#kpi-{pk}")).to_contain_text("No target held for 2026-27.")
 
     page.get_by_role("link", name="Copy 2025-26 targets forward to 2026-27").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Copy 2025-26 targets to 2026-27")
@@ -85,7 +87,8 @@ def test_a_lead_sets_targets_and_copies_last_years_forward(live_server, restored
     )
     assert KpiValue.objects.filter(source="entry", kind="target", year=2026).count() == count + 2
 
-    # The KPI page says how fresh its figures are and lists the targets entered.
+    # Once an approver has approved them, the KPI page lists the targets entered (and says how fresh its figures are).
+    KpiValue.objects.filter(source="entry", kind="target").update(approval=KpiValue.Approval.APPROVED)
     page.goto(base + Kpi.objects.get(pk=pk).get_absolute_url())
     expect(page.get_by_test_id("freshness")).to_contain_text("Latest: 2024-25, 20 months ago")
     expect(page.get_by_test_id("freshness")).to_contain_text("Overdue since 23 April 2026")
@@ -97,14 +100,17 @@ def test_a_lead_sets_targets_and_copies_last_years_forward(live_server, restored
 def test_the_department_page_lists_the_measures_needing_a_target(live_server, restored, lead, watched_page, frozen):  # noqa: F811
     from decimal import Decimal
 
-    from kpis.models import Kpi
-    from kpis.services import EntryData, kpi_entries_save
+    from kpis.models import Kpi, KpiValue
+    from kpis.services import EntryData, kpi_entries_save, kpis_assess
 
     kpi = Kpi.objects.get(plan__slug="cs-2025-29", key=PCT)
     kpi_entries_save(
         entries=[EntryData(kpi=kpi, year=2026, value="71", value_number=Decimal("71"), commentary="New year")],
         user=lead,
     )
+    # As an approver would (issue 16's sign-off): the department page shows approved figures only.
+    KpiValue.objects.filter(kpi=kpi, source="entry").update(approval=KpiValue.Approval.APPROVED)
+    kpis_assess(kpis=Kpi.objects.filter(pk=kpi.pk))
     page, base = watched_page, live_server.url
     sign_in(page, base, "/departments/childrens-services/")
     needs = page.get_by_test_id("needs-target")

@@ -40,6 +40,7 @@ def fourteen_years(seeded):
             source="entry",
             entered_by=user,
             entered_at=timezone.now(),
+            approval=KpiValue.Approval.APPROVED,  # signed off: the public page shows approved entries only
         )
     return kpi.get_absolute_url()
 
