@@ -42,7 +42,8 @@ def figure_out(kpi: Kpi, value: KpiValue) -> dict[str, Any]:
         }
     return {
         "year": value.year,
-        "year_label": value.year_label,
+        "period": value.period,
+        "year_label": value.period_label,
         "kind": value.kind,
         "printed": value.printed,
         "value": value.value,

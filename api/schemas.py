@@ -65,7 +65,8 @@ class Target(Schema):
 
 class KpiFigure(Schema):
     year: int
-    year_label: str
+    period: str  # "" the whole financial year, else Q1-Q4 or M01-M12 (M01 = April)
+    year_label: str  # the period's label: "2025-26", "Q2 2026-27", "September 2026"
     kind: str  # actual, latest or target
     printed: str
     value: Decimal | None

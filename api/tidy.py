@@ -19,6 +19,7 @@ from api.plan_endpoints import ERRORS
 from kpis.assessment import STATUS_LABELS, TRAVEL_LABELS
 from kpis.filters import KpiFilter
 from kpis.models import Kpi, KpiValue
+from kpis.periods import period_of
 from kpis.selectors import kpis_for_table
 from plans.tables import CHUNK, CONTENT_TYPES, neutralise
 
@@ -34,7 +35,8 @@ HEADER = [
     "description",
     "unit",
     "year",
-    "year_label",
+    "period",  # "" the whole financial year (every printed figure), else Q1-Q4 or M01-M12 (M01 = April)
+    "year_label",  # the period's label: "2025-26", "Q2 2026-27", "September 2026"
     "kind",
     "printed",
     "value",
@@ -65,18 +67,20 @@ def _cell(value: Any) -> Any:
 
 
 def figure_rows(kpi: Kpi) -> Iterator[list[Any]]:
-    """One row per (year, kind) the KPI has a figure for, in year order: the document's figure as printed, and
+    """One row per (period, kind) the KPI has a figure for, in time order: the document's figure as printed, and
     beside it (never over it) the newest figure a performance lead entered. Reads the prefetched values."""
-    cells: dict[tuple[int, str], dict[str, KpiValue]] = {}
+    cells: dict[tuple[int, str, str], dict[str, KpiValue]] = {}
     for value in kpi.values.all():  # in printed order, then entry time: the last entry wins
-        slot = cells.setdefault((value.year, value.kind), {})
+        slot = cells.setdefault((value.year, value.period, value.kind), {})
         if value.is_entry:
             slot["entry"] = value
         else:
             slot.setdefault("document", value)
     order: dict[str, int] = {KpiValue.Kind.ACTUAL: 0, KpiValue.Kind.LATEST: 1, KpiValue.Kind.TARGET: 2}
     plan, status = kpi.plan, kpi.status or "none"
-    for (year, kind), slot in sorted(cells.items(), key=lambda item: (item[0][0], order.get(item[0][1], 9))):
+    for (year, period, kind), slot in sorted(
+        cells.items(), key=lambda item: (period_of(item[0][0], item[0][1]).sort_key, order.get(item[0][2], 9))
+    ):
         document, entry = slot.get("document"), slot.get("entry")
         shown = document or entry
         assert shown is not None  # a slot exists only for a value
@@ -91,7 +95,8 @@ def figure_rows(kpi: Kpi) -> Iterator[list[Any]]:
             kpi.description,
             kpi.get_unit_display(),
             year,
-            shown.year_label,
+            period,
+            shown.period_label,
             kind,
             document.printed if document else "",
             document.value if document else None,

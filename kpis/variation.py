@@ -123,6 +123,12 @@ class Variation:
         return len(self.values)
 
     @property
+    def cadence(self) -> str:
+        """What the points are, from their labels (history_series): "quarterly", "monthly" or "yearly"."""
+        first = self.labels[0] if self.labels else ""
+        return "quarterly" if first[:1] == "Q" else "monthly" if first[:1].isalpha() else "yearly"
+
+    @property
     def has_limits(self) -> bool:
         return self.mean is not None
 

@@ -86,3 +86,35 @@ def test_the_kpi_list_links_the_download_with_its_filters(client, all_plans):
     page = client.get("/kpis/", {"department": "childrens-services"}).content.decode()
     assert 'href="/api/v1/kpi-figures.csv?department=childrens-services">all figures (CSV)</a>' in page
     assert 'href="/api/v1/kpi-figures.xlsx?department=childrens-services">all figures (Excel)</a>' in page
+
+
+def test_quarterly_figures_have_a_row_each_with_their_period(client, all_plans, django_user_model):
+    from kpis.models import KpiValue
+
+    kpi = Kpi.objects.get(plan__slug="cs-2022-23", key="sickness-absence")
+    user = django_user_model.objects.create_user("lead.q", password="a-long-test-password")
+    for order, (period, figure) in enumerate([("Q2", "4.1"), ("Q1", "4.3")]):
+        KpiValue.objects.create(
+            kpi=kpi,
+            year=2026,
+            period=period,
+            kind="latest",
+            printed=figure,
+            value=figure,
+            order=900 + order,
+            source="entry",
+            entered_by=user,
+            entered_at="2026-11-01T10:00:00Z",
+            approval=KpiValue.Approval.APPROVED,
+        )
+    rows = [r for r in csv_rows(client.get("/api/v1/kpi-figures.csv", {"plan": "cs-2022-23"})) if r["kpi"] == kpi.key]
+    assert [(r["year"], r["period"], r["year_label"], r["entered_value"]) for r in rows if r["year"] == "2026"] == [
+        ("2026", "Q1", "Q1 2026-27", "4.3"),
+        ("2026", "Q2", "Q2 2026-27", "4.1"),
+    ]
+    api = client.get("/api/v1/kpis", {"plan": "cs-2022-23", "limit": 100}).json()
+    figures = next(k for k in api["items"] if k["key"] == kpi.key)["figures"]
+    assert [(f["period"], f["year_label"], f["printed"]) for f in figures if f["year"] == 2026] == [
+        ("Q2", "Q2 2026-27", "4.1"),
+        ("Q1", "Q1 2026-27", "4.3"),
+    ]

@@ -209,5 +209,6 @@ def test_the_series_takes_one_figure_a_period_at_the_finest_frequency_in_time_or
         HistoryPoint(2025, "latest", [Value(2025, "latest", 13)], period="Q3"),
     ]
     assert history_series(history) == [("Q4 2024-25", 14), ("Q1 2025-26", 11), ("Q2 2025-26", 12), ("Q3 2025-26", 13)]
+    assert variation(history_series(history)).cadence == "quarterly"
     monthly = [HistoryPoint(2025, "latest", [Value(2025, "latest", m)], period=f"M{m:02d}") for m in (3, 1, 2)]
     assert history_series(history + monthly) == [("April 2025", 1), ("May 2025", 2), ("June 2025", 3)]
