@@ -35,6 +35,13 @@ class KpiEntryForm(forms.Form):
     commentary = forms.CharField(
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="Commentary"
     )
+    action = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="Remedial action"
+    )
+    action_owner = forms.CharField(required=False, max_length=200, label="Action owner")
+    action_due = forms.CharField(
+        required=False, max_length=10, label="Action due by", help_text="For example 2027-01-31"
+    )
     benchmark = forms.CharField(required=False, max_length=50, label="National average (optional)")
     seen = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # Set by the spreadsheet upload on a valid row, for its preview: what the KPI shows for that year now.
@@ -67,6 +74,9 @@ class KpiEntryForm(forms.Form):
                 "year": "govuk-select",
                 "period": "govuk-select",
                 "commentary": "govuk-textarea",
+                "action": "govuk-textarea",
+                "action_owner": "govuk-input govuk-input--width-20",
+                "action_due": "govuk-input govuk-input--width-10",
                 "provisional": "govuk-checkboxes__input",
             }.get(name)
             if css:
@@ -97,6 +107,9 @@ class KpiEntryForm(forms.Form):
             as_at=data.get("as_at"),
             provisional=data.get("provisional", False),
             commentary=data.get("commentary", ""),
+            action=data.get("action") or "",
+            action_owner=data.get("action_owner") or "",
+            action_due=data.get("action_due"),
             benchmark_number=data.get("benchmark_number"),
             benchmark_kind=self.benchmark_kind,
         )
@@ -156,16 +169,32 @@ class KpiEntryForm(forms.Form):
                 "Enter the as-at month as year and month, like 2025-12", code="bad_month"
             ) from None
 
+    def clean_action_due(self) -> dt.date | None:
+        raw = (self.cleaned_data.get("action_due") or "").strip()
+        if not raw:
+            return None
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            raise forms.ValidationError(
+                f"Enter the date the action is due as year-month-day, like 2027-01-31, not “{raw}”"
+            ) from None
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data  # what Form.clean returns (its stubs allow None)
+        action = (data.get("action") or "").strip()
+        if not action and ((data.get("action_owner") or "").strip() or data.get("action_due")):
+            self.add_error("action", "Describe the remedial action that the owner and date are for")
         year, as_at = data.get("year"), data.get("as_at")
         value = data.get("value_number") if data.get("value_number") is not None else (data.get("rating") or None)
         if year is None:
             return data
         if value is None and data.get("benchmark_number") is None:
             # A value that is there but wrong has its own error already: do not also say it is missing.
-            if (data.get("commentary") or as_at) and not (self.has_error("value") or self.has_error("benchmark")):
+            if (data.get("commentary") or as_at or action) and not (
+                self.has_error("value") or self.has_error("benchmark")
+            ):
                 self.add_error("value", "Enter the latest value, or clear the other fields for this measure")
             return data
         if year in self.closed:

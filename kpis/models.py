@@ -244,6 +244,10 @@ class KpiValue(Sourced):
         max_length=10, choices=[("document", "Source document"), ("entry", "Entered")], default="document"
     )
     commentary = models.TextField(blank=True)
+    # What the lead will do about a figure off track, who owns it and by when (the cabinet's exception report).
+    action = models.TextField(blank=True)
+    action_owner = models.CharField(max_length=200, blank=True)
+    action_due = models.DateField(null=True, blank=True)
     entered_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     entered_at = models.DateTimeField(null=True, blank=True)
     # The value shown before this entry was saved (the audit trail's "old"), copied so that reloading the

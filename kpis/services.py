@@ -31,6 +31,9 @@ class EntryData:
     as_at: dt.date | None = None
     provisional: bool = False
     commentary: str = ""
+    action: str = ""  # the remedial action, its owner and date (blank: none recorded)
+    action_owner: str = ""
+    action_due: dt.date | None = None
     benchmark_number: Decimal | None = None
     benchmark_kind: str = ""
 
@@ -188,6 +191,9 @@ def kpi_entries_save(*, entries: list[EntryData], user) -> int:
                     status="rag" if data.rating else "",
                     note=data.rating,
                     commentary=data.commentary.strip(),
+                    action=data.action.strip(),
+                    action_owner=data.action_owner.strip(),
+                    action_due=data.action_due,
                     source="entry",
                     entered_by=user,
                     entered_at=now,

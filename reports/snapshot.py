@@ -8,6 +8,8 @@ from __future__ import annotations
 from dashboard import briefing
 from dashboard.briefing import MeasureLine
 from kpis.assessment import OFF_TRACK, WORSENING
+from kpis.models import Kpi
+from kpis.periods import long_date
 from plans import selectors as plan_selectors
 from plans.models import Council, Plan
 from plans.parsing import fy_label
@@ -18,6 +20,20 @@ ARROWS = {"up": "↑", "down": "↓", "level": "→", "": "–"}
 
 def _when(value) -> str:
     return value.isoformat() if value is not None else ""
+
+
+def remedial(kpi: Kpi) -> str:
+    """The newest remedial action a lead recorded with an entry (published: the values the summary read), with its
+    owner and due date: "Recruit two reviewers (owner: Head of Fostering; due 31 January 2027)". No query."""
+    actions = [v for v in kpi.values.all() if v.is_entry and v.action.strip()]
+    if not actions:
+        return ""
+    newest = max(actions, key=lambda v: v.entry_time())
+    owner, due = newest.action_owner.strip(), newest.action_due
+    details = "; ".join(
+        part for part in (f"owner: {owner}" if owner else "", f"due {long_date(due)}" if due else "") if part
+    )
+    return f"{newest.action.strip()} ({details})" if details else newest.action.strip()
 
 
 def measure_row(plan: Plan, line: MeasureLine) -> dict:
@@ -35,9 +51,9 @@ def measure_row(plan: Plan, line: MeasureLine) -> dict:
         "key": kpi.key,
         "figure": latest.printed.strip() if latest else "",
         "year": latest.year if latest else None,
-        "year_label": fy_label(latest.year) if latest else "",
+        "year_label": latest.period_label if latest else "",
         "target": target.printed.strip() if target else "",
-        "target_year_label": fy_label(target.year) if target else "",
+        "target_year_label": target.period_label if target else "",
         "status": assessment.status,
         "status_label": assessment.label,
         "status_word": assessment.full_label,
@@ -63,8 +79,7 @@ def measure_row(plan: Plan, line: MeasureLine) -> dict:
         else "",
         "entered_at": _when(latest.entered_at) if latest else "",
         "entry_reason": latest.commentary.strip() if latest is not None and latest.is_entry else "",
-        # No remedial-action record exists yet; the pack holds the field so that one recorded later is shown.
-        "remedial": "",
+        "remedial": remedial(kpi),
         "exception": assessment.status == OFF_TRACK or assessment.travel == WORSENING,
     }
 

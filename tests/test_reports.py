@@ -381,3 +381,53 @@ def test_approvers_and_administrators_publish(plans, users):
     other = Council.objects.create(slug="elsewhere", name="Elsewhere Council")
     assert not user_can_publish(users.viewer, other)  # an approver publishes for their own council only
     assert not user_can_publish(users.lead, council) and user_can_publish(users.admin, council)
+
+
+# -- remedial actions ------------------------------------------------------------------------------------------------
+
+ACTION = "Two more reviewers from January"
+
+
+def test_a_remedial_action_with_its_owner_and_date_reaches_the_exception_report_and_the_pack(
+    client, plans, users, approve
+):
+    client.force_login(users.lead)
+    data = fill(open_form(client, plans.cs), plans.cs, PCT, value="60", commentary="Two reviews were late")
+    fill(data, plans.cs, PCT, action=ACTION, action_owner="Head of Fostering", action_due="2027-01-31")
+    assert client.post(update_url(plans.cs), data).status_code == 302
+    stored = KpiValue.objects.get(source="entry")
+    assert (stored.action, stored.action_owner, stored.action_due) == (
+        ACTION,
+        "Head of Fostering",
+        dt.date(2027, 1, 31),
+    )
+    shown = f"<bdi>{ACTION} (owner: Head of Fostering; due 31 January 2027)</bdi>"
+    assert shown not in client.get(reverse("report_exceptions")).content.decode()  # awaiting approval
+    approve()
+    assert shown in client.get(reverse("report_exceptions")).content.decode()
+    pack = pack_publish(
+        council=Council.objects.get(), period="Q3 2025-26", meeting_date=dt.date(2026, 3, 12), by=users.admin
+    )
+    assert shown in client.get(pack_url(pack)).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        (
+            {"value": "60", "commentary": "x", "action_owner": "Head of Fostering"},
+            "Describe the remedial action that the owner and date are for",
+        ),
+        (
+            {"value": "60", "commentary": "x", "action": ACTION, "action_due": "31/01/2027"},
+            "Enter the date the action is due as year-month-day, like 2027-01-31, not “31/01/2027”",
+        ),
+        ({"action": ACTION}, "Enter the latest value, or clear the other fields for this measure"),
+    ],
+)
+def test_a_remedial_action_needs_its_words_a_real_date_and_a_value(client, plans, users, fields, error):
+    client.force_login(users.lead)
+    response = client.post(update_url(plans.cs), fill(open_form(client, plans.cs), plans.cs, PCT, **fields))
+    assert response.status_code == 400
+    assert error in unescape(response.content.decode())
+    assert entries() == []

@@ -79,6 +79,7 @@ def entry_fieldset(form: KpiEntryForm) -> SafeString:
         '        {}<label class="govuk-label govuk-checkboxes__label" for="{}">Provisional</label>\n'
         "      </div></div></div>\n"
         "    </div>\n"
+        "    {}\n"
         "    {}\n\n"
         "  </fieldset>",
         pk,
@@ -93,4 +94,20 @@ def entry_fieldset(form: KpiEntryForm) -> SafeString:
         form["provisional"],
         form["provisional"].id_for_label,
         form_group(form["commentary"], label=COMMENTARY_LABEL),
+        _remedial(form),
+    )
+
+
+def _remedial(form: KpiEntryForm) -> SafeString:
+    """The remedial action, its owner and due date, folded away unless something is in it (the cabinet's
+    exception report shows the newest approved one)."""
+    names = ("action", "action_owner", "action_due")
+    opened = " open" if any(form[n].value() or form.has_error(n) for n in names) else ""
+    return format_html(
+        '<details class="govuk-details govuk-!-margin-bottom-2"{}>'
+        '<summary class="govuk-details__summary"><span class="govuk-details__summary-text">Remedial action '
+        "(when off track)</span></summary>\n"
+        '      <div class="govuk-details__text">\n      {}\n      </div></details>',
+        opened,
+        SafeString("\n      ".join(form_group(form[n]) for n in names)),
     )
