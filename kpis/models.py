@@ -15,6 +15,7 @@ from django.utils import timezone
 from kpis.assessment import NONE, Assessment, ValueKind, assess
 from kpis.doubts import DoubtDecision  # noqa: F401 (kpis.models names every model of the app)
 from kpis.periods import ANNUAL, MONTHLY, QUARTERLY, Freshness, Period, freshness, period_of
+from kpis.reminder_log import Reminder  # noqa: F401 (likewise)
 from kpis.signoff import Approval, ApprovalEvent, KpiValueQuerySet  # noqa: F401 (ApprovalEvent: kpis.models names every model)
 from plans.models import Department, Plan, Sourced, search_vector, stored_document, text_list
 from plans.parsing import TargetKind, fy_label, fy_start
