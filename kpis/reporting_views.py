@@ -4,7 +4,10 @@ kpis/reporting.py; the same items the reminders email (kpis/reminders.py)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -30,7 +33,7 @@ def my_updates(request: HttpRequest) -> HttpResponse:
 @login_required
 def performance_team(request: HttpRequest) -> HttpResponse:
     """Administrators and approvers only (403 for everyone else)."""
-    user = request.user
+    user = cast(User, request.user)  # login_required: signed in
     team = Role.objects.filter(user=user, kind__in=[Role.Kind.ADMIN, Role.Kind.APPROVER])
     if not (user.is_superuser or team.exists()):
         raise PermissionDenied
