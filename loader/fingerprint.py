@@ -47,6 +47,7 @@ LOADER_MODULES = (
     "kpis.models",
     "kpis.signoff",
     "kpis.doubts",
+    "kpis.reminder_log",
     "kpis.services",
     "kpis.assessment",
     "kpis.periods",
