@@ -48,6 +48,7 @@ LOADER_MODULES = (
     "kpis.signoff",
     "kpis.doubts",
     "kpis.reminder_log",
+    "kpis.benchmarks",
     "kpis.services",
     "kpis.assessment",
     "kpis.periods",
