@@ -310,3 +310,19 @@ LOGGING = {
 # Where the transcribed source documents live (provenance pages quote them line by line).
 FIXTURES_DIR = BASE_DIR / "fixtures"
 SOURCE_DOCUMENTS_DIR = FIXTURES_DIR / "sources"
+
+# Email (the reminders: manage.py send_reminders). SMTP when EMAIL_HOST is set (production), else each message is
+# written as a file to EMAIL_FILE_PATH (default .mail/ in the project, gitignored) so that the embedded set-up
+# sends nothing anywhere and the mail can be read. EMAIL_BACKEND overrides both (the console backend, say).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH") or BASE_DIR / ".mail")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "performance-dashboard@localhost")
+# The address the service is reached at, for the links in emails (no request to take it from).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,9 +1,11 @@
 from django.urls import path
 
-from kpis import approval_views, target_views, views
+from kpis import approval_views, reporting_views, target_views, views
 
 urlpatterns = [
     path("kpis/", views.kpi_list, name="kpi_list"),
+    path("my-updates/", reporting_views.my_updates, name="my_updates"),
+    path("reporting/", reporting_views.performance_team, name="performance_team"),
     path("plans/<slug:slug>/kpis/<slug:key>/", views.kpi, name="kpi"),
     path("departments/<slug:slug>/measures/<slug:key>/", views.measure, name="measure"),
     path("departments/<slug:slug>/update/", views.department_update, name="department_update"),

@@ -47,6 +47,8 @@ LOADER_MODULES = (
     "kpis.models",
     "kpis.signoff",
     "kpis.doubts",
+    "kpis.reminder_log",
+    "kpis.benchmarks",
     "kpis.services",
     "kpis.assessment",
     "kpis.periods",

@@ -23,4 +23,13 @@ def navigation(request: HttpRequest) -> dict:
             continue
         current = request.path == url if name == "home" else request.path.startswith(url)
         items.append({"label": label, "url": url, "current": current})
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        # Every signed-in user, not only leads: checking the role would add a query to every signed-in page, and
+        # "My updates" tells anyone who leads no department that nothing is due from them.
+        try:
+            url = reverse("my_updates")
+        except NoReverseMatch:  # plans imports no other app: the page is kpis', named by URL only
+            return {"navigation": items}
+        items.append({"label": "My updates", "url": url, "current": request.path.startswith(url)})
     return {"navigation": items}

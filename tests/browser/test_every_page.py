@@ -64,6 +64,8 @@ def page_paths() -> list[str]:
         "/departments/childrens-services/targets/",
         "/departments/childrens-services/targets/copy/",
         "/departments/childrens-services/reporting/",
+        "/my-updates/",
+        "/reporting/",
         f"/plans/cs-2022-23/deliverables/{deliverable.pk}/update/",
     ]
 
