@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kpis', '0012_newest_figure'),
+        ('kpis', '0013_remedial_action'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
