@@ -17,7 +17,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.db.backends.utils import CursorWrapper
 
 from budgets.models import BudgetCell, BudgetColumn, BudgetHeadline, BudgetRow, BudgetTable, Saving, ServicePressure
-from kpis.models import ApprovalEvent, Benchmark, Kpi, KpiValue, Measure
+from kpis.models import ApprovalEvent, Benchmark, Kpi, KpiValue, Measure, Reminder
 from loader.services import LoadReport, PlanLoader
 from plans import parsing
 from plans.models import (
@@ -40,6 +40,7 @@ SYNTHETIC_DOCUMENT = "Synthetic benchmark data"
 SYNTHETIC_SRC = 0  # a line number no real document has (real lines start at 1)
 PLAN_CONTENT = [  # every table whose rows belong to a plan; emptied wholesale by --replace (all plans synthetic)
     ApprovalEvent,  # none written: the sign-off steps of entries (kpis/signoff.py), emptied with their values
+    Reminder,  # none written: reminders sent about the plans' KPIs (kpis/reminder_log.py), emptied with them
     KpiValue,
     Benchmark,
     Kpi,
