@@ -48,9 +48,20 @@ class KpiEntryForm(forms.Form):
     previous: str
     previous_by: str
 
-    def __init__(self, *args, kpi: Kpi, years: list[int], closed: set[int], newest: KpiValue | None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        kpi: Kpi,
+        years: list[int],
+        closed: set[int],
+        newest: KpiValue | None,
+        reported: dict[int, tuple[int, str]],
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.kpi, self.years, self.closed, self.newest = kpi, years, closed, newest
+        # figures_published() for the form's KPIs, read once for all of them by whoever builds the forms
+        self.reported = reported
         if kpi.frequency != Kpi.Frequency.ANNUAL:
             self.fields["period"] = period_field(kpi.frequency)
         # The stubs type self.fields as plain Fields; "year" is the TypedChoiceField declared above.
@@ -225,7 +236,7 @@ class KpiEntryForm(forms.Form):
             )
             data["seen"] = newest.pk  # saving again replaces it knowingly
         if value is not None and not (data.get("commentary") or "").strip():
-            shown = figures_published(kpis=[self.kpi]).get(self.kpi.pk)
+            shown = self.reported.get(self.kpi.pk)
             if shown is not None and year >= shown[0]:
                 self.add_error(
                     "commentary",
@@ -283,8 +294,10 @@ def period_field(frequency: str) -> forms.ChoiceField:
 
 
 def entry_forms(*, plan: Plan, kpis: list[Kpi], data=None) -> list[KpiEntryForm]:
-    """One entry form per KPI of the plan. 2 queries (newest entries, closed years)."""
+    """One entry form per KPI of the plan. 2 queries (newest entries, closed years), and for posted data those
+    that say which figures published report packs showed."""
     newest = newest_entries(kpis=kpis)
+    reported = figures_published(kpis=kpis) if data is not None else {}
     closed = set(ClosedPeriod.objects.filter(department_id=plan.department_id).values_list("year", flat=True))
     years = plan.covered_years()
     forms = []
@@ -297,7 +310,14 @@ def entry_forms(*, plan: Plan, kpis: list[Kpi], data=None) -> list[KpiEntryForm]
                 initial |= {"year": recent.year, "period": recent.code}
         forms.append(
             KpiEntryForm(
-                data, prefix=f"kpi-{kpi.pk}", kpi=kpi, years=years, closed=closed, newest=current, initial=initial
+                data,
+                prefix=f"kpi-{kpi.pk}",
+                kpi=kpi,
+                years=years,
+                closed=closed,
+                newest=current,
+                reported=reported,
+                initial=initial,
             )
         )
     return forms

@@ -14,7 +14,7 @@ from django.core import signing
 from kpis.forms import KpiEntryForm, benchmark_kind
 from kpis.models import Benchmark, Kpi
 from kpis.periods import Period, parse_period
-from kpis.services import entries_newest_first, newest_entries, value_shown_before
+from kpis.services import entries_newest_first, figures_published, newest_entries, value_shown_before
 from plans.models import ClosedPeriod, Plan
 from plans.parsing import fy_label, fy_start
 from plans.tables import neutralise
@@ -184,6 +184,7 @@ def preview(*, plan: Plan, kpis: list[Kpi], rows: list[dict]) -> Preview:
     entered = entries_newest_first(kpis=kpis)
     newest = {kpi_id: found[0] for kpi_id, found in entered.items()}
     closed = set(ClosedPeriod.objects.filter(department_id=plan.department_id).values_list("year", flat=True))
+    reported = figures_published(kpis=kpis)
     years = plan.covered_years()
     result = Preview(rows=rows)
     seen_keys: dict[tuple[str, str, str], int] = {}  # (KPI key, year, period) -> row
@@ -229,7 +230,7 @@ def preview(*, plan: Plan, kpis: list[Kpi], rows: list[dict]) -> Preview:
         except ValueError:
             result.errors.append(RowError(number, "Version", "Leave the version as it was in the template"))
             continue
-        form = KpiEntryForm(data, kpi=kpi, years=years, closed=closed, newest=newest.get(kpi.pk))
+        form = KpiEntryForm(data, kpi=kpi, years=years, closed=closed, newest=newest.get(kpi.pk), reported=reported)
         if form.is_valid():
             if form.has_entry():
                 # What the preview shows as "was": the value the KPI shows for that year now.
