@@ -10,9 +10,10 @@ from decimal import Decimal
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 
 from budgets.models import BudgetCell, BudgetColumn, BudgetHeadline, BudgetTable, Difference
+from plans.html import format_html
 from plans.templatetags.plan_extras import money, number
 
 

@@ -10,11 +10,11 @@ from typing import Any
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
 
 from budgets.figures import Figure, FigureColumn, figure, headline_beside, plain
 from budgets.models import BudgetRow, BudgetTable, Difference, Saving, ServicePressure
 from budgets.selectors import DepartmentBudget, DivisionLine, PlanTotal, PressureLine
+from plans.html import format_html
 from plans.parsing import fy_label
 from plans.tables import YEAR_CELL, MoneyColumn
 from plans.templatetags.plan_extras import money

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from budgets.figures import cell_beside
@@ -16,6 +15,7 @@ from budgets.models import BudgetCell, BudgetTable
 from budgets.templatetags.budget_extras import cell_text
 from kpis.assessment import DOUBT_CAVEAT, Assessment
 from kpis.models import Kpi
+from plans.html import conditional_escape, format_html
 
 NO_VALUE = mark_safe('<span class="app-muted">–</span>\n')
 PROVISIONAL = mark_safe(' <abbr title="provisional">(prov.)</abbr>')

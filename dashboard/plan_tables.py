@@ -11,10 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 import django_tables2 as tables
-from django.utils.html import format_html
 
 from dashboard.cells import budget_figure, kpi_link_with_footnotes, kpi_values
 from dashboard.page_tables import _status
+from plans.html import format_html
 from plans.page_table import NUMERIC, AmountColumn, DrawnColumn, PageTable, TextColumn, page_table, plain
 
 NOT_A_DATE = '{% if PROBLEM %} <strong class="govuk-tag govuk-tag--yellow">Not a real date</strong>{% endif %}'

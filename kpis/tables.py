@@ -1,9 +1,9 @@
 import django_tables2 as tables
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.template.loader import render_to_string
-from django.utils.html import format_html
 
 from kpis.assessment import DOUBT_CAVEAT, NEAR, OFF_TRACK, ON_TRACK, STATUS_LABELS, TRAVEL_LABELS
+from plans.html import format_html
 
 
 def with_status_order(kpis: QuerySet) -> QuerySet:

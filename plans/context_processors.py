@@ -1,5 +1,6 @@
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 
 # The service navigation: (label, URL name). Pages that do not exist yet are left out.
 NAVIGATION = [
@@ -15,6 +16,13 @@ NAVIGATION = [
 
 
 def navigation(request: HttpRequest) -> dict:
+    """The header's navigation, worked out only if a template shows it: every table a page draws with
+    django-tables2's render_table is a template rendered with the request, so its own run of the context
+    processors (twenty on a plan page), and none of those tables shows the navigation."""
+    return {"navigation": SimpleLazyObject(lambda: _items(request))}
+
+
+def _items(request: HttpRequest) -> list[dict]:
     items = []
     for label, name in NAVIGATION:
         try:
@@ -30,6 +38,6 @@ def navigation(request: HttpRequest) -> dict:
         try:
             url = reverse("my_updates")
         except NoReverseMatch:  # plans imports no other app: the page is kpis', named by URL only
-            return {"navigation": items}
+            return items
         items.append({"label": "My updates", "url": url, "current": request.path.startswith(url)})
-    return {"navigation": items}
+    return items

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.db.models import F, QuerySet
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 
+from plans.html import format_html
 from plans.models import Deliverable, Plan
 
 

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.forms.renderers import TemplatesSetting
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from plans.html import format_html
 
 Widget = dict[str, Any]
 

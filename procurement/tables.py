@@ -7,8 +7,8 @@ import django_tables2 as tables
 from django.db.models import F, QuerySet
 from django.db.models.expressions import OrderBy
 from django.urls import reverse
-from django.utils.html import format_html
 
+from plans.html import format_html
 from plans.templatetags.plan_extras import money
 from procurement.models import ProcurementEntry
 from procurement.selectors import Shown, columns_printed, shown_date, shown_length, shown_statutory, shown_value

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django import template
 from django.template.loader import render_to_string
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from kpis.forms import KpiEntryForm
 from kpis.models import KpiValue
+from plans.html import format_html
 from plans.templatetags.plan_extras import form_group
 
 register = template.Library()

@@ -6,9 +6,10 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django import template
-from django.utils.html import conditional_escape, format_html, format_html_join, strip_tags
+from django.utils.html import format_html_join, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from plans.html import conditional_escape, format_html
 from plans.parsing import fy_label
 from plans.table_cells import table_cells
 
