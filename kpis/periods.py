@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import holidays
 
@@ -55,7 +55,7 @@ class Period:
     def frequency(self) -> str:
         return ANNUAL if not self.code else QUARTERLY if self.code[0] == "Q" else MONTHLY
 
-    @property
+    @cached_property
     def start(self) -> dt.date:
         if not self.code:
             return dt.date(self.year, 4, 1)
@@ -65,7 +65,7 @@ class Period:
         year, month = _add_months(self.year, 4, int(self.code[1:]) - 1)
         return dt.date(year, month, 1)
 
-    @property
+    @cached_property
     def end(self) -> dt.date:
         months = {ANNUAL: 12, QUARTERLY: 3, MONTHLY: 1}[self.frequency]
         year, month = _add_months(self.start.year, self.start.month, months)
@@ -80,7 +80,7 @@ class Period:
             return f"{self.code} {fy_label(self.year)}"
         return f"{MONTH_NAMES[self.start.month - 1]} {self.start.year}"
 
-    @property
+    @cached_property
     def sort_key(self) -> tuple[int, int, int]:
         """(year, end month index within the year, 0 month / 1 quarter / 2 year): see the module's note."""
         months_in = (self.end.year - self.year) * 12 + self.end.month - 4  # 0 (April) .. 11 (March)
@@ -105,6 +105,7 @@ class Period:
         return add_working_days(self.end, working_days)
 
 
+@lru_cache(maxsize=4096)
 def period_containing(day: dt.date, frequency: str) -> Period:
     """The period of that frequency a date falls in."""
     year = fy_of(day)
@@ -165,6 +166,7 @@ def _month_period(year: int, month: int, raw: str) -> Period:
     return period_containing(dt.date(year, month, 1), MONTHLY)
 
 
+@lru_cache(maxsize=4096)
 def period_of(year: int, code: str) -> Period:
     """A stored value's period (KpiValue.year, KpiValue.period)."""
     return Period(year, code or "")
@@ -179,8 +181,10 @@ def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in _bank_holidays(day.year)
 
 
+@lru_cache(maxsize=4096)
 def add_working_days(day: dt.date, working_days: int) -> dt.date:
-    """The date `working_days` working days after `day` (day itself not counted)."""
+    """The date `working_days` working days after `day` (day itself not counted). Remembered: a KPI list asks
+    it for every row, and the answer for a date never changes."""
     counted = 0
     while counted < working_days:
         day += dt.timedelta(days=1)

@@ -80,8 +80,16 @@ def entries_newest_first(*, kpis: list[Kpi]) -> dict[int, list[KpiValue]]:
 
 
 def newest_entries(*, kpis: list[Kpi]) -> dict[int, KpiValue]:
-    """KPI id -> its newest entered value. 1 query."""
-    return {kpi_id: found[0] for kpi_id, found in entries_newest_first(kpis=kpis).items()}
+    """KPI id -> its newest entered value (not an entered target), with who entered it. 1 query, reading one
+    row per KPI (DISTINCT ON): a plan's entries grow every period, and the update page needs only the newest."""
+    entries = (
+        KpiValue.objects.filter(kpi__in=kpis, source="entry")
+        .exclude(kind=KpiValue.Kind.TARGET)
+        .select_related("entered_by")
+        .order_by("kpi_id", "-entered_at", "-pk")
+        .distinct("kpi_id")
+    )
+    return {entry.kpi_id: entry for entry in entries}
 
 
 def value_shown_before(kpi: Kpi, year: int, entries: list[KpiValue], period: str = "") -> tuple[str, str]:
