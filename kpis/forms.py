@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, cast
 
 from django import forms
@@ -19,6 +20,8 @@ from plans.models import ClosedPeriod, Plan
 from plans.parsing import fy_label, parse_value
 from plans.widgets import DrawnWidgets
 
+NUMBER_TOO_LONG = "Enter a number, like 12.5 (that is too long to be one)"
+
 
 def month_label(day: dt.date) -> str:
     return day.strftime("%B %Y")
@@ -28,21 +31,63 @@ class KpiEntryForm(forms.Form):
     """The latest value of one KPI. Blank value and blank benchmark: nothing to save for this KPI."""
 
     default_renderer = DrawnWidgets  # a hundred of these on a large plan's form: widgets drawn in Python
-    value = forms.CharField(required=False, max_length=50, label="Latest value")
-    year = forms.TypedChoiceField(coerce=int, label="Financial year")
-    as_at = forms.CharField(required=False, max_length=7, label="As at (month)", help_text="For example 2025-12")
-    provisional = forms.BooleanField(required=False, label="Provisional")
+    # The GOV.UK classes and the messages that name no KPI are set here, once, not on each of a hundred forms.
+    value = forms.CharField(
+        required=False,
+        max_length=50,
+        label="Latest value",
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+        error_messages={"max_length": NUMBER_TOO_LONG},
+    )
+    year = forms.TypedChoiceField(
+        coerce=int,
+        label="Financial year",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"required": "Choose the financial year the value is for"},
+    )
+    as_at = forms.CharField(
+        required=False,
+        max_length=7,
+        label="As at (month)",
+        help_text="For example 2025-12",
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-5"}),
+        error_messages={"max_length": "Enter the as-at month as year and month, like 2025-12"},
+    )
+    provisional = forms.BooleanField(
+        required=False, label="Provisional", widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"})
+    )
     commentary = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="Commentary"
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
+        label="Commentary",
     )
     action = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="Remedial action"
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
+        label="Remedial action",
     )
-    action_owner = forms.CharField(required=False, max_length=200, label="Action owner")
+    action_owner = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Action owner",
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
+    )
     action_due = forms.CharField(
-        required=False, max_length=10, label="Action due by", help_text="For example 2027-01-31"
+        required=False,
+        max_length=10,
+        label="Action due by",
+        help_text="For example 2027-01-31",
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
     )
-    benchmark = forms.CharField(required=False, max_length=50, label="National average (optional)")
+    benchmark = forms.CharField(
+        required=False,
+        max_length=50,
+        label="National average (optional)",
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+        error_messages={"max_length": NUMBER_TOO_LONG},
+    )
     seen = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # Set by the spreadsheet upload on a valid row, for its preview: what the KPI shows for that year now.
     previous: str
@@ -66,10 +111,6 @@ class KpiEntryForm(forms.Form):
             self.fields["period"] = period_field(kpi.frequency)
         # The stubs type self.fields as plain Fields; "year" is the TypedChoiceField declared above.
         cast(forms.TypedChoiceField, self.fields["year"]).choices = [(y, fy_label(y)) for y in years]
-        self.fields["year"].error_messages["required"] = "Choose the financial year the value is for"
-        self.fields["as_at"].error_messages["max_length"] = "Enter the as-at month as year and month, like 2025-12"
-        for name in ("value", "benchmark"):
-            self.fields[name].error_messages["max_length"] = "Enter a number, like 12.5 (that is too long to be one)"
         self.fields["year"].error_messages["invalid_choice"] = (
             f"That year is outside the years this plan covers ({fy_label(years[0])} to {fy_label(years[-1])})"
         )
@@ -77,21 +118,6 @@ class KpiEntryForm(forms.Form):
         self.benchmark_kind = benchmark_kind(kpi, years)
         self.benchmark_kind_label = Benchmark.Kind(self.benchmark_kind).label
         self.fields["benchmark"].label = f"{self.benchmark_kind_label} (optional)"
-        for name, field in self.fields.items():
-            css = {
-                "value": "govuk-input govuk-input--width-10",
-                "as_at": "govuk-input govuk-input--width-5",
-                "benchmark": "govuk-input govuk-input--width-10",
-                "year": "govuk-select",
-                "period": "govuk-select",
-                "commentary": "govuk-textarea",
-                "action": "govuk-textarea",
-                "action_owner": "govuk-input govuk-input--width-20",
-                "action_due": "govuk-input govuk-input--width-10",
-                "provisional": "govuk-checkboxes__input",
-            }.get(name)
-            if css:
-                field.widget.attrs["class"] = css
 
     @property
     def period_label(self) -> str:
@@ -280,16 +306,21 @@ class KpiEntryForm(forms.Form):
 
 def period_field(frequency: str) -> forms.ChoiceField:
     """The period within the financial year a quarterly or monthly KPI's value is for ("" the whole year)."""
-    choices = [("", "Whole year")] + [
+    return forms.ChoiceField(
+        choices=_period_choices(frequency),
+        required=False,
+        label="Period",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"invalid_choice": "Choose a period from the list"},
+    )
+
+
+@lru_cache(maxsize=4)
+def _period_choices(frequency: str) -> tuple[tuple[str, str], ...]:
+    return (("", "Whole year"),) + tuple(
         (p.code, p.code if p.frequency == "quarterly" else p.label.split()[0])
         for p in year_periods(2000)
         if p.frequency == frequency
-    ]
-    return forms.ChoiceField(
-        choices=choices,
-        required=False,
-        label="Period",
-        error_messages={"invalid_choice": "Choose a period from the list"},
     )
 
 

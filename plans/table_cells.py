@@ -20,12 +20,13 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django_tables2 import utils as tables_utils
 from django_tables2.columns import ManyToManyColumn
 from django_tables2.columns.base import BoundColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.rows import BoundRow
 from django_tables2.tables import Table
-from django_tables2.utils import Accessor, signature
+from django_tables2.utils import Accessor
 
 _ARGUMENTS = {"value", "record", "column", "bound_column", "table"}
 
@@ -45,7 +46,9 @@ class _Column:
         # part leads to) decides whether a choices field is shown by its get_FOO_display.
         path, _, self.field_name = accessor.rpartition(accessor.SEPARATOR)
         self.path, self.last = (Accessor(path) if path else None), Accessor(self.field_name)
-        names, catch_all = signature(self.method)
+        # Looked up on the module at each use: plans.apps replaces it with one that remembers its answers, after
+        # this module may have been imported.
+        names, catch_all = tables_utils.signature(self.method)
         self.wanted = None if catch_all else names  # None: the method takes **kwargs, so it gets every argument
         self.plain = not (
             (bound.link and not download)

@@ -126,6 +126,18 @@ def _td_class(column) -> Callable[[], str | None]:
 
 
 @register.simple_tag
+def page_table_head(table) -> SafeString:
+    """A page table's header cells (templates/partials/page_table.html): each column's th class read once (a
+    bound column works its attributes out afresh on every read, twice a header through the template)."""
+    cells = []
+    for column in table.columns:
+        css = column.attrs["th"].get("class")
+        extra = f" {conditional_escape(css)}" if css else ""
+        cells.append(f'<th scope="col" class="govuk-table__header{extra}">{conditional_escape(column.header)}</th>')
+    return mark_safe("".join(cells))
+
+
+@register.simple_tag
 def table_rows(table, rows, row_headers: bool = True, empty: str = "", labels: bool = False) -> str:
     """The body rows of a django-tables2 table in GOV.UK table markup (the first cell a row header unless
     `row_headers` is false; with no rows, one row saying `empty` when given; with `labels`, each data cell
