@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 
 from dashboard import briefing, charts, page_tables, plan_tables, selectors, summary_tables
 from plans import selectors as plan_selectors
-from plans.models import Deliverable, user_can_edit
+from plans.models import Deliverable, user_can_approve, user_can_edit
 from plans.page_table import by_name, page_export
 
 
@@ -57,8 +57,15 @@ def department(request: HttpRequest, slug: str) -> HttpResponseBase:
     plans = list(dept.plans.all())
     chosen = request.GET.get("plan")
     plan = next((p for p in plans if p.slug == chosen), plans[0] if plans else None)
-    # Leads of this department (and administrators) are shown the ways in to update its figures.
-    ctx: dict = {"department": dept, "plans": plans, "plan": plan, "can_update": user_can_edit(request.user, dept)}
+    # Leads of this department (and administrators) are shown the ways in to update its figures; its approvers
+    # (and administrators) the way to the figures awaiting their sign-off.
+    ctx: dict = {
+        "department": dept,
+        "plans": plans,
+        "plan": plan,
+        "can_update": user_can_edit(request.user, dept),
+        "can_approve": user_can_approve(request.user, dept),
+    }
     dashboard: dict = {}
     if plan is not None:
         today = _today()

@@ -11,6 +11,7 @@ NAVIGATION = [
     ("Deliverables", "deliverable_list"),
     ("Risks", "risk_list"),
     ("Search", "search"),
+    ("Cabinet reports", "report_packs"),
     ("Sources and corrections", "corrections"),
 ]
 

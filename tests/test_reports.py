@@ -345,6 +345,15 @@ def test_the_pack_list_links_each_pack(client, pack):
     assert f'<a class="govuk-link" href="{pack_url(pack)}">{TITLE}</a>' in html
 
 
+def test_every_page_names_the_cabinet_reports_in_its_menu(client, pack):
+    # What cabinet saw is one click from anywhere; on its own list the menu item is the current page.
+    link = f'<a class="govuk-service-navigation__link" href="{reverse("report_packs")}"'
+    home = client.get(reverse("home")).content.decode()
+    assert f"{link}>Cabinet reports</a>" in home
+    packs = client.get(reverse("report_packs")).content.decode()
+    assert f'{link} aria-current="page"><strong class="govuk-service-navigation__active-fallback">Cabinet reports' in packs
+
+
 def test_the_command_publishes_a_pack_for_an_administrator_only(plans, users):
     with pytest.raises(CommandError, match="lena may not publish report packs"):
         call_command("publish_pack", period="Q2 2025-26", meeting="2025-12-11", by="lena")
