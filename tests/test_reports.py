@@ -351,7 +351,9 @@ def test_every_page_names_the_cabinet_reports_in_its_menu(client, pack):
     home = client.get(reverse("home")).content.decode()
     assert f"{link}>Cabinet reports</a>" in home
     packs = client.get(reverse("report_packs")).content.decode()
-    assert f'{link} aria-current="page"><strong class="govuk-service-navigation__active-fallback">Cabinet reports' in packs
+    assert (
+        f'{link} aria-current="page"><strong class="govuk-service-navigation__active-fallback">Cabinet reports' in packs
+    )
 
 
 def test_the_command_publishes_a_pack_for_an_administrator_only(plans, users):
