@@ -13,6 +13,7 @@ import django_tables2 as tables
 from django.utils.safestring import mark_safe
 
 from dashboard.cells import kpi_link, status_tag
+from kpis.tables import freshness_html
 from plans.page_table import NUMERIC, AmountColumn, DrawnColumn, PageTable, TextColumn, page_table, plain
 from plans.templatetags.plan_extras import fy
 
@@ -171,10 +172,7 @@ def department_tables(
                 ("status", _status("assessment", "Status")),
                 ("travel", tables.Column(accessor="assessment__travel_label", verbose_name="Direction of travel")),
                 ("reason", tables.Column(accessor="assessment__reason", verbose_name="Why")),
-                (
-                    "freshness",
-                    TextColumn('{% include "kpis/freshness.html" with kpi=record.kpi %}', verbose_name="Freshness"),
-                ),
+                ("freshness", DrawnColumn(freshness_html, accessor="kpi", verbose_name="Freshness")),
             ],
             label="Key performance measures, off track first",
             region="Key performance measures",

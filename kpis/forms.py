@@ -355,6 +355,7 @@ def entry_forms(*, plan: Plan, kpis: list[Kpi], data=None) -> list[KpiEntryForm]
 
 
 BENCHMARK_KIND = Benchmark.Kind.NATIONAL_AVERAGE
+BENCHMARK_KINDS = frozenset(Benchmark.Kind.values)  # (the enum works its values list out afresh on each read)
 
 
 def benchmark_kind(kpi: Kpi, years: list[int]) -> str:
@@ -364,7 +365,7 @@ def benchmark_kind(kpi: Kpi, years: list[int]) -> str:
     named = sorted(
         ((v.year not in years, v.year), v.benchmark)
         for v in kpi.values.all()
-        if v.kind == KpiValue.Kind.TARGET and v.benchmark in Benchmark.Kind.values
+        if v.kind == KpiValue.Kind.TARGET and v.benchmark in BENCHMARK_KINDS
     )
     return named[0][1] if named else BENCHMARK_KIND
 

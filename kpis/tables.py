@@ -1,9 +1,22 @@
 import django_tables2 as tables
 from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from kpis.assessment import DOUBT_CAVEAT, NEAR, OFF_TRACK, ON_TRACK, STATUS_LABELS, TRAVEL_LABELS
 from plans.html import format_html
+
+
+def freshness_html(kpi) -> SafeString:
+    """How current a KPI's figures are, as the KPI page, the KPI list and the department dashboard show it: the
+    newest figure's period and age, and an 'Overdue since' tag when the next figure is late (Kpi.fresh). Drawn
+    in Python: the KPI list shows it on every row."""
+    fresh = kpi.fresh
+    overdue = (
+        format_html(' <strong class="govuk-tag govuk-tag--orange app-overdue">{}</strong>', fresh.overdue_words)
+        if fresh.overdue_since
+        else ""
+    )
+    return format_html('<span class="app-freshness">{}</span>{}', fresh.latest_words, overdue)
 
 
 def with_status_order(kpis: QuerySet) -> QuerySet:
@@ -88,7 +101,7 @@ class KpiTable(tables.Table):
         return STATUS_LABELS.get(record.status, STATUS_LABELS["none"])
 
     def render_freshness(self, record):
-        return render_to_string("kpis/freshness.html", {"kpi": record})
+        return freshness_html(record)
 
     def value_freshness(self, record):
         fresh = record.fresh

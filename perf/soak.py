@@ -230,7 +230,9 @@ def soak_run(
     )
     tally = Tally()
     samples = []
-    with loadtest.Gunicorn(workers=WORKERS) as server:
+    # Production's settings: no Server-Timing header (the benchmark's per-page server times need it; the soak
+    # measures what a client waits, and production does not send it).
+    with loadtest.Gunicorn(workers=WORKERS, env={"SERVER_TIMING": "false"}) as server:
         start_pids = sorted(server.worker_pids())
         samples.append({"label": "start", **_memory(server)})
         began = time.monotonic()

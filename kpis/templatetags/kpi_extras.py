@@ -9,12 +9,16 @@ from django.utils.safestring import SafeString
 
 from kpis.forms import KpiEntryForm
 from kpis.models import KpiValue
+from kpis.tables import freshness_html
 from plans.html import format_html
 from plans.templatetags.plan_extras import form_group
 
 register = template.Library()
 
 COMMENTARY_LABEL = "Commentary (required when the value is off track)"
+
+
+register.filter("freshness", freshness_html)
 
 
 @register.filter
