@@ -86,14 +86,15 @@ class TextColumn(tables.TemplateColumn):
 
 
 class DrawnColumn(TextColumn):
-    """A TextColumn drawn by `draw(value)` in Python (dashboard.cells), for cells repeated hundreds of times."""
+    """A TextColumn drawn by `draw(value)` in Python (dashboard.cells), for cells repeated hundreds of times; with
+    `row`, by `draw(record)`, for a cell drawn from several of the row's fields."""
 
-    def __init__(self, draw: Callable[[Any], str], **kwargs):
+    def __init__(self, draw: Callable[[Any], str], *, row: bool = False, **kwargs):
         super().__init__("", **kwargs)
-        self.draw = draw
+        self.draw, self.row = draw, row
 
     def render(self, record: Any, value: Any) -> str:
-        return self.draw(value)
+        return self.draw(record if self.row else value)
 
 
 class AmountColumn(MoneyColumn):

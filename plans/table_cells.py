@@ -29,6 +29,31 @@ from django_tables2.tables import Table
 from django_tables2.utils import Accessor
 
 _ARGUMENTS = {"value", "record", "column", "bound_column", "table"}
+_INDEXABLE: dict[type, bool] = {}  # whether objects of a type can be indexed (obj[key]): asked once per type
+
+
+def _walk(accessor: Accessor, bits: tuple[str, ...], context: Any, *, quiet: bool) -> Any:
+    """accessor.resolve(context): the same answer, with attribute look-ups made directly along the way. Accessor
+    tries obj[bit] before getattr on every step, and on a model instance that is a TypeError raised and caught,
+    for every cell of a table. Any step off the plain path (an object that can be indexed, a missing attribute,
+    something callable) hands the whole walk to accessor.resolve, so what it does there is unchanged."""
+    current = context
+    for bit in bits:
+        kind = type(current)
+        indexable = _INDEXABLE.get(kind)
+        if indexable is None:
+            indexable = _INDEXABLE[kind] = hasattr(kind, "__getitem__")
+        if indexable:
+            return accessor.resolve(context, quiet=quiet)
+        try:
+            current = getattr(current, bit)
+        except (TypeError, AttributeError):
+            return accessor.resolve(context, quiet=quiet)
+        if callable(current):
+            return accessor.resolve(context, quiet=quiet)
+        if current is None:
+            break
+    return current
 
 
 class _Column:
@@ -46,6 +71,7 @@ class _Column:
         # part leads to) decides whether a choices field is shown by its get_FOO_display.
         path, _, self.field_name = accessor.rpartition(accessor.SEPARATOR)
         self.path, self.last = (Accessor(path) if path else None), Accessor(self.field_name)
+        self.path_bits, self.last_bits = (tuple(self.path.bits) if self.path else ()), tuple(self.last.bits)
         # Looked up on the module at each use: plans.apps replaces it with one that remembers its answers, after
         # this module may have been imported.
         names, catch_all = tables_utils.signature(self.method)
@@ -77,7 +103,7 @@ class _Column:
         return known
 
     def holder(self, record: Any) -> Any:
-        return record if self.path is None else self.path.resolve(record, quiet=True)
+        return record if self.path is None else _walk(self.path, self.path_bits, record, quiet=True)
 
     def cell(self, record: Any, row: Callable[[], BoundRow]) -> Any:
         # A dict record may hold the whole path as one key (a values() row): BoundRow looks that up first.
@@ -87,7 +113,7 @@ class _Column:
             bound_row = row()
             return bound_row.get_cell_value(self.name) if self.download else bound_row.get_cell(self.name)
         try:
-            value = self.last.resolve(holder)  # the rest of the walk BoundRow makes from the record
+            value = _walk(self.last, self.last_bits, holder, quiet=False)  # the rest of BoundRow's walk
         except Exception:  # as django-tables2: a column with no attribute of its name draws its default
             value = None
         if value in self.empty:
