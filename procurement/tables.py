@@ -11,7 +11,7 @@ from django.urls import reverse
 from plans.html import format_html
 from plans.templatetags.plan_extras import money
 from procurement.models import ProcurementEntry
-from procurement.selectors import Shown, columns_printed, shown_date, shown_length, shown_statutory, shown_value
+from procurement.selectors import Shown, shown_date, shown_length, shown_statutory, shown_value
 
 NUM = {"td": {"class": "app-num"}, "th": {"class": "app-num"}}
 TAGS = {"problem": "govuk-tag--yellow", "word": "govuk-tag--grey"}
@@ -115,7 +115,7 @@ class PipelineTable(tables.Table):
         return record.value if record.value is not None else shown_value(record).export
 
     def _date(self, record, name: str) -> Shown:
-        return shown_date(record, name, column_printed=columns_printed(record)[name])
+        return shown_date(record, name, column_printed=record.table.prints(name))
 
     def render_procurement_start(self, value, record):
         return render_shown(self._date(record, "procurement_start"))
@@ -136,16 +136,16 @@ class PipelineTable(tables.Table):
         return self._date(record, "contract_start").export
 
     def render_length(self, value, record):
-        return render_shown(shown_length(record, column_printed=columns_printed(record)["length"]))
+        return render_shown(shown_length(record, column_printed=record.table.prints("length")))
 
     def value_length(self, value, record):
-        return shown_length(record, column_printed=columns_printed(record)["length"]).export
+        return shown_length(record, column_printed=record.table.prints("length")).export
 
     def render_statutory(self, value, record):
-        return render_shown(shown_statutory(record, column_printed=columns_printed(record)["statutory"]))
+        return render_shown(shown_statutory(record, column_printed=record.table.prints("statutory")))
 
     def value_statutory(self, value, record):
-        return shown_statutory(record, column_printed=columns_printed(record)["statutory"]).export
+        return shown_statutory(record, column_printed=record.table.prints("statutory")).export
 
     # -- sorting: rows with no real figure always sort last ----------------------------------------------
     def order_value(self, queryset, is_descending):
