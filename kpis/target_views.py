@@ -38,7 +38,7 @@ def department_targets(request: HttpRequest, slug: str) -> HttpResponse:
     this_year = fy_of(timezone.localdate())
     years = list(range(this_year, this_year + YEARS_AHEAD))
     year = _year(params.get("year"), years)
-    kpis = selectors.plan_kpis(queryset=Kpi.objects.filter(plan=plan))
+    kpis = selectors.plan_kpis(plans=[plan])
     forms = target_forms(kpis=kpis, year=year, data=request.POST if request.method == "POST" else None)
     status, checked = 200, False
     if request.method == "POST":

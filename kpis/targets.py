@@ -127,7 +127,7 @@ def copy_candidates(*, plan: Plan, year: int) -> list[tuple[Kpi, KpiValue]]:
         ).values_list("kpi_id", flat=True)
     )
     found = []
-    for kpi in plan_kpis(queryset=Kpi.objects.filter(plan=plan)):
+    for kpi in plan_kpis(plans=[plan]):
         held = year_targets(kpi)
         if (year, "") in held and (year + 1, "") not in held and kpi.pk not in waiting:
             found.append((kpi, held[(year, "")]))

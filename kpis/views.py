@@ -126,7 +126,7 @@ def department_update(request: HttpRequest, slug: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
 
     def entry_forms() -> list:
-        kpis = selectors.plan_kpis(queryset=Kpi.objects.filter(plan=plan))
+        kpis = selectors.plan_kpis(plans=[plan])
         # Each form says who entered the value it shows: load those users in one query, not one per KPI.
         entered = [v for k in kpis for v in k.values.all() if v.entered_by_id]
         people = get_user_model().objects.in_bulk({v.entered_by_id for v in entered}) if entered else {}
@@ -175,7 +175,7 @@ def kpi_upload(request: HttpRequest, slug: str) -> HttpResponse:
     error, nothing written. POST `confirm`: write the previewed rows, all or nothing."""
     department = _department_for_editing(request, slug)
     plan = _plan_for_editing(department, request.GET.get("plan") or request.POST.get("plan"))
-    kpis = selectors.plan_kpis(queryset=Kpi.objects.filter(plan=plan))
+    kpis = selectors.plan_kpis(plans=[plan])
     fmt = request.GET.get("template")
     if fmt in {"csv", "xlsx"}:
         template = uploads.template_rows(plan=plan, kpis=kpis)
