@@ -80,13 +80,13 @@ def measure_history(*, measure: Measure) -> list[HistoryPoint]:
     return sorted(points.values(), key=lambda p: (period_of(*p.at).sort_key, KIND_ORDER[p.kind]))
 
 
-def kpis_for_table(*, queryset, with_plans: bool = True):
-    """KPIs ready for a table row: plan and department joined (unless `with_plans` is false: the caller has the
-    plans), published values and benchmarks prefetched for whichever rows are fetched (a page, or a chunk of a
-    download). 3 queries per fetch. Entries awaiting approval are not among the values: every public read (and
-    the stored status) comes through here."""
+def kpis_for_table(*, queryset, joined: bool = True):
+    """KPIs ready for a table row: plan, measure and their departments joined (unless `joined` is false: the
+    caller has the plans and needs no measure), published values and benchmarks prefetched for whichever rows are
+    fetched (a page, or a chunk of a download). 3 queries per fetch. Entries awaiting approval are not among the
+    values: every public read (and the stored status) comes through here."""
     return (
-        queryset.select_related(*(["plan__department"] if with_plans else []), "measure__department")
+        queryset.select_related(*(["plan__department", "measure__department"] if joined else []))
         .prefetch_related(
             Prefetch("values", queryset=KpiValue.objects.published().order_by("order", "entered_at")),
             Prefetch("benchmarks", queryset=Benchmark.objects.order_by("entered_at")),
@@ -121,11 +121,12 @@ def kpis_for_list(*, queryset):
 def plan_kpis(*, plans=None, queryset=None) -> list:
     """KPIs (of the given plans, or of `queryset`) with plan, department, values and benchmarks loaded,
     ready for Kpi.assessment(). 3 queries. Given `plans` (with their departments loaded), each KPI's plan is one
-    of those objects rather than a copy read again with every row (sixty copies of one plan on a large form)."""
+    of those objects rather than a copy read again with every row (sixty copies of one plan on a large form), and
+    the KPIs' measures are not read (the pages that pass plans do not show them)."""
     if queryset is not None:
         return list(kpis_for_table(queryset=queryset))
     by_id = {plan.pk: plan for plan in plans}
-    kpis = list(kpis_for_table(queryset=Kpi.objects.filter(plan__in=plans), with_plans=False))
+    kpis = list(kpis_for_table(queryset=Kpi.objects.filter(plan__in=plans), joined=False))
     for kpi in kpis:
         kpi.plan = by_id[kpi.plan_id]
     return kpis
