@@ -36,9 +36,10 @@ TREND = (
     '{% else %}<span class="app-muted">One figure</span>{% endif %}'
 )
 COMMENTARY = (
-    '{% with c=record.commentary %}{% if c %}<bdi>{{ c.commentary }}</bdi> <span class="app-muted">'
-    '(entered {{ c.entered_at|date:"j M Y" }})'
-    '</span>{% else %}<span class="app-muted">None entered</span>{% endif %}{% endwith %}'
+    "{% with c=record.commentary %}{% if c %}<bdi>{{ c.commentary }}</bdi> "
+    '<span class="app-muted app-briefing__entered">(entered '
+    '<span class="app-nowrap">{{ c.entered_at|date:"j M Y" }})</span></span>'
+    '{% else %}<span class="app-muted">None entered</span>{% endif %}{% endwith %}'
 )
 STATUS = '{% include "partials/status.html" with assessment=record.assessment %}'
 

@@ -80,3 +80,40 @@ def test_the_summary_reads_on_screen_at_both_widths(live_server, seeded, watched
     expect(row.locator("svg.app-spark polyline")).to_be_attached()
     assert_accessible(page)
     assert page.problems == []
+
+
+def test_a_leads_commentary_keeps_the_measures_table_inside_the_page_at_1280(live_server, seeded, watched_page):
+    # "(entered 5 Dec 2026)" was one unbreakable run: with a commentary the table grew past the page's 960px and its
+    # last column, the commentary and its date, was cut off at the region's edge.
+    import datetime as dt
+
+    from django.contrib.auth.models import User
+
+    from kpis.models import Kpi, KpiValue
+
+    kpi = Kpi.objects.get(plan__slug="cs-2022-23", key="foster-carer-children")
+    lead = User.objects.create_user("commentary.lead", password="a-long-test-password")
+    KpiValue.objects.create(
+        kpi=kpi,
+        year=2022,
+        kind="latest",
+        printed="305",
+        value=305,
+        order=99,
+        source="entry",
+        entered_by=lead,
+        entered_at=dt.datetime(2026, 12, 5, 10, 0, tzinfo=dt.UTC),
+        commentary="Recruitment campaign starts in May",
+        approval=KpiValue.Approval.APPROVED,
+    )
+    page = watched_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/plans/cs-2022-23/summary/")
+    row = page.get_by_role("row").filter(has_text="Number of children living with Council foster carers")
+    expect(row).to_contain_text("Recruitment campaign starts in May (entered 5 Dec 2026)")
+    table, region = page.evaluate(
+        """() => { const t = document.querySelector('table.app-briefing__measures');
+                   return [t.scrollWidth, t.closest('.app-table-scroll').clientWidth]; }"""
+    )
+    assert table <= region + 1, f"the measures table is {table}px in a {region}px region"
+    assert page.problems == []
