@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from accounts.models import DirectoryAccount, GroupRole, SignInEvent
+from plans.admin import ReadOnlyAdmin
 
 
 @admin.register(GroupRole)
@@ -25,19 +26,10 @@ class DirectoryAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(SignInEvent)
-class SignInEventAdmin(admin.ModelAdmin):
+class SignInEventAdmin(ReadOnlyAdmin):
     """The sign-in audit: listed and searched, never added, edited or deleted here."""
 
     list_display = ["at", "kind", "username", "address", "method", "detail"]
     list_filter = ["kind", "method"]
     search_fields = ["username", "address"]
     date_hierarchy = "at"
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

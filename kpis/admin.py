@@ -8,6 +8,26 @@ from plans.admin import ReadOnlyAdmin
 from plans.models import user_is_admin
 
 
+class AdministratorsEdit(admin.ModelAdmin):
+    """Seen and changed by the product's administrators only (plans.models.user_is_admin, the people who close
+    years and give roles), not by Django's per-model permissions; nothing is added or deleted here."""
+
+    def has_module_permission(self, request):
+        return user_is_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return user_is_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return user_is_admin(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(KpiValue)
 class EnteredValueAdmin(ReadOnlyAdmin):
     """Entered values, read-only: they are the audit trail (who, when, old, new, why)."""
@@ -73,7 +93,7 @@ class DoubtForm(forms.ModelForm):
 
 
 @admin.register(PrintedValue)
-class PrintedValueAdmin(admin.ModelAdmin):
+class PrintedValueAdmin(AdministratorsEdit):
     """The documents' values. Administrators only mark or clear a doubt here (kpis.services.kpi_value_doubt_set:
     recorded in 'Doubt decisions', kept through fixture reloads); the figures themselves are the documents'."""
 
@@ -90,23 +110,6 @@ class PrintedValueAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(source="document").select_related("kpi__plan")
-
-    # The product's administrator role decides (plans.models.user_is_admin), not Django's per-model permissions:
-    # the same people who close years and give roles.
-    def has_module_permission(self, request):
-        return user_is_admin(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return user_is_admin(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return user_is_admin(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         if not user_is_admin(request.user):
@@ -149,7 +152,7 @@ admin.site.register(Benchmark, list_display=["kpi", "year", "kind", "value", "en
 
 
 @admin.register(Kpi)
-class KpiReportingAdmin(admin.ModelAdmin):
+class KpiReportingAdmin(AdministratorsEdit):
     """How often each KPI is reported and when its figures fall due (kpis/periods.py). Only these two are
     edited here: everything else about a KPI is the documents' (the fixtures)."""
 
@@ -160,18 +163,3 @@ class KpiReportingAdmin(admin.ModelAdmin):
     fields = ["description", "plan", "frequency", "due_working_days"]
     readonly_fields = ["description", "plan"]
     list_select_related = ["plan__department"]
-
-    def has_module_permission(self, request):
-        return user_is_admin(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return user_is_admin(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return user_is_admin(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

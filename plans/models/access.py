@@ -47,43 +47,32 @@ class Role(models.Model):
         return f"{self.user} – {self.get_kind_display()}{where}"
 
 
-def user_can_edit(user, department: Department) -> bool:
-    """Administrators may edit every department; performance leads only the departments they lead.
-    One query (none for anonymous users or superusers)."""
+def _holds(user, department: Department, kinds: list[str]) -> bool:
+    """Whether the user is an administrator (every department) or holds one of `kinds` in the department. One
+    query (none for anonymous users or superusers)."""
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    return (
-        Role.objects.filter(user=user)
-        .filter(models.Q(kind=Role.Kind.ADMIN) | models.Q(kind=Role.Kind.LEAD, department=department))
-        .exists()
-    )
+    own = models.Q(kind__in=kinds, department=department)
+    return Role.objects.filter(user=user).filter(models.Q(kind=Role.Kind.ADMIN) | own).exists()
+
+
+def user_can_edit(user, department: Department) -> bool:
+    """Administrators may edit every department; performance leads only the departments they lead."""
+    return _holds(user, department, [Role.Kind.LEAD])
 
 
 def user_can_approve(user, department: Department) -> bool:
     """Administrators may approve entries in every department; approvers only in the departments they approve
-    for. One query (none for anonymous users or superusers)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return (
-        Role.objects.filter(user=user)
-        .filter(models.Q(kind=Role.Kind.ADMIN) | models.Q(kind=Role.Kind.APPROVER, department=department))
-        .exists()
-    )
+    for."""
+    return _holds(user, department, [Role.Kind.APPROVER])
 
 
 def user_sees_drafts(user, department: Department) -> bool:
     """Entries awaiting approval (or returned) are shown to the department's leads and approvers and to
-    administrators, never to the public. One query (none for anonymous users or superusers)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    own = models.Q(kind__in=[Role.Kind.LEAD, Role.Kind.APPROVER], department=department)
-    return Role.objects.filter(user=user).filter(models.Q(kind=Role.Kind.ADMIN) | own).exists()
+    administrators, never to the public."""
+    return _holds(user, department, [Role.Kind.LEAD, Role.Kind.APPROVER])
 
 
 def user_is_admin(user) -> bool:
