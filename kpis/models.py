@@ -19,7 +19,7 @@ from kpis.periods import ANNUAL, MONTHLY, QUARTERLY, Freshness, Period, freshnes
 from kpis.reminder_log import Reminder  # noqa: F401 (likewise)
 from kpis.signoff import Approval, ApprovalEvent, KpiValueQuerySet  # noqa: F401 (ApprovalEvent: kpis.models names every model)
 from plans.models import Department, Plan, Sourced, search_vector, stored_document, text_list
-from plans.parsing import TargetKind, fy_label, fy_start
+from plans.parsing import TargetKind, TargetSpec, fy_label, fy_start
 from plans.templatetags.plan_extras import number
 
 
@@ -314,6 +314,22 @@ class KpiValue(Sourced):
     @property
     def period_label(self) -> str:
         return self.period_of.label
+
+    @staticmethod
+    def target_columns(spec: TargetSpec) -> dict[str, object]:
+        """The columns a target's structure is stored in, from the parsed target (the fixture loader and an
+        entered target store it alike)."""
+        return {
+            "target_kind": spec.kind,
+            "comparator": spec.comparator,
+            "target_value": spec.value,
+            "target_low": spec.low,
+            "target_high": spec.high,
+            "direction": spec.direction,
+            "benchmark": spec.benchmark,
+            "maintain": spec.maintain,
+            "target_reason": spec.reason,
+        }
 
     @property
     def is_figure(self) -> bool:

@@ -142,9 +142,8 @@ def kpi_value(loader: FixtureReader, kpi: Kpi, data: dict, record: str, order: i
                     "(see fixtures/README.md) or qualitative: true",
                 )
             spec = parsing.TargetSpec(TargetKind.NONE, reason="text")
-        obj.target_kind, obj.comparator, obj.direction = spec.kind, spec.comparator, spec.direction
-        obj.target_value, obj.target_low, obj.target_high = spec.value, spec.low, spec.high
-        obj.benchmark, obj.maintain, obj.target_reason = spec.benchmark, spec.maintain, spec.reason
+        for column, value in KpiValue.target_columns(spec).items():
+            setattr(obj, column, value)
         if spec.kind == TargetKind.RAG:
             obj.status, obj.note = KpiValue.Status.RAG, parsing.clean(printed)
         # A target row's `value` is the single figure aimed at, when there is one.

@@ -24,15 +24,7 @@ def target(year: int, printed: str) -> KpiValue:
         year=year,
         kind="target",
         printed=printed,
-        target_kind=spec.kind,
-        comparator=spec.comparator,
-        target_value=spec.value,
-        target_low=spec.low,
-        target_high=spec.high,
-        direction=spec.direction,
-        benchmark=spec.benchmark,
-        maintain=spec.maintain,
-        target_reason=spec.reason,
+        **KpiValue.target_columns(spec),
         order=0,
     )
 
