@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kpis import selectors, targets
-from kpis.forms import ReportingForm, target_forms
 from kpis.models import Kpi, KpiValue
+from kpis.target_forms import ReportingForm, target_forms
 from kpis.views import _department_for_editing, _plans_for_editing
 from plans.parsing import fy_label, fy_of
 

@@ -16,8 +16,8 @@ from perf.synthetic_departments import DEPARTMENTS
 from perf.synthetic_figures import _Measure, _series
 from perf.synthetic_measures import CORPORATE_MEASURES, NUMERIC_ONLY, STYLES, M
 from perf.synthetic_money import _Money
+from perf.synthetic_statements import _Statements
 from perf.synthetic_words import (
-    ACHIEVEMENTS,
     COUNCIL_PRIORITIES,
     FIRST,
     INTERDEPENDENCIES,
@@ -25,18 +25,16 @@ from perf.synthetic_words import (
     LOCALITIES,
     MONTH_ABBR,
     RESOURCES,
-    RISKS,
     SUCCESS,
-    VALUES,
     VERBS,
 )
 from plans import parsing
-from plans.models import Council, Deliverable, Department, Division, Plan, Risk, Statement, Workforce
+from plans.models import Council, Deliverable, Department, Plan
 
 # -- One department, all its years ------------------------------------------------------------------------------
 
 
-class _Writer(_Money, _Tables):
+class _Writer(_Money, _Statements, _Tables):
     def __init__(self, *, seed: int, kpis: int, deliverables: int, procurement: int, years: range):
         self.seed = seed
         self.kpi_count, self.deliverable_count, self.procurement_count = kpis, deliverables, procurement
@@ -196,61 +194,6 @@ class _Writer(_Money, _Tables):
         self.budget(rng, plan_id, spec, year)
         self.kpis(rng, plan_id, year, measures, measure_ids, refs)
         self.procurement(rng, plan_id, spec, year)
-
-    def words(self, rng: random.Random, plan_id: int, name: str, spec: dict, ambition: str, year: int) -> None:
-        add = self.t(Statement).add
-        order = 0
-
-        def statement(kind: str, text: str, group: str = "") -> None:
-            nonlocal order
-            order += 1
-            add(plan_id=plan_id, kind=kind, text=text, group=group, order=order)
-
-        statement("ambition", ambition)
-        for value in rng.sample(VALUES, 3):
-            statement("value", value, "The way we work – we will")
-        for priority in COUNCIL_PRIORITIES:
-            statement("council_priority", priority, "Our Council priorities are")
-        statement(
-            "overview",
-            f"{name} delivers a wide range of services to residents, working closely with "
-            f"partners across the county. This plan sets out how the department will contribute to "
-            f"the council's priorities in {parsing.fy_label(year)} and the resources it will use.",
-        )
-        for text in rng.sample(ACHIEVEMENTS, 2):
-            statement("achievement", text.format(s=rng.choice(spec["subjects"]), m=f"£{rng.randint(2, 40) * 50:,},000"))
-        for subject in rng.sample(spec["subjects"], 3):
-            statement("departmental_priority", f"Deliver {subject}")
-        for i, division in enumerate(spec["divisions"], 1):
-            self.t(Division).add(plan_id=plan_id, name=division, director=f"Director of {division}", order=i)
-        total = 0
-        rows = []
-        for division in spec["divisions"]:
-            heads = rng.randint(80, 1500)
-            total += heads
-            rows.append((division, f"{heads}", f"{heads * rng.uniform(0.78, 0.92):,.1f}"))
-        rows.insert(0, ("", f"approximately {round(total, -2):,}", ""))
-        for i, (division, headcount, fte) in enumerate(rows, 1):
-            self.t(Workforce).add(
-                plan_id=plan_id,
-                division=division,
-                headcount_printed=headcount,
-                headcount=self.loader.first_number(headcount, "synthetic", "headcount"),
-                fte_printed=fte,
-                fte=self.loader.first_number(fte, "synthetic", "fte"),
-                note="including relief workers" if not division else "",
-                order=i,
-            )
-        for i, (description, type_, mitigations) in enumerate(rng.sample(RISKS, rng.randint(3, 5)), 1):
-            self.t(Risk).add(
-                plan_id=plan_id,
-                description=description,
-                type=type_,
-                mitigations=mitigations,
-                mitigation_intro="To manage the risk through:",
-                owner="Executive Director",
-                order=i,
-            )
 
     def deliverables(self, rng: random.Random, plan_id: int, spec: dict, year: int) -> list[str]:
         titles = [verb.format(s=s) for verb in VERBS for s in spec["subjects"]]
