@@ -85,14 +85,12 @@ def kpis_for_table(*, queryset, joined: bool = True):
     caller has the plans and needs no measure), published values and benchmarks prefetched for whichever rows are
     fetched (a page, or a chunk of a download). 3 queries per fetch. Entries awaiting approval are not among the
     values: every public read (and the stored status) comes through here."""
-    return (
-        queryset.select_related(*(["plan__department", "measure__department"] if joined else []))
-        .prefetch_related(
-            Prefetch("values", queryset=KpiValue.objects.published().order_by("order", "entered_at")),
-            Prefetch("benchmarks", queryset=Benchmark.objects.order_by("entered_at")),
-        )
-        .order_by("plan__department__name", "-plan__financial_year", "order")
-    )
+    if joined:  # (select_related() with no names would join every relation instead of none)
+        queryset = queryset.select_related("plan__department", "measure__department")
+    return queryset.prefetch_related(
+        Prefetch("values", queryset=KpiValue.objects.published().order_by("order", "entered_at")),
+        Prefetch("benchmarks", queryset=Benchmark.objects.order_by("entered_at")),
+    ).order_by("plan__department__name", "-plan__financial_year", "order")
 
 
 # The columns the KPI list and its downloads draw (kpis.tables.KpiTable; Kpi.fresh for the freshness column): a
