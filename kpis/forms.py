@@ -3,6 +3,7 @@ a bulk upload, so a value is validated the same way however it arrives."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from decimal import Decimal
 from functools import lru_cache
@@ -303,8 +304,26 @@ class KpiEntryForm(forms.Form):
         return result.status == OFF_TRACK and result.value is entry
 
 
+class _CopiedWhereChanged(dict):
+    """KpiEntryForm's declared fields. Django gives each form a deep copy of them so that one form's changes stay
+    its own; an entry form changes only the fields named in `changed`, and a large plan's update page builds
+    sixty forms (an upload one per row), so the others are shared: nothing changes a field or its widget
+    once declared (rendering and validation read them)."""
+
+    changed: frozenset[str] = frozenset()
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return {name: copy.deepcopy(f, memo) if name in self.changed else f for name, f in self.items()}
+
+
+KpiEntryForm.base_fields = _CopiedWhereChanged(KpiEntryForm.base_fields)
+KpiEntryForm.base_fields.changed = frozenset({"year", "value", "benchmark"})  # KpiEntryForm.__init__ sets these
+
+
+@lru_cache(maxsize=4)
 def period_field(frequency: str) -> forms.ChoiceField:
-    """The period within the financial year a quarterly or monthly KPI's value is for ("" the whole year)."""
+    """The period within the financial year a quarterly or monthly KPI's value is for ("" the whole year): one
+    field per frequency, shared by the forms (none changes it)."""
     return forms.ChoiceField(
         choices=_period_choices(frequency),
         required=False,

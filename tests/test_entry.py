@@ -243,6 +243,22 @@ def test_it_shows_one_form_per_kpi_of_the_newest_plan(client, plans, users, djan
     assert '<option value="2025" selected>2025-26</option>' in year
 
 
+def test_each_form_keeps_its_own_labels_and_years(plans):
+    """The entry forms share the fields no form changes; those a form sets for its KPI stay its own."""
+    from kpis.forms import KpiEntryForm, entry_forms
+    from kpis.selectors import plan_kpis
+
+    kpis = plan_kpis(plans=[plans.cs])
+    forms = {form.kpi.key: form for form in entry_forms(plan=plans.cs, kpis=kpis)}
+    assert forms[PCT].fields["value"].label == "Latest value (%)"
+    assert forms[COUNT].fields["value"].label == "Latest value (Number)"
+    assert forms[PCT].fields["year"] is not forms[COUNT].fields["year"]
+    assert forms[PCT].fields["commentary"] is forms[COUNT].fields["commentary"]  # shared: no form changes it
+    declared = KpiEntryForm.base_fields
+    assert (declared["value"].label, declared["benchmark"].label) == ("Latest value", "National average (optional)")
+    assert list(declared["year"].choices) == [] and "outside" not in declared["year"].error_messages["invalid_choice"]
+
+
 def test_the_query_count_does_not_grow_with_entries(client, plans, users, approve, django_assert_num_queries):
     client.force_login(users.lead)
     data = open_form(client, plans.cs)
