@@ -24,6 +24,7 @@ from django.utils.encoding import force_str
 from plans.models import DataVersion
 from plans.table_cells import table_cells
 from plans.templatetags.plan_extras import money
+from plans.xlsx import xlsx_stream
 
 EXPORT_FORMATS = ("csv", "xlsx")
 PER_PAGE = 100  # rows per page of a council-wide list
@@ -65,20 +66,6 @@ def export_rows(table: tables.Table) -> Iterator[list]:
     records = data.iterator(chunk_size=CHUNK) if isinstance(data, QuerySet) else iter(data)
     for cells in table_cells(table, records, columns=columns, download=True):
         yield [neutralise(force_str(cell, strings_only=True)) for cell in cells]
-
-
-def _xlsx_file(rows: Iterator[list], title: str):
-    """An Excel workbook written row by row (openpyxl's write-only mode) into a temporary file."""
-    from openpyxl import Workbook  # heavy (a third of a second to import): loaded only when an Excel file is built
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=re.sub(r"[\\/*?:\[\]]", "-", title)[:31] or "Export")
-    for row in rows:
-        sheet.append(row)
-    handle = tempfile.TemporaryFile()
-    book.save(handle)
-    handle.seek(0)
-    return handle
 
 
 def _slot(url: str, export_format: str) -> Path | None:
@@ -142,15 +129,15 @@ def _slot_key(slot: Path) -> tuple[str, int] | None:
     return (epoch, int(version)) if version.isdigit() else None
 
 
-def _teed(lines: Iterator[str], slot: Path, filename: str) -> Iterator[str]:
-    """Yield the CSV lines and write them to a temporary file, kept in `slot` only when complete (a client
-    that stops reading leaves nothing behind)."""
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=slot.parent, delete=False)
+def _teed(chunks: Iterator[str] | Iterator[bytes], slot: Path, filename: str) -> Iterator[str | bytes]:
+    """Yield the download's chunks (CSV lines, or a workbook's bytes) and write them to a temporary file, kept
+    in `slot` only when complete (a client that stops reading leaves nothing behind)."""
+    handle = tempfile.NamedTemporaryFile("wb", dir=slot.parent, delete=False)
     complete = False
     try:
-        for line in lines:
-            handle.write(line)
-            yield line
+        for chunk in chunks:
+            handle.write(chunk.encode() if isinstance(chunk, str) else chunk)
+            yield chunk
         complete = True
     finally:
         handle.close()
@@ -161,27 +148,23 @@ def _teed(lines: Iterator[str], slot: Path, filename: str) -> Iterator[str]:
 
 
 def export_response(table: tables.Table, *, export_format: str, name: str, url: str = "") -> HttpResponseBase:
-    """A streamed CSV, or an Excel file built row by row, of exactly the rows and columns the table shows.
-    With `url`, a download already made for this data version is served from the export cache."""
+    """A streamed CSV or Excel workbook of exactly the rows and columns the table shows, sent while its rows are
+    read. With `url`, a download already made for this data version is served from the export cache."""
     filename = f"{name}.{export_format}"
     slot = _slot(url, export_format) if url else None
     if (kept := _kept(slot)) is not None:
         return _served(kept, export_format)
+    chunks: Iterator[str] | Iterator[bytes]
     if export_format == "csv":
         writer = csv.writer(_Echo())
-        lines = (writer.writerow(row) for row in export_rows(table))
-        response: HttpResponseBase = StreamingHttpResponse(
-            _teed(lines, slot, filename) if slot is not None else lines, content_type=CONTENT_TYPES["csv"]
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-    handle = _xlsx_file(export_rows(table), name)
-    if slot is not None:
-        with tempfile.NamedTemporaryFile(dir=slot.parent, delete=False) as copy:
-            shutil.copyfileobj(handle, copy)
-        _keep(copy.name, slot, filename)
-        handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=CONTENT_TYPES["xlsx"])
+        chunks = (writer.writerow(row) for row in export_rows(table))
+    else:
+        chunks = xlsx_stream(export_rows(table), title=name)
+    response = StreamingHttpResponse(
+        _teed(chunks, slot, filename) if slot is not None else chunks, content_type=CONTENT_TYPES[export_format]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def in_one_order(queryset: QuerySet) -> QuerySet:
