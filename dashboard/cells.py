@@ -13,7 +13,6 @@ from django.utils.safestring import SafeString, mark_safe
 from budgets.figures import cell_beside
 from budgets.models import BudgetCell, BudgetTable
 from budgets.templatetags.budget_extras import cell_text
-from kpis.assessment import DOUBT_CAVEAT, Assessment
 from kpis.models import Kpi
 from plans.html import conditional_escape, format_html
 
@@ -53,14 +52,6 @@ def budget_figure(cell: BudgetCell | None, *, table: BudgetTable) -> SafeString:
             '<span class="app-repaired" title="Printed {}; {}">{}</span>', cell.printed, cell.note, figure
         )
     return mark_safe(figure + conditional_escape(cell_beside(cell, table)) + "\n")
-
-
-def status_tag(assessment: Assessment) -> SafeString:
-    """templates/partials/status.html: the status word as a tag, and the caveat when it rests on a doubted
-    figure."""
-    caveat = format_html(' <span class="app-doubt-caveat">{}</span>', DOUBT_CAVEAT) if assessment.doubtful else ""
-    css = assessment.status.replace("_", "") or "none"
-    return format_html('<strong class="govuk-tag app-tag-{}">{}</strong>{}\n', css, assessment.label, caveat)
 
 
 def kpi_link(kpi: Kpi) -> SafeString:

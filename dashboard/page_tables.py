@@ -10,17 +10,21 @@ from __future__ import annotations
 from decimal import Decimal
 
 import django_tables2 as tables
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
-from dashboard.cells import kpi_link, status_tag
-from kpis.tables import freshness_html
+from dashboard.cells import kpi_link
+from kpis.tables import freshness_html, status_html
 from plans.page_table import NUMERIC, AmountColumn, DrawnColumn, PageTable, TextColumn, page_table, plain
 from plans.templatetags.plan_extras import fy
 
 
+def _status_cell(assessment) -> SafeString:
+    return status_html(assessment) + SafeString("\n")  # as templates/partials/status.html ends
+
+
 def _status(accessor: str, verbose_name: str) -> DrawnColumn:
-    """The status tag of the assessment at `accessor` (drawn in Python: dashboard.cells.status_tag)."""
-    return DrawnColumn(status_tag, accessor=accessor, verbose_name=verbose_name)
+    """The status of the assessment at `accessor` (kpis.tables.status_html, drawn as every page draws it)."""
+    return DrawnColumn(_status_cell, accessor=accessor, verbose_name=verbose_name)
 
 
 def _kpi_link(verbose_name: str = "Measure") -> DrawnColumn:

@@ -19,6 +19,25 @@ def freshness_html(kpi) -> SafeString:
     return format_html('<span class="app-freshness">{}</span>{}', fresh.latest_words, overdue)
 
 
+def status_html(assessment) -> SafeString:
+    """A status as every page draws it (templates/partials/status.html, and the department page's and cabinet
+    summary's tables): the status as a tag; the caveat when it rests on a doubted figure; and, when the newest
+    figure awaits a target, its period and the status at the figure before ("for 2026-27; was off track")."""
+    caveat = format_html(' <span class="app-doubt-caveat">{}</span>', DOUBT_CAVEAT) if assessment.doubtful else ""
+    awaiting: SafeString | str = ""
+    if assessment.needs_target:
+        before = assessment.earlier.watch_status if assessment.earlier is not None else ""
+        was = {OFF_TRACK: "; was off track", NEAR: "; was near target"}.get(before, "")
+        awaiting = format_html(' <span class="app-muted">for {}{}</span>', assessment.needs_target, was)
+    return format_html(
+        '<strong class="govuk-tag app-tag-{}">{}</strong>{}{}',
+        assessment.status.replace("_", "") or "none",
+        assessment.label,
+        caveat,
+        awaiting,
+    )
+
+
 def with_status_order(kpis: QuerySet) -> QuerySet:
     """Annotate `status_order` (off track, near, on track, then the rest) so 'sort by status' is SQL."""
     return kpis.annotate(

@@ -72,6 +72,10 @@ def test_an_off_track_kpi_stays_on_the_off_track_lists_when_a_new_years_value_ha
     needs = found(r'<ul [^>]*data-testid="needs-target">(.*?)</ul>', department, re.S, group=1)
     assert pct.description in needs
     assert "No target set for 2026-27 (last assessed off track in 2025-26)" in needs
+    # The department's tables draw its status as the summary and the KPI page do (kpis.tables.status_html).
+    assert '>No target set</strong> <span class="app-muted">for 2026-27; was off track</span>' in department
+    kpi_page = client.get(pct.get_absolute_url()).content.decode()
+    assert '>No target set</strong> <span class="app-muted">for 2026-27; was off track</span>' in kpi_page
 
     summary = client.get(reverse("plan_summary", args=[plans.cs.slug])).content.decode()
     # Still on the cabinet's off-track and near list, saying why.

@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString
 
 from kpis.forms import KpiEntryForm
 from kpis.models import KpiValue
-from kpis.tables import freshness_html
+from kpis.tables import freshness_html, status_html
 from plans.html import format_html
 from plans.templatetags.plan_extras import form_group
 
@@ -19,6 +19,7 @@ COMMENTARY_LABEL = "Commentary (required when the value is off track)"
 
 
 register.filter("freshness", freshness_html)
+register.simple_tag(status_html, name="status")  # templates/partials/status.html
 
 
 @register.filter
