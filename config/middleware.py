@@ -107,7 +107,7 @@ class ServerTimingMiddleware:
                 first = next(chunks, None)
                 response.streaming_content = itertools.chain([] if first is None else [first], chunks)
         app_ms = (time.perf_counter() - start) * 1000
-        # A download served from a file (an Excel export, a cached export) streams from disk, not memory.
+        # A download served from a file (a kept export) streams from disk, not memory.
         from_file = response.streaming and getattr(response, "file_to_stream", None) is not None
         app = f"app;dur={app_ms:.1f}" + (
             ';desc="streamed, to first byte"' if streamed else ';desc="streamed from a file"' if from_file else ""
