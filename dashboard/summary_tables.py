@@ -8,7 +8,7 @@ from __future__ import annotations
 import django_tables2 as tables
 
 from dashboard.briefing import MOST_PRESSURES
-from dashboard.page_tables import _kpi_link
+from dashboard.page_tables import _kpi_link, _status
 from plans.models import Plan
 from plans.page_table import AmountColumn, PageTable, TextColumn, page_table
 
@@ -41,7 +41,6 @@ COMMENTARY = (
     '<span class="app-nowrap">{{ c.entered_at|date:"j M Y" }})</span></span>'
     '{% else %}<span class="app-muted">None entered</span>{% endif %}{% endwith %}'
 )
-STATUS = '{% include "partials/status.html" with assessment=record.assessment %}'
 
 
 def summary_tables(*, plan: Plan, summary: dict) -> list[PageTable]:
@@ -56,7 +55,7 @@ def summary_tables(*, plan: Plan, summary: dict) -> list[PageTable]:
                 ("measure", _kpi_link()),
                 ("latest", TextColumn(LATEST, verbose_name="Latest")),
                 ("target", TextColumn(TARGET, verbose_name="Target")),
-                ("status", TextColumn(STATUS, verbose_name="Status")),
+                ("status", _status("assessment", "Status")),
                 ("travel", TextColumn(TRAVEL, verbose_name="Direction of travel")),
                 ("trend", TextColumn(TREND, verbose_name="Trend")),
                 ("commentary", TextColumn(COMMENTARY, verbose_name="Lead’s latest commentary")),
@@ -72,16 +71,8 @@ def summary_tables(*, plan: Plan, summary: dict) -> list[PageTable]:
             summary["kpi_changes"],
             [
                 ("measure", _kpi_link()),
-                (
-                    "then",
-                    TextColumn(
-                        '{% include "partials/status.html" with assessment=record.then %}', verbose_name=f"In {since}"
-                    ),
-                ),
-                (
-                    "now",
-                    TextColumn('{% include "partials/status.html" with assessment=record.now %}', verbose_name="Now"),
-                ),
+                ("then", _status("then", f"In {since}")),
+                ("now", _status("now", "Now")),
             ],
             label=f"Measures whose status changed since {since}",
             region=f"Measures whose status changed since {since}",

@@ -310,14 +310,16 @@ class _CopiedWhereChanged(dict):
     sixty forms (an upload one per row), so the others are shared: nothing changes a field or its widget
     once declared (rendering and validation read them)."""
 
-    changed: frozenset[str] = frozenset()
+    def __init__(self, fields: dict, *, changed: set[str]):
+        super().__init__(fields)
+        self.changed = frozenset(changed)
 
     def __deepcopy__(self, memo: dict) -> dict:
         return {name: copy.deepcopy(f, memo) if name in self.changed else f for name, f in self.items()}
 
 
-KpiEntryForm.base_fields = _CopiedWhereChanged(KpiEntryForm.base_fields)
-KpiEntryForm.base_fields.changed = frozenset({"year", "value", "benchmark"})  # KpiEntryForm.__init__ sets these
+# KpiEntryForm.__init__ sets the year's choices and message and the value's and benchmark's labels.
+KpiEntryForm.base_fields = _CopiedWhereChanged(KpiEntryForm.base_fields, changed={"year", "value", "benchmark"})
 
 
 @lru_cache(maxsize=4)

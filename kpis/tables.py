@@ -105,15 +105,7 @@ class KpiTable(tables.Table):
         return target.printed.strip() if target else ""
 
     def render_status(self, record):
-        caveat = (
-            format_html(' <span class="app-doubt-caveat">{}</span>', DOUBT_CAVEAT) if record.status_doubtful else ""
-        )
-        return format_html(
-            '<strong class="govuk-tag app-tag-{}">{}</strong>{}',
-            (record.status or "none").replace("_", ""),
-            STATUS_LABELS.get(record.status, STATUS_LABELS["none"]),
-            caveat,
-        )
+        return status_html(record.stored_assessment)  # the stored status, drawn as every page draws a status
 
     def value_status(self, record):
         # The download keeps the bare word (a spreadsheet filters on it); its latest figure says what is doubted.
