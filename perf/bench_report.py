@@ -36,7 +36,7 @@ def summary_table(report: dict) -> str:
                 num(page["p95_ms"], ".1f"),
                 num(page["client_p95_ms"], ".1f"),
                 num(page["rps"], ".0f"),
-                num(page["ratio"], ".2f"),
+                num(page["ratio"], ".2f") + ("" if page.get("ratio_target", True) else " (no target)"),
                 num(page["peak_rss_growth_mb"], ".1f"),
                 met,
             )
@@ -148,7 +148,7 @@ def bench_markdown(report: dict) -> str:
             _num(page["p50_ms"], ".1f"),
             _num(page["p95_ms"], ".1f"),
             _num(page["rps"], ".0f"),
-            _num(page["ratio"], ".2f"),
+            _num(page["ratio"], ".2f") + ("" if page.get("ratio_target", True) else " (no target)"),
             mark(page["failures"] + page["missed"]),
         ]
         if cold is None:

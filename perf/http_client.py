@@ -4,6 +4,7 @@ nothing is added to requirements.lock."""
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import time
 from dataclasses import dataclass, field
@@ -85,6 +86,9 @@ def post_form(html: str, *, field_prefix: str = "") -> dict[str, str]:
 
 # -- HTTP client ---------------------------------------------------------------------------------------------
 
+# What Chromium sends: the app compresses CSV downloads for it (plans.tables); nothing else the app serves is coded.
+ACCEPT_ENCODING = "gzip, deflate, br, zstd"
+
 
 @dataclass
 class Response:
@@ -117,6 +121,7 @@ class Client:
         sent = {
             "Host": f"{self.host}:{self.port}",
             "User-Agent": "service-plan-bench",
+            "Accept-Encoding": ACCEPT_ENCODING,
             **({"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}),
             **(
                 {"Content-Type": "application/x-www-form-urlencoded", "Origin": f"http://{self.host}:{self.port}"}
@@ -139,14 +144,19 @@ class Client:
                     else:
                         self.cookies[name] = morsel.value
             headers = {k.lower(): v for k, v in raw.getheaders()}
+            coding = headers.get("content-encoding", "identity")
+            if coding == "gzip":
+                content = gzip.decompress(content)
+            elif coding != "identity":
+                raise CommandError(f"{method} {path}: a response coded {coding!r}, which this client cannot read")
             return Response(
                 raw.status, headers, content, elapsed, chunked=headers.get("transfer-encoding", "").lower() == "chunked"
             )
         finally:
             connection.close()
 
-    def get(self, path: str) -> Response:
-        return self.request("GET", path)
+    def get(self, path: str, headers: dict | None = None) -> Response:
+        return self.request("GET", path, headers=headers)
 
     def post(self, path: str, data: dict) -> Response:
         return self.request("POST", path, data)

@@ -1,5 +1,7 @@
 """Shared table behaviour: sorting from the query string and CSV / Excel downloads of exactly the rows and
-columns shown, with spreadsheet formulas neutralised (CSV injection)."""
+columns shown, with spreadsheet formulas neutralised (CSV injection). A CSV is sent gzip-compressed to a client
+that accepts it (every browser does): a council's 4,800 KPIs are 750 KB as text and 29 KB compressed. An Excel
+workbook is a zip already and is always sent as it is."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+import zlib
+from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 
 import django_tables2 as tables
@@ -19,6 +22,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
+from django.utils.cache import patch_vary_headers
 from django.utils.encoding import force_str
 
 from plans.models import DataVersion
@@ -85,13 +89,51 @@ def _slot(url: str, export_format: str) -> Path | None:
 
 
 def _kept(slot: Path | None) -> Path | None:
-    return next(slot.iterdir(), None) if slot is not None and slot.is_dir() else None
+    """The download kept in `slot` (its gzip copy, when it has one, sits beside it as "<name>.gz")."""
+    if slot is None or not slot.is_dir():
+        return None
+    return next((path for path in slot.iterdir() if path.suffix != ".gz"), None)
 
 
-def _served(path: Path, export_format: str) -> FileResponse:
-    return FileResponse(
-        path.open("rb"), as_attachment=True, filename=path.name, content_type=CONTENT_TYPES[export_format]
-    )
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether a request's Accept-Encoding header allows a gzip-coded body (RFC 9110, section 12.5.3): gzip
+    named with a weight above 0, or not named and "*" allowed. No header: no."""
+    weights: dict[str, float] = {}
+    for item in accept_encoding.lower().split(","):
+        coding, *params = (part.strip() for part in item.split(";"))
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if coding:
+            weights[coding] = weight
+    named = weights.get("gzip", weights.get("x-gzip"))
+    return (named if named is not None else weights.get("*", 0.0)) > 0
+
+
+def _served(path: Path, export_format: str, *, gzip: bool) -> HttpResponseBase | None:
+    """The kept file as a download (its gzip copy, when the client accepts gzip and there is one); None when a
+    newer write's clean-up removed the file meanwhile (the view then makes the download afresh)."""
+    packed = path.with_name(path.name + ".gz")
+    try:
+        handle, coded = (packed.open("rb"), True) if gzip and packed.is_file() else (path.open("rb"), False)
+    except FileNotFoundError:
+        return None
+    response = FileResponse(handle, as_attachment=True, filename=path.name, content_type=CONTENT_TYPES[export_format])
+    return _coded(response, export_format, gzip=coded)
+
+
+def _coded(response: HttpResponseBase, export_format: str, *, gzip: bool) -> HttpResponseBase:
+    """Mark a download's coding; a CSV's depends on the request's Accept-Encoding, so caches keep the two apart."""
+    if gzip:
+        response["Content-Encoding"] = "gzip"
+    if export_format == "csv":
+        patch_vary_headers(response, ("Accept-Encoding",))
+    return response
 
 
 def kept_download(request: HttpRequest) -> HttpResponseBase | None:
@@ -101,7 +143,9 @@ def kept_download(request: HttpRequest) -> HttpResponseBase | None:
     if export_format not in EXPORT_FORMATS:
         return None
     path = _kept(_slot(request.get_full_path(), export_format))
-    return _served(path, export_format) if path is not None else None
+    if path is None:
+        return None
+    return _served(path, export_format, gzip=accepts_gzip(request.headers.get("Accept-Encoding", "")))
 
 
 def _keep(source: str, slot: Path, filename: str) -> None:
@@ -112,6 +156,16 @@ def _keep(source: str, slot: Path, filename: str) -> None:
         raise ValueError(f"{slot.name} is not a download slot's name (made by _slot)")
     epoch, version = key
     slot.mkdir(exist_ok=True)
+    if filename.endswith(".csv"):  # its gzip copy first: a kept CSV always has one
+        packed = tempfile.NamedTemporaryFile("wb", dir=slot.parent, delete=False)
+        try:
+            with packed, open(source, "rb") as plain:
+                packed.writelines(_gzipped(iter(lambda: plain.read(1 << 16), b"")))
+            os.replace(packed.name, slot / f"{filename}.gz")
+        except OSError:  # a full disk: nothing is kept, the next download is made afresh
+            for path in (packed.name, source):
+                Path(path).unlink(missing_ok=True)
+            raise
     os.replace(source, slot / filename)
     for old in slot.parent.iterdir():
         other = _slot_key(old)
@@ -129,14 +183,14 @@ def _slot_key(slot: Path) -> tuple[str, int] | None:
     return (epoch, int(version)) if version.isdigit() else None
 
 
-def _teed(chunks: Iterator[str] | Iterator[bytes], slot: Path, filename: str) -> Iterator[str | bytes]:
-    """Yield the download's chunks (CSV lines, or a workbook's bytes) and write them to a temporary file, kept
+def _teed(chunks: Iterator[str] | Iterator[bytes], slot: Path, filename: str) -> Iterator[bytes]:
+    """Yield the download's bytes (CSV lines, or a workbook's parts) and write them to a temporary file, kept
     in `slot` only when complete (a client that stops reading leaves nothing behind)."""
     handle = tempfile.NamedTemporaryFile("wb", dir=slot.parent, delete=False)
     complete = False
     try:
-        for chunk in chunks:
-            handle.write(chunk.encode() if isinstance(chunk, str) else chunk)
+        for chunk in _encoded(chunks):
+            handle.write(chunk)
             yield chunk
         complete = True
     finally:
@@ -147,24 +201,45 @@ def _teed(chunks: Iterator[str] | Iterator[bytes], slot: Path, filename: str) ->
             os.unlink(handle.name)
 
 
-def export_response(table: tables.Table, *, export_format: str, name: str, url: str = "") -> HttpResponseBase:
+def _gzipped(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The chunks as one gzip member (RFC 1952), yielded as the compressor fills its blocks. Level 6: a 750 KB
+    CSV becomes 29 KB in 5 ms; level 9 saves 0.3 % more in half as long again."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # 16 +: a gzip header and trailer
+    try:
+        for chunk in chunks:
+            if packed := compressor.compress(chunk):
+                yield packed
+        yield compressor.flush()
+    finally:  # a client that went away: the source (a kept file being written) is closed now, not when collected
+        if isinstance(chunks, Generator):
+            chunks.close()
+
+
+def export_response(
+    table: tables.Table, *, export_format: str, name: str, url: str = "", gzip: bool = False
+) -> HttpResponseBase:
     """A streamed CSV or Excel workbook of exactly the rows and columns the table shows, sent while its rows are
-    read. With `url`, a download already made for this data version is served from the export cache."""
+    read; with `gzip` (the client accepts it), a CSV is sent compressed. With `url`, a download already made for
+    this data version is served from the export cache."""
     filename = f"{name}.{export_format}"
     slot = _slot(url, export_format) if url else None
-    if (kept := _kept(slot)) is not None:
-        return _served(kept, export_format)
+    if (kept := _kept(slot)) is not None and (served := _served(kept, export_format, gzip=gzip)) is not None:
+        return served
     chunks: Iterator[str] | Iterator[bytes]
     if export_format == "csv":
         writer = csv.writer(_Echo())
         chunks = (writer.writerow(row) for row in export_rows(table))
     else:
         chunks = xlsx_stream(export_rows(table), title=name)
-    response = StreamingHttpResponse(
-        _teed(chunks, slot, filename) if slot is not None else chunks, content_type=CONTENT_TYPES[export_format]
-    )
+    sent = _teed(chunks, slot, filename) if slot is not None else _encoded(chunks)
+    coded = gzip and export_format == "csv"
+    response = StreamingHttpResponse(_gzipped(sent) if coded else sent, content_type=CONTENT_TYPES[export_format])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return _coded(response, export_format, gzip=coded)
+
+
+def _encoded(chunks: Iterator[str] | Iterator[bytes]) -> Iterator[bytes]:
+    return (chunk.encode() if isinstance(chunk, str) else chunk for chunk in chunks)
 
 
 def in_one_order(queryset: QuerySet) -> QuerySet:
@@ -186,7 +261,13 @@ def table_export(
         table.data.data = in_one_order(table.data.data)
     export_format = request.GET.get("_export")
     if export_format in EXPORT_FORMATS:
-        return export_response(table, export_format=export_format, name=name, url=request.get_full_path())
+        return export_response(
+            table,
+            export_format=export_format,
+            name=name,
+            url=request.get_full_path(),
+            gzip=accepts_gzip(request.headers.get("Accept-Encoding", "")),
+        )
     if per_page:
         asked = request.GET.get(table.prefixed_per_page_field, "")
         if asked.isdigit() and 0 < int(asked) <= MAX_PER_PAGE:  # ?per_page=, up to 500 rows a page

@@ -132,7 +132,7 @@ def test_a_download_is_kept_for_its_data_version(page_cache, settings, tmp_path,
     client = Client()
     url = reverse("deliverable_list")
     first = client.get(url, {"_export": "csv", "sort": "title"}).getvalue()
-    (kept,) = tmp_path.glob("*-csv/*")
+    (kept,) = tmp_path.glob("*-csv/*.csv")
     assert kept.read_bytes() == first and kept.parent.name.startswith(f"{DataVersion.key()}-")
     assert kept.name == "deliverables.csv"
     again = client.get(url, {"_export": "csv", "sort": "title"})
