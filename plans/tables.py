@@ -119,6 +119,11 @@ def _served(path: Path, export_format: str, *, gzip: bool) -> HttpResponseBase |
     """The kept file as a download (its gzip copy, when the client accepts gzip and there is one); None when a
     newer write's clean-up removed the file meanwhile (the view then makes the download afresh)."""
     packed = path.with_name(path.name + ".gz")
+    if gzip and export_format == "csv" and not packed.is_file():  # kept before downloads were compressed
+        try:
+            _pack(path, packed)
+        except OSError:
+            gzip = False
     try:
         handle, coded = (packed.open("rb"), True) if gzip and packed.is_file() else (path.open("rb"), False)
     except FileNotFoundError:
@@ -157,14 +162,10 @@ def _keep(source: str, slot: Path, filename: str) -> None:
     epoch, version = key
     slot.mkdir(exist_ok=True)
     if filename.endswith(".csv"):  # its gzip copy first: a kept CSV always has one
-        packed = tempfile.NamedTemporaryFile("wb", dir=slot.parent, delete=False)
         try:
-            with packed, open(source, "rb") as plain:
-                packed.writelines(_gzipped(iter(lambda: plain.read(1 << 16), b"")))
-            os.replace(packed.name, slot / f"{filename}.gz")
+            _pack(Path(source), slot / f"{filename}.gz")
         except OSError:  # a full disk: nothing is kept, the next download is made afresh
-            for path in (packed.name, source):
-                Path(path).unlink(missing_ok=True)
+            Path(source).unlink(missing_ok=True)
             raise
     os.replace(source, slot / filename)
     for old in slot.parent.iterdir():
@@ -175,6 +176,18 @@ def _keep(source: str, slot: Path, filename: str) -> None:
             other[0] != epoch and time.time() - old.stat().st_mtime > 86_400
         ):
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _pack(source: Path, target: Path) -> None:
+    """Write `source` gzip-compressed to `target`, whole or not at all (through a temporary file)."""
+    packed = tempfile.NamedTemporaryFile("wb", dir=target.parent.parent, delete=False)
+    try:
+        with packed, source.open("rb") as plain:
+            packed.writelines(_gzipped(iter(lambda: plain.read(1 << 16), b"")))
+        os.replace(packed.name, target)
+    except OSError:
+        Path(packed.name).unlink(missing_ok=True)
+        raise
 
 
 def _slot_key(slot: Path) -> tuple[str, int] | None:

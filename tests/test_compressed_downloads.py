@@ -93,11 +93,16 @@ def test_an_abandoned_compressed_download_leaves_nothing(kept_downloads, all_pla
     assert list(kept_downloads.iterdir()) == []
 
 
-def test_a_kept_csv_without_its_gzip_copy_is_served_plain(kept_downloads, all_plans):
-    """A file kept before compression existed (or whose copy is gone) is still right, just not smaller."""
+def test_a_csv_kept_before_compression_gets_its_gzip_copy_when_a_browser_asks(kept_downloads, all_plans):
+    """A file kept by an earlier release (no copy beside it) is compressed once, on the first browser's request."""
     url = reverse("deliverable_list")
     text = Client().get(url, {"_export": "csv"}).getvalue()
     (packed,) = kept_downloads.glob("*-csv/deliverables.csv.gz")
     packed.unlink()
+    assert Client().get(url, {"_export": "csv"}).getvalue() == text and not packed.exists()  # plain: none made
     response = Client().get(url, {"_export": "csv"}, **BROWSER)
-    assert not response.has_header("Content-Encoding") and response.getvalue() == text
+    assert response["Content-Encoding"] == "gzip" and gzip.decompress(response.getvalue()) == text
+    assert gzip.decompress(packed.read_bytes()) == text
+    assert sorted(p.name for p in kept_downloads.rglob("*")) == sorted(
+        [packed.parent.name, "deliverables.csv", "deliverables.csv.gz"]
+    )  # no temporary file left behind
