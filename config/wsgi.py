@@ -35,14 +35,22 @@ gc.freeze()
 # in about one large uncached page in ten (the plan page's p95 was its p50 plus one of them). So full collections
 # wait until a response has been sent: the collector still runs young collections while a page is built (memory
 # stays bounded during a long download), and Django's request_finished (sent when the server closes the response,
-# after its last byte) runs the full collection once as many young ones have run as CPython's own rule waits for.
+# after its last byte) runs the full collection when CPython's own rule would have: ten older-generation
+# collections since the last check, and the objects held in the oldest generation grown by more than a quarter
+# since the last full collection (so a run of small cached pages, which hold on to little, rarely pays for one).
 # The process does the same work; a reader no longer waits for it.
-FULL_COLLECTION_AFTER = gc.get_threshold()[2]  # older-generation collections between full ones (default 10)
+FULL_COLLECTION_AFTER = gc.get_threshold()[2]  # older-generation collections between checks (default 10)
+_oldest = {"held": 0, "checked_at": 0}  # objects in the oldest generation after the last full collection
 
 
 def collect_after_response(**kwargs: object) -> None:
-    if gc.get_count()[2] >= FULL_COLLECTION_AFTER:
+    older = gc.get_stats()[1]["collections"]
+    if older - _oldest["checked_at"] < FULL_COLLECTION_AFTER:
+        return
+    _oldest["checked_at"] = older
+    if len(gc.get_objects(generation=2)) - _oldest["held"] > _oldest["held"] // 4:
         gc.collect()
+        _oldest["held"] = len(gc.get_objects(generation=2))
 
 
 gc.set_threshold(*gc.get_threshold()[:2], 2**30)  # never while a page is built (CPython counts up to this)
