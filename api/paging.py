@@ -13,6 +13,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from ninja.errors import HttpError
 
@@ -38,7 +39,7 @@ def cache_headers(response: HttpResponseBase) -> None:
     # no-cache: a client (and the page cache, config.middleware) keeps nothing without asking again with
     # If-None-Match; private when the API needs a token, so no shared cache keeps what the token allowed.
     response["Cache-Control"] = "private, no-cache" if settings.REQUIRE_SIGN_IN else "no-cache"
-    response["Vary"] = "Authorization, Cookie"
+    patch_vary_headers(response, ("Authorization", "Cookie"))  # beside a download's Accept-Encoding
 
 
 def conditional(request: HttpRequest, response: HttpResponse) -> None:

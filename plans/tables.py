@@ -238,17 +238,29 @@ def export_response(
     slot = _slot(url, export_format) if url else None
     if (kept := _kept(slot)) is not None and (served := _served(kept, export_format, gzip=gzip)) is not None:
         return served
-    chunks: Iterator[str] | Iterator[bytes]
-    if export_format == "csv":
-        writer = csv.writer(_Echo())
-        chunks = (writer.writerow(row) for row in export_rows(table))
-    else:
-        chunks = xlsx_stream(export_rows(table), title=name)
-    sent = _teed(chunks, slot, filename) if slot is not None else _encoded(chunks)
+    rows = export_rows(table)
+    chunks = csv_lines(rows) if export_format == "csv" else xlsx_stream(rows, title=name)
+    sent = _teed(chunks, slot, filename) if slot is not None else chunks
+    return streamed_download(sent, export_format=export_format, filename=filename, gzip=gzip)
+
+
+def csv_lines(rows: Iterable[list]) -> Iterator[str]:
+    """Each row as one CSV line, made as it is read."""
+    writer = csv.writer(_Echo())
+    return (writer.writerow(row) for row in rows)
+
+
+def streamed_download(
+    chunks: Iterator[str] | Iterator[bytes], *, export_format: str, filename: str, gzip: bool
+) -> StreamingHttpResponse:
+    """A download sent while it is made; a CSV gzip-compressed when `gzip` (the client accepts it, see
+    accepts_gzip)."""
     coded = gzip and export_format == "csv"
-    response = StreamingHttpResponse(_gzipped(sent) if coded else sent, content_type=CONTENT_TYPES[export_format])
+    sent = _gzipped(_encoded(chunks)) if coded else _encoded(chunks)
+    response = StreamingHttpResponse(sent, content_type=CONTENT_TYPES[export_format])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return _coded(response, export_format, gzip=coded)
+    _coded(response, export_format, gzip=coded)
+    return response
 
 
 def _encoded(chunks: Iterator[str] | Iterator[bytes]) -> Iterator[bytes]:

@@ -1,6 +1,7 @@
-"""A CSV download is sent gzip-compressed to a client that accepts it (every browser says so in Accept-Encoding),
-whether it is made afresh or served from the kept file; it decompresses to exactly the bytes a client that
-accepts no compression gets. An Excel workbook, a zip already, is never compressed again."""
+"""A CSV download (a table's, or the API's tidy figures) is sent gzip-compressed to a client that accepts it
+(every browser says so in Accept-Encoding), whether it is made afresh or served from the kept file; it
+decompresses to exactly the bytes a client that accepts no compression gets. An Excel workbook, a zip already,
+is never compressed again."""
 
 import gzip
 
@@ -106,3 +107,15 @@ def test_a_csv_kept_before_compression_gets_its_gzip_copy_when_a_browser_asks(ke
     assert sorted(p.name for p in kept_downloads.rglob("*")) == sorted(
         [packed.parent.name, "deliverables.csv", "deliverables.csv.gz"]
     )  # no temporary file left behind
+
+
+def test_the_apis_tidy_csv_is_compressed_for_a_browser_too(client, all_plans):
+    url = "/api/v1/kpi-figures.csv"
+    plain = client.get(url, {"plan": "cs-2022-23"})
+    packed = client.get(url, {"plan": "cs-2022-23"}, **BROWSER)
+    assert not plain.has_header("Content-Encoding") and packed["Content-Encoding"] == "gzip"
+    assert packed["Content-Disposition"] == 'attachment; filename="kpi-figures-derbyshire.csv"'
+    vary = {name.strip() for name in packed["Vary"].split(",")}
+    assert {"Accept-Encoding", "Authorization", "Cookie"} <= vary  # the API's own Vary is kept beside it
+    text = plain.getvalue()
+    assert gzip.decompress(packed.getvalue()) == text and text.count(b"\n") > 50
