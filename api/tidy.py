@@ -167,8 +167,7 @@ def kpi_figures_csv(
     """One row per KPI, financial year and kind (actual, latest, target), with the KPI's status and the source
     document and line. Same filters as the KPI list (/kpis/)."""
     queryset, name = _kpis(council=council, department=department, plan=plan, q=q, status=status)
-    gzip = accepts_gzip(request.headers.get("Accept-Encoding", ""))
-    response = csv_response(tidy_rows(queryset), filename=name, gzip=gzip)
+    response = csv_response(tidy_rows(queryset), filename=name, gzip=accepts_gzip(request))
     cache_headers(response)
     return response
 

@@ -56,7 +56,7 @@ class Result:
     peak_rss_growth_mb: float | None = None
     rps: float = math.nan
     ratio: float = math.nan
-    ratio_target: bool = True  # Page.ratio_target: whether the ratio is judged
+    ratio_target: bool = True  # whether the ratio is judged (Page.ratio_target; never for uncached pages)
     wrk: dict = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     missed: list[str] = field(default_factory=list)
@@ -144,15 +144,15 @@ def measure_page(
     return result
 
 
-def judge(result: Result, *, mode: str, export: str, ratio_target: bool = True) -> None:
+def judge(result: Result, *, mode: str, export: str) -> None:
     """Record every target `result` misses. Uncached (PAGE_CACHE=false) pages have the same query and p95
-    targets; the ratio is a target only where `ratio_target` says (kept pages as browsers read them; wrk is not
-    run on uncached pages)."""
+    targets; the ratio is a target only where `result.ratio_target` says (kept pages as browsers read them; wrk
+    is not run on uncached pages)."""
     if result.queries_max is not None and result.queries_max > MAX_QUERIES:
         result.missed.append(f"queries {result.queries_max} > {MAX_QUERIES}")
     if not math.isnan(result.p95_ms) and result.p95_ms >= P95_MS[mode]:
         result.missed.append(f"p95 {result.p95_ms:.0f} ms >= {P95_MS[mode]:.0f} ms")
-    if ratio_target and MIN_RATIO[mode] is not None and not math.isnan(result.ratio) and result.ratio < MIN_RATIO[mode]:
+    if result.ratio_target and not math.isnan(result.ratio) and result.ratio < MIN_RATIO[mode]:
         # Rounded down, so that a ratio just under the target never prints as the target itself.
         result.missed.append(f"ratio {math.floor(result.ratio * 100 + 1e-9) / 100:.2f} < {MIN_RATIO[mode]}")
     if export and result.streamed is False:
@@ -223,13 +223,14 @@ def bench_run(
         pages, password=password, requests=requests, warmup=warmup, time_limit=time_limit, workers=workers, log=log
     )
     for result, page in zip(uncached, pages, strict=False):
-        judge(result, mode=mode, export=page.export, ratio_target=False)
+        result.ratio_target = False
+        judge(result, mode=mode, export=page.export)
     trivial_rps = sum(t["rps"] for t in trivial) / len(trivial)
     for result, page in zip(results, pages, strict=False):
         result.ratio = result.rps / trivial_rps if trivial_rps else math.nan
         # The ratio is a target for kept pages as browsers read them (Page.ratio_target); every p95 is.
         result.ratio_target = page.ratio_target
-        judge(result, mode=mode, export=page.export, ratio_target=page.ratio_target)
+        judge(result, mode=mode, export=page.export)
     report = {
         "mode": mode,
         "database": settings.DATABASES["default"]["NAME"],

@@ -163,16 +163,16 @@ def test_it_judges_each_target():
 
 def test_it_judges_an_uncached_page_by_its_queries_and_server_time_only():
     """Uncached pages are read one at a time (no wrk): the ratio is no target for them, p95 is."""
-    quick = bench.Result("p", "Page", "/", queries_max=9, p95_ms=99.9, ratio=math.nan)
-    bench.judge(quick, mode="seed", export="", ratio_target=False)
+    quick = bench.Result("p", "Page", "/", queries_max=9, p95_ms=99.9, ratio=math.nan, ratio_target=False)
+    bench.judge(quick, mode="seed", export="")
     assert quick.met
 
-    slow = bench.Result("p", "Page", "/", queries_max=9, p95_ms=180.0, ratio=0.01)
-    bench.judge(slow, mode="seed", export="", ratio_target=False)
+    slow = bench.Result("p", "Page", "/", queries_max=9, p95_ms=180.0, ratio=0.01, ratio_target=False)
+    bench.judge(slow, mode="seed", export="")
     assert slow.missed == ["p95 180 ms >= 100 ms"]
 
-    at_scale = bench.Result("p", "Page", "/", queries_max=9, p95_ms=251.0)
-    bench.judge(at_scale, mode="scale", export="", ratio_target=False)
+    at_scale = bench.Result("p", "Page", "/", queries_max=9, p95_ms=251.0, ratio_target=False)
+    bench.judge(at_scale, mode="scale", export="")
     assert at_scale.missed == ["p95 251 ms >= 250 ms"]
 
 
